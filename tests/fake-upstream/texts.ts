@@ -1,0 +1,25 @@
+/**
+ * The words the fake upstream streams. Kept in one place so the OpenAI and Anthropic scripts
+ * send the same answers and tests (and benches) can know exactly what to expect. Worker tests
+ * import this file inside workerd too, so it must stay free of Node APIs.
+ */
+
+/** The normal answer, already cut the way a tokenizer would stream it. */
+export const NORMAL_CHUNKS = ["Hello", "!", " How", " can", " I", " help", " you", " today", "?"];
+
+export const REASONING_CHUNKS = ["The user", " greets me", ";", " answer", " politely", "."];
+
+/** A reply with multi-byte characters, cut so two of them straddle socket writes. */
+export const UTF8_CHUNKS = ["Caf", "é au lait", " ☕", " and", " party", " 🎉", " done"];
+
+export const LENGTH_CHUNKS = ["This answer is cut", " short because", " it hit the"];
+
+/** The exact full text the `slow` case streams for `tokens` tokens: "tok1 tok2 … tokN". */
+export function slowText(tokens: number): string {
+  return slowChunks(tokens).join("");
+}
+
+/** `slowText` split into the chunks the `slow` case sends, one per token. */
+export function slowChunks(tokens: number): string[] {
+  return Array.from({ length: tokens }, (_, index) => (index === 0 ? "tok1" : ` tok${index + 1}`));
+}

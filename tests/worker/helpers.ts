@@ -1,0 +1,198 @@
+/**
+ * Helpers for worker tests: they talk to the real worker (`exports.default.fetch`) inside
+ * workerd, with real D1, real ConversationRoom objects and real WebSockets.
+ */
+import { env, exports } from "cloudflare:workers";
+import { parseServerFrame, type ServerFrame } from "../../worker/protocol";
+
+export const ORIGIN = "http://localhost";
+
+export function workerFetch(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
+}
+
+/** A new browser: returns the cookie header value of a fresh guest session. */
+export async function newGuest(): Promise<string> {
+  const response = await workerFetch("/api/v1/session");
+  const setCookie = response.headers.get("set-cookie") ?? "";
+  const cookie = setCookie.split(";")[0];
+  if (!cookie?.startsWith("parley_session=")) throw new Error(`no session cookie: ${setCookie}`);
+  return cookie;
+}
+
+export async function createConversation(cookie: string): Promise<string> {
+  const response = await workerFetch("/api/v1/conversations", {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify({}),
+  });
+  if (response.status !== 201) throw new Error(`create failed: ${response.status}`);
+  const body = await response.json<{ conversation: { id: string } }>();
+  return body.conversation.id;
+}
+
+/** A prompt that makes the fake upstream stream `tokens` slow tokens, logged under `tag`. */
+export function slowPrompt(tag: string, tokens = 60, delay = 15): string {
+  return `Count for me [[case:slow tokens=${tokens} delay=${delay} tag=${tag}]]`;
+}
+
+export function uniqueTag(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export interface RoomClient {
+  socket: WebSocket;
+  frames: ServerFrame[];
+  /** Waits for the first frame (from the start of the connection) matching `predicate`. */
+  waitFor<T extends ServerFrame>(
+    predicate: (frame: ServerFrame) => frame is T,
+    timeoutMs?: number,
+  ): Promise<T>;
+  waitFor(predicate: (frame: ServerFrame) => boolean, timeoutMs?: number): Promise<ServerFrame>;
+  send(frame: unknown): void;
+  /** The text of `messageId` as this client assembles it from snapshot and deltas by offset. */
+  textOf(messageId: string): string;
+  close(): void;
+}
+
+/**
+ * Opens a socket to a conversation's room. `held` seeds the texts this device already has, as a
+ * reconnecting browser would (it then passes `?resume=…&offset=…` in `query`).
+ */
+export async function connectRoom(
+  conversationId: string,
+  cookie: string,
+  query = "",
+  held: Record<string, string> = {},
+): Promise<RoomClient> {
+  const response = await workerFetch(`/parties/conversation/${conversationId}${query}`, {
+    headers: { upgrade: "websocket", cookie },
+  });
+  const socket = response.webSocket;
+  if (response.status !== 101 || !socket) throw new Error(`upgrade refused: ${response.status}`);
+  socket.accept();
+  const frames: ServerFrame[] = [];
+  const waiters = new Set<() => void>();
+  const texts = new Map<string, string>(Object.entries(held));
+  socket.addEventListener("message", (event) => {
+    const frame = typeof event.data === "string" ? parseServerFrame(event.data) : null;
+    if (!frame) throw new Error(`unparsable frame: ${String(event.data)}`);
+    frames.push(frame);
+    applyToTexts(texts, frame);
+    for (const wake of waiters) wake();
+  });
+  const client: RoomClient = {
+    socket,
+    frames,
+    waitFor(predicate: (frame: ServerFrame) => boolean, timeoutMs = 10_000) {
+      return new Promise<ServerFrame>((resolve, reject) => {
+        const check = () => {
+          const found = frames.find(predicate);
+          if (!found) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out; frames so far: ${frames.map((f) => f.type).join(",")}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    send: (frame) => socket.send(JSON.stringify(frame)),
+    textOf: (messageId) => texts.get(messageId) ?? "",
+    close: () => socket.close(1000, "test done"),
+  };
+  return client;
+}
+
+/**
+ * The client-side merge rule of docs/protocol.md: a delta whose offset matches the text held so
+ * far is appended; one that overlaps is trimmed; a gap is an error the test must notice.
+ */
+function applyToTexts(texts: Map<string, string>, frame: ServerFrame): void {
+  if (frame.type === "snapshot") {
+    // Stored text and held text are prefixes of the same message: keep the longer one.
+    for (const message of frame.messages) {
+      const held = texts.get(message.id) ?? "";
+      texts.set(message.id, held.length > message.content.length ? held : message.content);
+    }
+    if (frame.live) {
+      const held = texts.get(frame.live.messageId) ?? "";
+      texts.set(frame.live.messageId, held.slice(0, frame.live.offset) + frame.live.text);
+    }
+  } else if (frame.type === "message") {
+    texts.set(frame.message.id, frame.message.content);
+  } else if (frame.type === "delta") {
+    const held = texts.get(frame.messageId) ?? "";
+    if (frame.offset > held.length)
+      throw new Error(`gap in ${frame.messageId}: have ${held.length}, got ${frame.offset}`);
+    texts.set(frame.messageId, held + frame.text.slice(held.length - frame.offset));
+  }
+}
+
+export const isType =
+  <K extends ServerFrame["type"]>(type: K) =>
+  (frame: ServerFrame): frame is Extract<ServerFrame, { type: K }> =>
+    frame.type === type;
+
+export function isDoneFor(messageId: string) {
+  return (frame: ServerFrame): frame is Extract<ServerFrame, { type: "done" }> =>
+    frame.type === "done" && frame.messageId === messageId;
+}
+
+export interface UpstreamRequestLog {
+  path: string;
+  closedByClient: boolean;
+  finished: boolean;
+  attempt: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+export async function upstreamRequests(tag: string): Promise<UpstreamRequestLog[]> {
+  const response = await fetch(`${env.FAKE_UPSTREAM_URL}/__control/requests?tag=${encodeURIComponent(tag)}`);
+  const body = await response.json<{ requests: UpstreamRequestLog[] }>();
+  return body.requests;
+}
+
+export async function eventually<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 5_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export interface StoredMessage {
+  id: string;
+  role: string;
+  status: string;
+  content: string;
+  finish_reason: string | null;
+}
+
+export async function storedMessages(conversationId: string): Promise<StoredMessage[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT id, role, status, content, finish_reason FROM messages WHERE conversation_id = ? ORDER BY position",
+  )
+    .bind(conversationId)
+    .all<StoredMessage>();
+  return results;
+}
+
+export async function rowCounts(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of ["users", "conversations", "messages"]) {
+    const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>();
+    counts[table] = row?.n ?? -1;
+  }
+  return counts;
+}

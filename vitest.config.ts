@@ -1,0 +1,37 @@
+// Worker and provider tests: they run inside workerd (the Cloudflare vitest plugin) against real D1
+// migrations, real Durable Objects and real WebSockets. Provider traffic goes to the fake upstream,
+// a Node server on 127.0.0.1 started by tests/global-setup.ts on the port chosen here.
+import { defineConfig } from "vitest/config";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { freePort } from "./tests/free-port.ts";
+
+export default defineConfig(async () => {
+  const port = Number(process.env.FAKE_UPSTREAM_PORT) || (await freePort());
+  process.env.FAKE_UPSTREAM_PORT = String(port);
+  const upstream = `http://127.0.0.1:${port}`;
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations("migrations"),
+            FAKE_UPSTREAM_URL: upstream,
+            SESSION_SECRET: "test-session-secret-at-least-32-characters-long",
+            OPENAI_API_KEY: "sk-test-openai",
+            OPENAI_BASE_URL: `${upstream}/v1`,
+            ANTHROPIC_API_KEY: "sk-ant-test",
+            ANTHROPIC_BASE_URL: upstream,
+            DEMO_TOKEN_DELAY_MS: "1",
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ["tests/worker/**/*.test.ts", "tests/providers/**/*.test.ts"],
+      globalSetup: ["./tests/global-setup.ts"],
+      setupFiles: ["./tests/worker/apply-migrations.ts"],
+      testTimeout: 20_000,
+    },
+  };
+});

@@ -1,0 +1,74 @@
+/** The HTTP API (`/api/v1/*`), every answer parsed with the shared zod schemas. */
+import { z } from "zod";
+import {
+  apiErrorSchema,
+  chatMessageSchema,
+  conversationSummarySchema,
+  modelInfoSchema,
+  type ChatMessage,
+  type ConversationSummary,
+  type ModelInfo,
+} from "../../worker/protocol/index.ts";
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
+  const response = await fetch(path, {
+    credentials: "same-origin",
+    ...init,
+    headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) },
+  });
+  let body: unknown = undefined;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON: handled below.
+  }
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(body);
+    if (parsed.success)
+      throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+    throw new ApiError(response.status, "http_error", `${response.status} ${response.statusText}`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw new ApiError(response.status, "bad_response", `Unexpected response from ${path}`);
+  return parsed.data;
+}
+
+const modelsResponse = z.object({ models: z.array(modelInfoSchema) });
+const conversationsResponse = z.object({ conversations: z.array(conversationSummarySchema) });
+const conversationResponse = z.object({ conversation: conversationSummarySchema });
+const conversationDetailResponse = z.object({
+  conversation: conversationSummarySchema,
+  messages: z.array(chatMessageSchema),
+});
+
+export async function listModels(): Promise<ModelInfo[]> {
+  return (await request("/api/v1/models", modelsResponse)).models;
+}
+
+export async function listConversations(): Promise<ConversationSummary[]> {
+  return (await request("/api/v1/conversations", conversationsResponse)).conversations;
+}
+
+export async function createConversation(model?: string): Promise<ConversationSummary> {
+  const body = JSON.stringify(model ? { model } : {});
+  return (await request("/api/v1/conversations", conversationResponse, { method: "POST", body }))
+    .conversation;
+}
+
+export async function getConversation(
+  id: string,
+): Promise<{ conversation: ConversationSummary; messages: ChatMessage[] }> {
+  return request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationDetailResponse);
+}

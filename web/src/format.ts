@@ -1,0 +1,26 @@
+/** Small formatters for the muted metadata under answers. */
+import type { Usage } from "../../worker/protocol/index.ts";
+
+const integer = new Intl.NumberFormat("en-US");
+
+export function formatTokens(usage: Usage): string {
+  return `${integer.format(usage.inputTokens)} in · ${integer.format(usage.outputTokens)} out`;
+}
+
+export function formatCost(costUsd: number): string {
+  if (costUsd === 0) return "$0";
+  if (costUsd < 0.0001) return "<$0.0001";
+  if (costUsd < 0.01) return `$${costUsd.toFixed(4)}`;
+  return `$${costUsd.toFixed(2)}`;
+}
+
+/** "Today", "Yesterday", "Previous 7 days", "Older" for the sidebar groups. */
+export function recencyGroup(timestamp: number, now: number = Date.now()): string {
+  const startOfToday = new Date(now);
+  startOfToday.setHours(0, 0, 0, 0);
+  const day = 24 * 60 * 60 * 1000;
+  if (timestamp >= startOfToday.getTime()) return "Today";
+  if (timestamp >= startOfToday.getTime() - day) return "Yesterday";
+  if (timestamp >= startOfToday.getTime() - 7 * day) return "Previous 7 days";
+  return "Older";
+}

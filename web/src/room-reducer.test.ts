@@ -1,0 +1,317 @@
+// Unit tests for the room reducer (pure: no browser, no server). Collected by vitest.e2e.config.ts:
+// `npx vitest run --config vitest.e2e.config.ts web/src/room-reducer.test.ts`.
+import { describe, expect, it } from "vitest";
+import type { ChatMessage, ClientFrame, ServerFrame } from "../../worker/protocol/index.ts";
+import {
+  applyChunk,
+  initialRoomState,
+  resumeQuery,
+  roomReducer,
+  streamingMessage,
+  type RoomAction,
+  type RoomState,
+} from "./room-reducer.ts";
+
+const CONV = "conv-1";
+
+function message(partial: Partial<ChatMessage> & Pick<ChatMessage, "id" | "role">): ChatMessage {
+  return {
+    conversationId: CONV,
+    content: "",
+    reasoning: "",
+    model: partial.role === "assistant" ? "parley-demo" : null,
+    status: "complete",
+    finishReason: null,
+    error: null,
+    usage: null,
+    createdAt: 1,
+    ...partial,
+  };
+}
+
+function delta(
+  messageId: string,
+  offset: number,
+  text: string,
+  reasoningOffset = 0,
+  reasoning = "",
+): ServerFrame {
+  return { type: "delta", messageId, offset, text, reasoningOffset, reasoning };
+}
+
+function snapshot(
+  messages: ChatMessage[],
+  live: Extract<ServerFrame, { type: "snapshot" }>["live"] = null,
+): ServerFrame {
+  return { type: "snapshot", conversationId: CONV, title: "Hello", messages, live, viewers: 1 };
+}
+
+const LOCAL_ACTIONS = new Set<string>([
+  "frame",
+  "history",
+  "optimistic-send",
+  "disconnected",
+  "dismiss-error",
+]);
+
+function isLocalAction(item: ServerFrame | RoomAction): item is RoomAction {
+  return LOCAL_ACTIONS.has(item.type);
+}
+
+/** Runs frames (or local actions) through the reducer, collecting every outgoing client frame. */
+function run(state: RoomState, ...items: (ServerFrame | RoomAction)[]) {
+  const out: ClientFrame[] = [];
+  const warnings: string[] = [];
+  for (const item of items) {
+    const action: RoomAction = isLocalAction(item) ? item : { type: "frame", frame: item };
+    const result = roomReducer(state, action);
+    state = result.state;
+    out.push(...result.out);
+    warnings.push(...result.warnings);
+  }
+  return { state, out, warnings };
+}
+
+const user = message({ id: "u1", role: "user", content: "Hi", createdAt: 1 });
+const streaming = message({ id: "a1", role: "assistant", status: "streaming", createdAt: 2 });
+
+function streamingRoom(content = ""): RoomState {
+  return run(initialRoomState(CONV), snapshot([user, { ...streaming, content }])).state;
+}
+
+const text = (state: RoomState, id = "a1") => state.messages.find((m) => m.id === id)?.content;
+
+describe("applyChunk", () => {
+  it("appends in order, ignores overlap, reports gaps", () => {
+    expect(applyChunk("", 0, "abc")).toBe("abc");
+    expect(applyChunk("abc", 3, "def")).toBe("abcdef");
+    expect(applyChunk("abcdef", 3, "def")).toBe("abcdef");
+    expect(applyChunk("abcd", 2, "cdef")).toBe("abcdef");
+    expect(applyChunk("abc", 4, "x")).toBeNull();
+  });
+});
+
+describe("roomReducer: deltas", () => {
+  it("appends in-order deltas", () => {
+    const { state, out } = run(
+      streamingRoom(),
+      delta("a1", 0, "Hel"),
+      delta("a1", 3, "lo "),
+      delta("a1", 6, "world"),
+    );
+    expect(text(state)).toBe("Hello world");
+    expect(out).toEqual([]);
+  });
+
+  it("ignores a duplicated delta and keeps the same state object", () => {
+    const first = run(streamingRoom(), delta("a1", 0, "Hello"));
+    const again = roomReducer(first.state, { type: "frame", frame: delta("a1", 0, "Hello") });
+    expect(text(again.state)).toBe("Hello");
+    expect(again.out).toEqual([]);
+    expect(again.state.messages).toBe(first.state.messages);
+  });
+
+  it("appends only the new part of an overlapping delta", () => {
+    const { state } = run(streamingRoom(), delta("a1", 0, "Hello"), delta("a1", 3, "lo world"));
+    expect(text(state)).toBe("Hello world");
+  });
+
+  it("asks to resume on a gap, drops the frame, and asks only once", () => {
+    const { state, out } = run(
+      streamingRoom(),
+      delta("a1", 0, "Hello"),
+      delta("a1", 11, "!!"), // missed "[5, 11)"
+      delta("a1", 13, "?"),
+    );
+    expect(text(state)).toBe("Hello");
+    expect(out).toEqual([{ type: "resume", messageId: "a1", offset: 5, reasoningOffset: 0 }]);
+    // The server answers the resume from offset 5; later deltas line up again.
+    const resumed = run(state, delta("a1", 5, " world!!?"), delta("a1", 14, " ok"));
+    expect(text(resumed.state)).toBe("Hello world!!? ok");
+    expect(resumed.out).toEqual([]);
+    expect(resumed.state.resumeRequested).toEqual({});
+  });
+
+  it("merges reasoning with its own offsets", () => {
+    const { state, out } = run(
+      streamingRoom(),
+      delta("a1", 0, "", 0, "Think"),
+      delta("a1", 0, "", 5, "ing"),
+      delta("a1", 0, "", 5, "ing"),
+      delta("a1", 0, "Answer", 8, ""),
+    );
+    const a1 = state.messages.find((m) => m.id === "a1");
+    expect(a1?.reasoning).toBe("Thinking");
+    expect(a1?.content).toBe("Answer");
+    expect(out).toEqual([]);
+  });
+
+  it("asks to resume with both offsets when the reasoning has a gap", () => {
+    const { state, out } = run(
+      streamingRoom(),
+      delta("a1", 0, "", 0, "Think"),
+      delta("a1", 0, "Ans", 9, "more"), // reasoning [5, 9) missed; the text lines up
+    );
+    const a1 = state.messages.find((m) => m.id === "a1");
+    expect(a1?.reasoning).toBe("Think");
+    expect(a1?.content).toBe("Ans");
+    expect(out).toEqual([{ type: "resume", messageId: "a1", offset: 3, reasoningOffset: 5 }]);
+  });
+
+  it("starts a message it never heard of, resuming from 0 if the delta is not its start", () => {
+    const fromStart = run(streamingRoom(), delta("a9", 0, "Hey"));
+    expect(text(fromStart.state, "a9")).toBe("Hey");
+    const later = run(streamingRoom(), delta("a9", 4, "there"));
+    expect(text(later.state, "a9")).toBe("");
+    expect(later.out).toEqual([{ type: "resume", messageId: "a9", offset: 0, reasoningOffset: 0 }]);
+  });
+});
+
+describe("roomReducer: snapshot", () => {
+  it("replaces local state for the messages it contains", () => {
+    const before = run(streamingRoom(), delta("a1", 0, "Hello"));
+    const done = message({
+      id: "a1",
+      role: "assistant",
+      content: "Hello world.",
+      status: "complete",
+      createdAt: 2,
+    });
+    const { state } = run(before.state, { type: "disconnected" }, snapshot([user, done]));
+    expect(state.messages.map((m) => [m.id, m.content, m.status])).toEqual([
+      ["u1", "Hi", "complete"],
+      ["a1", "Hello world.", "complete"],
+    ]);
+    expect(state.synced).toBe(true);
+    expect(streamingMessage(state)).toBeUndefined();
+  });
+
+  it("continues a streaming message from live (full text so far)", () => {
+    const { state, out } = run(
+      initialRoomState(CONV),
+      snapshot([user, { ...streaming, content: "Hel" }], {
+        messageId: "a1",
+        offset: 0,
+        text: "Hello",
+        reasoningOffset: 0,
+        reasoning: "",
+      }),
+      delta("a1", 5, " world"),
+    );
+    expect(text(state)).toBe("Hello world");
+    expect(out).toEqual([]);
+  });
+
+  it("after a ?resume= reconnect, appends only the missed part from live.offset", () => {
+    const before = run(streamingRoom(), delta("a1", 0, "Hello"));
+    expect(resumeQuery(before.state)).toEqual({ resume: "a1", offset: "5", reasoningOffset: "0" });
+    const { state, out } = run(
+      before.state,
+      { type: "disconnected" },
+      // The snapshot's copy of the message may lag behind (checkpoint): we keep our longer prefix.
+      snapshot([user, { ...streaming, content: "He" }], {
+        messageId: "a1",
+        offset: 5,
+        text: " world",
+        reasoningOffset: 0,
+        reasoning: "",
+      }),
+      delta("a1", 11, "!"),
+    );
+    expect(text(state)).toBe("Hello world!");
+    expect(out).toEqual([]);
+  });
+
+  it("asks to resume when live starts beyond what we hold", () => {
+    const { state, out } = run(
+      initialRoomState(CONV),
+      snapshot([user, { ...streaming, content: "" }], {
+        messageId: "a1",
+        offset: 7,
+        text: "world",
+        reasoningOffset: 0,
+        reasoning: "",
+      }),
+    );
+    expect(text(state)).toBe("");
+    expect(out).toEqual([{ type: "resume", messageId: "a1", offset: 0, reasoningOffset: 0 }]);
+  });
+
+  it("keeps an optimistic message that the snapshot does not know yet, drops it when it does", () => {
+    const sent = run(initialRoomState(CONV), {
+      type: "optimistic-send",
+      clientId: "c1",
+      content: "Question?",
+      model: "parley-demo",
+      now: 5,
+    });
+    const kept = run(sent.state, snapshot([user]));
+    expect(kept.state.messages.map((m) => m.content)).toEqual(["Hi", "Question?"]);
+    const echoed = run(
+      sent.state,
+      snapshot([user, message({ id: "u2", role: "user", content: "Question?" })]),
+    );
+    expect(echoed.state.messages.map((m) => m.id)).toEqual(["u1", "u2"]);
+  });
+});
+
+describe("roomReducer: message and done", () => {
+  it("swaps the optimistic bubble for the stored message by clientId", () => {
+    const { state } = run(
+      initialRoomState(CONV),
+      snapshot([]),
+      { type: "optimistic-send", clientId: "c1", content: "Hi", model: "parley-demo", now: 5 },
+      { type: "message", message: user, clientId: "c1" },
+      { type: "message", message: streaming },
+    );
+    expect(state.messages.map((m) => [m.id, !!m.pending])).toEqual([
+      ["u1", false],
+      ["a1", false],
+    ]);
+    expect(streamingMessage(state)?.id).toBe("a1");
+  });
+
+  it("sets status and usage on done; resumes when we hold less than its length", () => {
+    const usage = { inputTokens: 3, outputTokens: 4, costUsd: 0 };
+    const complete = run(streamingRoom(), delta("a1", 0, "Hello"), {
+      type: "done",
+      messageId: "a1",
+      status: "complete",
+      finishReason: "stop",
+      usage,
+      error: null,
+      length: 5,
+      reasoningLength: 0,
+    });
+    const a1 = complete.state.messages.find((m) => m.id === "a1");
+    expect(a1?.status).toBe("complete");
+    expect(a1?.usage).toEqual(usage);
+    expect(complete.out).toEqual([]);
+
+    const short = run(streamingRoom(), delta("a1", 0, "Hel"), {
+      type: "done",
+      messageId: "a1",
+      status: "stopped",
+      finishReason: "stopped",
+      usage: null,
+      error: null,
+      length: 5,
+      reasoningLength: 0,
+    });
+    expect(short.out).toEqual([{ type: "resume", messageId: "a1", offset: 3, reasoningOffset: 0 }]);
+    const filled = run(short.state, delta("a1", 3, "lo"));
+    expect(text(filled.state)).toBe("Hello");
+    expect(filled.state.messages.find((m) => m.id === "a1")?.status).toBe("stopped");
+  });
+
+  it("an error frame marks the waiting optimistic message as failed", () => {
+    const { state } = run(
+      initialRoomState(CONV),
+      { type: "optimistic-send", clientId: "c1", content: "Hi", model: "parley-demo", now: 5 },
+      { type: "error", code: "rate_limited", message: "Slow down", retryable: true },
+    );
+    expect(state.error?.code).toBe("rate_limited");
+    expect(state.messages[0]?.failed).toBe(true);
+    expect(state.messages[0]?.pending).toBe(false);
+  });
+});

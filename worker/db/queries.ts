@@ -1,0 +1,219 @@
+/**
+ * D1 access for conversations and messages. Routes and the ConversationRoom call these; none of
+ * them builds SQL of its own. Messages are written only by their conversation's room.
+ */
+import { and, asc, desc, eq, isNull, max, sql } from "drizzle-orm";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import type {
+  ChatMessage,
+  ConversationSummary,
+  ErrorInfo,
+  FinishReason,
+  MessageStatus,
+  Usage,
+} from "../protocol";
+import { finishReasonSchema } from "../protocol";
+import { conversations, messages, users, type Conversation, type Message, type NewMessage } from "./schema";
+
+export type Db = DrizzleD1Database;
+
+export function database(d1: D1Database): Db {
+  return drizzle(d1);
+}
+
+export function toSummary(row: Conversation): ConversationSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    model: row.model,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toChatMessage(row: Message): ChatMessage {
+  const finish = finishReasonSchema.safeParse(row.finishReason);
+  const usage: Usage | null =
+    row.inputTokens !== null && row.outputTokens !== null
+      ? {
+          inputTokens: row.inputTokens,
+          outputTokens: row.outputTokens,
+          ...(row.cachedInputTokens !== null ? { cachedInputTokens: row.cachedInputTokens } : {}),
+          ...(row.reasoningTokens !== null ? { reasoningTokens: row.reasoningTokens } : {}),
+          costUsd: row.costUsd ?? 0,
+        }
+      : null;
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    role: row.role,
+    content: row.content,
+    reasoning: row.reasoning,
+    model: row.model,
+    status: row.status,
+    finishReason: finish.success ? finish.data : null,
+    error:
+      row.errorCode !== null
+        ? { code: row.errorCode, message: row.errorMessage ?? "", retryable: row.status === "error" }
+        : null,
+    usage,
+    createdAt: row.createdAt,
+  };
+}
+
+/** Records that a guest (or user) exists; called before its first write. */
+export async function touchUser(db: Db, userId: string, kind: "guest" | "user", now = Date.now()) {
+  await db
+    .insert(users)
+    .values({ id: userId, kind, createdAt: now, lastSeenAt: now })
+    .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: now } });
+}
+
+export async function createConversation(
+  db: Db,
+  input: { id: string; ownerId: string; kind: "guest" | "user"; model: string | null; title?: string },
+): Promise<Conversation> {
+  const now = Date.now();
+  const row = {
+    id: input.id,
+    ownerId: input.ownerId,
+    title: input.title ?? "",
+    model: input.model,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+  };
+  await db.batch([
+    db
+      .insert(users)
+      .values({ id: input.ownerId, kind: input.kind, createdAt: now, lastSeenAt: now })
+      .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: now } }),
+    db.insert(conversations).values(row),
+  ]);
+  return row;
+}
+
+/** The conversation if it exists, is not deleted and belongs to `ownerId`. */
+export async function findOwnedConversation(
+  db: Db,
+  conversationId: string,
+  ownerId: string,
+): Promise<Conversation | undefined> {
+  const [row] = await db
+    .select()
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.id, conversationId),
+        eq(conversations.ownerId, ownerId),
+        isNull(conversations.deletedAt),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+export async function findConversation(db: Db, conversationId: string): Promise<Conversation | undefined> {
+  const [row] = await db.select().from(conversations).where(eq(conversations.id, conversationId)).limit(1);
+  return row;
+}
+
+export async function listConversations(db: Db, ownerId: string, limit = 100): Promise<Conversation[]> {
+  return db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.ownerId, ownerId), isNull(conversations.deletedAt)))
+    .orderBy(desc(conversations.updatedAt))
+    .limit(limit);
+}
+
+/** All messages of a conversation, oldest first. */
+export async function listMessages(db: Db, conversationId: string): Promise<Message[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(asc(messages.position));
+}
+
+/** The newest `limit` messages, oldest first. */
+export async function listRecentMessages(db: Db, conversationId: string, limit: number): Promise<Message[]> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(desc(messages.position))
+    .limit(limit);
+  return rows.reverse();
+}
+
+export async function lastPosition(db: Db, conversationId: string): Promise<number> {
+  const [row] = await db
+    .select({ last: max(messages.position) })
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId));
+  return row?.last ?? -1;
+}
+
+/** Inserts the messages of a new turn and bumps the conversation, atomically. */
+export async function insertTurn(
+  db: Db,
+  conversationId: string,
+  rows: NewMessage[],
+  conversation: { model: string; titleIfEmpty: string },
+): Promise<void> {
+  const now = Date.now();
+  await db.batch([
+    db.insert(messages).values(rows),
+    db
+      .update(conversations)
+      .set({
+        updatedAt: now,
+        model: conversation.model,
+        title: sql`CASE WHEN ${conversations.title} = '' THEN ${conversation.titleIfEmpty} ELSE ${conversations.title} END`,
+      })
+      .where(eq(conversations.id, conversationId)),
+  ]);
+}
+
+export interface FinalMessage {
+  content: string;
+  reasoning: string;
+  status: MessageStatus;
+  finishReason: FinishReason;
+  usage: Usage | null;
+  error: ErrorInfo | null;
+}
+
+/** Writes a finished (or stopped, interrupted, failed) assistant message. */
+export async function finalizeMessage(db: Db, messageId: string, final: FinalMessage): Promise<void> {
+  await db
+    .update(messages)
+    .set({
+      content: final.content,
+      reasoning: final.reasoning,
+      status: final.status,
+      finishReason: final.finishReason,
+      errorCode: final.error?.code ?? null,
+      errorMessage: final.error?.message ?? null,
+      inputTokens: final.usage?.inputTokens ?? null,
+      outputTokens: final.usage?.outputTokens ?? null,
+      cachedInputTokens: final.usage?.cachedInputTokens ?? null,
+      reasoningTokens: final.usage?.reasoningTokens ?? null,
+      costUsd: final.usage?.costUsd ?? null,
+      updatedAt: Date.now(),
+    })
+    .where(eq(messages.id, messageId));
+}
+
+/**
+ * Marks every message of the conversation still `streaming` as `interrupted`: called when a room
+ * starts and knows no generation is running. Texts recovered from the room's checkpoint are
+ * written by `finalizeMessage` first; this catches rows that never reached a checkpoint.
+ */
+export async function interruptStaleMessages(db: Db, conversationId: string): Promise<void> {
+  await db
+    .update(messages)
+    .set({ status: "interrupted", finishReason: "interrupted", updatedAt: Date.now() })
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.status, "streaming")));
+}

@@ -1,0 +1,58 @@
+/**
+ * The worker's configuration, parsed once per `env` object with zod so a missing or malformed
+ * variable fails with its name instead of surfacing as `undefined` deep inside a request.
+ * Every variable is documented in .dev.vars.example.
+ */
+import { z } from "zod";
+
+const optionalSecret = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== "" ? value.trim() : undefined));
+
+const optionalNumber = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value.trim() === "") return fallback;
+      const parsed = Number(value);
+      if (!Number.isFinite(parsed) || parsed < 0) {
+        ctx.addIssue({ code: "custom", message: "must be a non-negative number" });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+
+export const configSchema = z.object({
+  SESSION_SECRET: z
+    .string({ error: "SESSION_SECRET is not set (see .dev.vars.example)" })
+    .min(32, "SESSION_SECRET must be at least 32 characters"),
+  OPENAI_API_KEY: optionalSecret,
+  OPENAI_BASE_URL: z.url().default("https://api.openai.com/v1"),
+  ANTHROPIC_API_KEY: optionalSecret,
+  ANTHROPIC_BASE_URL: z.url().default("https://api.anthropic.com"),
+  /** Delay between the demo provider's chunks; realistic by default, tiny in tests. */
+  DEMO_TOKEN_DELAY_MS: optionalNumber(25),
+  /** A provider that sends nothing for this long is abandoned with `upstream_timeout`. */
+  UPSTREAM_IDLE_TIMEOUT_MS: optionalNumber(60_000),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const parsed = new WeakMap<object, Config>();
+
+export function getConfig(env: Env): Config {
+  const cached = parsed.get(env);
+  if (cached) return cached;
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid worker configuration: ${problems.join("; ")}`);
+  }
+  parsed.set(env, result.data);
+  return result.data;
+}

@@ -1,0 +1,38 @@
+/**
+ * The worker's HTTP surface: health, the v1 JSON API and the WebSocket entry to rooms. Every
+ * error leaves as `{"error":{"code","message"}}` through `onError`; routes only throw.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { ConfigError } from "../env";
+import type { Identity } from "../auth/session";
+import { ApiError } from "./errors";
+import { sessionMiddleware } from "./session-middleware";
+import { apiRoutes } from "./api-routes";
+import { roomSocketRoute } from "./room-route";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: { identity: Identity };
+}
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+
+  app.onError((error) => {
+    if (error instanceof ApiError) return error.toResponse();
+    if (error instanceof HTTPException) {
+      return new ApiError(error.status === 413 ? 413 : 400, "bad_request", error.message).toResponse();
+    }
+    const code = error instanceof ConfigError ? "misconfigured" : "internal_error";
+    console.error(JSON.stringify({ event: "unhandled_error", code, error: String(error) }));
+    return new ApiError(500, code, "Something went wrong on our side. Please try again.").toResponse();
+  });
+  app.notFound(() => new ApiError(404, "not_found", "No such endpoint.").toResponse());
+
+  app.get("/healthz", (c) => c.json({ ok: true, service: "parley" }));
+  app.use("/api/*", sessionMiddleware);
+  app.route("/api/v1", apiRoutes);
+  app.route("/parties", roomSocketRoute);
+  return app;
+}

@@ -1,0 +1,179 @@
+/**
+ * Anthropic Messages adapter on @anthropic-ai/sdk. The SDK parses SSE and turns `event: error`
+ * into a thrown APIError; this module maps content deltas to text/reasoning, keeps the usage
+ * (input from message_start, cumulative output from message_delta) and skips event types it does
+ * not know, as Anthropic asks clients to (https://docs.anthropic.com/en/api/versioning).
+ */
+import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
+import type { MessageCreateParamsStreaming } from "@anthropic-ai/sdk/resources/messages";
+import { z } from "zod";
+import type { FinishReason } from "../protocol";
+import {
+  type AttemptContext,
+  IncompleteStreamError,
+  retryPolicy,
+  streamWithRetry,
+  type UpstreamFailure,
+} from "./retry";
+import type { Provider, ProviderConfig, ProviderEvent, ProviderRequest, ProviderUsage } from "./types";
+
+export const ANTHROPIC_VERSION = "2023-06-01";
+
+const count = z.number().nonnegative().nullish().catch(null);
+const usageSchema = z.object({
+  input_tokens: count,
+  output_tokens: count,
+  cache_read_input_tokens: count,
+  cache_creation_input_tokens: count,
+});
+type WireUsage = z.infer<typeof usageSchema>;
+
+/** The events this adapter acts on; anything else fails to parse and is skipped. */
+const eventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("message_start"),
+    message: z.object({ usage: usageSchema.nullish().catch(null) }),
+  }),
+  z.object({
+    type: z.literal("content_block_delta"),
+    delta: z.object({
+      type: z.string(),
+      text: z.string().nullish().catch(null),
+      thinking: z.string().nullish().catch(null),
+    }),
+  }),
+  z.object({
+    type: z.literal("message_delta"),
+    delta: z
+      .object({ stop_reason: z.string().nullish().catch(null) })
+      .nullish()
+      .catch(null),
+    usage: usageSchema.nullish().catch(null),
+  }),
+]);
+
+const errorBodySchema = z.object({
+  error: z.object({ type: z.string().nullish().catch(null), message: z.string().nullish().catch(null) }),
+});
+
+const STOP_REASONS: Record<string, FinishReason> = {
+  end_turn: "stop",
+  stop_sequence: "stop",
+  pause_turn: "stop",
+  max_tokens: "length",
+  model_context_window_exceeded: "length",
+  tool_use: "tool_calls",
+  refusal: "content_filter",
+};
+
+/** Latest values win: message_delta's `output_tokens` is a running total, not an increment. */
+function mergeUsage(current: WireUsage, update: WireUsage | null | undefined): WireUsage {
+  if (!update) return current;
+  return {
+    input_tokens: update.input_tokens ?? current.input_tokens,
+    output_tokens: update.output_tokens ?? current.output_tokens,
+    cache_read_input_tokens: update.cache_read_input_tokens ?? current.cache_read_input_tokens,
+    cache_creation_input_tokens: update.cache_creation_input_tokens ?? current.cache_creation_input_tokens,
+  };
+}
+
+/** Anthropic's `input_tokens` excludes cache reads and writes; Parley counts all prompt tokens. */
+function toUsage(usage: WireUsage): ProviderUsage {
+  const cacheRead = usage.cache_read_input_tokens ?? 0;
+  const uncached = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0);
+  return {
+    inputTokens: uncached + cacheRead,
+    outputTokens: usage.output_tokens ?? 0,
+    cachedInputTokens: cacheRead,
+  };
+}
+
+export function describeAnthropicError(error: unknown): UpstreamFailure | null {
+  if (
+    !(error instanceof APIError) ||
+    error instanceof APIConnectionError ||
+    error instanceof APIUserAbortError
+  ) {
+    return null;
+  }
+  const body = errorBodySchema.safeParse(error.error);
+  return {
+    status: error.status,
+    headers: error.headers,
+    type: error.type ?? (body.success ? body.data.error.type : null) ?? undefined,
+    message: (body.success ? body.data.error.message : null) ?? undefined,
+  };
+}
+
+function toAnthropicParams(request: ProviderRequest): MessageCreateParamsStreaming {
+  const system = request.messages
+    .filter((message) => message.role === "system")
+    .map((message) => message.content)
+    .join("\n\n");
+  const messages = request.messages.flatMap(({ role, content }) =>
+    role === "system" ? [] : [{ role, content }],
+  );
+  return {
+    model: request.model,
+    max_tokens: request.maxOutputTokens,
+    messages,
+    ...(system ? { system } : {}),
+    stream: true,
+  };
+}
+
+export class AnthropicProvider implements Provider {
+  readonly id = "anthropic";
+  readonly #config: ProviderConfig;
+
+  constructor(config: ProviderConfig) {
+    this.#config = config;
+  }
+
+  stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderEvent> {
+    const options = {
+      providerName: "Anthropic",
+      policy: retryPolicy(this.#config),
+      describeError: describeAnthropicError,
+    };
+    return streamWithRetry(options, signal, (context) => this.#streamOnce(request, context));
+  }
+
+  async *#streamOnce(request: ProviderRequest, context: AttemptContext): AsyncGenerator<ProviderEvent> {
+    const { apiKey, baseURL } = this.#config;
+    // The SDK's own retries are off: it would also retry after tokens reached the user.
+    const client = new Anthropic({
+      apiKey,
+      baseURL,
+      maxRetries: 0,
+      fetch: context.fetch,
+      // Pinned to the documented Messages contract: this SDK release sends the key as a Bearer
+      // token and a newer API version by default; the API documents `x-api-key` and this parser
+      // is written against 2023-06-01 (https://docs.anthropic.com/en/api/getting-started).
+      defaultHeaders: { "x-api-key": apiKey, authorization: null, "anthropic-version": ANTHROPIC_VERSION },
+    });
+    const stream = await client.messages.create(toAnthropicParams(request), { signal: context.signal });
+
+    let usage: WireUsage = {};
+    let stopReason: string | undefined;
+    for await (const rawEvent of stream) {
+      const event = eventSchema.safeParse(rawEvent);
+      if (!event.success) continue;
+      const data = event.data;
+      if (data.type === "message_start") {
+        usage = mergeUsage(usage, data.message.usage);
+      } else if (data.type === "content_block_delta") {
+        const { type, text, thinking } = data.delta;
+        if (type === "text_delta" && text) yield { type: "text", text };
+        if (type === "thinking_delta" && thinking) yield { type: "reasoning", text: thinking };
+      } else {
+        usage = mergeUsage(usage, data.usage);
+        stopReason = data.delta?.stop_reason ?? stopReason;
+      }
+    }
+
+    if (stopReason === undefined) throw new IncompleteStreamError();
+    yield { type: "usage", usage: toUsage(usage) };
+    yield { type: "finish", reason: STOP_REASONS[stopReason] ?? "stop" };
+  }
+}

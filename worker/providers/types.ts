@@ -1,0 +1,62 @@
+/**
+ * The one interface every upstream LLM API is adapted to. The rest of Parley (the
+ * ConversationRoom, the SSE endpoint, usage accounting) only ever sees `ProviderEvent`s.
+ * See shared PROVIDERS.md and docs/providers.md for the upstream formats behind it.
+ */
+import type { ErrorInfo, FinishReason } from "../protocol";
+
+export type ProviderId = "openai" | "anthropic" | "demo";
+
+export interface ProviderMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface ProviderRequest {
+  /** The upstream model id, e.g. `gpt-5-mini` or `claude-sonnet-4-5`. */
+  model: string;
+  messages: ProviderMessage[];
+  maxOutputTokens: number;
+}
+
+export interface ProviderUsage {
+  /** All prompt tokens, including the cached ones. */
+  inputTokens: number;
+  /** All generated tokens, including the reasoning ones. */
+  outputTokens: number;
+  /** The part of `inputTokens` read from the provider's prompt cache. */
+  cachedInputTokens?: number;
+  /** The part of `outputTokens` spent on reasoning. */
+  reasoningTokens?: number;
+}
+
+export type ProviderEvent =
+  | { type: "text"; text: string }
+  | { type: "reasoning"; text: string }
+  | { type: "usage"; usage: ProviderUsage }
+  | { type: "finish"; reason: FinishReason }
+  | ({ type: "error" } & ErrorInfo);
+
+/**
+ * A provider streams normalized events. Contract:
+ * - never throws for upstream failures: they become one `error` event, after which it ends;
+ * - ends with exactly one `finish` (or `error`) event;
+ * - when `signal` aborts, it stops reading, closes the upstream connection and returns
+ *   (without further events) — the caller records the stop;
+ * - it retries 429/5xx/529/network failures only before the first text or reasoning event.
+ */
+export interface Provider {
+  readonly id: ProviderId;
+  stream(request: ProviderRequest, signal: AbortSignal): AsyncIterable<ProviderEvent>;
+}
+
+export interface ProviderConfig {
+  apiKey: string;
+  baseURL: string;
+  /** Upper bound on retries before the first token (default 2). */
+  maxRetries?: number;
+  /** Cap on any single retry wait, in ms, whatever the server asks (default 10 000). */
+  maxRetryDelayMs?: number;
+  /** Abort with `upstream_timeout` when the upstream sends nothing for this long, in ms (default 60 000). */
+  idleTimeoutMs?: number;
+}
