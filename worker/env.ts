@@ -32,6 +32,8 @@ export const configSchema = z.object({
   OPENAI_BASE_URL: z.url().default("https://api.openai.com/v1"),
   ANTHROPIC_API_KEY: optionalSecret,
   ANTHROPIC_BASE_URL: z.url().default("https://api.anthropic.com"),
+  /** The model that writes conversation titles; default: the cheapest usable one. */
+  TITLE_MODEL: optionalSecret,
   /** Delay between the demo provider's chunks; realistic by default, tiny in tests. */
   DEMO_TOKEN_DELAY_MS: optionalNumber(25),
   /** A provider that sends nothing for this long is abandoned with `upstream_timeout`. */

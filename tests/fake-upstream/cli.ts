@@ -1,6 +1,7 @@
 /**
  * Runs the fake upstream by hand: `node tests/fake-upstream/cli.ts [--port N] [--host H]`.
- * Point OPENAI_BASE_URL at `<url>/v1` and ANTHROPIC_BASE_URL at `<url>` to use it.
+ * Point OPENAI_BASE_URL (or OPENROUTER_/DEEPSEEK_BASE_URL) at `<url>/v1`, and ANTHROPIC_BASE_URL
+ * and GEMINI_BASE_URL at `<url>` to use it.
  */
 import { parseArgs } from "node:util";
 import { startFakeUpstream } from "./server.ts";
@@ -18,6 +19,7 @@ const upstream = await startFakeUpstream({ port, host: values.host });
 console.log(`fake upstream listening on ${upstream.url}`);
 console.log(`  OPENAI_BASE_URL=${upstream.url}/v1`);
 console.log(`  ANTHROPIC_BASE_URL=${upstream.url}`);
+console.log(`  GEMINI_BASE_URL=${upstream.url}`);
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {

@@ -24,12 +24,17 @@ function messageText(content: unknown): string {
   return content.map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : "")).join("\n");
 }
 
-/** Text of the last `user` message in an OpenAI or Anthropic request body. */
+/** Text of the last `user` message in an OpenAI or Anthropic (`messages`) or Gemini (`contents`) body. */
 export function lastUserText(body: unknown): string {
-  if (!isRecord(body) || !Array.isArray(body.messages)) return "";
-  for (let index = body.messages.length - 1; index >= 0; index--) {
-    const message: unknown = body.messages[index];
-    if (isRecord(message) && message.role === "user") return messageText(message.content);
+  if (!isRecord(body)) return "";
+  const turns = Array.isArray(body.messages)
+    ? body.messages
+    : Array.isArray(body.contents)
+      ? body.contents
+      : [];
+  for (let index = turns.length - 1; index >= 0; index--) {
+    const turn: unknown = turns[index];
+    if (isRecord(turn) && turn.role === "user") return messageText(turn.content ?? turn.parts);
   }
   return "";
 }

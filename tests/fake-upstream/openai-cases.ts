@@ -5,6 +5,7 @@
 import { type CaseScript, cutInside, frameDelay, writeSplit } from "./case-context.ts";
 import { intParam } from "./marker.ts";
 import { openAIFaultCases } from "./openai-fault-cases.ts";
+import { openAIFlavourCases } from "./openai-flavour-cases.ts";
 import {
   type ChunkStream,
   choiceList,
@@ -46,6 +47,7 @@ function whitespaceFrames(stream: ChunkStream): string[] {
 export const openAICases: Record<string, CaseScript> = {
   normal: streamNormal,
   ...openAIFaultCases,
+  ...openAIFlavourCases,
 
   slow: (context) => {
     const stream = newChunkStream(context.model);

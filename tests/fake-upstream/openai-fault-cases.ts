@@ -83,6 +83,17 @@ export const openAIFaultCases: Record<string, CaseScript> = {
 
   "first-event-error": (context) => streamOpenAIFrames(context, [dataFrame(SERVER_ERROR_BODY)]),
 
+  // vLLM and some gateways: a named `event: error` frame after text, then the stream closes.
+  "event-error": (context) => {
+    const stream = newChunkStream(context.model);
+    const error = { message: "Worker crashed while generating", type: "server_error", code: "502" };
+    return streamOpenAIFrames(context, [
+      roleFrame(stream),
+      ...textFrames(stream, NORMAL_CHUNKS.slice(0, 2)),
+      `event: error\ndata: ${JSON.stringify({ error })}\n\n`,
+    ]);
+  },
+
   drop: async (context) => {
     const stream = newChunkStream(context.model);
     const after = intParam(context.params, "after", 3);

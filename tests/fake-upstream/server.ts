@@ -1,7 +1,9 @@
 /**
  * A fake LLM upstream for tests and benchmarks: a plain Node HTTP server on 127.0.0.1 that speaks
- * OpenAI Chat Completions (`POST /v1/chat/completions`) and Anthropic Messages (`POST /v1/messages`)
- * streaming byte for byte like the real APIs, including their faults. The scripted case comes from
+ * OpenAI Chat Completions (`POST /v1/chat/completions`, with OpenRouter and DeepSeek variants),
+ * Anthropic Messages (`POST /v1/messages`) and Gemini
+ * (`POST /v1beta/models/{model}:streamGenerateContent?alt=sse`) streaming byte for byte like the
+ * real APIs, including their faults. The scripted case comes from
  * a `[[case:NAME key=value …]]` marker in the last user message (see marker.ts); the control API
  * under `/__control/` reports what was received.
  */
@@ -9,6 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import * as anthropicFrames from "./anthropic-frames.ts";
 import { anthropicCases } from "./anthropic-cases.ts";
 import type { CaseScript } from "./case-context.ts";
+import { geminiCases } from "./gemini-cases.ts";
+import * as geminiFrames from "./gemini-frames.ts";
 import { type CaseMarker, findCaseMarker, intParam } from "./marker.ts";
 import * as openAIFrames from "./openai-frames.ts";
 import { openAICases } from "./openai-cases.ts";
@@ -34,7 +38,7 @@ interface Rejection {
 /** One wire format: its scripted cases and the checks the real API makes before streaming. */
 interface WireFormat {
   cases: Record<string, CaseScript>;
-  reject(headers: Record<string, string>, body: unknown): Rejection | null;
+  reject(headers: Record<string, string>, body: unknown, url: URL): Rejection | null;
   badRequest(message: string): Rejection;
 }
 
@@ -45,7 +49,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const openAIFormat: WireFormat = {
   cases: openAICases,
   reject(headers, body) {
-    if (!/^Bearer \S+/.test(headers.authorization ?? "")) {
+    // `auth=none` in the marker plays a local server (Ollama, llama.cpp) that takes no key.
+    const keyless = findCaseMarker(body).params.get("auth") === "none";
+    if (!keyless && !/^Bearer \S+/.test(headers.authorization ?? "")) {
       return {
         status: 401,
         body: openAIFrames.errorBody(
@@ -87,10 +93,46 @@ const anthropicFormat: WireFormat = {
   }),
 };
 
+const geminiFormat: WireFormat = {
+  cases: geminiCases,
+  reject(headers, body, url) {
+    if (!headers["x-goog-api-key"] && !url.searchParams.has("key")) {
+      return {
+        status: 403,
+        body: geminiFrames.googleErrorBody(
+          403,
+          "PERMISSION_DENIED",
+          "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+        ),
+      };
+    }
+    if (url.searchParams.get("alt") !== "sse")
+      return this.badRequest("fake upstream: only alt=sse is supported");
+    if (!isRecord(body) || !Array.isArray(body.contents) || body.contents.length === 0) {
+      return this.badRequest("* GenerateContentRequest.contents: contents is not specified\n");
+    }
+    return null;
+  },
+  badRequest: (message) => ({
+    status: 400,
+    body: geminiFrames.googleErrorBody(400, "INVALID_ARGUMENT", message),
+  }),
+};
+
 const FORMATS: Record<string, WireFormat> = {
   "/v1/chat/completions": openAIFormat,
   "/v1/messages": anthropicFormat,
 };
+
+const GEMINI_PATH = /^\/v1beta\/models\/([^/:]+):streamGenerateContent$/;
+
+/** The wire format for a path, and the model when the path names it (Gemini). */
+function routeFor(pathname: string): { format: WireFormat; model?: string } | undefined {
+  const fixed = FORMATS[pathname];
+  if (fixed) return { format: fixed };
+  const gemini = GEMINI_PATH.exec(pathname);
+  return gemini ? { format: geminiFormat, model: decodeURIComponent(gemini[1] ?? "") } : undefined;
+}
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const parts: Buffer[] = [];
@@ -109,8 +151,8 @@ class FakeUpstreamServer {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake-upstream");
-    const format = req.method === "POST" ? FORMATS[url.pathname] : undefined;
-    if (format) return this.#handleModelCall(req, res, url.pathname, format);
+    const route = req.method === "POST" ? routeFor(url.pathname) : undefined;
+    if (route) return this.#handleModelCall(req, res, url, route);
     if (req.method === "GET" && url.pathname === "/__control/requests") {
       return sendJson(res, 200, { requests: this.#requests(url.searchParams.get("tag") ?? "") });
     }
@@ -133,21 +175,24 @@ class FakeUpstreamServer {
   async #handleModelCall(
     req: IncomingMessage,
     res: ServerResponse,
-    path: string,
-    format: WireFormat,
+    url: URL,
+    { format, model: modelInPath }: { format: WireFormat; model?: string },
   ): Promise<void> {
+    const path = url.pathname;
     const headers = flattenHeaders(req.headers);
     const body = await readBody(req);
     const marker = findCaseMarker(body);
     const writer = new SseWriter(res);
     const entry = marker.tag === null ? null : this.#logRequest(writer, { path, headers, body, marker });
     const script = format.cases[marker.name];
-    const rejection = rejectionFor(format, headers, body, marker.name, path, entry !== null);
+    const rejection = rejectionFor(format, headers, body, marker.name, url, entry !== null);
     if (rejection || !script) {
       const { status, body: errorBody } = rejection ?? format.badRequest("fake upstream: no script");
+      // Google's error bodies arrive pre-serialized, pretty-printed as Google sends them.
+      if (typeof errorBody === "string") return writer.sendBody(status, errorBody);
       return writer.sendJson(status, errorBody);
     }
-    const model = isRecord(body) && typeof body.model === "string" ? body.model : "unknown";
+    const model = modelInPath ?? (isRecord(body) && typeof body.model === "string" ? body.model : "unknown");
     try {
       await script({
         writer,
@@ -194,14 +239,14 @@ function rejectionFor(
   headers: Record<string, string>,
   body: unknown,
   caseName: string,
-  path: string,
+  url: URL,
   tagged: boolean,
 ): Rejection | null {
   if (body === undefined) return format.badRequest("fake upstream: the request body is not valid JSON");
-  const rejection = format.reject(headers, body);
+  const rejection = format.reject(headers, body, url);
   if (rejection) return rejection;
   if (!format.cases[caseName])
-    return format.badRequest(`fake upstream: unknown case "${caseName}" for ${path}`);
+    return format.badRequest(`fake upstream: unknown case "${caseName}" for ${url.pathname}`);
   // Attempt-dependent cases count earlier requests with the same tag; without one they can't.
   if (caseName.endsWith("-then-ok") && !tagged)
     return format.badRequest(`fake upstream: case ${caseName} needs tag=`);

@@ -103,8 +103,12 @@ export class SseWriter {
 
   /** A complete JSON (non-streaming) response, e.g. an HTTP error. */
   sendJson(status: number, body: unknown, headers: Record<string, string> = {}): void {
+    this.sendBody(status, JSON.stringify(body), headers);
+  }
+
+  /** A complete response with exactly `payload` as its body (for APIs that pretty-print errors). */
+  sendBody(status: number, payload: string, headers: Record<string, string> = {}): void {
     if (this.#closed) return;
-    const payload = JSON.stringify(body);
     this.res.writeHead(status, {
       "content-type": "application/json; charset=utf-8",
       "content-length": String(Buffer.byteLength(payload)),

@@ -6,19 +6,30 @@ import {
   anthropicAdapter,
   caseRequest,
   drain,
+  geminiAdapter,
   NORMAL_TEXT,
   openAIAdapter,
+  openRouterAdapter,
   uniqueTag,
   upstreamRequests,
   waitForRequests,
 } from "./harness";
 
-const ADAPTERS: { name: string; make: (config?: Partial<ProviderConfig>) => Provider }[] = [
-  { name: "OpenAI", make: openAIAdapter },
-  { name: "Anthropic", make: anthropicAdapter },
+interface AdapterUnderTest {
+  name: string;
+  make: (config?: Partial<ProviderConfig>) => Provider;
+  /** The fake's `rate-limit-then-ok` parameter asking for a 3 s retry wait. */
+  threeSecondHint: Record<string, number>;
+}
+
+const ADAPTERS: AdapterUnderTest[] = [
+  { name: "OpenAI", make: openAIAdapter, threeSecondHint: { retryms: 3_000 } },
+  { name: "OpenRouter", make: openRouterAdapter, threeSecondHint: { retryms: 3_000 } },
+  { name: "Anthropic", make: anthropicAdapter, threeSecondHint: { retry: 3 } },
+  { name: "Gemini", make: geminiAdapter, threeSecondHint: { retryms: 3_000 } },
 ];
 
-for (const { name, make } of ADAPTERS) {
+for (const { name, make, threeSecondHint } of ADAPTERS) {
   describe(`${name} adapter: stop and silence`, () => {
     it("abort mid-stream closes the upstream connection and ends without error or finish", async () => {
       const tag = uniqueTag(`${name}-abort`);
@@ -50,9 +61,12 @@ for (const { name, make } of ADAPTERS) {
       const tag = uniqueTag(`${name}-abort-backoff`);
       const controller = new AbortController();
       // The 429 asks for a 3 s wait; Stop arrives during it.
-      const hint: Record<string, number> = name === "OpenAI" ? { retryms: 3_000 } : { retry: 3 };
       const adapter = make({ maxRetryDelayMs: 5_000 });
-      const pending = drain(adapter, caseRequest("rate-limit-then-ok", tag, hint), controller.signal);
+      const pending = drain(
+        adapter,
+        caseRequest("rate-limit-then-ok", tag, threeSecondHint),
+        controller.signal,
+      );
       await waitForRequests(tag, (requests) => requests.length === 1);
       const stoppedAt = Date.now();
       controller.abort();

@@ -6,7 +6,8 @@ import { env } from "cloudflare:workers";
 import { z } from "zod";
 import type { ErrorInfo, FinishReason } from "../../worker/protocol";
 import { AnthropicProvider } from "../../worker/providers/anthropic";
-import { OpenAIProvider } from "../../worker/providers/openai";
+import { GeminiProvider } from "../../worker/providers/gemini";
+import { type OpenAICompatibleConfig, OpenAIProvider } from "../../worker/providers/openai";
 import type {
   Provider,
   ProviderConfig,
@@ -18,10 +19,27 @@ import type {
 export const upstreamURL = env.FAKE_UPSTREAM_URL;
 
 /** Retry waits are capped low so backoff cases run fast; each test may override. */
-export function openAIAdapter(config: Partial<ProviderConfig> = {}): OpenAIProvider {
+export function openAIAdapter(config: Partial<OpenAICompatibleConfig> = {}): OpenAIProvider {
   return new OpenAIProvider({
     apiKey: "sk-test-openai",
     baseURL: `${upstreamURL}/v1`,
+    maxRetryDelayMs: 20,
+    ...config,
+  });
+}
+
+export function openRouterAdapter(config: Partial<OpenAICompatibleConfig> = {}): OpenAIProvider {
+  return openAIAdapter({ apiKey: "sk-or-v1-test", id: "openrouter", flavour: "openrouter", ...config });
+}
+
+export function deepSeekAdapter(config: Partial<OpenAICompatibleConfig> = {}): OpenAIProvider {
+  return openAIAdapter({ apiKey: "sk-deepseek-test", id: "deepseek", flavour: "deepseek", ...config });
+}
+
+export function geminiAdapter(config: Partial<ProviderConfig> = {}): GeminiProvider {
+  return new GeminiProvider({
+    apiKey: "AIza-test-gemini",
+    baseURL: upstreamURL,
     maxRetryDelayMs: 20,
     ...config,
   });

@@ -35,6 +35,13 @@ const FAILURES: FailureCase[] = [
   },
   // llama.cpp: the error frame is followed by [DONE]; the error must still win.
   { name: "error-then-done", text: "", error: { code: "context_too_long", retryable: false }, requests: 1 },
+  // A named `event: error` frame after text (vLLM, gateways): the text is kept, no retry.
+  {
+    name: "event-error",
+    text: "Hello!",
+    error: { code: "upstream_error", retryable: true },
+    requests: 1,
+  },
   // A 200 whose first event is an error: nothing reached the user, so it is retried.
   {
     name: "first-event-error",

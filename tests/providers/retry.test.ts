@@ -67,6 +67,27 @@ describe("classifyFailure", () => {
     [{ type: "overloaded_error" }, "overloaded", true],
     [{ code: "502", message: "Provider disconnected" }, "upstream_error", true],
     [{ code: "429" }, "rate_limited", true],
+    // Google: a bad key is a 400 whose ErrorInfo reason says so; statuses are google.rpc codes.
+    [{ status: 400, type: "INVALID_ARGUMENT", code: "API_KEY_INVALID" }, "invalid_api_key", false],
+    [{ status: 403, type: "PERMISSION_DENIED" }, "invalid_api_key", false],
+    [{ status: 429, type: "RESOURCE_EXHAUSTED", retryAfterMs: 7_000 }, "rate_limited", true],
+    [{ status: 504, type: "DEADLINE_EXCEEDED" }, "upstream_timeout", true],
+    [{ type: "UNAVAILABLE", code: "503" }, "overloaded", true],
+    [
+      {
+        status: 400,
+        message: "The input token count (1187432) exceeds the maximum number of tokens allowed (1048576).",
+      },
+      "context_too_long",
+      false,
+    ],
+    // OpenRouter's moderation is a 403 that is not about the key.
+    [
+      { status: 403, code: "403", message: 'Your input was flagged for "violence".' },
+      "content_filtered",
+      false,
+    ],
+    [{ status: 402, message: "Insufficient Balance" }, "quota_exhausted", false],
   ];
   for (const [failure, code, retryable] of cases) {
     it(`${JSON.stringify(failure)} → ${code}`, () => {
@@ -91,11 +112,12 @@ describe("classifyFailure", () => {
 async function runScripted(
   attempts: { events: ProviderEvent[]; error?: UpstreamFailure }[],
   maxRetries = 2,
+  maxRetryDelayMs = 1,
 ): Promise<{ events: ProviderEvent[]; calls: number }> {
   let calls = 0;
   const options = {
     providerName: "Test",
-    policy: retryPolicy({ maxRetries, maxRetryDelayMs: 1 }),
+    policy: retryPolicy({ maxRetries, maxRetryDelayMs }),
     describeError: () => null,
   };
   const events: ProviderEvent[] = [];
@@ -150,6 +172,17 @@ describe("streamWithRetry", () => {
   it("does not retry what retrying cannot fix", async () => {
     const { calls } = await runScripted([{ events: [], error: { status: 401 } }]);
     expect(calls).toBe(1);
+  });
+
+  it("waits the retry delay the failure body asked for (Gemini's RetryInfo)", async () => {
+    const startedAt = Date.now();
+    const { calls } = await runScripted(
+      [{ events: [], error: { status: 429, retryAfterMs: 150 } }, { events: finished }],
+      2,
+      5_000,
+    );
+    expect(calls).toBe(2);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(140);
   });
 
   it("obeys x-should-retry: false", async () => {

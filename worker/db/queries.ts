@@ -26,6 +26,8 @@ export function toSummary(row: Conversation): ConversationSummary {
     id: row.id,
     title: row.title,
     model: row.model,
+    pinned: row.pinnedAt !== null,
+    systemPrompt: row.systemPrompt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -71,14 +73,23 @@ export async function touchUser(db: Db, userId: string, kind: "guest" | "user", 
 
 export async function createConversation(
   db: Db,
-  input: { id: string; ownerId: string; kind: "guest" | "user"; model: string | null; title?: string },
+  input: {
+    id: string;
+    ownerId: string;
+    kind: "guest" | "user";
+    model: string | null;
+    title?: string;
+    systemPrompt?: string;
+  },
 ): Promise<Conversation> {
   const now = Date.now();
-  const row = {
+  const row: Conversation = {
     id: input.id,
     ownerId: input.ownerId,
     title: input.title ?? "",
     model: input.model,
+    systemPrompt: input.systemPrompt ?? "",
+    pinnedAt: null,
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
@@ -111,6 +122,49 @@ export async function findOwnedConversation(
     )
     .limit(1);
   return row;
+}
+
+/** Applies a rename, pin or system-prompt change; returns the updated row. */
+export async function updateConversation(
+  db: Db,
+  conversationId: string,
+  patch: { title?: string; pinned?: boolean; systemPrompt?: string },
+): Promise<Conversation | undefined> {
+  const set: Partial<Conversation> = {};
+  if (patch.title !== undefined) set.title = patch.title;
+  if (patch.systemPrompt !== undefined) set.systemPrompt = patch.systemPrompt;
+  if (patch.pinned !== undefined) set.pinnedAt = patch.pinned ? Date.now() : null;
+  const [row] = await db
+    .update(conversations)
+    .set(set)
+    .where(and(eq(conversations.id, conversationId), isNull(conversations.deletedAt)))
+    .returning();
+  return row;
+}
+
+/** Hides a conversation from its owner for good; its rows stay for accounting. */
+export async function softDeleteConversation(db: Db, conversationId: string): Promise<void> {
+  await db.update(conversations).set({ deletedAt: Date.now() }).where(eq(conversations.id, conversationId));
+}
+
+/** Sets a title only if the conversation has none yet (automatic titles never override a rename). */
+export async function setTitleIfUntitled(
+  db: Db,
+  conversationId: string,
+  title: string,
+  provisional: string,
+): Promise<boolean> {
+  const rows = await db
+    .update(conversations)
+    .set({ title })
+    .where(
+      and(
+        eq(conversations.id, conversationId),
+        sql`(${conversations.title} = '' OR ${conversations.title} = ${provisional})`,
+      ),
+    )
+    .returning({ id: conversations.id });
+  return rows.length > 0;
 }
 
 export async function findConversation(db: Db, conversationId: string): Promise<Conversation | undefined> {

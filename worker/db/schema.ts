@@ -20,12 +20,38 @@ export const users = sqliteTable(
       .default("guest"),
     email: text("email"),
     displayName: text("display_name"),
+    /** `pbkdf2-sha256$iterations$salt$hash` (worker/auth/password.ts); null for guests. */
+    passwordHash: text("password_hash"),
+    role: text("role", { enum: ["member", "admin"] })
+      .notNull()
+      .default("member"),
     createdAt: integer("created_at").notNull(),
     lastSeenAt: integer("last_seen_at").notNull(),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
 );
 export type User = typeof users.$inferSelect;
+
+/**
+ * Refresh tokens of signed-in sessions, stored as SHA-256 hashes. Each use rotates the token
+ * within its family; presenting a revoked token (a stolen copy) revokes the whole family.
+ */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    tokenHash: text("token_hash").notNull(),
+    familyId: text("family_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("refresh_tokens_hash").on(t.tokenHash), index("refresh_tokens_user").on(t.userId)],
+);
+export type RefreshToken = typeof refreshTokens.$inferSelect;
 
 export const conversations = sqliteTable(
   "conversations",
@@ -36,6 +62,9 @@ export const conversations = sqliteTable(
       .references(() => users.id),
     title: text("title").notNull().default(""),
     model: text("model"),
+    /** Instructions sent before every turn of this conversation; empty for none. */
+    systemPrompt: text("system_prompt").notNull().default(""),
+    pinnedAt: integer("pinned_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     deletedAt: integer("deleted_at"),
@@ -81,3 +110,29 @@ export const messages = sqliteTable(
 );
 export type Message = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
+
+/**
+ * The model catalogue, as data an admin can change without a deploy. Parley seeds it with its
+ * defaults (worker/providers/catalogue.ts) the first time it is read; rows win over defaults.
+ * Prices are USD per million tokens.
+ */
+export const models = sqliteTable("models", {
+  id: text("id").primaryKey(),
+  provider: text("provider").notNull(),
+  upstreamId: text("upstream_id").notNull(),
+  name: text("name").notNull(),
+  context: integer("context").notNull(),
+  maxOutput: integer("max_output").notNull(),
+  capReasoning: integer("cap_reasoning", { mode: "boolean" }).notNull().default(false),
+  capVision: integer("cap_vision", { mode: "boolean" }).notNull().default(false),
+  capTools: integer("cap_tools", { mode: "boolean" }).notNull().default(false),
+  capJson: integer("cap_json", { mode: "boolean" }).notNull().default(false),
+  capTemperature: integer("cap_temperature", { mode: "boolean" }).notNull().default(true),
+  priceInput: real("price_input").notNull(),
+  priceCachedInput: real("price_cached_input").notNull(),
+  priceOutput: real("price_output").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  sortOrder: integer("sort_order").notNull().default(0),
+  updatedAt: integer("updated_at").notNull(),
+});
+export type ModelRow = typeof models.$inferSelect;

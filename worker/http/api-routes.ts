@@ -8,38 +8,52 @@ import {
   findOwnedConversation,
   listConversations,
   listMessages,
+  softDeleteConversation,
   toChatMessage,
   toSummary,
+  updateConversation,
 } from "../db/queries";
+import { conversationUsage, monthRange, userMonthUsage } from "../db/usage";
 import { getConfig } from "../env";
-import { chatStreamRequestSchema } from "../protocol";
-import { providerAvailable } from "../providers";
-import { CATALOGUE, findModel, toModelInfo } from "../providers/catalogue";
-import type { RoomStreamRequest } from "../room/ConversationRoom";
+import { chatStreamRequestSchema, conversationPatchSchema, MAX_SYSTEM_PROMPT_CHARS } from "../protocol";
+import { findUsableModel, toModelInfo, usableModels } from "../providers/catalogue";
+import { checkOptions, type RoomStreamRequest } from "../room/ConversationRoom";
 import { withIdentity } from "../room/identity";
+import { findUser } from "../auth/accounts";
+import { publicUser } from "./auth-routes";
 import type { AppEnv } from "./app";
 import { ApiError, notFound } from "./errors";
 import { readJsonBody } from "./json-body";
 
 export const apiRoutes = new Hono<AppEnv>();
 
-apiRoutes.get("/session", (c) => {
+apiRoutes.get("/session", async (c) => {
   const { userId, kind } = c.get("identity");
-  return c.json({ user: { id: userId, kind } });
+  const user = kind === "user" ? await findUser(database(c.env.DB), userId) : undefined;
+  return c.json({
+    user: user ? publicUser(user) : { id: userId, kind, email: null, displayName: null, role: "member" },
+  });
 });
 
-apiRoutes.get("/models", (c) => {
-  const models = CATALOGUE.filter((model) => providerAvailable(model.provider, c.env)).map(toModelInfo);
-  return c.json({ models });
+apiRoutes.get("/models", async (c) => {
+  const models = await usableModels(database(c.env.DB), c.env);
+  return c.json({ models: models.map(toModelInfo) });
 });
 
 /** A model id the caller may use right now, or a 400 that says so. */
-function usableModel(env: Env, id: string) {
-  const model = findModel(id);
-  if (!model || !providerAvailable(model.provider, env)) {
+async function usableModel(env: Env, id: string) {
+  const model = await findUsableModel(database(env.DB), env, id);
+  if (!model) {
     throw new ApiError(400, "unknown_model", `The model "${id}" is not available. See GET /api/v1/models.`);
   }
   return model;
+}
+
+/** The caller's conversation, or a 404 (which also hides whether it exists at all). */
+async function ownConversation(env: Env, id: string, userId: string) {
+  const conversation = await findOwnedConversation(database(env.DB), id, userId);
+  if (!conversation) throw notFound();
+  return conversation;
 }
 
 apiRoutes.get("/conversations", async (c) => {
@@ -47,27 +61,63 @@ apiRoutes.get("/conversations", async (c) => {
   return c.json({ conversations: rows.map(toSummary) });
 });
 
-const createConversationSchema = z.object({ model: z.string().min(1).max(200).optional() }).strict();
+const createConversationSchema = z
+  .object({
+    model: z.string().min(1).max(200).optional(),
+    systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS).optional(),
+  })
+  .strict();
 
 apiRoutes.post("/conversations", async (c) => {
   const body = await readJsonBody(c.req.raw, createConversationSchema, { allowEmpty: true });
-  const model = body?.model ? usableModel(c.env, body.model).id : null;
+  const model = body?.model ? (await usableModel(c.env, body.model)).id : null;
   const identity = c.get("identity");
   const row = await createConversation(database(c.env.DB), {
     id: crypto.randomUUID(),
     ownerId: identity.userId,
     kind: identity.kind,
     model,
+    ...(body?.systemPrompt ? { systemPrompt: body.systemPrompt } : {}),
   });
   return c.json({ conversation: toSummary(row) }, 201);
 });
 
 apiRoutes.get("/conversations/:id", async (c) => {
-  const db = database(c.env.DB);
-  const conversation = await findOwnedConversation(db, c.req.param("id"), c.get("identity").userId);
-  if (!conversation) throw notFound();
-  const messages = await listMessages(db, conversation.id);
+  const conversation = await ownConversation(c.env, c.req.param("id"), c.get("identity").userId);
+  const messages = await listMessages(database(c.env.DB), conversation.id);
   return c.json({ conversation: toSummary(conversation), messages: messages.map(toChatMessage) });
+});
+
+apiRoutes.patch("/conversations/:id", async (c) => {
+  const patch = await readJsonBody(c.req.raw, conversationPatchSchema);
+  const conversation = await ownConversation(c.env, c.req.param("id"), c.get("identity").userId);
+  const updated = await updateConversation(database(c.env.DB), conversation.id, patch);
+  if (!updated) throw notFound();
+  if (patch.title !== undefined) {
+    const room = await getServerByName(c.env.ConversationRoom, conversation.id);
+    await room.announceTitle(updated.title);
+  }
+  return c.json({ conversation: toSummary(updated) });
+});
+
+apiRoutes.delete("/conversations/:id", async (c) => {
+  const conversation = await ownConversation(c.env, c.req.param("id"), c.get("identity").userId);
+  await softDeleteConversation(database(c.env.DB), conversation.id);
+  const room = await getServerByName(c.env.ConversationRoom, conversation.id);
+  await room.closeForDeletion();
+  return c.body(null, 204);
+});
+
+apiRoutes.get("/conversations/:id/usage", async (c) => {
+  const conversation = await ownConversation(c.env, c.req.param("id"), c.get("identity").userId);
+  return c.json({ usage: await conversationUsage(database(c.env.DB), conversation.id) });
+});
+
+/** The caller's usage this calendar month (UTC), in total and per model. */
+apiRoutes.get("/usage", async (c) => {
+  const range = monthRange(new Date());
+  const usage = await userMonthUsage(database(c.env.DB), c.get("identity").userId, range);
+  return c.json({ month: range.month, ...usage });
 });
 
 /**
@@ -77,7 +127,7 @@ apiRoutes.get("/conversations/:id", async (c) => {
 apiRoutes.post("/chat/stream", async (c) => {
   getConfig(c.env);
   const body = await readJsonBody(c.req.raw, chatStreamRequestSchema);
-  const model = usableModel(c.env, body.model);
+  const model = await usableModel(c.env, body.model);
   const prompt = body.messages.at(-1);
   if (!prompt || prompt.role !== "user" || prompt.content.trim() === "") {
     throw new ApiError(400, "invalid_request", "The last message must be a non-empty user message.");
@@ -85,8 +135,14 @@ apiRoutes.post("/chat/stream", async (c) => {
   const identity = c.get("identity");
   const db = database(c.env.DB);
   let conversationId = body.conversationId;
+  const options = {
+    ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
+    ...(body.maxOutputTokens !== undefined ? { maxOutputTokens: body.maxOutputTokens } : {}),
+    ...(body.reasoningEffort !== undefined ? { reasoningEffort: body.reasoningEffort } : {}),
+  };
+  checkOptions(model, options);
   if (conversationId) {
-    if (!(await findOwnedConversation(db, conversationId, identity.userId))) throw notFound();
+    await ownConversation(c.env, conversationId, identity.userId);
   } else {
     conversationId = crypto.randomUUID();
     await createConversation(db, {
@@ -94,6 +150,7 @@ apiRoutes.post("/chat/stream", async (c) => {
       ownerId: identity.userId,
       kind: identity.kind,
       model: model.id,
+      ...(body.system ? { systemPrompt: body.system } : {}),
     });
   }
   const roomRequest: RoomStreamRequest = {
@@ -101,6 +158,7 @@ apiRoutes.post("/chat/stream", async (c) => {
     content: prompt.content,
     // An existing conversation's history lives in the room; only a new one takes the client's.
     prior: body.conversationId ? [] : body.messages.slice(0, -1),
+    options,
   };
   const room = await getServerByName(c.env.ConversationRoom, conversationId);
   const request = new Request("https://room.parley.internal/stream", {

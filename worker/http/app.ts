@@ -6,14 +6,22 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../env";
 import type { Identity } from "../auth/session";
+import { RoomError } from "../room/ConversationRoom";
 import { ApiError } from "./errors";
-import { sessionMiddleware } from "./session-middleware";
+import { originCheck, sessionMiddleware } from "./session-middleware";
+import { authRoutes } from "./auth-routes";
 import { apiRoutes } from "./api-routes";
 import { roomSocketRoute } from "./room-route";
 
 export interface AppEnv {
   Bindings: Env;
-  Variables: { identity: Identity };
+  Variables: {
+    identity: Identity;
+    /** True when this request had no session and was given a new guest one. */
+    newSession?: boolean;
+    /** Set-Cookie values to add to the response. */
+    cookies?: string[];
+  };
 }
 
 export function createApp() {
@@ -21,6 +29,7 @@ export function createApp() {
 
   app.onError((error) => {
     if (error instanceof ApiError) return error.toResponse();
+    if (error instanceof RoomError) return new ApiError(error.status, error.code, error.message).toResponse();
     if (error instanceof HTTPException) {
       return new ApiError(error.status === 413 ? 413 : 400, "bad_request", error.message).toResponse();
     }
@@ -31,7 +40,9 @@ export function createApp() {
   app.notFound(() => new ApiError(404, "not_found", "No such endpoint.").toResponse());
 
   app.get("/healthz", (c) => c.json({ ok: true, service: "parley" }));
-  app.use("/api/*", sessionMiddleware);
+  app.use("/api/*", originCheck, sessionMiddleware);
+  app.use("/parties/*", originCheck, sessionMiddleware);
+  app.route("/api/v1/auth", authRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/parties", roomSocketRoute);
   return app;

@@ -1,27 +1,86 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { getConfig } from "../env";
-import { identify, needsRenewal, sessionCookie, signSession } from "../auth/session";
+import { rotateRefreshToken } from "../auth/accounts";
+import {
+  REFRESH_COOKIE,
+  REFRESH_TTL_SECONDS,
+  cookie,
+  identify,
+  needsRenewal,
+  readCookie,
+  sessionCookie,
+  signSession,
+  type Identity,
+} from "../auth/session";
+import { database } from "../db/queries";
 import type { AppEnv } from "./app";
 
+/** Queues a Set-Cookie for the response of this request. */
+export function setCookieLater(c: Context<AppEnv>, value: string): void {
+  c.set("cookies", [...(c.get("cookies") ?? []), value]);
+}
+
+/** Starts a session for `identity`: the access cookie, plus a refresh cookie for accounts. */
+export async function startSession(c: Context<AppEnv>, identity: Identity, refreshToken?: string) {
+  const { SESSION_SECRET } = getConfig(c.env);
+  c.set("identity", identity);
+  setCookieLater(c, sessionCookie(await signSession(identity, SESSION_SECRET), c.req.url, identity.kind));
+  if (refreshToken) setCookieLater(c, cookie(REFRESH_COOKIE, refreshToken, c.req.url, REFRESH_TTL_SECONDS));
+}
+
+function newGuest(): Identity {
+  return { userId: crypto.randomUUID(), kind: "guest", issuedAt: Math.floor(Date.now() / 1000) };
+}
+
 /**
- * Gives every API caller an identity: the one in its session cookie, or a new guest. The cookie
- * is (re)issued for new guests and for tokens past their renewal age.
+ * Gives every API caller an identity: the one in its session cookie; else, for a signed-in user
+ * whose access token expired, the one its refresh token vouches for (rotating it); else a new
+ * guest. Cookies are (re)issued as needed.
  */
 export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const { SESSION_SECRET } = getConfig(c.env);
   const existing = await identify(c.req.raw, SESSION_SECRET);
-  const identity = existing ?? {
-    userId: crypto.randomUUID(),
-    kind: "guest" as const,
-    issuedAt: Math.floor(Date.now() / 1000),
-  };
-  c.set("identity", identity);
-  await next();
-  if (!existing || needsRenewal(existing)) {
-    const token = await signSession(identity, SESSION_SECRET);
-    // Responses relayed from a Durable Object have immutable headers: re-wrap before adding.
-    const response = new Response(c.res.body, c.res);
-    response.headers.append("set-cookie", sessionCookie(token, c.req.url));
-    c.res = response;
+  if (existing) {
+    c.set("identity", existing);
+    if (needsRenewal(existing)) await startSession(c, existing);
+  } else {
+    const refresh = readCookie(c.req.header("cookie"), REFRESH_COOKIE);
+    const rotated = refresh ? await rotateRefreshToken(database(c.env.DB), refresh) : null;
+    if (rotated) {
+      await startSession(c, { userId: rotated.userId, kind: "user", issuedAt: 0 }, rotated.token);
+    } else {
+      if (refresh) setCookieLater(c, cookie(REFRESH_COOKIE, "", c.req.url, 0));
+      c.set("newSession", true);
+      await startSession(c, newGuest());
+    }
   }
+  await next();
+  const cookies = c.get("cookies") ?? [];
+  if (cookies.length > 0) {
+    // Responses relayed from a Durable Object have immutable headers: re-wrap before adding.
+    // (Browsers store cookies from a WebSocket handshake too, RFC 6455 §4.1.)
+    const headers = new Headers(c.res.headers);
+    for (const value of cookies) headers.append("set-cookie", value);
+    const { status, statusText, webSocket } = c.res;
+    c.res = webSocket
+      ? new Response(null, { status, statusText, headers, webSocket })
+      : new Response(c.res.body, { status, statusText, headers });
+  }
+});
+
+/**
+ * Refuses cross-site state changes: a browser always sends `Origin` on POST, PATCH, DELETE and
+ * WebSocket upgrades, so one that names another site is a forged request riding our cookie.
+ */
+export const originCheck = createMiddleware<AppEnv>(async (c, next) => {
+  const origin = c.req.header("origin");
+  const unsafe = !["GET", "HEAD", "OPTIONS"].includes(c.req.method) || c.req.header("upgrade") !== undefined;
+  if (unsafe && origin && origin !== new URL(c.req.url).origin) {
+    return c.json(
+      { error: { code: "bad_origin", message: "Requests from other sites are not accepted." } },
+      403,
+    );
+  }
+  await next();
 });

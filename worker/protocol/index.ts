@@ -59,6 +59,20 @@ export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 /** Limits shared by the composer and the server's validation. */
 export const MAX_PROMPT_CHARS = 32_000;
+export const MAX_SYSTEM_PROMPT_CHARS = 8_000;
+export const MAX_TITLE_CHARS = 200;
+
+export const REASONING_EFFORTS = ["low", "medium", "high"] as const;
+
+/** Per-request generation options; the server checks them against the model's capabilities. */
+export const generationOptionsSchema = z
+  .object({
+    temperature: z.number().min(0).max(2).optional(),
+    maxOutputTokens: z.number().int().min(1).max(1_000_000).optional(),
+    reasoningEffort: z.enum(REASONING_EFFORTS).optional(),
+  })
+  .strict();
+export type GenerationOptions = z.infer<typeof generationOptionsSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Client → server frames
@@ -71,6 +85,7 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
     model: z.string().min(1).max(200),
     /** Lets the sender match its optimistic bubble with the stored message. */
     clientId: z.string().max(100).optional(),
+    options: generationOptionsSchema.optional(),
   }),
   z.object({ type: z.literal("stop"), messageId: z.string().optional() }),
   /** Ask for the text of a streaming message from `offset` on (after a missed frame). */
@@ -132,6 +147,10 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string(), retryable: z.boolean() }),
   z.object({ type: z.literal("presence"), viewers: z.number().int().nonnegative() }),
+  /** The conversation was renamed or titled automatically. */
+  z.object({ type: z.literal("title"), title: z.string() }),
+  /** The conversation was deleted; the room closes the connection after this frame. */
+  z.object({ type: z.literal("deleted") }),
   z.object({ type: z.literal("pong") }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
@@ -173,8 +192,14 @@ export const modelInfoSchema = z.object({
   name: z.string(),
   context: z.number().int().positive(),
   maxOutput: z.number().int().positive(),
-  caps: z.object({ reasoning: z.boolean(), vision: z.boolean() }),
-  pricing: z.object({ inputPerMTok: z.number(), outputPerMTok: z.number() }),
+  caps: z.object({
+    reasoning: z.boolean(),
+    vision: z.boolean(),
+    tools: z.boolean(),
+    json: z.boolean(),
+    temperature: z.boolean(),
+  }),
+  pricing: z.object({ inputPerMTok: z.number(), cachedInputPerMTok: z.number(), outputPerMTok: z.number() }),
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
@@ -182,6 +207,8 @@ export const conversationSummarySchema = z.object({
   id: z.string(),
   title: z.string(),
   model: z.string().nullable(),
+  pinned: z.boolean(),
+  systemPrompt: z.string(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
@@ -200,6 +227,9 @@ export const chatStreamRequestSchema = z.object({
     .min(1)
     .max(200),
   conversationId: z.string().min(1).max(100).optional(),
+  /** A system prompt for a new conversation (an existing one keeps its own). */
+  system: z.string().max(MAX_SYSTEM_PROMPT_CHARS).optional(),
+  ...generationOptionsSchema.shape,
 });
 export type ChatStreamRequest = z.infer<typeof chatStreamRequestSchema>;
 
@@ -217,6 +247,17 @@ export const sseEventSchemas = {
   error: errorInfoSchema,
 } as const;
 export type SseEventName = keyof typeof sseEventSchemas;
+
+/** `PATCH /api/v1/conversations/:id` body. */
+export const conversationPatchSchema = z
+  .object({
+    title: z.string().trim().min(1).max(MAX_TITLE_CHARS).optional(),
+    pinned: z.boolean().optional(),
+    systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS).optional(),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: "Nothing to change." });
+export type ConversationPatch = z.infer<typeof conversationPatchSchema>;
 
 export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;

@@ -5,7 +5,10 @@
  * not know, as Anthropic asks clients to (https://docs.anthropic.com/en/api/versioning).
  */
 import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
-import type { MessageCreateParamsStreaming } from "@anthropic-ai/sdk/resources/messages";
+import type {
+  MessageCreateParamsStreaming,
+  ThinkingConfigEnabled,
+} from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
 import type { FinishReason } from "../protocol";
 import {
@@ -15,7 +18,15 @@ import {
   streamWithRetry,
   type UpstreamFailure,
 } from "./retry";
-import type { Provider, ProviderConfig, ProviderEvent, ProviderRequest, ProviderUsage } from "./types";
+import { thinkingBudget } from "./thinking-budget";
+import {
+  type Provider,
+  type ProviderConfig,
+  type ProviderEvent,
+  type ProviderRequest,
+  type ProviderUsage,
+  systemText,
+} from "./types";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 
@@ -105,19 +116,37 @@ export function describeAnthropicError(error: unknown): UpstreamFailure | null {
   };
 }
 
+/** Anthropic's minimum thinking budget; `budget_tokens` must also stay below `max_tokens`. */
+const MIN_THINKING_BUDGET = 1_024;
+
 function toAnthropicParams(request: ProviderRequest): MessageCreateParamsStreaming {
-  const system = request.messages
-    .filter((message) => message.role === "system")
-    .map((message) => message.content)
-    .join("\n\n");
+  const system = systemText(request);
   const messages = request.messages.flatMap(({ role, content }) =>
     role === "system" ? [] : [{ role, content }],
   );
+  const effort = request.reasoningEffort;
+  const budget =
+    effort === undefined ? undefined : thinkingBudget(effort, request.maxOutputTokens, MIN_THINKING_BUDGET);
+  // Only a cap too small for the minimum budget is raised, so the answer keeps its requested room.
+  const maxTokens =
+    budget !== undefined && budget >= request.maxOutputTokens
+      ? budget + request.maxOutputTokens
+      : request.maxOutputTokens;
+  // Extended thinking requires the default temperature (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking),
+  // and Anthropic's range is 0–1 where Parley's is 0–2.
+  const thinking: ThinkingConfigEnabled | undefined =
+    budget === undefined ? undefined : { type: "enabled", budget_tokens: budget };
+  const sampling = thinking
+    ? { thinking }
+    : request.temperature !== undefined
+      ? { temperature: Math.min(1, request.temperature) }
+      : {};
   return {
     model: request.model,
-    max_tokens: request.maxOutputTokens,
+    max_tokens: maxTokens,
     messages,
     ...(system ? { system } : {}),
+    ...sampling,
     stream: true,
   };
 }

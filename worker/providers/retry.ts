@@ -234,7 +234,8 @@ function classifyThrown(
   if (failure) {
     const info = classifyFailure(failure, providerName);
     const veto = failure.headers?.get("x-should-retry") === "false";
-    return { info, autoRetry: info.retryable && !veto, hintMs: retryAfterMs(failure.headers) };
+    const hintMs = failure.retryAfterMs ?? retryAfterMs(failure.headers);
+    return { info, autoRetry: info.retryable && !veto, hintMs };
   }
   if (error instanceof IncompleteStreamError || watch.bodyFailed) {
     const message = `The connection to ${providerName} dropped before the answer was complete.`;

@@ -5,18 +5,44 @@
  */
 import type { ErrorInfo, FinishReason } from "../protocol";
 
-export type ProviderId = "openai" | "anthropic" | "demo";
+export const BUILTIN_PROVIDER_IDS = [
+  "openai",
+  "anthropic",
+  "gemini",
+  "openrouter",
+  "deepseek",
+  "demo",
+] as const;
+export type BuiltinProviderId = (typeof BUILTIN_PROVIDER_IDS)[number];
+
+/**
+ * A built-in provider, or the `name` of an operator-configured OpenAI-compatible endpoint
+ * (`CUSTOM_PROVIDERS`). `string & {}` keeps editor completion for the built-in ids.
+ */
+export type ProviderId = BuiltinProviderId | (string & {});
+
+export function isBuiltinProviderId(id: string): id is BuiltinProviderId {
+  return (BUILTIN_PROVIDER_IDS as readonly string[]).includes(id);
+}
 
 export interface ProviderMessage {
   role: "system" | "user" | "assistant";
   content: string;
 }
 
+export type ReasoningEffort = "low" | "medium" | "high";
+
 export interface ProviderRequest {
   /** The upstream model id, e.g. `gpt-5-mini` or `claude-sonnet-4-5`. */
   model: string;
   messages: ProviderMessage[];
   maxOutputTokens: number;
+  /** The conversation's system prompt; sent before any `system` messages. */
+  system?: string;
+  /** Sampling temperature, 0–2 (Anthropic's 0–1 range is clamped). */
+  temperature?: number;
+  /** How hard a reasoning model should think; each adapter maps it to its API's control. */
+  reasoningEffort?: ReasoningEffort;
 }
 
 export interface ProviderUsage {
@@ -28,6 +54,8 @@ export interface ProviderUsage {
   cachedInputTokens?: number;
   /** The part of `outputTokens` spent on reasoning. */
   reasoningTokens?: number;
+  /** The provider's own cost figure for this answer, in USD (OpenRouter reports one). */
+  costUsd?: number;
 }
 
 export type ProviderEvent =
@@ -59,4 +87,13 @@ export interface ProviderConfig {
   maxRetryDelayMs?: number;
   /** Abort with `upstream_timeout` when the upstream sends nothing for this long, in ms (default 60 000). */
   idleTimeoutMs?: number;
+}
+
+/** The system prompt and any system messages, in order, as one text; "" when there are none. */
+export function systemText(request: ProviderRequest): string {
+  const parts = [
+    request.system ?? "",
+    ...request.messages.filter((m) => m.role === "system").map((m) => m.content),
+  ];
+  return parts.filter((part) => part.trim() !== "").join("\n\n");
 }

@@ -14,6 +14,8 @@ export interface UpstreamFailure {
   /** The body's error code, e.g. `insufficient_quota`, `context_length_exceeded`, "502". */
   code?: string;
   message?: string;
+  /** A retry wait the body asked for (Gemini's `RetryInfo.retryDelay`); wins over headers. */
+  retryAfterMs?: number;
 }
 
 const KEY_LIKE = /\b(?:sk|pk|rk|key)[-_][A-Za-z0-9_*-]{4,}/gi;
@@ -43,19 +45,30 @@ export function classifyFailure(failure: UpstreamFailure, provider: string): Err
   const quoted = sanitizeUpstreamMessage(failure.message);
   const detail = quoted ? ` (${quoted})` : "";
 
+  // OpenRouter answers 403 when its moderation flags the input: not a key problem.
+  if (/flagged|moderation/.test(text) || /content_filter|content_policy|prohibited_content/.test(kind)) {
+    return info("content_filtered", `${provider} declined this request under its content policy.`, false);
+  }
   if (
     status === 401 ||
     status === 403 ||
-    /authentication_error|permission_error|invalid_api_key/.test(kind)
+    // Gemini reports a bad key as 400 INVALID_ARGUMENT with reason API_KEY_INVALID.
+    /authentication_error|permission_error|permission_denied|unauthenticated|invalid_api_key|api_key_invalid/.test(
+      kind,
+    )
   ) {
     return info("invalid_api_key", `${provider} rejected the API key. Check the key in Settings.`, false);
   }
-  if (status === 402 || /insufficient_quota|billing_error/.test(kind) || text.includes("credit balance")) {
+  if (
+    status === 402 ||
+    /insufficient_quota|billing_error/.test(kind) ||
+    /credit balance|insufficient balance|enable billing/.test(text)
+  ) {
     return info("quota_exhausted", `The ${provider} account is out of credit or quota.`, false);
   }
   if (
     /context_length_exceeded|exceed_context_size/.test(kind) ||
-    /prompt is too long|context length|context size/.test(text)
+    /prompt is too long|context length|context size|exceeds the maximum number of tokens/.test(text)
   ) {
     return info(
       "context_too_long",
@@ -63,14 +76,14 @@ export function classifyFailure(failure: UpstreamFailure, provider: string): Err
       false,
     );
   }
-  if (/content_filter|content_policy/.test(kind)) {
-    return info("content_filtered", `${provider} declined this request under its content policy.`, false);
-  }
-  if (status === 429 || kind.includes("rate_limit")) {
+  if (status === 429 || /rate_limit|resource_exhausted/.test(kind)) {
     return info("rate_limited", `${provider} is rate limiting requests. Try again in a moment.`, true);
   }
-  if (status === 503 || status === 529 || kind.includes("overloaded")) {
+  if (status === 503 || status === 529 || /overloaded|unavailable/.test(kind)) {
     return info("overloaded", `${provider} is overloaded right now. Try again in a moment.`, true);
+  }
+  if (status === 504 || kind.includes("deadline_exceeded")) {
+    return info("upstream_timeout", `${provider} took too long to answer. Try again.`, true);
   }
   if (status === 404 || kind.includes("not_found")) {
     return info("model_not_found", `${provider} does not offer the requested model${detail}.`, false);

@@ -16,26 +16,35 @@ import {
   lastPosition,
   listMessages,
   listRecentMessages,
+  setTitleIfUntitled,
   toChatMessage,
   type FinalMessage,
 } from "../db/queries";
 import type { Message } from "../db/schema";
 import {
   encodeFrame,
+  generationOptionsSchema,
   parseClientFrame,
   roleSchema,
   MAX_PROMPT_CHARS,
   type ChatMessage,
+  type GenerationOptions,
   type LiveMessage,
   type ServerFrame,
 } from "../protocol";
-import { DEFAULT_MAX_OUTPUT_TOKENS, findModel } from "../providers/catalogue";
 import { createProvider } from "../providers";
+import {
+  DEFAULT_MAX_OUTPUT_TOKENS,
+  findUsableModel,
+  usableModels,
+  type CatalogueModel,
+} from "../providers/catalogue";
 import type { ProviderMessage } from "../providers/types";
+import { pickTitleModel, writeTitle } from "./auto-title";
 import { LiveCheckpoint } from "./checkpoint";
 import { Generation } from "./generation";
 import { readIdentityHeaders, type RoomRole } from "./identity";
-import { frameToSse, sseEvent } from "./sse";
+import { streamTurnAsSse } from "./sse";
 
 /** Messages sent to a device when it joins; older ones are fetched over HTTP. */
 const SNAPSHOT_MESSAGES = 50;
@@ -65,8 +74,16 @@ export const roomStreamRequestSchema = z.object({
   content: z.string().min(1).max(MAX_PROMPT_CHARS),
   /** Earlier messages of a brand-new conversation, stored before the prompt. */
   prior: z.array(z.object({ role: roleSchema, content: z.string() })).default([]),
+  options: generationOptionsSchema.default({}),
 });
 export type RoomStreamRequest = z.input<typeof roomStreamRequestSchema>;
+
+interface TurnInput {
+  model: string;
+  content: string;
+  prior: ProviderMessage[];
+  options: GenerationOptions;
+}
 
 interface LiveTurn {
   generation: Generation;
@@ -178,7 +195,10 @@ export class ConversationRoom extends Server<Env> {
           return;
         }
         try {
-          await this.startTurn({ model: frame.model, content: frame.content, prior: [] }, frame.clientId);
+          await this.startTurn(
+            { model: frame.model, content: frame.content, prior: [], options: frame.options ?? {} },
+            frame.clientId,
+          );
         } catch (cause) {
           if (!(cause instanceof RoomError)) throw cause;
           this.sendError(connection, cause.code, cause.message, cause.code === "conversation_busy");
@@ -293,45 +313,37 @@ export class ConversationRoom extends Server<Env> {
         { status: 400 },
       );
     }
-    // Listen before starting, so no frame of this turn can slip past.
-    const queued: ServerFrame[] = [];
-    let forward: (frame: ServerFrame) => void = (frame) => queued.push(frame);
-    const listener = (frame: ServerFrame) => forward(frame);
-    this.listeners.add(listener);
-    let turn: LiveTurn;
+    const source = {
+      subscribe: (listener: (frame: ServerFrame) => void) => {
+        this.listeners.add(listener);
+        return () => void this.listeners.delete(listener);
+      },
+    };
     try {
-      turn = await this.startTurn(body.data);
+      return await streamTurnAsSse(source, this.name, async () => {
+        const turn = await this.startTurn(body.data);
+        return { messageId: turn.assistantMessage.id };
+      });
     } catch (cause) {
-      this.listeners.delete(listener);
       if (!(cause instanceof RoomError)) throw cause;
       return Response.json({ error: { code: cause.code, message: cause.message } }, { status: cause.status });
     }
-    const messageId = turn.assistantMessage.id;
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const writer = writable.getWriter();
-    const stopListening = () => this.listeners.delete(listener);
-    const write = (chunks: Uint8Array[]) => {
-      for (const chunk of chunks) {
-        // A client that went away only stops listening; the generation goes on for the room.
-        writer.write(chunk).catch(stopListening);
-      }
-    };
-    write([sseEvent("meta", { conversationId: this.name, messageId })]);
-    forward = (frame) => {
-      write(frameToSse(frame, messageId));
-      if (frame.type === "done" && frame.messageId === messageId) {
-        stopListening();
-        writer.close().catch(() => undefined);
-      }
-    };
-    for (const frame of queued.splice(0)) forward(frame);
-    return new Response(readable, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        "x-accel-buffering": "no",
-      },
-    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls from the worker (Durable Object RPC)
+  // -------------------------------------------------------------------------------------------
+
+  /** The conversation was renamed over HTTP: tell every device. */
+  announceTitle(title: string): void {
+    this.publish({ type: "title", title });
+  }
+
+  /** The conversation was deleted: stop its answer and close every connection. */
+  closeForDeletion(): void {
+    this.turn?.generation.stop();
+    this.publish({ type: "deleted" });
+    for (const connection of this.getConnections()) connection.close(4404, "Conversation deleted");
   }
 
   // -------------------------------------------------------------------------------------------
@@ -342,10 +354,7 @@ export class ConversationRoom extends Server<Env> {
    * Accepts a prompt: stores it with an empty `streaming` answer, tells every device, and starts
    * the generation in this object, independent of whoever asked.
    */
-  private async startTurn(
-    input: { model: string; content: string; prior: ProviderMessage[] },
-    clientId?: string,
-  ): Promise<LiveTurn> {
+  private async startTurn(input: TurnInput, clientId?: string): Promise<LiveTurn> {
     if (this.busy) {
       throw new RoomError(
         "conversation_busy",
@@ -353,16 +362,20 @@ export class ConversationRoom extends Server<Env> {
         409,
       );
     }
-    const config = getConfig(this.env);
-    const model = findModel(input.model);
-    const provider = model ? createProvider(model.provider, config) : null;
-    if (!model || !provider) {
-      throw new RoomError("unknown_model", `The model "${input.model}" is not available.`, 400);
-    }
     this.busy = true;
     const assistantId = crypto.randomUUID();
     try {
-      const history = await listMessages(this.db, this.name);
+      const config = getConfig(this.env);
+      const model = await findUsableModel(this.db, this.env, input.model);
+      const provider = model ? createProvider(model.provider, config) : null;
+      if (!model || !provider) {
+        throw new RoomError("unknown_model", `The model "${input.model}" is not available.`, 400);
+      }
+      checkOptions(model, input.options);
+      const [history, conversation] = await Promise.all([
+        listMessages(this.db, this.name),
+        findConversation(this.db, this.name),
+      ]);
       let position = this.nextPosition ?? (await lastPosition(this.db, this.name)) + 1;
       const now = Date.now();
       const row = (role: Message["role"], content: string, extra: Partial<Message> = {}): Message => ({
@@ -393,7 +406,11 @@ export class ConversationRoom extends Server<Env> {
         provider,
         request: {
           model: model.upstreamId,
-          maxOutputTokens: Math.min(model.maxOutput, DEFAULT_MAX_OUTPUT_TOKENS),
+          maxOutputTokens:
+            input.options.maxOutputTokens ?? Math.min(model.maxOutput, DEFAULT_MAX_OUTPUT_TOKENS),
+          ...(input.options.temperature !== undefined ? { temperature: input.options.temperature } : {}),
+          ...(input.options.reasoningEffort ? { reasoningEffort: input.options.reasoningEffort } : {}),
+          ...(conversation?.systemPrompt ? { system: conversation.systemPrompt } : {}),
           messages: [...history, ...priorRows, userRow]
             .filter((m) => m.content !== "" && m.status !== "error")
             .map((m) => ({ role: m.role, content: m.content })),
@@ -406,10 +423,11 @@ export class ConversationRoom extends Server<Env> {
         content: generation.text,
         reasoning: generation.reasoning,
       }));
+      const firstPrompt = priorRows.find((m) => m.role === "user")?.content ?? input.content;
       try {
         await insertTurn(this.db, this.name, [...priorRows, userRow, assistantRow], {
           model: model.id,
-          titleIfEmpty: titleFrom(priorRows.find((m) => m.role === "user")?.content ?? input.content),
+          titleIfEmpty: titleFrom(firstPrompt),
         });
       } catch (cause) {
         this.checkpoint.end(assistantId);
@@ -428,7 +446,10 @@ export class ConversationRoom extends Server<Env> {
       this.turn = turn;
       this.publish({ type: "message", message: userMessage, ...(clientId ? { clientId } : {}) });
       this.publish({ type: "message", message: assistantMessage });
-      turn.finished = this.finishTurn(turn);
+      const isFirstTurn = history.length === 0 && (conversation?.title ?? "") === "";
+      turn.finished = this.finishTurn(turn).then(() => {
+        if (isFirstTurn) return this.autoTitle(firstPrompt, generation.text);
+      });
       return turn;
     } catch (cause) {
       this.busy = false;
@@ -476,6 +497,23 @@ export class ConversationRoom extends Server<Env> {
     }
   }
 
+  /** Replaces the provisional title with one a cheap model writes; failures keep the old one. */
+  private async autoTitle(prompt: string, answer: string): Promise<void> {
+    if (answer === "") return;
+    try {
+      const config = getConfig(this.env);
+      const model = pickTitleModel(await usableModels(this.db, this.env), config.TITLE_MODEL);
+      const provider = model ? createProvider(model.provider, config) : null;
+      if (!model || !provider) return;
+      const title = await writeTitle(provider, model, prompt, answer, AbortSignal.timeout(15_000));
+      if (title && (await setTitleIfUntitled(this.db, this.name, title, titleFrom(prompt)))) {
+        this.publish({ type: "title", title });
+      }
+    } catch (cause) {
+      console.error(JSON.stringify({ event: "auto_title_failed", room: this.name, cause: String(cause) }));
+    }
+  }
+
   private stop(messageId?: string): void {
     const generation = this.turn?.generation;
     if (generation && (!messageId || messageId === generation.messageId)) generation.stop();
@@ -499,6 +537,20 @@ const emptyColumns: Omit<
   reasoningTokens: null,
   costUsd: null,
 };
+
+/** Refuses options the model cannot take, rather than letting the upstream fail obscurely. */
+export function checkOptions(model: CatalogueModel, options: GenerationOptions): void {
+  const refuse = (message: string) => new RoomError("unsupported_option", message, 400);
+  if (options.temperature !== undefined && !model.caps.temperature) {
+    throw refuse(`${model.name} does not take a temperature.`);
+  }
+  if (options.reasoningEffort !== undefined && !model.caps.reasoning) {
+    throw refuse(`${model.name} has no reasoning effort to set.`);
+  }
+  if (options.maxOutputTokens !== undefined && options.maxOutputTokens > model.maxOutput) {
+    throw refuse(`${model.name} writes at most ${model.maxOutput} tokens per answer.`);
+  }
+}
 
 function clampOffset(raw: string | null, max: number): number {
   const value = Number(raw);

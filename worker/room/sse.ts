@@ -30,3 +30,50 @@ export function frameToSse(frame: ServerFrame, messageId: string): Uint8Array[] 
   }
   return [];
 }
+
+export interface SseTurnSource {
+  /** Adds a listener for every frame the room publishes; returns the function that removes it. */
+  subscribe(listener: (frame: ServerFrame) => void): () => void;
+}
+
+/**
+ * Starts a turn and returns its answer as an SSE response. The listener is attached before the
+ * turn starts, so no frame can slip past; a client that goes away only stops listening.
+ */
+export async function streamTurnAsSse(
+  room: SseTurnSource,
+  conversationId: string,
+  start: () => Promise<{ messageId: string }>,
+): Promise<Response> {
+  const queued: ServerFrame[] = [];
+  let forward: (frame: ServerFrame) => void = (frame) => queued.push(frame);
+  const unsubscribe = room.subscribe((frame) => forward(frame));
+  let messageId: string;
+  try {
+    ({ messageId } = await start());
+  } catch (cause) {
+    unsubscribe();
+    throw cause;
+  }
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const write = (chunks: Uint8Array[]) => {
+    for (const chunk of chunks) writer.write(chunk).catch(unsubscribe);
+  };
+  write([sseEvent("meta", { conversationId, messageId })]);
+  forward = (frame) => {
+    write(frameToSse(frame, messageId));
+    if (frame.type === "done" && frame.messageId === messageId) {
+      unsubscribe();
+      writer.close().catch(() => undefined);
+    }
+  };
+  for (const frame of queued.splice(0)) forward(frame);
+  return new Response(readable, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
+}

@@ -1,0 +1,259 @@
+// Accounts: sign-up keeps a guest's chats, sessions rotate and can be revoked, tokens are checked.
+import { env } from "cloudflare:workers";
+import { SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { createConversation, newGuest, rowCounts, workerFetch } from "./helpers";
+
+/** A cookie jar for one browser: keeps whatever the worker sets. */
+class Browser {
+  private jar = new Map<string, string>();
+
+  constructor(initial?: string) {
+    if (initial) this.absorb([initial]);
+  }
+
+  get cookie(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+
+  value(name: string): string | undefined {
+    return this.jar.get(name);
+  }
+
+  drop(name: string): void {
+    this.jar.delete(name);
+  }
+
+  private absorb(setCookies: string[]): void {
+    for (const header of setCookies) {
+      const [pair = "", ...attributes] = header.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (attributes.some((a) => a.trim() === "Max-Age=0") || value === "") this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+  }
+
+  async fetch(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.jar.size > 0) headers.set("cookie", this.cookie);
+    if (init.json !== undefined) headers.set("content-type", "application/json");
+    const response = await workerFetch(path, {
+      ...init,
+      headers,
+      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+    });
+    this.absorb(response.headers.getSetCookie());
+    return response;
+  }
+
+  async me(): Promise<{ id: string; kind: string; email: string | null }> {
+    const response = await this.fetch("/api/v1/session");
+    return (await response.json<{ user: { id: string; kind: string; email: string | null } }>()).user;
+  }
+
+  async conversations(): Promise<string[]> {
+    const response = await this.fetch("/api/v1/conversations");
+    return (await response.json<{ conversations: Array<{ id: string }> }>()).conversations.map((c) => c.id);
+  }
+}
+
+let counter = 0;
+const uniqueEmail = () => `person${Date.now()}${counter++}@example.com`;
+const PASSWORD = "correct horse battery";
+
+async function signedUp(): Promise<{ browser: Browser; email: string; chat: string }> {
+  const browser = new Browser(await newGuest());
+  const chat = await createConversation(browser.cookie);
+  const email = uniqueEmail();
+  const response = await browser.fetch("/api/v1/auth/signup", {
+    method: "POST",
+    json: { email, password: PASSWORD },
+  });
+  expect(response.status).toBe(200);
+  return { browser, email, chat };
+}
+
+describe("sign-up and sign-in", () => {
+  it("turns a guest into an account that keeps the guest's chats", async () => {
+    const browser = new Browser(await newGuest());
+    const before = await browser.me();
+    const chat = await createConversation(browser.cookie);
+    const email = uniqueEmail();
+    const response = await browser.fetch("/api/v1/auth/signup", {
+      method: "POST",
+      json: { email: email.toUpperCase(), password: PASSWORD },
+    });
+    expect((await response.json<{ user: { email: string } }>()).user.email).toBe(email);
+    expect(browser.value("parley_refresh")).toBeDefined();
+    const after = await browser.me();
+    expect(after).toMatchObject({ id: before.id, kind: "user", email });
+    expect(await browser.conversations()).toEqual([chat]);
+    const stored = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?").bind(after.id).first<{
+      password_hash: string;
+    }>();
+    expect(stored?.password_hash).toMatch(/^pbkdf2-sha256\$100000\$/);
+    expect(stored?.password_hash).not.toContain(PASSWORD);
+  });
+
+  it("signs in on a second browser, which sees the same chats and brings its own", async () => {
+    const { email, chat } = await signedUp();
+    const laptop = new Browser(await newGuest());
+    const guestChat = await createConversation(laptop.cookie);
+    const response = await laptop.fetch("/api/v1/auth/signin", {
+      method: "POST",
+      json: { email, password: PASSWORD },
+    });
+    expect(response.status).toBe(200);
+    expect((await laptop.conversations()).sort()).toEqual([chat, guestChat].sort());
+  });
+
+  it("gives one answer for a wrong password and an unknown email, and refuses a taken email", async () => {
+    const { email } = await signedUp();
+    const stranger = new Browser(await newGuest());
+    for (const attempt of [
+      { email, password: "wrong password!" },
+      { email: uniqueEmail(), password: PASSWORD },
+    ]) {
+      const response = await stranger.fetch("/api/v1/auth/signin", { method: "POST", json: attempt });
+      expect(response.status).toBe(401);
+      expect((await response.json<{ error: { code: string } }>()).error.code).toBe("invalid_credentials");
+    }
+    const before = await rowCounts();
+    const taken = await stranger.fetch("/api/v1/auth/signup", {
+      method: "POST",
+      json: { email, password: PASSWORD },
+    });
+    expect(taken.status).toBe(409);
+    expect(await rowCounts()).toEqual(before);
+    const short = await stranger.fetch("/api/v1/auth/signup", {
+      method: "POST",
+      json: { email: uniqueEmail(), password: "short" },
+    });
+    expect(short.status).toBe(400);
+  });
+});
+
+describe("sessions", () => {
+  it("rotates the refresh token when the access token is gone", async () => {
+    const { browser } = await signedUp();
+    const me = await browser.me();
+    const firstRefresh = browser.value("parley_refresh");
+    browser.drop("parley_session");
+    expect((await browser.me()).id).toBe(me.id);
+    expect(browser.value("parley_refresh")).not.toBe(firstRefresh);
+  });
+
+  it("revokes the whole family when a used refresh token comes back", async () => {
+    const { browser } = await signedUp();
+    const me = await browser.me();
+    const stolen = browser.value("parley_refresh")!;
+    browser.drop("parley_session");
+    await browser.me();
+    // Move the rotation past the grace window, as if the copy were replayed later.
+    await env.DB.prepare(
+      "UPDATE refresh_tokens SET revoked_at = revoked_at - 60000 WHERE user_id = ? AND revoked_at IS NOT NULL",
+    )
+      .bind(me.id)
+      .run();
+    const thief = new Browser(`parley_refresh=${stolen}`);
+    expect((await thief.me()).id).not.toBe(me.id);
+    browser.drop("parley_session");
+    expect((await browser.me()).id).not.toBe(me.id);
+  });
+
+  it("signs out here, and everywhere", async () => {
+    const { browser, email } = await signedUp();
+    const me = await browser.me();
+    const phone = new Browser(await newGuest());
+    await phone.fetch("/api/v1/auth/signin", { method: "POST", json: { email, password: PASSWORD } });
+
+    expect((await browser.fetch("/api/v1/auth/signout", { method: "POST" })).status).toBe(204);
+    expect(await browser.me()).toMatchObject({ kind: "guest" });
+    expect((await phone.me()).id).toBe(me.id);
+
+    // Signing out everywhere from one device ends the phone's session too.
+    const tablet = new Browser(await newGuest());
+    await tablet.fetch("/api/v1/auth/signin", { method: "POST", json: { email, password: PASSWORD } });
+    expect((await tablet.fetch("/api/v1/auth/signout-all", { method: "POST" })).status).toBe(204);
+    expect((await tablet.me()).kind).toBe("guest");
+    phone.drop("parley_session");
+    expect((await phone.me()).kind).toBe("guest");
+  });
+
+  it("changes the password and ends the other sessions", async () => {
+    const { browser, email } = await signedUp();
+    const phone = new Browser(await newGuest());
+    await phone.fetch("/api/v1/auth/signin", { method: "POST", json: { email, password: PASSWORD } });
+    const wrong = await browser.fetch("/api/v1/auth/password", {
+      method: "POST",
+      json: { currentPassword: "not it at all", newPassword: "a brand new secret" },
+    });
+    expect(wrong.status).toBe(401);
+    const changed = await browser.fetch("/api/v1/auth/password", {
+      method: "POST",
+      json: { currentPassword: PASSWORD, newPassword: "a brand new secret" },
+    });
+    expect(changed.status).toBe(200);
+    phone.drop("parley_session");
+    expect((await phone.me()).kind).toBe("guest");
+    const fresh = new Browser(await newGuest());
+    const old = await fresh.fetch("/api/v1/auth/signin", {
+      method: "POST",
+      json: { email, password: PASSWORD },
+    });
+    expect(old.status).toBe(401);
+    const renewed = await fresh.fetch("/api/v1/auth/signin", {
+      method: "POST",
+      json: { email, password: "a brand new secret" },
+    });
+    expect(renewed.status).toBe(200);
+  });
+});
+
+describe("tokens and origins", () => {
+  const sign = (secret: string, expiresIn: string, sub: string) =>
+    new SignJWT({ kind: "user" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(sub)
+      .setIssuer("parley")
+      .setIssuedAt()
+      .setExpirationTime(expiresIn)
+      .sign(new TextEncoder().encode(secret));
+
+  it("rejects tokens signed with another key, and expired ones", async () => {
+    const { browser } = await signedUp();
+    const me = await browser.me();
+    const forged = new Browser(
+      `parley_session=${await sign("another-secret-of-at-least-32-characters", "1h", me.id)}`,
+    );
+    expect((await forged.me()).id).not.toBe(me.id);
+    const expired = new Browser(`parley_session=${await sign(env.SESSION_SECRET, "-1s", me.id)}`);
+    expect((await expired.me()).id).not.toBe(me.id);
+    const valid = new Browser(`parley_session=${await sign(env.SESSION_SECRET, "1h", me.id)}`);
+    expect((await valid.me()).id).toBe(me.id);
+  });
+
+  it("refuses state changes and socket upgrades from another site", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const before = await rowCounts();
+    const post = await workerFetch("/api/v1/conversations", {
+      method: "POST",
+      headers: { cookie, origin: "https://evil.example" },
+    });
+    expect(post.status).toBe(403);
+    expect((await post.json<{ error: { code: string } }>()).error.code).toBe("bad_origin");
+    expect(await rowCounts()).toEqual(before);
+    const upgrade = await workerFetch(`/parties/conversation/${id}`, {
+      headers: { cookie, upgrade: "websocket", origin: "https://evil.example" },
+    });
+    expect(upgrade.status).toBe(403);
+    const sameSite = await workerFetch("/api/v1/conversations", {
+      method: "POST",
+      headers: { cookie, origin: "http://localhost" },
+    });
+    expect(sameSite.status).toBe(201);
+  });
+});

@@ -1,0 +1,136 @@
+// Renaming, pinning and deleting conversations, and the titles the room announces live.
+import { describe, expect, it } from "vitest";
+import { NORMAL_CHUNKS } from "../fake-upstream/texts.ts";
+import {
+  connectRoom,
+  createConversation,
+  eventually,
+  storedMessages,
+  isType,
+  newGuest,
+  slowPrompt,
+  uniqueTag,
+  workerFetch,
+} from "./helpers";
+
+function patch(cookie: string, id: string, body: unknown) {
+  return workerFetch(`/api/v1/conversations/${id}`, {
+    method: "PATCH",
+    headers: { cookie, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+async function listed(cookie: string) {
+  const response = await workerFetch("/api/v1/conversations", { headers: { cookie } });
+  return (await response.json<{ conversations: Array<{ id: string; title: string; pinned: boolean }> }>())
+    .conversations;
+}
+
+describe("conversation settings", () => {
+  it("renames a conversation and tells every device in its room", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const device = await connectRoom(id, cookie);
+    await device.waitFor(isType("snapshot"));
+
+    const response = await patch(cookie, id, { title: "  Trip to Lisbon  " });
+    expect(response.status).toBe(200);
+    expect((await response.json<{ conversation: { title: string } }>()).conversation.title).toBe(
+      "Trip to Lisbon",
+    );
+    const frame = await device.waitFor(isType("title"));
+    expect(frame.title).toBe("Trip to Lisbon");
+    expect((await listed(cookie)).find((c) => c.id === id)?.title).toBe("Trip to Lisbon");
+    device.close();
+  });
+
+  it("pins and unpins", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    await patch(cookie, id, { pinned: true });
+    expect((await listed(cookie)).find((c) => c.id === id)?.pinned).toBe(true);
+    await patch(cookie, id, { pinned: false });
+    expect((await listed(cookie)).find((c) => c.id === id)?.pinned).toBe(false);
+  });
+
+  it("refuses empty, unknown and oversize changes without changing anything", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    for (const body of [{}, { title: "" }, { title: "x".repeat(201) }, { color: "red" }, { pinned: "yes" }]) {
+      const response = await patch(cookie, id, body);
+      expect(response.status).toBe(400);
+      expect((await response.json<{ error: { code: string } }>()).error.code).toBe("invalid_request");
+    }
+    expect((await listed(cookie)).find((c) => c.id === id)).toMatchObject({ title: "", pinned: false });
+  });
+
+  it("lets nobody else rename, pin or delete it", async () => {
+    const owner = await newGuest();
+    const stranger = await newGuest();
+    const id = await createConversation(owner);
+    expect((await patch(stranger, id, { title: "mine now" })).status).toBe(404);
+    const deleted = await workerFetch(`/api/v1/conversations/${id}`, {
+      method: "DELETE",
+      headers: { cookie: stranger },
+    });
+    expect(deleted.status).toBe(404);
+    expect((await listed(owner)).find((c) => c.id === id)?.title).toBe("");
+  });
+
+  it("deletes a conversation: gone from every route, and its devices are told and disconnected", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const device = await connectRoom(id, cookie);
+    device.send({ type: "send", content: slowPrompt(uniqueTag("delete"), 200, 20), model: "gpt-5-mini" });
+    await device.waitFor(isType("delta"));
+    const closed = new Promise<number>((resolve) =>
+      device.socket.addEventListener("close", (e) => resolve(e.code)),
+    );
+
+    const response = await workerFetch(`/api/v1/conversations/${id}`, {
+      method: "DELETE",
+      headers: { cookie },
+    });
+    expect(response.status).toBe(204);
+    await device.waitFor(isType("deleted"));
+    expect(await closed).toBe(4404);
+    // Its answer stops with the conversation.
+    const stored = await eventually(
+      () => storedMessages(id),
+      (rows) => rows[1]?.status === "stopped",
+    );
+    expect(stored[1]?.status).toBe("stopped");
+
+    expect((await workerFetch(`/api/v1/conversations/${id}`, { headers: { cookie } })).status).toBe(404);
+    expect((await listed(cookie)).some((c) => c.id === id)).toBe(false);
+    await expect(connectRoom(id, cookie)).rejects.toThrow(/404/);
+  });
+});
+
+describe("automatic titles", () => {
+  it("titles a new conversation after its first answer and announces it", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const device = await connectRoom(id, cookie);
+    device.send({ type: "send", content: "Plan a weekend in Porto for me", model: "gpt-5-mini" });
+    const title = await device.waitFor(isType("title"));
+    // The fake upstream answers every title request with its normal reply.
+    expect(title.title).toBe(NORMAL_CHUNKS.join("").replace(/[?!.]+$/, ""));
+    expect((await listed(cookie)).find((c) => c.id === id)?.title).toBe(title.title);
+    device.close();
+  });
+
+  it("never overrides a title the person chose", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    await patch(cookie, id, { title: "My own title" });
+    const device = await connectRoom(id, cookie);
+    device.send({ type: "send", content: "Hello", model: "gpt-5-mini" });
+    await device.waitFor(isType("done"));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(device.frames.some((f) => f.type === "title")).toBe(false);
+    expect((await listed(cookie)).find((c) => c.id === id)?.title).toBe("My own title");
+    device.close();
+  });
+});

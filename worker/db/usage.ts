@@ -1,0 +1,89 @@
+/**
+ * Usage and cost read back from the messages that incurred them. Every assistant message stores
+ * its tokens and its cost, priced once when it finished, so totals never change when prices do.
+ */
+import { and, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
+import type { Db } from "./queries";
+import { conversations, messages } from "./schema";
+
+export interface UsageTotals {
+  answers: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+}
+
+const totals = {
+  answers: sql<number>`count(*)`,
+  inputTokens: sql<number>`coalesce(sum(${messages.inputTokens}), 0)`,
+  cachedInputTokens: sql<number>`coalesce(sum(${messages.cachedInputTokens}), 0)`,
+  outputTokens: sql<number>`coalesce(sum(${messages.outputTokens}), 0)`,
+  reasoningTokens: sql<number>`coalesce(sum(${messages.reasoningTokens}), 0)`,
+  costUsd: sql<number>`coalesce(sum(${messages.costUsd}), 0)`,
+};
+
+/** The calendar month (UTC) containing `at`, as [start, end) in epoch milliseconds. */
+export function monthRange(at: Date): { month: string; start: number; end: number } {
+  const start = Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1);
+  const end = Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1);
+  return { month: new Date(start).toISOString().slice(0, 7), start, end };
+}
+
+function round(t: UsageTotals): UsageTotals {
+  return { ...t, costUsd: Math.round(t.costUsd * 1e8) / 1e8 };
+}
+
+export async function userMonthUsage(
+  db: Db,
+  userId: string,
+  range: { start: number; end: number },
+): Promise<{ total: UsageTotals; byModel: Array<UsageTotals & { model: string }> }> {
+  const where = and(
+    eq(conversations.ownerId, userId),
+    eq(messages.role, "assistant"),
+    isNotNull(messages.outputTokens),
+    gte(messages.createdAt, range.start),
+    lt(messages.createdAt, range.end),
+  );
+  const base = () => db.select({ ...totals, model: messages.model }).from(messages);
+  const [total] = await db
+    .select(totals)
+    .from(messages)
+    .innerJoin(conversations, eq(messages.conversationId, conversations.id))
+    .where(where);
+  const byModel = await base()
+    .innerJoin(conversations, eq(messages.conversationId, conversations.id))
+    .where(where)
+    .groupBy(messages.model);
+  return {
+    total: round(total ?? emptyTotals()),
+    byModel: byModel.map((row) => ({ ...round(row), model: row.model ?? "unknown" })),
+  };
+}
+
+export async function conversationUsage(db: Db, conversationId: string): Promise<UsageTotals> {
+  const [row] = await db
+    .select(totals)
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        eq(messages.role, "assistant"),
+        isNotNull(messages.outputTokens),
+      ),
+    );
+  return round(row ?? emptyTotals());
+}
+
+function emptyTotals(): UsageTotals {
+  return {
+    answers: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+  };
+}

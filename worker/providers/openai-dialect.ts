@@ -1,0 +1,85 @@
+/**
+ * The conventions that differ between OpenAI-compatible servers on the request side: which
+ * max-tokens field they accept, how reasoning effort is spelled, whether usage carries a cost,
+ * and what users should read as the provider's name.
+ */
+import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
+import type { ProviderRequest } from "./types";
+
+/** `compatible` is any other server speaking the format: Ollama, vLLM, llama.cpp, LM Studio, proxies. */
+export type OpenAIFlavour = "openai" | "openrouter" | "deepseek" | "compatible";
+
+const KNOWN_HOSTS: Record<string, { flavour: OpenAIFlavour; name: string }> = {
+  "api.openai.com": { flavour: "openai", name: "OpenAI" },
+  "openrouter.ai": { flavour: "openrouter", name: "OpenRouter" },
+  "api.deepseek.com": { flavour: "deepseek", name: "DeepSeek" },
+  "generativelanguage.googleapis.com": { flavour: "compatible", name: "Gemini" },
+};
+
+function hostOf(baseURL: string): string {
+  return URL.canParse(baseURL) ? new URL(baseURL).host : baseURL;
+}
+
+/** The flavour of a base URL when nobody said: known hosts by name, anything else `compatible`. */
+export function flavourFor(baseURL: string): OpenAIFlavour {
+  return KNOWN_HOSTS[hostOf(baseURL)]?.flavour ?? "compatible";
+}
+
+const FLAVOUR_NAMES: Record<OpenAIFlavour, string | undefined> = {
+  openai: "OpenAI",
+  openrouter: "OpenRouter",
+  deepseek: "DeepSeek",
+  compatible: undefined,
+};
+
+/** How messages name the upstream: the provider for known hosts or flavours, else the host itself. */
+export function providerNameFor(baseURL: string, flavour: OpenAIFlavour): string {
+  const host = hostOf(baseURL);
+  return KNOWN_HOSTS[host]?.name ?? FLAVOUR_NAMES[flavour] ?? host;
+}
+
+/** Body fields the SDK's types do not know but the servers do. */
+export type ChatParams = ChatCompletionCreateParamsStreaming & {
+  /** OpenRouter's unified reasoning control (https://openrouter.ai/docs/use-cases/reasoning-tokens). */
+  reasoning?: { effort: NonNullable<ProviderRequest["reasoningEffort"]> };
+};
+
+/**
+ * api.openai.com rejects `max_tokens` for its reasoning models (o-series, gpt-5) and wants
+ * `max_completion_tokens`; many OpenAI-compatible servers (Ollama, llama.cpp, LM Studio, older
+ * vLLM) only know `max_tokens`, which OpenRouter, DeepSeek and Gemini's endpoint accept too.
+ */
+function maxTokensParam(
+  baseURL: string,
+  maxOutputTokens: number,
+): { max_completion_tokens: number } | { max_tokens: number } {
+  return hostOf(baseURL) === "api.openai.com"
+    ? { max_completion_tokens: maxOutputTokens }
+    : { max_tokens: maxOutputTokens };
+}
+
+/**
+ * OpenAI, DeepSeek (https://api-docs.deepseek.com/guides/thinking_mode), vLLM and Ollama take
+ * `reasoning_effort`; OpenRouter translates its own `reasoning.effort` for every model it routes to.
+ */
+function reasoningParam(
+  flavour: OpenAIFlavour,
+  effort: ProviderRequest["reasoningEffort"],
+): Pick<ChatParams, "reasoning" | "reasoning_effort"> {
+  if (effort === undefined) return {};
+  return flavour === "openrouter" ? { reasoning: { effort } } : { reasoning_effort: effort };
+}
+
+export function toChatParams(request: ProviderRequest, flavour: OpenAIFlavour, baseURL: string): ChatParams {
+  const messages: ChatParams["messages"] = request.messages.map(({ role, content }) => ({ role, content }));
+  if (request.system?.trim()) messages.unshift({ role: "system", content: request.system });
+  return {
+    model: request.model,
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+    ...maxTokensParam(baseURL, request.maxOutputTokens),
+    ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+    ...reasoningParam(flavour, request.reasoningEffort),
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Names a conversation after its first answer: a cheap available model writes a short title;
+ * without one (demo-only set-ups) the provisional title cut from the first prompt stays.
+ */
+import type { CatalogueModel } from "../providers/catalogue";
+import type { Provider } from "../providers/types";
+
+const TITLE_INSTRUCTION =
+  "Write a title of three to six words for the conversation above. Answer with the title only: " +
+  "no quotes, no trailing punctuation.";
+const MAX_TITLE_CHARS = 80;
+
+/** The model used for titles: `preferred` when usable, else the cheapest usable real model. */
+export function pickTitleModel(models: CatalogueModel[], preferred?: string): CatalogueModel | undefined {
+  const real = models.filter((model) => model.provider !== "demo");
+  const chosen = preferred ? real.find((model) => model.id === preferred) : undefined;
+  if (chosen) return chosen;
+  const price = (model: CatalogueModel) => model.pricing.inputPerMTok + model.pricing.outputPerMTok;
+  return [...real].sort((a, b) => price(a) - price(b))[0];
+}
+
+/** Cleans what a model answered into a one-line title, or null when nothing usable came back. */
+export function cleanTitle(raw: string): string | null {
+  const line = raw
+    .replace(/^[\s"'`*#]+|[\s"'`*.!?]+$/g, "")
+    .split("\n")[0]
+    ?.trim();
+  if (!line) return null;
+  return line.length > MAX_TITLE_CHARS ? `${line.slice(0, MAX_TITLE_CHARS - 1).trimEnd()}…` : line;
+}
+
+/** Asks `provider` for a title for the exchange; resolves to null on any failure. */
+export async function writeTitle(
+  provider: Provider,
+  model: CatalogueModel,
+  prompt: string,
+  answer: string,
+  signal: AbortSignal,
+): Promise<string | null> {
+  let text = "";
+  try {
+    const stream = provider.stream(
+      {
+        model: model.upstreamId,
+        maxOutputTokens: 32,
+        messages: [
+          { role: "user", content: prompt.slice(0, 2_000) },
+          { role: "assistant", content: answer.slice(0, 2_000) },
+          { role: "user", content: TITLE_INSTRUCTION },
+        ],
+      },
+      signal,
+    );
+    for await (const event of stream) {
+      if (event.type === "text") text += event.text;
+      if (event.type === "error") return null;
+    }
+  } catch {
+    return null;
+  }
+  return cleanTitle(text);
+}
