@@ -4,6 +4,7 @@
  * Every variable is documented in .dev.vars.example.
  */
 import { z } from "zod";
+import { parseCustomProviders } from "./providers";
 
 const optionalSecret = z
   .string()
@@ -32,10 +33,28 @@ export const configSchema = z.object({
   OPENAI_BASE_URL: z.url().default("https://api.openai.com/v1"),
   ANTHROPIC_API_KEY: optionalSecret,
   ANTHROPIC_BASE_URL: z.url().default("https://api.anthropic.com"),
+  GEMINI_API_KEY: optionalSecret,
+  GEMINI_BASE_URL: z.url().optional(),
+  OPENROUTER_API_KEY: optionalSecret,
+  OPENROUTER_BASE_URL: z.url().optional(),
+  DEEPSEEK_API_KEY: optionalSecret,
+  DEEPSEEK_BASE_URL: z.url().optional(),
+  /** Operator-configured OpenAI-compatible endpoints, as JSON (docs/providers.md). */
+  CUSTOM_PROVIDERS: z.string().optional(),
   /** The model that writes conversation titles; default: the cheapest usable one. */
   TITLE_MODEL: optionalSecret,
   /** Delay between the demo provider's chunks; realistic by default, tiny in tests. */
   DEMO_TOKEN_DELAY_MS: optionalNumber(25),
+  /** Chat requests per window: guests (per IP) and signed-in users (per account). */
+  GUEST_RATE_LIMIT: optionalNumber(10),
+  GUEST_RATE_WINDOW_SECONDS: optionalNumber(300),
+  USER_RATE_LIMIT: optionalNumber(60),
+  USER_RATE_WINDOW_SECONDS: optionalNumber(300),
+  /** Monthly caps per person (input + output tokens, and USD); 0 means no cap. */
+  GUEST_MONTHLY_TOKENS: optionalNumber(200_000),
+  GUEST_MONTHLY_COST_USD: optionalNumber(0.5),
+  USER_MONTHLY_TOKENS: optionalNumber(5_000_000),
+  USER_MONTHLY_COST_USD: optionalNumber(20),
   /** A provider that sends nothing for this long is abandoned with `upstream_timeout`. */
   UPSTREAM_IDLE_TIMEOUT_MS: optionalNumber(60_000),
 });
@@ -54,6 +73,12 @@ export function getConfig(env: Env): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid worker configuration: ${problems.join("; ")}`);
+  }
+  try {
+    // Validated here so a malformed value fails every request loudly, not just model lookups.
+    parseCustomProviders(result.data);
+  } catch (cause) {
+    throw new ConfigError(`Invalid worker configuration: CUSTOM_PROVIDERS: ${String(cause)}`);
   }
   parsed.set(env, result.data);
   return result.data;

@@ -5,6 +5,7 @@
 import { createApp } from "./http/app";
 
 export { ConversationRoom } from "./room/ConversationRoom";
+export { RateLimiter } from "./limits/RateLimiter";
 
 const app = createApp();
 

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { database } from "../../worker/db/queries";
-import { DEFAULT_CATALOGUE, loadCatalogue, priceUsage } from "../../worker/providers/catalogue";
+import { DEFAULT_CATALOGUE, loadCatalogue, priceUsage, usableModels } from "../../worker/providers/catalogue";
 import {
   connectRoom,
   createConversation,
@@ -28,17 +28,22 @@ function stream(cookie: string, body: unknown) {
 }
 
 describe("model catalogue", () => {
-  it("is seeded into D1 and lists only models whose provider has a key", async () => {
-    const ids = await modelIds();
-    expect(ids).toContain("parley-demo");
-    expect(ids).toContain("gpt-5-mini");
-    expect(ids).toContain("claude-haiku-4-5");
-    // No Gemini, OpenRouter or DeepSeek key in the test environment.
-    expect(
-      ids.some((id) => id.startsWith("gemini") || id.startsWith("deepseek") || id.startsWith("openrouter")),
-    ).toBe(false);
+  it("is seeded into D1 and lists every configured provider's models, custom endpoints included", async () => {
+    const response = await workerFetch("/api/v1/models");
+    const { models } = await response.json<{ models: Array<{ id: string; provider: string }> }>();
+    expect(new Set(models.map((m) => m.provider))).toEqual(
+      new Set(["demo", "openai", "anthropic", "gemini", "openrouter", "deepseek", "local"]),
+    );
+    expect(models.find((m) => m.id === "local/llama-test")?.provider).toBe("local");
     const rows = await env.DB.prepare("SELECT count(*) AS n FROM models").first<{ n: number }>();
     expect(rows?.n).toBe(DEFAULT_CATALOGUE.length);
+  });
+
+  it("leaves out the models of a provider without a key", async () => {
+    const withoutGemini = { ...env, GEMINI_API_KEY: "" };
+    const ids = (await usableModels(database(env.DB), withoutGemini)).map((m) => m.id);
+    expect(ids).toContain("gpt-5-mini");
+    expect(ids.some((id) => id.startsWith("gemini"))).toBe(false);
   });
 
   it("applies an admin's change in D1 without a deploy", async () => {

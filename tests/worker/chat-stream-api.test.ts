@@ -186,13 +186,3 @@ describe("POST /api/v1/chat/stream", () => {
     }
   });
 });
-
-describe("GET /api/v1/models", () => {
-  it("lists the models of configured providers and the keyless demo", async () => {
-    const response = await workerFetch("/api/v1/models");
-    const { models } = await response.json<{ models: Array<{ id: string; provider: string }> }>();
-    const providers = new Set(models.map((m) => m.provider));
-    expect(providers).toEqual(new Set(["demo", "openai", "anthropic"]));
-    expect(models.find((m) => m.id === "parley-demo")?.provider).toBe("demo");
-  });
-});

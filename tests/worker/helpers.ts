@@ -7,8 +7,23 @@ import { parseServerFrame, type ServerFrame } from "../../worker/protocol";
 
 export const ORIGIN = "http://localhost";
 
+/**
+ * A distinct documentation-range address per browser (per cookie), as real browsers on their
+ * own networks would have, so the per-IP guest rate limit of one test does not spill into
+ * another. Tests about rate limits set `cf-connecting-ip` themselves.
+ */
+function addressFor(cookie: string | null): string {
+  let hash = 0;
+  for (const char of cookie ?? crypto.randomUUID()) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+  return `2001:db8::${(hash >>> 16).toString(16)}:${(hash & 0xffff).toString(16)}`;
+}
+
 export function workerFetch(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
+  const request = new Request(`${ORIGIN}${path}`, init);
+  if (!request.headers.has("cf-connecting-ip")) {
+    request.headers.set("cf-connecting-ip", addressFor(request.headers.get("cookie")));
+  }
+  return exports.default.fetch(request);
 }
 
 /** A new browser: returns the cookie header value of a fresh guest session. */

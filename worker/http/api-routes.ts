@@ -15,10 +15,11 @@ import {
 } from "../db/queries";
 import { conversationUsage, monthRange, userMonthUsage } from "../db/usage";
 import { getConfig } from "../env";
+import { admitChat, rateLimitHeaders } from "../limits";
 import { chatStreamRequestSchema, conversationPatchSchema, MAX_SYSTEM_PROMPT_CHARS } from "../protocol";
 import { findUsableModel, toModelInfo, usableModels } from "../providers/catalogue";
 import { checkOptions, type RoomStreamRequest } from "../room/ConversationRoom";
-import { withIdentity } from "../room/identity";
+import { clientIp, withIdentity } from "../room/identity";
 import { findUser } from "../auth/accounts";
 import { publicUser } from "./auth-routes";
 import type { AppEnv } from "./app";
@@ -141,9 +142,14 @@ apiRoutes.post("/chat/stream", async (c) => {
     ...(body.reasoningEffort !== undefined ? { reasoningEffort: body.reasoningEffort } : {}),
   };
   checkOptions(model, options);
-  if (conversationId) {
-    await ownConversation(c.env, conversationId, identity.userId);
-  } else {
+  if (conversationId) await ownConversation(c.env, conversationId, identity.userId);
+  const decision = await admitChat(
+    c.env,
+    db,
+    { userId: identity.userId, kind: identity.kind, ip: clientIp(c.req.raw) },
+    getConfig(c.env),
+  );
+  if (!conversationId) {
     conversationId = crypto.randomUUID();
     await createConversation(db, {
       id: conversationId,
@@ -166,5 +172,15 @@ apiRoutes.post("/chat/stream", async (c) => {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(roomRequest),
   });
-  return room.fetch(withIdentity(request, { userId: identity.userId, role: "owner" }));
+  const response = await room.fetch(
+    withIdentity(request, {
+      userId: identity.userId,
+      kind: identity.kind,
+      ip: clientIp(c.req.raw),
+      role: "owner",
+    }),
+  );
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(rateLimitHeaders(decision))) headers.set(name, value);
+  return new Response(response.body, { status: response.status, headers });
 });

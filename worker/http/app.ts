@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../env";
 import type { Identity } from "../auth/session";
+import { LimitError, rateLimitHeaders } from "../limits";
 import { RoomError } from "../room/ConversationRoom";
 import { ApiError } from "./errors";
 import { originCheck, sessionMiddleware } from "./session-middleware";
@@ -30,6 +31,12 @@ export function createApp() {
   app.onError((error) => {
     if (error instanceof ApiError) return error.toResponse();
     if (error instanceof RoomError) return new ApiError(error.status, error.code, error.message).toResponse();
+    if (error instanceof LimitError) {
+      const headers = error.decision
+        ? rateLimitHeaders(error.decision)
+        : { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) };
+      return new ApiError(429, error.code, error.message, headers).toResponse();
+    }
     if (error instanceof HTTPException) {
       return new ApiError(error.status === 413 ? 413 : 400, "bad_request", error.message).toResponse();
     }

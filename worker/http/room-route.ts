@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
 import { database, findOwnedConversation } from "../db/queries";
-import { withIdentity } from "../room/identity";
+import { clientIp, withIdentity } from "../room/identity";
 import type { AppEnv } from "./app";
 import { ApiError, notFound } from "./errors";
 
@@ -25,5 +25,12 @@ roomSocketRoute.get("/conversation/:id", async (c) => {
   const conversation = await findOwnedConversation(database(c.env.DB), conversationId, identity.userId);
   if (!conversation) throw notFound();
   const room = await getServerByName(c.env.ConversationRoom, conversation.id);
-  return room.fetch(withIdentity(c.req.raw, { userId: identity.userId, role: "owner" }));
+  return room.fetch(
+    withIdentity(c.req.raw, {
+      userId: identity.userId,
+      kind: identity.kind,
+      ip: clientIp(c.req.raw),
+      role: "owner",
+    }),
+  );
 });

@@ -145,7 +145,21 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
     length: z.number().int().nonnegative(),
     reasoningLength: z.number().int().nonnegative(),
   }),
-  z.object({ type: z.literal("error"), code: z.string(), message: z.string(), retryable: z.boolean() }),
+  z.object({
+    type: z.literal("error"),
+    code: z.string(),
+    message: z.string(),
+    retryable: z.boolean(),
+    /** For `rate_limited` / `quota_exhausted`: how long to wait before trying again. */
+    retryAfterMs: z.number().int().nonnegative().optional(),
+  }),
+  /** The sender's rate-limit window after an accepted `send`, so the composer can warn early. */
+  z.object({
+    type: z.literal("rate_limit"),
+    limit: z.number().int().nonnegative(),
+    remaining: z.number().int().nonnegative(),
+    resetAt: z.number(),
+  }),
   z.object({ type: z.literal("presence"), viewers: z.number().int().nonnegative() }),
   /** The conversation was renamed or titled automatically. */
   z.object({ type: z.literal("title"), title: z.string() }),

@@ -32,6 +32,7 @@ import {
   type LiveMessage,
   type ServerFrame,
 } from "../protocol";
+import { admitChat, LimitError } from "../limits";
 import { createProvider } from "../providers";
 import {
   DEFAULT_MAX_OUTPUT_TOKENS,
@@ -46,6 +47,8 @@ import { Generation } from "./generation";
 import { readIdentityHeaders, type RoomRole } from "./identity";
 import { streamTurnAsSse } from "./sse";
 
+const BUSY_MESSAGE = "An answer is still being written in this conversation. Wait for it or stop it first.";
+
 /** Messages sent to a device when it joins; older ones are fetched over HTTP. */
 const SNAPSHOT_MESSAGES = 50;
 /** While a generation runs, an alarm this often keeps the object from being evicted as idle. */
@@ -53,6 +56,8 @@ const KEEPALIVE_MS = 30_000;
 
 interface ConnectionState {
   userId: string;
+  kind: "guest" | "user";
+  ip: string;
   role: RoomRole;
   /** False until the snapshot was sent; live frames skip the connection until then. */
   ready: boolean;
@@ -145,7 +150,7 @@ export class ConversationRoom extends Server<Env> {
       connection.close(4401, "Not signed in");
       return;
     }
-    connection.setState({ userId: identity.userId, role: identity.role, ready: false });
+    connection.setState({ ...identity, ready: false });
     const url = new URL(ctx.request.url);
     try {
       const [conversation, rows] = await Promise.all([
@@ -168,7 +173,7 @@ export class ConversationRoom extends Server<Env> {
           viewers: this.viewerCount() + 1,
         }),
       );
-      connection.setState({ userId: identity.userId, role: identity.role, ready: true });
+      connection.setState({ ...identity, ready: true });
       this.publishPresence();
     } catch (cause) {
       console.error(JSON.stringify({ event: "snapshot_failed", room: this.name, cause: String(cause) }));
@@ -194,12 +199,37 @@ export class ConversationRoom extends Server<Env> {
           );
           return;
         }
+        if (this.busy) {
+          this.sendError(connection, "conversation_busy", BUSY_MESSAGE, true);
+          return;
+        }
         try {
+          const decision = await admitChat(this.env, this.db, state, getConfig(this.env));
+          connection.send(
+            encodeFrame({
+              type: "rate_limit",
+              limit: decision.limit,
+              remaining: decision.remaining,
+              resetAt: decision.resetAt,
+            }),
+          );
           await this.startTurn(
             { model: frame.model, content: frame.content, prior: [], options: frame.options ?? {} },
             frame.clientId,
           );
         } catch (cause) {
+          if (cause instanceof LimitError) {
+            connection.send(
+              encodeFrame({
+                type: "error",
+                code: cause.code,
+                message: cause.message,
+                retryable: true,
+                retryAfterMs: cause.retryAfterMs,
+              }),
+            );
+            return;
+          }
           if (!(cause instanceof RoomError)) throw cause;
           this.sendError(connection, cause.code, cause.message, cause.code === "conversation_busy");
         }
@@ -355,19 +385,12 @@ export class ConversationRoom extends Server<Env> {
    * the generation in this object, independent of whoever asked.
    */
   private async startTurn(input: TurnInput, clientId?: string): Promise<LiveTurn> {
-    if (this.busy) {
-      throw new RoomError(
-        "conversation_busy",
-        "An answer is still being written in this conversation. Wait for it or stop it first.",
-        409,
-      );
-    }
+    if (this.busy) throw new RoomError("conversation_busy", BUSY_MESSAGE, 409);
     this.busy = true;
     const assistantId = crypto.randomUUID();
     try {
-      const config = getConfig(this.env);
       const model = await findUsableModel(this.db, this.env, input.model);
-      const provider = model ? createProvider(model.provider, config) : null;
+      const provider = model ? createProvider(model.provider, this.env) : null;
       if (!model || !provider) {
         throw new RoomError("unknown_model", `The model "${input.model}" is not available.`, 400);
       }
@@ -503,7 +526,7 @@ export class ConversationRoom extends Server<Env> {
     try {
       const config = getConfig(this.env);
       const model = pickTitleModel(await usableModels(this.db, this.env), config.TITLE_MODEL);
-      const provider = model ? createProvider(model.provider, config) : null;
+      const provider = model ? createProvider(model.provider, this.env) : null;
       if (!model || !provider) return;
       const title = await writeTitle(provider, model, prompt, answer, AbortSignal.timeout(15_000));
       if (title && (await setTitleIfUntitled(this.db, this.name, title, titleFrom(prompt)))) {

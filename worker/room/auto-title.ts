@@ -3,18 +3,21 @@
  * without one (demo-only set-ups) the provisional title cut from the first prompt stays.
  */
 import type { CatalogueModel } from "../providers/catalogue";
-import type { Provider } from "../providers/types";
+import { isBuiltinProviderId, type Provider } from "../providers/types";
 
 const TITLE_INSTRUCTION =
   "Write a title of three to six words for the conversation above. Answer with the title only: " +
   "no quotes, no trailing punctuation.";
 const MAX_TITLE_CHARS = 80;
 
-/** The model used for titles: `preferred` when usable, else the cheapest usable real model. */
+/**
+ * The model used for titles: `preferred` when usable, else the cheapest usable hosted model.
+ * Operators' own endpoints are left out unless chosen: they cost nothing but may be slow or down.
+ */
 export function pickTitleModel(models: CatalogueModel[], preferred?: string): CatalogueModel | undefined {
-  const real = models.filter((model) => model.provider !== "demo");
-  const chosen = preferred ? real.find((model) => model.id === preferred) : undefined;
-  if (chosen) return chosen;
+  const preferredModel = preferred ? models.find((model) => model.id === preferred) : undefined;
+  if (preferredModel) return preferredModel;
+  const real = models.filter((model) => model.provider !== "demo" && isBuiltinProviderId(model.provider));
   const price = (model: CatalogueModel) => model.pricing.inputPerMTok + model.pricing.outputPerMTok;
   return [...real].sort((a, b) => price(a) - price(b))[0];
 }

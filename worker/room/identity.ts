@@ -6,11 +6,16 @@
 export type RoomRole = "owner" | "editor" | "viewer";
 
 const USER_HEADER = "x-parley-user-id";
+const KIND_HEADER = "x-parley-user-kind";
+const IP_HEADER = "x-parley-client-ip";
 const ROLE_HEADER = "x-parley-role";
 const PREFIX = "x-parley-";
 
 export interface RoomIdentity {
   userId: string;
+  kind: "guest" | "user";
+  /** The client's address, which the rate limit of guests is keyed on. */
+  ip: string;
   role: RoomRole;
 }
 
@@ -21,7 +26,9 @@ function isRole(value: string | null): value is RoomRole {
 export function readIdentityHeaders(headers: Headers): RoomIdentity | null {
   const userId = headers.get(USER_HEADER);
   const role = headers.get(ROLE_HEADER);
-  return userId && isRole(role) ? { userId, role } : null;
+  const kind = headers.get(KIND_HEADER) === "user" ? "user" : "guest";
+  const ip = headers.get(IP_HEADER) ?? "unknown";
+  return userId && isRole(role) ? { userId, kind, ip, role } : null;
 }
 
 /** A copy of `request` carrying only the identity the worker vouches for. */
@@ -31,6 +38,13 @@ export function withIdentity(request: Request, identity: RoomIdentity): Request 
     if (name.toLowerCase().startsWith(PREFIX)) headers.delete(name);
   }
   headers.set(USER_HEADER, identity.userId);
+  headers.set(KIND_HEADER, identity.kind);
+  headers.set(IP_HEADER, identity.ip);
   headers.set(ROLE_HEADER, identity.role);
   return new Request(request, { headers });
+}
+
+/** The client's address as Cloudflare reports it (`unknown` in local tests without one). */
+export function clientIp(request: Request): string {
+  return request.headers.get("cf-connecting-ip") ?? "unknown";
 }
