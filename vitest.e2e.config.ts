@@ -1,13 +1,14 @@
 // End-to-end tests: a real `vite dev` server (worker + Durable Objects in workerd, fresh local state)
-// driven by Debian's chromium through playwright-core, plus the pure room-reducer unit tests.
+// driven by Debian's chromium through playwright-core, plus the web app's unit and component tests.
 // Run: `npm run test:e2e` (needs /usr/bin/chromium or CHROMIUM_PATH).
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     environment: "node",
-    // web/src/*.test.ts: unit tests of pure web modules (the room reducer); they need no server.
-    include: ["tests/e2e/**/*.test.ts", "web/src/**/*.test.ts"],
+    // web/src/**/*.test.ts(x): unit and component tests of the web app; they need no server. Files
+    // that need a DOM say so with `// @vitest-environment happy-dom`.
+    include: ["tests/e2e/**/*.test.ts", "web/src/**/*.test.{ts,tsx}"],
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,

@@ -123,6 +123,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
     SESSION_SECRET: "e2e-session-secret-0123456789-abcdefghijklmnop",
     DEMO_TOKEN_DELAY_MS: "30",
+    ENCRYPTION_KEY: "e2e-encryption-key-0123456789-abcdefghijklmnop",
+    // Every browser context here comes from 127.0.0.1, which the per-IP guest limit would treat
+    // as one person; the limit itself is tested in the worker suite.
+    GUEST_RATE_LIMIT: "10000",
     ...options.env,
   };
   // `detached`: its own process group, so stop() reaches vite's workerd children too.

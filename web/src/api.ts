@@ -9,6 +9,7 @@ import {
   type ConversationSummary,
   type ModelInfo,
 } from "../../worker/protocol/index.ts";
+import { noteRateLimitHeaders, noteRateLimited } from "./rate-limit.ts";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -27,6 +28,8 @@ async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit
     ...init,
     headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) },
   });
+  noteRateLimitHeaders(response.headers, response.status);
+  if (response.status === 204) return schema.parse(undefined);
   let body: unknown = undefined;
   try {
     body = await response.json();
@@ -35,13 +38,24 @@ async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit
   }
   if (!response.ok) {
     const parsed = apiErrorSchema.safeParse(body);
-    if (parsed.success)
+    if (parsed.success) {
+      if (parsed.data.error.code === "rate_limited") noteRateLimited(parsed.data.error.message);
       throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
-    throw new ApiError(response.status, "http_error", `${response.status} ${response.statusText}`);
+    }
+    // Never show a raw status line or an HTML error page to people.
+    throw new ApiError(
+      response.status,
+      "http_error",
+      response.status >= 500 ? "The server had a problem. Try again in a moment." : "The request failed.",
+    );
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success)
-    throw new ApiError(response.status, "bad_response", `Unexpected response from ${path}`);
+    throw new ApiError(
+      response.status,
+      "bad_response",
+      "The server sent an answer Parley did not understand.",
+    );
   return parsed.data;
 }
 
@@ -71,4 +85,27 @@ export async function getConversation(
   id: string,
 ): Promise<{ conversation: ConversationSummary; messages: ChatMessage[] }> {
   return request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationDetailResponse);
+}
+
+export async function updateConversation(
+  id: string,
+  patch: { title?: string; pinned?: boolean },
+): Promise<ConversationSummary> {
+  return (
+    await request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationResponse, {
+      method: "PATCH",
+      body: JSON.stringify(patch),
+    })
+  ).conversation;
+}
+
+export async function deleteConversation(id: string): Promise<void> {
+  await request(`/api/v1/conversations/${encodeURIComponent(id)}`, z.undefined(), { method: "DELETE" });
+}
+
+/** A sentence for people, whatever went wrong (never a stack trace or JSON). */
+export function describeError(error: unknown, fallback: string): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof TypeError) return "Parley could not reach the server. Check your connection.";
+  return fallback;
 }

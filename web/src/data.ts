@@ -1,11 +1,29 @@
-/** App-wide data hooks: the model catalogue (with the remembered choice) and the conversation list. */
+/**
+ * App-wide data: the model catalogue (with the remembered choice) and the conversation list, both
+ * shown from the local cache at once and refreshed from the server in the background.
+ */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ConversationSummary, ModelInfo } from "../../worker/protocol/index.ts";
-import { listConversations, listModels } from "./api.ts";
+import {
+  deleteConversation,
+  describeError,
+  listConversations,
+  listModels,
+  updateConversation,
+} from "./api.ts";
+import {
+  forgetChat,
+  loadConversations,
+  loadModels,
+  peekConversations,
+  saveConversations,
+  saveModels,
+} from "./cache.ts";
+import { toast } from "./toasts.ts";
 
 const MODEL_KEY = "parley:model";
 
-function readStoredModel(): string | null {
+export function readStoredModel(): string | null {
   try {
     return localStorage.getItem(MODEL_KEY);
   } catch {
@@ -18,22 +36,28 @@ export interface ModelsState {
   /** The model to send with: the remembered choice if offered, else the first; null until loaded. */
   model: string | null;
   setModel: (id: string) => void;
-  error: string | null;
+  loaded: boolean;
 }
 
 export function useModels(): ModelsState {
   const [models, setModels] = useState<ModelInfo[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string | null>(readStoredModel);
 
   useEffect(() => {
     let cancelled = false;
+    let fresh = false;
+    void loadModels().then((cached) => {
+      if (!cancelled && !fresh && cached) setModels(cached);
+    });
     listModels().then(
       (list) => {
-        if (!cancelled) setModels(list);
+        fresh = true;
+        if (cancelled) return;
+        setModels(list);
+        void saveModels(list);
       },
       (reason: unknown) => {
-        if (!cancelled) setError(reason instanceof Error ? reason.message : "Could not load the models");
+        if (!cancelled) toast.error(describeError(reason, "Could not load the models."));
       },
     );
     return () => {
@@ -51,26 +75,50 @@ export function useModels(): ModelsState {
   }, []);
 
   const model = models ? (models.find((m) => m.id === chosen)?.id ?? models[0]?.id ?? null) : null;
-  return { models: models ?? [], model, setModel, error };
+  return { models: models ?? [], model, setModel, loaded: models !== null };
 }
 
 export interface ConversationsState {
-  /** Newest first; null until the first load. */
+  /** Newest first; null until the cache or the server answered. */
   conversations: ConversationSummary[] | null;
   refresh: () => void;
   /** Refreshes after a short pause, folding bursts of room activity into one request. */
   refreshSoon: () => void;
   upsert: (conversation: ConversationSummary) => void;
+  /** Changes the title locally only (a `title` frame from the room). */
+  retitle: (id: string, title: string) => void;
+  rename: (id: string, title: string) => Promise<void>;
+  setPinned: (id: string, pinned: boolean) => Promise<void>;
+  remove: (id: string) => Promise<boolean>;
 }
 
 export function useConversations(): ConversationsState {
-  const [conversations, setConversations] = useState<ConversationSummary[] | null>(null);
+  const [conversations, setConversations] = useState<ConversationSummary[] | null>(
+    () => peekConversations() ?? null,
+  );
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const loadedFromServer = useRef(false);
+
+  const update = useCallback((change: (list: ConversationSummary[]) => ConversationSummary[]) => {
+    setConversations((list) => {
+      const next = change(list ?? []);
+      void saveConversations(next);
+      return next;
+    });
+  }, []);
 
   const refresh = useCallback(() => {
-    listConversations().then(setConversations, (reason: unknown) => {
-      console.warn("parley: could not load conversations", reason);
-    });
+    listConversations().then(
+      (list) => {
+        loadedFromServer.current = true;
+        setConversations(list);
+        void saveConversations(list);
+      },
+      (reason: unknown) => {
+        // The cached list stays; say so only when there is nothing to show.
+        if (!loadedFromServer.current) toast.error(describeError(reason, "Could not load your chats."));
+      },
+    );
   }, []);
 
   const refreshSoon = useCallback(() => {
@@ -78,14 +126,69 @@ export function useConversations(): ConversationsState {
     timer.current = setTimeout(refresh, 400);
   }, [refresh]);
 
-  const upsert = useCallback((conversation: ConversationSummary) => {
-    setConversations((list) => [conversation, ...(list ?? []).filter((c) => c.id !== conversation.id)]);
-  }, []);
+  const upsert = useCallback(
+    (conversation: ConversationSummary) =>
+      update((list) => [conversation, ...list.filter((c) => c.id !== conversation.id)]),
+    [update],
+  );
+
+  const retitle = useCallback(
+    (id: string, title: string) =>
+      update((list) => list.map((c) => (c.id === id && c.title !== title ? { ...c, title } : c))),
+    [update],
+  );
+
+  const patch = useCallback(
+    async (id: string, change: { title?: string; pinned?: boolean }, failure: string) => {
+      update((list) => list.map((c) => (c.id === id ? { ...c, ...change } : c)));
+      try {
+        const saved = await updateConversation(id, change);
+        update((list) => list.map((c) => (c.id === id ? saved : c)));
+      } catch (error) {
+        toast.error(describeError(error, failure));
+        refresh();
+      }
+    },
+    [update, refresh],
+  );
+
+  const rename = useCallback(
+    (id: string, title: string) => patch(id, { title }, "Could not rename the chat."),
+    [patch],
+  );
+  const setPinned = useCallback(
+    (id: string, pinned: boolean) =>
+      patch(id, { pinned }, pinned ? "Could not pin the chat." : "Could not unpin the chat."),
+    [patch],
+  );
+
+  const remove = useCallback(
+    async (id: string) => {
+      update((list) => list.filter((c) => c.id !== id));
+      try {
+        await deleteConversation(id);
+        void forgetChat(id);
+        return true;
+      } catch (error) {
+        toast.error(describeError(error, "Could not delete the chat."));
+        refresh();
+        return false;
+      }
+    },
+    [update, refresh],
+  );
 
   useEffect(() => {
+    let cancelled = false;
+    void loadConversations().then((cached) => {
+      if (!cancelled && cached && !loadedFromServer.current) setConversations(cached);
+    });
     refresh();
-    return () => clearTimeout(timer.current);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer.current);
+    };
   }, [refresh]);
 
-  return { conversations, refresh, refreshSoon, upsert };
+  return { conversations, refresh, refreshSoon, upsert, retitle, rename, setPinned, remove };
 }

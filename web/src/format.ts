@@ -4,7 +4,8 @@ import type { Usage } from "../../worker/protocol/index.ts";
 const integer = new Intl.NumberFormat("en-US");
 
 export function formatTokens(usage: Usage): string {
-  return `${integer.format(usage.inputTokens)} in · ${integer.format(usage.outputTokens)} out`;
+  const total = usage.inputTokens + usage.outputTokens;
+  return `${integer.format(total)} ${total === 1 ? "token" : "tokens"}`;
 }
 
 export function formatCost(costUsd: number): string {
@@ -14,13 +15,15 @@ export function formatCost(costUsd: number): string {
   return `$${costUsd.toFixed(2)}`;
 }
 
-/** "Today", "Yesterday", "Previous 7 days", "Older" for the sidebar groups. */
+/** "Today", "Yesterday", "Last 7 days", "Older" for the sidebar groups. */
 export function recencyGroup(timestamp: number, now: number = Date.now()): string {
   const startOfToday = new Date(now);
   startOfToday.setHours(0, 0, 0, 0);
   const day = 24 * 60 * 60 * 1000;
   if (timestamp >= startOfToday.getTime()) return "Today";
   if (timestamp >= startOfToday.getTime() - day) return "Yesterday";
-  if (timestamp >= startOfToday.getTime() - 7 * day) return "Previous 7 days";
+  if (timestamp >= startOfToday.getTime() - 7 * day) return "Last 7 days";
   return "Older";
 }
+
+export const RECENCY_GROUPS = ["Today", "Yesterday", "Last 7 days", "Older"] as const;

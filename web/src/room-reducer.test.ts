@@ -315,3 +315,19 @@ describe("roomReducer: message and done", () => {
     expect(state.messages[0]?.pending).toBe(false);
   });
 });
+
+describe("history over a cached streaming answer", () => {
+  it("keeps the longer text the cache holds for a message that is still streaming", () => {
+    const cached: RoomState = {
+      ...initialRoomState(CONV),
+      messages: [message({ id: "a1", role: "assistant", status: "streaming", content: "Hello wor" })],
+    };
+    const { state } = roomReducer(cached, {
+      type: "history",
+      title: "t",
+      messages: [message({ id: "a1", role: "assistant", status: "streaming", content: "" })],
+    });
+    expect(state.messages[0]?.content).toBe("Hello wor");
+    expect(resumeQuery(state)).toMatchObject({ resume: "a1", offset: "9" });
+  });
+});

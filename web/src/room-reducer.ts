@@ -38,6 +38,8 @@ export interface RoomState {
   synced: boolean;
   /** The last `error` frame, until dismissed or a later successful send. */
   error: ErrorInfo | null;
+  /** The conversation was deleted (from this or another device). */
+  deleted: boolean;
   /** Outstanding resume requests, message id → "offset:reasoningOffset" (avoids asking twice). */
   resumeRequested: Readonly<Record<string, string>>;
 }
@@ -66,6 +68,7 @@ export function initialRoomState(conversationId: string): RoomState {
     viewers: 0,
     synced: false,
     error: null,
+    deleted: false,
     resumeRequested: {},
   };
 }
@@ -339,10 +342,22 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
     case "history": {
       if (state.synced) return result(state.title === null ? { ...state, title: action.title } : state);
       const pending = state.messages.filter((m) => m.pending);
+      // A message still streaming is stored with the text of its last checkpoint (often ""): what
+      // we hold (from the cache) may be further along, and the resume offset counts on it.
+      const held = new Map(state.messages.map((m) => [m.id, m]));
+      const messages = action.messages.map((incoming) => {
+        const mine = held.get(incoming.id);
+        if (!mine || incoming.status !== "streaming" || mine.status !== "streaming") return incoming;
+        return {
+          ...incoming,
+          content: mine.content.length > incoming.content.length ? mine.content : incoming.content,
+          reasoning: mine.reasoning.length > incoming.reasoning.length ? mine.reasoning : incoming.reasoning,
+        };
+      });
       return result({
         ...state,
         title: state.title ?? action.title,
-        messages: [...action.messages, ...pending],
+        messages: [...messages, ...pending],
       });
     }
     case "optimistic-send": {
@@ -387,7 +402,15 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
             : state.messages;
           return result({ ...state, error, messages });
         }
+        case "title":
+          return result(state.title === frame.title ? state : { ...state, title: frame.title });
+        case "deleted":
+          return result({ ...state, deleted: true });
+        case "rate_limit":
         case "pong":
+          return result(state);
+        default:
+          // A frame type newer than this client: nothing to do.
           return result(state);
       }
     }

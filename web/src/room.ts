@@ -14,6 +14,8 @@ import {
   type ServerFrame,
 } from "../../worker/protocol/index.ts";
 import { ApiError, getConversation } from "./api.ts";
+import { loadChat, peekChat, saveChat } from "./cache.ts";
+import { noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import {
   initialRoomState,
   resumeQuery,
@@ -33,7 +35,7 @@ export interface RoomView {
 }
 
 export interface RoomEvents {
-  /** A frame that may change the sidebar (a new message, a finished answer, a new title). */
+  /** A frame that may change the sidebar (a new message, a finished answer, a new title, deletion). */
   onActivity?: (frame: ServerFrame) => void;
 }
 
@@ -57,11 +59,19 @@ export class RoomClient {
   private readonly listeners = new Set<() => void>();
   private readonly events: RoomEvents;
   private closed = false;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(conversationId: string, events: RoomEvents = {}) {
     this.conversationId = conversationId;
     this.events = events;
-    this.view = { state: initialRoomState(conversationId), connection: "connecting", notFound: false };
+    // A chat seen before in this tab renders at once from memory; the snapshot then replaces it.
+    const cached = peekChat(conversationId);
+    const initial = initialRoomState(conversationId);
+    this.view = {
+      state: cached ? { ...initial, title: cached.title, messages: cached.messages } : initial,
+      connection: "connecting",
+      notFound: false,
+    };
     this.socket = new PartySocket({
       host: location.host,
       protocol: location.protocol === "https:" ? "wss" : "ws",
@@ -84,6 +94,7 @@ export class RoomClient {
         firstMessages.delete(conversationId);
         this.send(first.content, first.model);
       }
+      if (!cached) void this.loadCached();
       void this.loadHistory();
     });
   }
@@ -113,12 +124,35 @@ export class RoomClient {
   }
 
   close(): void {
+    if (this.saveTimer !== undefined) {
+      clearTimeout(this.saveTimer);
+      this.save();
+    }
     this.closed = true;
     this.socket.removeEventListener("open", this.onOpen);
     this.socket.removeEventListener("close", this.onClose);
     this.socket.removeEventListener("message", this.onMessage);
     this.socket.close();
     this.listeners.clear();
+  }
+
+  /** From IndexedDB after a reload: shown only if neither the room nor the API answered first. */
+  private async loadCached(): Promise<void> {
+    const cached = await loadChat(this.conversationId);
+    const { state } = this.view;
+    if (!cached || this.closed || state.synced || state.messages.length > 0) return;
+    this.dispatch({ type: "history", title: cached.title ?? "", messages: cached.messages });
+  }
+
+  private save(): void {
+    this.saveTimer = undefined;
+    const { state, notFound } = this.view;
+    if (notFound || state.deleted || state.messages.length === 0) return;
+    void saveChat(
+      this.conversationId,
+      state.title,
+      state.messages.filter((m) => !m.pending && !m.failed),
+    );
   }
 
   private async loadHistory(): Promise<void> {
@@ -149,6 +183,9 @@ export class RoomClient {
   }
 
   private setView(view: RoomView): void {
+    if (view.state !== this.view.state && this.saveTimer === undefined && !this.closed) {
+      this.saveTimer = setTimeout(() => this.save(), 1_000);
+    }
     this.view = view;
     for (const listener of this.listeners) listener();
   }
@@ -158,7 +195,7 @@ export class RoomClient {
   };
 
   private onClose = (): void => {
-    if (this.closed || this.view.notFound) return;
+    if (this.closed || this.view.notFound || this.view.state.deleted) return;
     this.dispatch({ type: "disconnected" });
     this.setView({ ...this.view, connection: "reconnecting" });
   };
@@ -171,7 +208,18 @@ export class RoomClient {
       return;
     }
     this.dispatch({ type: "frame", frame });
-    if (frame.type === "message" || frame.type === "done" || frame.type === "snapshot") {
+    if (frame.type === "rate_limit") noteRateLimitWindow(frame.remaining, frame.resetAt);
+    if (frame.type === "error" && (frame.code === "rate_limited" || frame.code === "quota_exhausted")) {
+      noteRateLimited(frame.message, frame.retryAfterMs ? Date.now() + frame.retryAfterMs : null);
+    }
+    if (frame.type === "deleted") this.socket.close();
+    if (
+      frame.type === "message" ||
+      frame.type === "done" ||
+      frame.type === "snapshot" ||
+      frame.type === "title" ||
+      frame.type === "deleted"
+    ) {
       this.events.onActivity?.(frame);
     }
   };

@@ -1,10 +1,12 @@
-/** A tiny history-API router: `/` (new chat) and `/c/:id` (a conversation). */
+/** A tiny history-API router: `/` (new chat), `/c/:id` (a conversation) and `/settings`. */
 import { useSyncExternalStore } from "react";
 
-export type Route = { name: "new" } | { name: "chat"; id: string } | { name: "unknown" };
+export type Route =
+  { name: "new" } | { name: "chat"; id: string } | { name: "settings" } | { name: "unknown" };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === "/" || pathname === "") return { name: "new" };
+  if (pathname === "/settings" || pathname === "/settings/") return { name: "settings" };
   const match = /^\/c\/([^/]+)\/?$/.exec(pathname);
   if (match?.[1]) return { name: "chat", id: decodeURIComponent(match[1]) };
   return { name: "unknown" };

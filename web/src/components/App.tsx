@@ -1,17 +1,50 @@
-import { useCallback, useEffect, useState } from "react";
-import type { ServerFrame } from "../../../worker/protocol/index.ts";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import type { ConversationSummary, ServerFrame } from "../../../worker/protocol/index.ts";
 import { useConversations, useModels } from "../data.ts";
-import { parseRoute, usePathname } from "../router.ts";
+import { navigate, parseRoute, usePathname } from "../router.ts";
+import { useShortcuts } from "../shortcuts.ts";
+import { currentTheme, setTheme } from "../theme.ts";
+import { ChatHeader } from "./ChatHeader.tsx";
 import { ChatView } from "./ChatView.tsx";
+import { modKey } from "./Kbd.tsx";
+import type { PaletteAction } from "./Overlays.tsx";
 import { Sidebar } from "./Sidebar.tsx";
+import { Toaster } from "./Toaster.tsx";
+
+const loadOverlays = () => import("./Overlays.tsx");
+const CommandPalette = lazy(() => loadOverlays().then((m) => ({ default: m.CommandPalette })));
+const ShortcutsSheet = lazy(() => loadOverlays().then((m) => ({ default: m.ShortcutsSheet })));
+const ConfirmDelete = lazy(() => loadOverlays().then((m) => ({ default: m.ConfirmDelete })));
+const SettingsPage = lazy(() => import("../pages/SettingsPage.tsx"));
+
+const SIDEBAR_KEY = "parley:sidebar-collapsed";
+const isPhone = () => window.matchMedia("(max-width: 767px)").matches;
+
+function readCollapsed(): boolean {
+  try {
+    return localStorage.getItem(SIDEBAR_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
+function focusComposer() {
+  document.getElementById("composer")?.focus();
+}
 
 export function App() {
   const pathname = usePathname();
   const route = parseRoute(pathname);
   const models = useModels();
-  const { conversations, refreshSoon, upsert } = useConversations();
+  const conversations = useConversations();
+  const { refreshSoon, retitle, upsert, rename, setPinned, remove } = conversations;
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [drawerPath, setDrawerPath] = useState(pathname);
+  const [collapsed, setCollapsed] = useState(readCollapsed);
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [pickerOpen, setPickerOpen] = useState(false);
+  const [toDelete, setToDelete] = useState<ConversationSummary | null>(null);
 
   // Navigating closes the drawer (phones).
   if (drawerPath !== pathname) {
@@ -19,50 +52,173 @@ export function App() {
     setDrawerOpen(false);
   }
 
+  // The dialogs and the settings page are split off; fetch them once the browser is idle.
+  useEffect(() => {
+    const prefetch = () => {
+      void loadOverlays();
+      void import("../pages/SettingsPage.tsx");
+    };
+    if ("requestIdleCallback" in window) {
+      const id = requestIdleCallback(prefetch, { timeout: 3_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const timer = setTimeout(prefetch, 1_500);
+    return () => clearTimeout(timer);
+  }, []);
+
+  const activeId = route.name === "chat" ? route.id : null;
+  const summary = activeId ? conversations.conversations?.find((c) => c.id === activeId) : undefined;
+
   const onActivity = useCallback(
     (frame: ServerFrame) => {
       if (frame.type === "snapshot") return;
-      refreshSoon();
+      if (frame.type === "title" && activeId) retitle(activeId, frame.title);
+      else refreshSoon();
     },
-    [refreshSoon],
+    [refreshSoon, retitle, activeId],
   );
 
-  const activeId = route.name === "chat" ? route.id : null;
-  const summary = activeId ? conversations?.find((c) => c.id === activeId) : undefined;
+  const newChat = useCallback(() => {
+    navigate("/");
+    setDrawerOpen(false);
+    requestAnimationFrame(focusComposer);
+  }, []);
 
-  useEffect(() => {
-    if (route.name === "new") document.title = "New chat · Parley";
-  }, [route.name]);
+  const setCollapsedSaved = useCallback((value: boolean) => {
+    setCollapsed(value);
+    try {
+      localStorage.setItem(SIDEBAR_KEY, value ? "1" : "0");
+    } catch {
+      // Storage disabled: remembered for this tab only.
+    }
+  }, []);
+
+  const toggleSidebar = useCallback(() => {
+    if (isPhone()) setDrawerOpen((open) => !open);
+    else setCollapsedSaved(!collapsed);
+  }, [collapsed, setCollapsedSaved]);
+
+  const confirmDelete = useCallback(
+    async (conversation: ConversationSummary) => {
+      setToDelete(null);
+      if (conversation.id === activeId) navigate("/", { replace: true });
+      await remove(conversation.id);
+    },
+    [activeId, remove],
+  );
+
+  useShortcuts({
+    palette: () => setPaletteOpen((open) => !open),
+    newChat,
+    toggleSidebar,
+    modelPicker: () => {
+      if (route.name === "settings") return;
+      setPickerOpen((open) => !open);
+    },
+    focusComposer,
+    help: () => setHelpOpen(true),
+  });
+
+  const paletteActions = useMemo<PaletteAction[]>(
+    () => [
+      { id: "new", label: "New chat", icon: "new", hint: `${modKey}⇧O`, run: newChat },
+      {
+        id: "theme",
+        label: "Toggle light / dark theme",
+        icon: "theme",
+        run: () => setTheme(currentTheme() === "dark" ? "light" : "dark"),
+      },
+      { id: "settings", label: "Open settings", icon: "settings", run: () => navigate("/settings") },
+      {
+        id: "shortcuts",
+        label: "Keyboard shortcuts",
+        icon: "shortcuts",
+        hint: "?",
+        run: () => setHelpOpen(true),
+      },
+    ],
+    [newChat],
+  );
 
   return (
     <div className="flex h-dvh overflow-hidden">
+      <a
+        href="#composer"
+        className="sr-only z-50 rounded-lg bg-surface px-3 py-2 focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      >
+        Skip to the composer
+      </a>
       <Sidebar
-        conversations={conversations}
+        conversations={conversations.conversations}
         activeId={activeId}
         open={drawerOpen}
         onClose={() => setDrawerOpen(false)}
+        collapsed={collapsed}
+        onCollapse={() => setCollapsedSaved(true)}
+        onNewChat={newChat}
+        onSearch={() => {
+          setDrawerOpen(false);
+          setPaletteOpen(true);
+        }}
+        onRename={(id, title) => void rename(id, title)}
+        onPin={(id, pinned) => void setPinned(id, pinned)}
+        onDelete={setToDelete}
       />
       <main className="flex min-w-0 flex-1 flex-col">
-        {route.name === "unknown" ? (
-          <ChatView
-            key="unknown"
-            conversationId={null}
-            missing
-            models={models}
-            onOpenSidebar={() => setDrawerOpen(true)}
-          />
+        {route.name === "settings" ? (
+          <>
+            <ChatHeader
+              title=""
+              viewers={0}
+              connection={null}
+              sidebarCollapsed={collapsed}
+              onOpenSidebar={() => setDrawerOpen(true)}
+              onExpandSidebar={() => setCollapsedSaved(false)}
+              onNewChat={newChat}
+            />
+            <Suspense fallback={<div className="flex-1" />}>
+              <SettingsPage models={models} />
+            </Suspense>
+          </>
         ) : (
           <ChatView
-            key={activeId ?? "new"}
+            key={route.name === "unknown" ? "unknown" : (activeId ?? "new")}
             conversationId={activeId}
+            missing={route.name === "unknown"}
             knownTitle={summary?.title}
             models={models}
             onActivity={onActivity}
             onCreated={upsert}
+            onRename={(id, title) => void rename(id, title)}
+            sidebarCollapsed={collapsed}
             onOpenSidebar={() => setDrawerOpen(true)}
+            onExpandSidebar={() => setCollapsedSaved(false)}
+            onNewChat={newChat}
+            pickerOpen={pickerOpen}
+            onPickerOpenChange={setPickerOpen}
           />
         )}
       </main>
+      <Suspense fallback={null}>
+        {paletteOpen && (
+          <CommandPalette
+            open
+            onOpenChange={setPaletteOpen}
+            conversations={conversations.conversations ?? []}
+            actions={paletteActions}
+            onOpenConversation={(id) => navigate(`/c/${encodeURIComponent(id)}`)}
+          />
+        )}
+        {helpOpen && <ShortcutsSheet open onOpenChange={setHelpOpen} />}
+        {toDelete && (
+          <ConfirmDelete
+            conversation={toDelete}
+            onCancel={() => setToDelete(null)}
+            onConfirm={(conversation) => void confirmDelete(conversation)}
+          />
+        )}
+      </Suspense>
+      <Toaster />
     </div>
   );
 }

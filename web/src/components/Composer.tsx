@@ -1,9 +1,13 @@
-import { useEffect, useLayoutEffect, useRef } from "react";
+/**
+ * The composer: a floating card with an auto-growing textarea (Enter sends, Shift+Enter adds a
+ * line, Esc stops a running answer), the model picker, and a send button that morphs into Stop.
+ */
+import { useLayoutEffect, useRef, type ReactNode } from "react";
+import { ArrowUp, Square } from "lucide-react";
 import { MAX_PROMPT_CHARS, type ModelInfo } from "../../../worker/protocol/index.ts";
-import { ArrowUpIcon, StopIcon } from "./Icons.tsx";
-import { ModelSelect } from "./ModelSelect.tsx";
+import { ModelButton } from "./ModelTrigger.tsx";
 
-interface ComposerProps {
+export interface ComposerProps {
   draft: string;
   onDraftChange: (text: string) => void;
   /** Returns false when the prompt could not be sent (the draft then stays). */
@@ -11,15 +15,16 @@ interface ComposerProps {
   onStop: () => void;
   /** A generation is running (or our prompt awaits its echo): the button is Stop, Esc stops. */
   busy: boolean;
-  /** Sending is not possible right now (no model yet, creating the conversation, …). */
+  /** Sending is not possible right now (no model yet, creating the conversation, limited…). */
   disabled?: boolean;
   models: ModelInfo[];
   model: string | null;
   onModelChange: (id: string) => void;
-  hint?: React.ReactNode;
+  pickerOpen: boolean;
+  onPickerOpenChange: (open: boolean) => void;
+  /** A line under the card (limits); the key hints show otherwise. */
+  hint?: ReactNode;
 }
-
-const MAX_HEIGHT_RATIO = 0.4;
 
 export function Composer({
   draft,
@@ -31,6 +36,8 @@ export function Composer({
   models,
   model,
   onModelChange,
+  pickerOpen,
+  onPickerOpenChange,
   hint,
 }: ComposerProps) {
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -40,21 +47,8 @@ export function Composer({
     const el = textarea.current;
     if (!el) return;
     el.style.height = "auto";
-    el.style.height = `${Math.min(el.scrollHeight, window.innerHeight * MAX_HEIGHT_RATIO)}px`;
+    el.style.height = `${Math.min(el.scrollHeight, Math.round(window.innerHeight * 0.4))}px`;
   }, [draft]);
-
-  // Esc stops a running generation from anywhere on the page.
-  useEffect(() => {
-    if (!busy) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === "Escape" && !event.defaultPrevented) {
-        event.preventDefault();
-        onStop();
-      }
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [busy, onStop]);
 
   const text = draft.trim();
   const tooLong = draft.length > MAX_PROMPT_CHARS;
@@ -68,15 +62,15 @@ export function Composer({
   };
 
   return (
-    <div className="shrink-0 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:px-6">
+    <div className="pointer-events-none shrink-0 px-3 pb-[max(0.6rem,env(safe-area-inset-bottom))] sm:px-6">
       <form
-        className="mx-auto w-full max-w-3xl"
+        className="pointer-events-auto mx-auto w-full max-w-3xl"
         onSubmit={(event) => {
           event.preventDefault();
           void submit();
         }}
       >
-        <div className="rounded-card border border-line bg-surface shadow-[0_1px_2px_rgb(0_0_0/0.04),0_4px_16px_-4px_rgb(0_0_0/0.08)] transition-colors focus-within:border-line-strong">
+        <div className="rounded-card border border-line bg-surface shadow-card transition-[border-color,box-shadow] duration-150 focus-within:border-line-strong">
           <label htmlFor="composer" className="sr-only">
             Message
           </label>
@@ -86,18 +80,30 @@ export function Composer({
             rows={1}
             value={draft}
             placeholder="Ask anything…"
-            autoFocus
+            autoFocus={window.matchMedia?.("(pointer: fine)").matches ?? true}
             onChange={(event) => onDraftChange(event.target.value)}
             onKeyDown={(event) => {
               if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
                 event.preventDefault();
                 void submit();
+              } else if (event.key === "Escape" && busy) {
+                event.preventDefault();
+                onStop();
               }
             }}
-            className="block max-h-[40vh] w-full resize-none bg-transparent px-4 pt-3.5 pb-1.5 text-[15.5px] leading-relaxed placeholder:text-muted/80 focus:outline-none"
+            className="block max-h-[40vh] w-full resize-none bg-transparent px-4 pt-3.5 pb-1 text-base leading-relaxed placeholder:text-muted focus:outline-none sm:text-[15.5px]"
           />
           <div className="flex items-center gap-2 px-2 pb-2">
-            <ModelSelect models={models} value={model} onChange={onModelChange} />
+            <ModelButton
+              models={models}
+              value={model}
+              onChange={(id) => {
+                onModelChange(id);
+                textarea.current?.focus();
+              }}
+              open={pickerOpen}
+              onOpenChange={onPickerOpenChange}
+            />
             <div className="ml-auto flex items-center gap-2">
               {tooLong && (
                 <span className="text-xs text-danger">
@@ -117,15 +123,23 @@ export function Composer({
                 disabled={!busy && !canSend}
                 aria-label={busy ? "Stop" : "Send"}
                 title={busy ? "Stop (Esc)" : "Send (Enter)"}
-                className="grid size-9 place-items-center rounded-full bg-accent text-accent-ink transition-[background-color,opacity] duration-150 hover:bg-accent-hover disabled:cursor-not-allowed disabled:opacity-35"
+                className="grid size-9 place-items-center rounded-full bg-accent text-accent-ink transition-[background-color,opacity,transform] duration-150 hover:bg-accent-hover active:scale-95 disabled:cursor-not-allowed disabled:opacity-30 max-sm:size-10"
               >
-                {busy ? <StopIcon /> : <ArrowUpIcon />}
+                {busy ? (
+                  <Square size={13} fill="currentColor" strokeWidth={0} aria-hidden />
+                ) : (
+                  <ArrowUp size={18} strokeWidth={2.25} aria-hidden />
+                )}
               </button>
             </div>
           </div>
         </div>
-        <p className="mt-2 min-h-4 text-center text-xs text-muted">
-          {hint ?? (busy ? "Esc to stop" : "Enter to send · Shift+Enter for a new line")}
+        <p className="mt-1.5 min-h-4 text-center text-[11.5px] text-muted">
+          {hint ?? (
+            <span className="max-sm:hidden">
+              {busy ? "Esc to stop" : "Enter to send · Shift+Enter for a new line · ? for shortcuts"}
+            </span>
+          )}
         </p>
       </form>
     </div>

@@ -2,7 +2,7 @@ import type { ConnectionState } from "../room.ts";
 
 const LABELS: Record<ConnectionState, string> = {
   connecting: "Connecting…",
-  connected: "Connected",
+  connected: "Live",
   reconnecting: "Reconnecting…",
 };
 
@@ -13,7 +13,7 @@ export function ConnectionDot({ state }: { state: ConnectionState }) {
       role="status"
       data-testid="connection"
       data-state={state}
-      title={LABELS[state]}
+      title={ok ? "Connected: this chat updates live" : LABELS[state]}
       className="flex items-center gap-1.5 text-xs text-muted"
     >
       <span className="relative flex size-2">
@@ -22,7 +22,7 @@ export function ConnectionDot({ state }: { state: ConnectionState }) {
         )}
         <span className={`relative inline-flex size-2 rounded-full ${ok ? "bg-ok" : "bg-warn"}`} />
       </span>
-      <span className="sr-only sm:not-sr-only">{LABELS[state]}</span>
+      <span className={ok ? "sr-only" : "max-sm:sr-only"}>{LABELS[state]}</span>
     </span>
   );
 }

@@ -1,36 +1,59 @@
-import { memo, useLayoutEffect, useRef } from "react";
+/**
+ * The message log. Finished messages are memoized as one block (a streamed token re-renders only
+ * the streaming answer, however long the chat) and skip layout off-screen (`content-visibility`).
+ */
+import { memo, useLayoutEffect, useRef, type ReactNode } from "react";
 import type { ModelInfo } from "../../../worker/protocol/index.ts";
-import { formatCost, formatTokens } from "../format.ts";
 import type { RoomMessage } from "../room-reducer.ts";
-import { MessageText } from "./MessageText.tsx";
+import { AssistantMessage, UserMessage } from "./Message.tsx";
 
 interface MessageListProps {
   messages: RoomMessage[];
   models: ModelInfo[];
-  /** Rendered above the messages when there are none (greeting, skeleton). */
-  empty?: React.ReactNode;
-  /** The list shows the server's state (snapshot received), not a placeholder. */
+  /** Rendered when there are no messages (greeting, skeleton). */
+  empty?: ReactNode;
+  /** The list shows the server's state (snapshot received), not a cached copy. */
   synced: boolean;
+  onRetry: (assistantId: string) => void;
 }
 
 /** Within this distance of the bottom the list follows new text; further up, it leaves you be. */
-const STICK_PX = 96;
+const STICK_PX = 120;
 
-export function MessageList({ messages, models, empty, synced }: MessageListProps) {
+/** Index of the first message that may still change (streaming or awaiting its echo). */
+function settledCount(messages: RoomMessage[]): number {
+  let count = messages.length;
+  for (let i = messages.length - 1; i >= Math.max(0, messages.length - 4); i--) {
+    const message = messages[i]!;
+    if (message.status === "streaming" || message.pending) count = i;
+  }
+  return count;
+}
+
+export function MessageList({ messages, models, empty, synced, onRetry }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  const lastLength = useRef(messages.length);
 
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    // A new prompt from here always scrolls down; streamed text only while you are at the bottom.
+    const grew = messages.length > lastLength.current && messages.at(-1)?.pending;
+    lastLength.current = messages.length;
+    if (pinned.current || grew) {
+      el.scrollTop = el.scrollHeight;
+      pinned.current = true;
+    }
   }, [messages]);
 
-  const modelName = (id: string | null) => (id ? (models.find((m) => m.id === id)?.name ?? id) : null);
+  const settled = settledCount(messages);
+  const lastAssistant = messages.findLast((m) => m.role === "assistant");
 
   return (
     <div
       ref={scroller}
-      className="min-h-0 flex-1 overflow-y-auto [scrollbar-gutter:stable]"
+      className="min-h-0 flex-1 overflow-y-auto [mask-image:linear-gradient(to_bottom,transparent,black_24px)] [scrollbar-gutter:stable]"
       onScroll={(event) => {
         const el = event.currentTarget;
         pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
@@ -39,108 +62,95 @@ export function MessageList({ messages, models, empty, synced }: MessageListProp
       <div
         role="log"
         aria-live="polite"
+        aria-relevant="additions"
         aria-label="Messages"
         data-synced={synced}
-        className="mx-auto flex w-full max-w-3xl flex-col gap-7 px-4 pt-8 pb-12 sm:px-6"
+        className="mx-auto flex w-full max-w-3xl flex-col gap-8 px-4 pt-6 pb-10 sm:px-6 sm:pt-10"
       >
         {messages.length === 0 && empty}
-        {messages.map((message) =>
-          message.role === "user" ? (
-            <UserMessage key={message.id} message={message} />
-          ) : message.role === "assistant" ? (
-            <AssistantMessage key={message.id} message={message} modelName={modelName(message.model)} />
-          ) : null,
-        )}
+        <History
+          messages={messages}
+          count={settled}
+          models={models}
+          lastAssistantId={lastAssistant?.id}
+          onRetry={onRetry}
+        />
+        {messages.slice(settled).map((message) => (
+          <MessageItem
+            key={message.id}
+            message={message}
+            models={models}
+            isLast={message.id === lastAssistant?.id}
+            onRetry={onRetry}
+          />
+        ))}
       </div>
     </div>
   );
 }
 
-const UserMessage = memo(function UserMessage({ message }: { message: RoomMessage }) {
-  return (
-    <div
-      className="flex flex-col items-end gap-1 motion-safe:animate-fade-in"
-      data-testid="user-message"
-      data-message-id={message.id}
-    >
-      <div className="max-w-[85%] rounded-bubble rounded-br-md bg-subtle px-4 py-2.5 leading-relaxed break-words whitespace-pre-wrap">
-        {message.content}
-      </div>
-      {message.failed && <p className="text-xs text-danger">Not sent</p>}
-    </div>
-  );
-});
-
-/** A note under an answer that did not end normally (stopped answers say so in the meta line). */
-function StatusNote({ message }: { message: RoomMessage }) {
-  let text: string | null = null;
-  let tone = "text-muted";
-  switch (message.status) {
-    case "interrupted":
-      text = "Interrupted — the answer was cut off before it finished.";
-      tone = "text-warn";
-      break;
-    case "error":
-      text = message.error?.message ? `Error: ${message.error.message}` : "Something went wrong.";
-      tone = "text-danger";
-      break;
-    case "complete":
-      if (message.finishReason === "length") text = "Reached the length limit.";
-      else if (message.finishReason === "content_filter") text = "Stopped by the provider's content filter.";
-      break;
-    case "stopped":
-    case "streaming":
-      break;
-  }
-  if (!text) return null;
-  return (
-    <p data-testid="message-status" className={`mt-2 text-[13px] ${tone}`}>
-      {text}
-    </p>
-  );
+interface HistoryProps {
+  messages: RoomMessage[];
+  count: number;
+  models: ModelInfo[];
+  lastAssistantId: string | undefined;
+  onRetry: (assistantId: string) => void;
 }
 
-const AssistantMessage = memo(function AssistantMessage({
+/** The settled messages; re-renders only when one of them (not the streaming one) changes. */
+const History = memo(
+  function History({ messages, count, models, lastAssistantId, onRetry }: HistoryProps) {
+    return messages
+      .slice(0, count)
+      .map((message, index) => (
+        <MessageItem
+          key={message.id}
+          message={message}
+          models={models}
+          isLast={message.id === lastAssistantId}
+          onRetry={onRetry}
+          offscreen={index < count - 2}
+        />
+      ));
+  },
+  (before, after) => {
+    if (
+      before.count !== after.count ||
+      before.models !== after.models ||
+      before.lastAssistantId !== after.lastAssistantId ||
+      before.onRetry !== after.onRetry
+    )
+      return false;
+    for (let i = 0; i < after.count; i++) if (before.messages[i] !== after.messages[i]) return false;
+    return true;
+  },
+);
+
+function MessageItem({
   message,
-  modelName,
+  models,
+  isLast,
+  onRetry,
+  offscreen = false,
 }: {
   message: RoomMessage;
-  modelName: string | null;
+  models: ModelInfo[];
+  isLast: boolean;
+  onRetry: (assistantId: string) => void;
+  offscreen?: boolean;
 }) {
-  const streaming = message.status === "streaming";
-  const meta = [
-    modelName,
-    message.usage ? formatTokens(message.usage) : null,
-    message.usage ? formatCost(message.usage.costUsd) : null,
-  ].filter(Boolean);
+  if (message.role === "user") return <UserMessage message={message} offscreen={offscreen} />;
+  if (message.role !== "assistant") return null;
+  const modelName = message.model
+    ? (models.find((m) => m.id === message.model)?.name ?? message.model)
+    : null;
   return (
-    <article
-      data-testid="assistant-message"
-      data-message-id={message.id}
-      data-status={message.status}
-      aria-busy={streaming}
-      className="group"
-    >
-      {message.reasoning && (
-        <details className="mb-3 rounded-xl border border-line px-3 py-2 text-sm text-muted">
-          <summary className="cursor-pointer select-none">Reasoning</summary>
-          <div className="mt-2 leading-relaxed whitespace-pre-wrap">{message.reasoning}</div>
-        </details>
-      )}
-      <MessageText content={message.content} streaming={streaming} />
-      <StatusNote message={message} />
-      {!streaming && (meta.length > 0 || message.status === "stopped") && (
-        <p className="mt-2 flex flex-wrap items-center gap-x-1.5 text-xs text-muted">
-          {message.status === "stopped" && (
-            <span data-testid="message-status" className="inline-flex items-center gap-1.5 font-medium">
-              <span className="inline-block size-2 rounded-[2px] bg-current" aria-hidden="true" />
-              Stopped
-              {meta.length > 0 && <span aria-hidden="true"> ·</span>}
-            </span>
-          )}
-          {meta.join(" · ")}
-        </p>
-      )}
-    </article>
+    <AssistantMessage
+      message={message}
+      modelName={modelName}
+      isLast={isLast}
+      onRetry={onRetry}
+      offscreen={offscreen}
+    />
   );
-});
+}

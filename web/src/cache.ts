@@ -1,0 +1,147 @@
+/**
+ * The local cache that makes switching chats instant: the conversation list and each chat's recent
+ * messages, in memory for this tab and in IndexedDB across reloads. The server stays the truth: a
+ * cached chat is shown at once and replaced by the room's snapshot a moment later.
+ *
+ * Everything read back from IndexedDB is parsed with the shared schemas (another version of the
+ * app may have written it). Without IndexedDB (private mode, old browsers) only memory is used.
+ */
+import { z } from "zod";
+import {
+  chatMessageSchema,
+  conversationSummarySchema,
+  modelInfoSchema,
+  type ChatMessage,
+  type ConversationSummary,
+  type ModelInfo,
+} from "../../worker/protocol/index.ts";
+
+const DB_NAME = "parley";
+const STORE = "kv";
+/** Only the tail of a long chat is kept: the room's snapshot brings the latest 50 anyway. */
+export const MAX_CACHED_MESSAGES = 200;
+
+const cachedChatSchema = z.object({
+  conversationId: z.string(),
+  title: z.string().nullable(),
+  messages: z.array(chatMessageSchema),
+});
+export type CachedChat = z.infer<typeof cachedChatSchema>;
+
+const memory = new Map<string, unknown>();
+let database: Promise<IDBDatabase | null> | null = null;
+
+function open(): Promise<IDBDatabase | null> {
+  database ??= new Promise((resolve) => {
+    if (typeof indexedDB === "undefined") return resolve(null);
+    try {
+      const request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => resolve(null);
+      request.onblocked = () => resolve(null);
+    } catch {
+      resolve(null);
+    }
+  });
+  return database;
+}
+
+async function idbGet(key: string): Promise<unknown> {
+  const db = await open();
+  if (!db) return undefined;
+  return new Promise((resolve) => {
+    try {
+      const request = db.transaction(STORE, "readonly").objectStore(STORE).get(key);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => resolve(undefined);
+    } catch {
+      resolve(undefined);
+    }
+  });
+}
+
+async function idbWrite(key: string, value: unknown | undefined): Promise<void> {
+  const db = await open();
+  if (!db) return;
+  await new Promise<void>((resolve) => {
+    try {
+      const tx = db.transaction(STORE, "readwrite");
+      const store = tx.objectStore(STORE);
+      if (value === undefined) store.delete(key);
+      else store.put(value, key);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => resolve();
+      tx.onabort = () => resolve();
+    } catch {
+      resolve();
+    }
+  });
+}
+
+async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+  const value = memory.has(key) ? memory.get(key) : await idbGet(key);
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) return undefined;
+  memory.set(key, parsed.data);
+  return parsed.data;
+}
+
+function peek<T>(key: string, schema: z.ZodType<T>): T | undefined {
+  const parsed = schema.safeParse(memory.get(key));
+  return parsed.success ? parsed.data : undefined;
+}
+
+function write(key: string, value: unknown): Promise<void> {
+  memory.set(key, value);
+  return idbWrite(key, value);
+}
+
+const chatKey = (id: string) => `chat:${id}`;
+const conversationsSchema = z.array(conversationSummarySchema);
+const modelsSchema = z.array(modelInfoSchema);
+
+/** A chat seen before in this tab, synchronously (for a render without any loading state). */
+export function peekChat(id: string): CachedChat | undefined {
+  return peek(chatKey(id), cachedChatSchema);
+}
+
+export function loadChat(id: string): Promise<CachedChat | undefined> {
+  return read(chatKey(id), cachedChatSchema);
+}
+
+/** Keeps the finished part of a chat (what is still streaming is resumed from the room). */
+export function saveChat(id: string, title: string | null, messages: readonly ChatMessage[]): Promise<void> {
+  const kept = messages.slice(-MAX_CACHED_MESSAGES).map((m) => chatMessageSchema.parse(m));
+  return write(chatKey(id), { conversationId: id, title, messages: kept });
+}
+
+export function forgetChat(id: string): Promise<void> {
+  memory.delete(chatKey(id));
+  return idbWrite(chatKey(id), undefined);
+}
+
+export function peekConversations(): ConversationSummary[] | undefined {
+  return peek("conversations", conversationsSchema);
+}
+
+export function loadConversations(): Promise<ConversationSummary[] | undefined> {
+  return read("conversations", conversationsSchema);
+}
+
+export function saveConversations(list: readonly ConversationSummary[]): Promise<void> {
+  return write("conversations", list);
+}
+
+export function loadModels(): Promise<ModelInfo[] | undefined> {
+  return read("models", modelsSchema);
+}
+
+export function saveModels(list: readonly ModelInfo[]): Promise<void> {
+  return write("models", list);
+}
+
+/** Forget the in-memory copies (tests; a sign-out later). */
+export function clearMemoryCache(): void {
+  memory.clear();
+}

@@ -1,0 +1,174 @@
+/**
+ * GFM markdown to React elements, built from marked's tokens (no HTML strings, so nothing from a
+ * model reaches `innerHTML`; raw HTML in an answer shows as text). Each top-level block is memoized
+ * on its source, so while an answer streams only its last block re-renders.
+ */
+import { Fragment, memo, useMemo, type ReactNode } from "react";
+import { Lexer, type MarkedToken, type Token } from "marked";
+import { CodeBlock } from "./CodeBlock.tsx";
+import { endsInsideFence, healMarkdown } from "./heal.ts";
+
+const SAFE_URL = /^(https?:|mailto:|#|\/)/i;
+
+function lex(text: string): Token[] {
+  return Lexer.lex(text, { gfm: true, breaks: false });
+}
+
+export function Markdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
+  const blocks = useMemo(() => lex(streaming ? healMarkdown(text) : text), [text, streaming]);
+  const openFence = streaming && endsInsideFence(text);
+  return (
+    <>
+      {blocks.map((token, index) => (
+        <Block key={index} token={token} raw={token.raw} open={openFence && index === blocks.length - 1} />
+      ))}
+    </>
+  );
+}
+
+const Block = memo(
+  function Block({ token, open }: { token: Token; raw: string; open: boolean }) {
+    return renderBlock(token as MarkedToken, open);
+  },
+  (before, after) => before.raw === after.raw && before.open === after.open,
+);
+
+function renderBlocks(tokens: Token[]): ReactNode {
+  return tokens.map((token, index) => (
+    <Fragment key={index}>{renderBlock(token as MarkedToken, false)}</Fragment>
+  ));
+}
+
+function renderBlock(token: MarkedToken, open: boolean): ReactNode {
+  switch (token.type) {
+    case "space":
+    case "def":
+      return null;
+    case "heading": {
+      const Tag = `h${Math.min(Math.max(token.depth, 1), 6)}` as "h1";
+      return <Tag>{renderInline(token.tokens)}</Tag>;
+    }
+    case "paragraph":
+      return <p>{renderInline(token.tokens)}</p>;
+    case "code":
+      return <CodeBlock language={token.lang?.split(/\s/)[0] ?? ""} code={token.text} open={open} />;
+    case "blockquote":
+      return <blockquote>{renderBlocks(token.tokens)}</blockquote>;
+    case "hr":
+      return <hr />;
+    case "list": {
+      const items = token.items.map((item, index) => (
+        <li key={index} className={item.task ? "task-item" : undefined}>
+          {item.tokens.map((child, c) => (
+            <Fragment key={c}>{renderListChild(child as MarkedToken, item.loose)}</Fragment>
+          ))}
+        </li>
+      ));
+      return token.ordered ? (
+        <ol start={typeof token.start === "number" && token.start !== 1 ? token.start : undefined}>
+          {items}
+        </ol>
+      ) : (
+        <ul className={token.items.some((item) => item.task) ? "task-list" : undefined}>{items}</ul>
+      );
+    }
+    case "table":
+      return (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                {token.header.map((cell, index) => (
+                  <th key={index} style={cell.align ? { textAlign: cell.align } : undefined}>
+                    {renderInline(cell.tokens)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {token.rows.map((row, r) => (
+                <tr key={r}>
+                  {row.map((cell, c) => (
+                    <td key={c} style={cell.align ? { textAlign: cell.align } : undefined}>
+                      {renderInline(cell.tokens)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      );
+    case "html":
+      return <p>{token.text}</p>;
+    case "text":
+      return <p>{token.tokens ? renderInline(token.tokens) : token.text}</p>;
+    default:
+      return "tokens" in token && token.tokens ? renderInline(token.tokens) : token.raw;
+  }
+}
+
+/** Tight list items hold bare `text` tokens (no paragraph); loose ones hold paragraphs. */
+function renderListChild(token: MarkedToken, loose: boolean): ReactNode {
+  if (token.type === "checkbox") {
+    return (
+      <input
+        type="checkbox"
+        checked={token.checked}
+        readOnly
+        disabled
+        aria-label={token.checked ? "Done" : "To do"}
+      />
+    );
+  }
+  if (token.type === "text" && !loose) return token.tokens ? renderInline(token.tokens) : token.text;
+  return renderBlock(token, false);
+}
+
+function renderInline(tokens: Token[]): ReactNode {
+  return tokens.map((token, index) => (
+    <Fragment key={index}>{renderInlineToken(token as MarkedToken)}</Fragment>
+  ));
+}
+
+function renderInlineToken(token: MarkedToken): ReactNode {
+  switch (token.type) {
+    case "text":
+      return token.tokens ? renderInline(token.tokens) : token.text;
+    case "escape":
+      return token.text;
+    case "strong":
+      return <strong>{renderInline(token.tokens)}</strong>;
+    case "em":
+      return <em>{renderInline(token.tokens)}</em>;
+    case "del":
+      return <del>{renderInline(token.tokens)}</del>;
+    case "codespan":
+      return <code>{token.text}</code>;
+    case "br":
+      return <br />;
+    case "link":
+      return SAFE_URL.test(token.href) ? (
+        <a href={token.href} title={token.title ?? undefined} target="_blank" rel="noopener noreferrer">
+          {renderInline(token.tokens)}
+        </a>
+      ) : (
+        renderInline(token.tokens)
+      );
+    case "image":
+      // Images from a model's answer are not loaded (privacy, tracking pixels): link to them instead.
+      return SAFE_URL.test(token.href) ? (
+        <a href={token.href} target="_blank" rel="noopener noreferrer">
+          {token.text || token.href}
+        </a>
+      ) : (
+        token.text
+      );
+    case "html":
+      return token.text;
+    case "checkbox":
+      return null;
+    default:
+      return token.raw;
+  }
+}
