@@ -18,6 +18,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: await readD1Migrations("migrations"),
             FAKE_UPSTREAM_URL: upstream,
             SESSION_SECRET: "test-session-secret-at-least-32-characters-long",
+            ENCRYPTION_KEY: "test-encryption-key-at-least-32-characters-long",
             OPENAI_API_KEY: "sk-test-openai",
             OPENAI_BASE_URL: `${upstream}/v1`,
             ANTHROPIC_API_KEY: "sk-ant-test",

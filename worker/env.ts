@@ -29,6 +29,10 @@ export const configSchema = z.object({
   SESSION_SECRET: z
     .string({ error: "SESSION_SECRET is not set (see .dev.vars.example)" })
     .min(32, "SESSION_SECRET must be at least 32 characters"),
+  /** Encrypts people's own provider keys at rest (BYOK); without it, BYOK is off. */
+  ENCRYPTION_KEY: optionalSecret.refine((value) => value === undefined || value.length >= 32, {
+    message: "ENCRYPTION_KEY must be at least 32 characters",
+  }),
   OPENAI_API_KEY: optionalSecret,
   OPENAI_BASE_URL: z.url().default("https://api.openai.com/v1"),
   ANTHROPIC_API_KEY: optionalSecret,

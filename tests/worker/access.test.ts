@@ -46,6 +46,24 @@ describe("guest sessions", () => {
   });
 });
 
+describe("response headers", () => {
+  it("forbid framing and sniffing on every API answer, errors and streams included", async () => {
+    const cookie = await newGuest();
+    const ok = await workerFetch("/api/v1/models", { headers: { cookie } });
+    const missing = await workerFetch("/api/v1/conversations/nope", { headers: { cookie } });
+    const stream = await workerFetch("/api/v1/chat/stream", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ model: "parley-demo", messages: [{ role: "user", content: "hi" }] }),
+    });
+    for (const response of [ok, missing, stream]) {
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      await response.text();
+    }
+  });
+});
+
 describe("another guest", () => {
   it("cannot list, read or post to someone else's conversation over HTTP", async () => {
     const owner = await newGuest();

@@ -3,7 +3,7 @@
  * Times are Unix epoch milliseconds.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { MESSAGE_STATUSES } from "../protocol";
 
 /**
@@ -98,6 +98,8 @@ export const messages = sqliteTable(
     cachedInputTokens: integer("cached_input_tokens"),
     reasoningTokens: integer("reasoning_tokens"),
     costUsd: real("cost_usd"),
+    /** Paid with the person's own provider key: not counted against Parley's quotas. */
+    ownKey: integer("own_key", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -136,3 +138,24 @@ export const models = sqliteTable("models", {
   updatedAt: integer("updated_at").notNull(),
 });
 export type ModelRow = typeof models.$inferSelect;
+
+/**
+ * API keys people bring for a provider, encrypted with AES-GCM under a key derived (HKDF) from
+ * the ENCRYPTION_KEY secret and the user id (worker/auth/key-vault.ts). Only `last4` is ever shown.
+ */
+export const providerKeys = sqliteTable(
+  "provider_keys",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    provider: text("provider").notNull(),
+    ciphertext: text("ciphertext").notNull(),
+    iv: text("iv").notNull(),
+    last4: text("last4").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.provider] })],
+);
+export type ProviderKeyRow = typeof providerKeys.$inferSelect;

@@ -35,10 +35,12 @@ function round(t: UsageTotals): UsageTotals {
   return { ...t, costUsd: Math.round(t.costUsd * 1e8) / 1e8 };
 }
 
+/** A user's usage in `range`; `serverPaidOnly` leaves out answers paid with their own keys. */
 export async function userMonthUsage(
   db: Db,
   userId: string,
   range: { start: number; end: number },
+  { serverPaidOnly = false }: { serverPaidOnly?: boolean } = {},
 ): Promise<{ total: UsageTotals; byModel: Array<UsageTotals & { model: string }> }> {
   const where = and(
     eq(conversations.ownerId, userId),
@@ -46,6 +48,7 @@ export async function userMonthUsage(
     isNotNull(messages.outputTokens),
     gte(messages.createdAt, range.start),
     lt(messages.createdAt, range.end),
+    serverPaidOnly ? eq(messages.ownKey, false) : undefined,
   );
   const base = () => db.select({ ...totals, model: messages.model }).from(messages);
   const [total] = await db

@@ -14,10 +14,13 @@ import {
   updateConversation,
 } from "../db/queries";
 import { conversationUsage, monthRange, userMonthUsage } from "../db/usage";
+import { listProviderKeys } from "../auth/key-vault";
+import type { Identity } from "../auth/session";
 import { getConfig } from "../env";
 import { admitChat, rateLimitHeaders } from "../limits";
 import { chatStreamRequestSchema, conversationPatchSchema, MAX_SYSTEM_PROMPT_CHARS } from "../protocol";
 import { findUsableModel, toModelInfo, usableModels } from "../providers/catalogue";
+import { withOwnKeys, type ProviderEnv } from "../providers";
 import { checkOptions, type RoomStreamRequest } from "../room/ConversationRoom";
 import { clientIp, withIdentity } from "../room/identity";
 import { findUser } from "../auth/accounts";
@@ -36,13 +39,28 @@ apiRoutes.get("/session", async (c) => {
   });
 });
 
+/**
+ * The providers this caller can reach: the server's, plus those they saved their own key for
+ * (the keys themselves stay encrypted here; only the room decrypts one, to use it).
+ */
+async function callerProviders(
+  env: Env,
+  identity: Identity,
+): Promise<{ env: ProviderEnv; own: Set<string> }> {
+  if (identity.kind !== "user") return { env, own: new Set() };
+  const saved = await listProviderKeys(database(env.DB), identity.userId);
+  const own = new Set(saved.map((key) => key.provider));
+  return { env: withOwnKeys(env, new Map([...own].map((provider) => [provider, "saved"]))), own };
+}
+
 apiRoutes.get("/models", async (c) => {
-  const models = await usableModels(database(c.env.DB), c.env);
+  const { env } = await callerProviders(c.env, c.get("identity"));
+  const models = await usableModels(database(c.env.DB), env);
   return c.json({ models: models.map(toModelInfo) });
 });
 
 /** A model id the caller may use right now, or a 400 that says so. */
-async function usableModel(env: Env, id: string) {
+async function usableModel(env: Env & ProviderEnv, id: string) {
   const model = await findUsableModel(database(env.DB), env, id);
   if (!model) {
     throw new ApiError(400, "unknown_model", `The model "${id}" is not available. See GET /api/v1/models.`);
@@ -128,12 +146,13 @@ apiRoutes.get("/usage", async (c) => {
 apiRoutes.post("/chat/stream", async (c) => {
   getConfig(c.env);
   const body = await readJsonBody(c.req.raw, chatStreamRequestSchema);
-  const model = await usableModel(c.env, body.model);
+  const identity = c.get("identity");
+  const providers = await callerProviders(c.env, identity);
+  const model = await usableModel({ ...c.env, ...providers.env }, body.model);
   const prompt = body.messages.at(-1);
   if (!prompt || prompt.role !== "user" || prompt.content.trim() === "") {
     throw new ApiError(400, "invalid_request", "The last message must be a non-empty user message.");
   }
-  const identity = c.get("identity");
   const db = database(c.env.DB);
   let conversationId = body.conversationId;
   const options = {
@@ -148,6 +167,7 @@ apiRoutes.post("/chat/stream", async (c) => {
     db,
     { userId: identity.userId, kind: identity.kind, ip: clientIp(c.req.raw) },
     getConfig(c.env),
+    { ownKey: providers.own.has(model.provider) },
   );
   if (!conversationId) {
     conversationId = crypto.randomUUID();

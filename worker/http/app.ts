@@ -11,6 +11,8 @@ import { RoomError } from "../room/ConversationRoom";
 import { ApiError } from "./errors";
 import { originCheck, sessionMiddleware } from "./session-middleware";
 import { authRoutes } from "./auth-routes";
+import { keyRoutes } from "./key-routes";
+import { securityHeaders } from "./security-headers";
 import { apiRoutes } from "./api-routes";
 import { roomSocketRoute } from "./room-route";
 
@@ -46,10 +48,12 @@ export function createApp() {
   });
   app.notFound(() => new ApiError(404, "not_found", "No such endpoint.").toResponse());
 
+  app.use("*", securityHeaders);
   app.get("/healthz", (c) => c.json({ ok: true, service: "parley" }));
   app.use("/api/*", originCheck, sessionMiddleware);
   app.use("/parties/*", originCheck, sessionMiddleware);
   app.route("/api/v1/auth", authRoutes);
+  app.route("/api/v1/keys", keyRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/parties", roomSocketRoute);
   return app;

@@ -60,7 +60,7 @@ export async function checkQuota(db: Db, subject: Subject, config: Config, now =
   const costCap = subject.kind === "guest" ? config.GUEST_MONTHLY_COST_USD : config.USER_MONTHLY_COST_USD;
   if (tokenCap === 0 && costCap === 0) return;
   const range = monthRange(now);
-  const { total } = await userMonthUsage(db, subject.userId, range);
+  const { total } = await userMonthUsage(db, subject.userId, range, { serverPaidOnly: true });
   const tokens = total.inputTokens + total.outputTokens;
   if ((tokenCap > 0 && tokens >= tokenCap) || (costCap > 0 && total.costUsd >= costCap)) {
     throw new LimitError(
@@ -75,8 +75,15 @@ export async function checkQuota(db: Db, subject: Subject, config: Config, now =
  * Admits one chat request or throws LimitError. The quota is checked first, so a request refused
  * for quota does not spend a rate slot; the rate limiter counts only admitted requests.
  */
-export async function admitChat(env: Env, db: Db, subject: Subject, config: Config): Promise<RateDecision> {
-  await checkQuota(db, subject, config);
+export async function admitChat(
+  env: Env,
+  db: Db,
+  subject: Subject,
+  config: Config,
+  { ownKey = false }: { ownKey?: boolean } = {},
+): Promise<RateDecision> {
+  // Answers paid with the person's own key are theirs to spend: only the rate limit applies.
+  if (!ownKey) await checkQuota(db, subject, config);
   const { limit, windowMs } = rateLimitFor(subject, config);
   const limiter = env.RateLimiter.getByName(rateKey(subject));
   const decision = await limiter.hit(limit, windowMs);

@@ -130,3 +130,21 @@ export function createProvider(id: ProviderId, env: ProviderEnv): Provider | nul
     displayName: custom.name,
   });
 }
+
+/** Whether people can bring their own key for `id` (the hosted providers, not demo or custom). */
+export function acceptsOwnKey(id: string): id is KeyedProviderId {
+  return keyedProvider(id) !== undefined;
+}
+
+/**
+ * The configuration with a person's own keys in place of the server's, for the providers they
+ * brought one for. Nothing else changes (base URLs stay the operator's).
+ */
+export function withOwnKeys(env: ProviderEnv, keys: ReadonlyMap<string, string>): ProviderEnv {
+  const overlay: ProviderEnv = { ...env };
+  for (const [provider, key] of keys) {
+    const keyed = keyedProvider(provider);
+    if (keyed) overlay[keyed.apiKey] = key;
+  }
+  return overlay;
+}

@@ -25,7 +25,9 @@ export {
   parseCustomProviders,
 } from "./custom-providers";
 export {
+  acceptsOwnKey,
   createProvider,
+  withOwnKeys,
   DEFAULT_ANTHROPIC_BASE_URL,
   DEFAULT_DEEPSEEK_BASE_URL,
   DEFAULT_GEMINI_BASE_URL,

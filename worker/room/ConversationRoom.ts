@@ -32,8 +32,9 @@ import {
   type LiveMessage,
   type ServerFrame,
 } from "../protocol";
-import { admitChat, LimitError } from "../limits";
-import { createProvider } from "../providers";
+import { loadProviderKeys } from "../auth/key-vault";
+import { admitChat, LimitError, type RateDecision, type Subject } from "../limits";
+import { createProvider, withOwnKeys } from "../providers";
 import {
   DEFAULT_MAX_OUTPUT_TOKENS,
   findUsableModel,
@@ -82,6 +83,13 @@ export const roomStreamRequestSchema = z.object({
   options: generationOptionsSchema.default({}),
 });
 export type RoomStreamRequest = z.input<typeof roomStreamRequestSchema>;
+
+/** Who starts a turn, and whether the room must still admit it against limits. */
+interface TurnAccess {
+  subject: Subject;
+  admit: boolean;
+  onAdmitted?: (decision: RateDecision) => void;
+}
 
 interface TurnInput {
   model: string;
@@ -159,6 +167,7 @@ export class ConversationRoom extends Server<Env> {
       ]);
       // Built after the awaits, in the same turn of the event loop as the send: the snapshot
       // holds everything published so far, and `ready` lets every later frame through.
+      this.turn?.generation.flush();
       const messages = rows.map(toChatMessage);
       for (const message of this.turnMessages()) {
         if (!messages.some((m) => m.id === message.id)) messages.push(message);
@@ -204,17 +213,13 @@ export class ConversationRoom extends Server<Env> {
           return;
         }
         try {
-          const decision = await admitChat(this.env, this.db, state, getConfig(this.env));
-          connection.send(
-            encodeFrame({
-              type: "rate_limit",
-              limit: decision.limit,
-              remaining: decision.remaining,
-              resetAt: decision.resetAt,
-            }),
-          );
           await this.startTurn(
             { model: frame.model, content: frame.content, prior: [], options: frame.options ?? {} },
+            {
+              subject: state,
+              admit: true,
+              onAdmitted: (decision) => this.sendRateLimit(connection, decision),
+            },
             frame.clientId,
           );
         } catch (cause) {
@@ -264,6 +269,7 @@ export class ConversationRoom extends Server<Env> {
   ): Promise<void> {
     const generation = this.turn?.generation;
     if (generation && generation.messageId === messageId) {
+      generation.flush();
       connection.send(
         encodeFrame({
           type: "delta",
@@ -313,6 +319,11 @@ export class ConversationRoom extends Server<Env> {
     this.publish({ type: "presence", viewers: this.viewerCount() });
   }
 
+  private sendRateLimit(connection: Connection, decision: RateDecision): void {
+    const { limit, remaining, resetAt } = decision;
+    connection.send(encodeFrame({ type: "rate_limit", limit, remaining, resetAt }));
+  }
+
   private sendError(connection: Connection, code: string, message: string, retryable: boolean): void {
     connection.send(encodeFrame({ type: "error", code, message, retryable }));
   }
@@ -351,7 +362,8 @@ export class ConversationRoom extends Server<Env> {
     };
     try {
       return await streamTurnAsSse(source, this.name, async () => {
-        const turn = await this.startTurn(body.data);
+        // The worker admitted this request before creating anything; no second count here.
+        const turn = await this.startTurn(body.data, { subject: identity, admit: false });
         return { messageId: turn.assistantMessage.id };
       });
     } catch (cause) {
@@ -384,17 +396,28 @@ export class ConversationRoom extends Server<Env> {
    * Accepts a prompt: stores it with an empty `streaming` answer, tells every device, and starts
    * the generation in this object, independent of whoever asked.
    */
-  private async startTurn(input: TurnInput, clientId?: string): Promise<LiveTurn> {
+  private async startTurn(input: TurnInput, access: TurnAccess, clientId?: string): Promise<LiveTurn> {
     if (this.busy) throw new RoomError("conversation_busy", BUSY_MESSAGE, 409);
     this.busy = true;
     const assistantId = crypto.randomUUID();
     try {
-      const model = await findUsableModel(this.db, this.env, input.model);
-      const provider = model ? createProvider(model.provider, this.env) : null;
+      const config = getConfig(this.env);
+      // A person's own key replaces the server's for its provider (and is not billed to quotas).
+      const ownKeys =
+        access.subject.kind === "user" && config.ENCRYPTION_KEY
+          ? await loadProviderKeys(this.db, config.ENCRYPTION_KEY, access.subject.userId)
+          : new Map<string, string>();
+      const providerEnv = withOwnKeys(this.env, ownKeys);
+      const model = await findUsableModel(this.db, providerEnv, input.model);
+      const provider = model ? createProvider(model.provider, providerEnv) : null;
       if (!model || !provider) {
         throw new RoomError("unknown_model", `The model "${input.model}" is not available.`, 400);
       }
       checkOptions(model, input.options);
+      const ownKey = ownKeys.has(model.provider);
+      if (access.admit) {
+        access.onAdmitted?.(await admitChat(this.env, this.db, access.subject, config, { ownKey }));
+      }
       const [history, conversation] = await Promise.all([
         listMessages(this.db, this.name),
         findConversation(this.db, this.name),
@@ -420,6 +443,7 @@ export class ConversationRoom extends Server<Env> {
         status: "streaming",
         model: model.id,
         provider: model.provider,
+        ownKey,
       });
       // The checkpoint row exists before the D1 row, so a crash in between can never leave a
       // message stuck in `streaming`.
@@ -559,6 +583,7 @@ const emptyColumns: Omit<
   cachedInputTokens: null,
   reasoningTokens: null,
   costUsd: null,
+  ownKey: false,
 };
 
 /** Refuses options the model cannot take, rather than letting the upstream fail obscurely. */

@@ -40,6 +40,14 @@ export class Generation {
     return this.controller.signal.aborted;
   }
 
+  /**
+   * Sends pending text to everyone now. Called before a snapshot or a resume is built from
+   * `text`, so the next delta starts exactly where that snapshot ends (no overlap to re-send).
+   */
+  flush(): void {
+    this.coalescer.flush();
+  }
+
   /** Cancels the upstream call; `run` then resolves with status `stopped`. */
   stop(): void {
     this.controller.abort();

@@ -1,0 +1,25 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "./app";
+
+/**
+ * Headers every worker response carries. The API only ever answers JSON or event streams, so its
+ * policy allows nothing to load or frame it. (The SPA's own policy is in web/public/_headers,
+ * which Workers assets apply to the static files.)
+ */
+const API_HEADERS: Record<string, string> = {
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
+
+export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  // A WebSocket handshake has no body to protect, and its response cannot be rebuilt freely.
+  if (c.res.status === 101) return;
+  const headers = new Headers(c.res.headers);
+  for (const [name, value] of Object.entries(API_HEADERS)) headers.set(name, value);
+  // Responses relayed from a Durable Object have immutable headers: rebuild rather than mutate.
+  c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
+});
