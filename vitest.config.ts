@@ -37,6 +37,8 @@ export default defineConfig(async () => {
               },
             ]),
             DEMO_TOKEN_DELAY_MS: "1",
+            MODERATION_BLOCKLIST: "forbiddenword, /b[a4]nned\\s+phrase/",
+            MODERATION_OPENAI: "true",
           },
         },
       }),

@@ -59,6 +59,13 @@ export const configSchema = z.object({
   GUEST_MONTHLY_COST_USD: optionalNumber(0.5),
   USER_MONTHLY_TOKENS: optionalNumber(5_000_000),
   USER_MONTHLY_COST_USD: optionalNumber(20),
+  /** Moderation before prompts go upstream (docs/security.md). */
+  MODERATION_MAX_PROMPT_CHARS: optionalNumber(32_000),
+  MODERATION_BLOCKLIST: z.string().optional(),
+  MODERATION_OPENAI: z
+    .string()
+    .optional()
+    .transform((value) => value === "true" || value === "1"),
   /** A provider that sends nothing for this long is abandoned with `upstream_timeout`. */
   UPSTREAM_IDLE_TIMEOUT_MS: optionalNumber(60_000),
 });

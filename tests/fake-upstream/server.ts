@@ -160,7 +160,31 @@ class FakeUpstreamServer {
       return sendJson(res, 200, { text: slowText(intParam(url.searchParams, "tokens", 50, 1)) });
     }
     if (req.method === "GET" && url.pathname === "/__control/health") return sendJson(res, 200, { ok: true });
+    if (req.method === "POST" && url.pathname === "/v1/moderations") return this.#moderate(req, res);
     sendJson(res, 404, { error: { message: `fake upstream: no route ${req.method} ${url.pathname}` } });
+  }
+
+  /**
+   * OpenAI's moderation endpoint: an input containing `[[flag:CATEGORY]]` is flagged in that
+   * category, anything else passes. Same response shape as the real API.
+   */
+  async #moderate(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!/^Bearer \S+/.test(flattenHeaders(req.headers).authorization ?? "")) {
+      return sendJson(res, 401, openAIFrames.errorBody("Missing API key.", "invalid_request_error", null));
+    }
+    const body = await readBody(req);
+    const input = isRecord(body) && typeof body.input === "string" ? body.input : "";
+    const category = /\[\[flag:([a-z/-]+)\]\]/.exec(input)?.[1];
+    const categories: Record<string, boolean> = { harassment: false, violence: false, "self-harm": false };
+    if (category) categories[category] = true;
+    const scores = Object.fromEntries(
+      Object.entries(categories).map(([name, hit]) => [name, hit ? 0.97 : 0.0012]),
+    );
+    sendJson(res, 200, {
+      id: `modr-${Math.random().toString(36).slice(2, 12)}`,
+      model: "omni-moderation-latest",
+      results: [{ flagged: category !== undefined, categories, category_scores: scores }],
+    });
   }
 
   #requests(tag: string): LoggedRequest[] {

@@ -159,3 +159,19 @@ export const providerKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.provider] })],
 );
 export type ProviderKeyRow = typeof providerKeys.$inferSelect;
+
+/** Prompts a moderation check refused, for the admin to review. */
+export const moderationEvents = sqliteTable(
+  "moderation_events",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    conversationId: text("conversation_id"),
+    check: text("check").notNull(),
+    category: text("category").notNull(),
+    /** The start of the refused prompt, so the admin can judge the decision. */
+    excerpt: text("excerpt").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("moderation_events_created").on(t.createdAt)],
+);

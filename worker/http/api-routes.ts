@@ -18,6 +18,7 @@ import { listProviderKeys } from "../auth/key-vault";
 import type { Identity } from "../auth/session";
 import { getConfig } from "../env";
 import { admitChat, rateLimitHeaders } from "../limits";
+import { moderatePrompt } from "../moderation";
 import { chatStreamRequestSchema, conversationPatchSchema, MAX_SYSTEM_PROMPT_CHARS } from "../protocol";
 import { findUsableModel, toModelInfo, usableModels } from "../providers/catalogue";
 import { withOwnKeys, type ProviderEnv } from "../providers";
@@ -162,6 +163,11 @@ apiRoutes.post("/chat/stream", async (c) => {
   };
   checkOptions(model, options);
   if (conversationId) await ownConversation(c.env, conversationId, identity.userId);
+  await moderatePrompt(db, getConfig(c.env), {
+    text: prompt.content,
+    userId: identity.userId,
+    conversationId: conversationId ?? null,
+  });
   const decision = await admitChat(
     c.env,
     db,

@@ -7,6 +7,7 @@ import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../env";
 import type { Identity } from "../auth/session";
 import { LimitError, rateLimitHeaders } from "../limits";
+import { ContentBlockedError } from "../moderation";
 import { RoomError } from "../room/ConversationRoom";
 import { ApiError } from "./errors";
 import { originCheck, sessionMiddleware } from "./session-middleware";
@@ -33,6 +34,8 @@ export function createApp() {
   app.onError((error) => {
     if (error instanceof ApiError) return error.toResponse();
     if (error instanceof RoomError) return new ApiError(error.status, error.code, error.message).toResponse();
+    if (error instanceof ContentBlockedError)
+      return new ApiError(400, "content_blocked", error.message).toResponse();
     if (error instanceof LimitError) {
       const headers = error.decision
         ? rateLimitHeaders(error.decision)

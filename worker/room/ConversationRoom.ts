@@ -34,6 +34,7 @@ import {
 } from "../protocol";
 import { loadProviderKeys } from "../auth/key-vault";
 import { admitChat, LimitError, type RateDecision, type Subject } from "../limits";
+import { ContentBlockedError, moderatePrompt } from "../moderation";
 import { createProvider, withOwnKeys } from "../providers";
 import {
   DEFAULT_MAX_OUTPUT_TOKENS,
@@ -84,10 +85,10 @@ export const roomStreamRequestSchema = z.object({
 });
 export type RoomStreamRequest = z.input<typeof roomStreamRequestSchema>;
 
-/** Who starts a turn, and whether the room must still admit it against limits. */
+/** Who starts a turn, and whether the room must still screen it (moderation, then limits). */
 interface TurnAccess {
   subject: Subject;
-  admit: boolean;
+  screen: boolean;
   onAdmitted?: (decision: RateDecision) => void;
 }
 
@@ -217,7 +218,7 @@ export class ConversationRoom extends Server<Env> {
             { model: frame.model, content: frame.content, prior: [], options: frame.options ?? {} },
             {
               subject: state,
-              admit: true,
+              screen: true,
               onAdmitted: (decision) => this.sendRateLimit(connection, decision),
             },
             frame.clientId,
@@ -233,6 +234,10 @@ export class ConversationRoom extends Server<Env> {
                 retryAfterMs: cause.retryAfterMs,
               }),
             );
+            return;
+          }
+          if (cause instanceof ContentBlockedError) {
+            this.sendError(connection, "content_blocked", cause.message, false);
             return;
           }
           if (!(cause instanceof RoomError)) throw cause;
@@ -363,7 +368,7 @@ export class ConversationRoom extends Server<Env> {
     try {
       return await streamTurnAsSse(source, this.name, async () => {
         // The worker admitted this request before creating anything; no second count here.
-        const turn = await this.startTurn(body.data, { subject: identity, admit: false });
+        const turn = await this.startTurn(body.data, { subject: identity, screen: false });
         return { messageId: turn.assistantMessage.id };
       });
     } catch (cause) {
@@ -415,7 +420,12 @@ export class ConversationRoom extends Server<Env> {
       }
       checkOptions(model, input.options);
       const ownKey = ownKeys.has(model.provider);
-      if (access.admit) {
+      if (access.screen) {
+        await moderatePrompt(this.db, config, {
+          text: input.content,
+          userId: access.subject.userId,
+          conversationId: this.name,
+        });
         access.onAdmitted?.(await admitChat(this.env, this.db, access.subject, config, { ownKey }));
       }
       const [history, conversation] = await Promise.all([
