@@ -1,6 +1,6 @@
 // Bring your own key: stored encrypted, shown only as its last four characters, used upstream.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { newGuest, uniqueTag, upstreamRequests, workerFetch } from "./helpers";
 
 const OWN_KEY = "sk-person-own-key-ABCD1234";
@@ -40,7 +40,42 @@ async function chat(cookie: string, tag: string) {
   return { response, text: await response.text() };
 }
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
 describe("own provider keys", () => {
+  it("never writes the key, a password or a session cookie to a log line", async () => {
+    const lines: string[] = [];
+    for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(" "));
+      });
+    }
+    const cookie = await signedInCookie();
+    await keys(cookie, { method: "PUT", path: "/openai", body: JSON.stringify({ apiKey: OWN_KEY }) });
+    await chat(cookie, uniqueTag("quiet"));
+    // A failing upstream makes the worker log; the key must not ride along.
+    await workerFetch("/api/v1/chat/stream", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "gpt-5-mini",
+        messages: [{ role: "user", content: `fail [[case:auth tag=${uniqueTag("quiet")}]]` }],
+      }),
+    }).then((r) => r.text());
+    const session =
+      cookie
+        .split("; ")
+        .find((c) => c.startsWith("parley_session="))
+        ?.split("=")[1] ?? "";
+    const joined = lines.join("\n");
+    expect(joined).not.toContain(OWN_KEY);
+    expect(joined).not.toContain("long enough password");
+    expect(session.length).toBeGreaterThan(20);
+    expect(joined).not.toContain(session);
+  });
+
   it("stores the key encrypted, never returns it, and sends it upstream instead of the server's", async () => {
     const cookie = await signedInCookie();
     const saved = await keys(cookie, {
