@@ -46,6 +46,15 @@ describe("guest sessions", () => {
   });
 });
 
+describe("health", () => {
+  it("reports the version and that D1 answers", async () => {
+    const response = await workerFetch("/healthz");
+    expect(response.status).toBe(200);
+    const { version } = await import("../../package.json");
+    expect(await response.json()).toEqual({ ok: true, service: "parley", version, d1: "ok" });
+  });
+});
+
 describe("response headers", () => {
   it("forbid framing and sniffing on every API answer, errors and streams included", async () => {
     const cookie = await newGuest();

@@ -3,6 +3,7 @@
  * error leaves as `{"error":{"code","message"}}` through `onError`; routes only throw.
  */
 import { Hono } from "hono";
+import { version as PARLEY_VERSION } from "../../package.json";
 import { HTTPException } from "hono/http-exception";
 import { ConfigError } from "../env";
 import type { Identity } from "../auth/session";
@@ -52,7 +53,14 @@ export function createApp() {
   app.notFound(() => new ApiError(404, "not_found", "No such endpoint.").toResponse());
 
   app.use("*", securityHeaders);
-  app.get("/healthz", (c) => c.json({ ok: true, service: "parley" }));
+  app.get("/healthz", async (c) => {
+    const d1 = await c.env.DB.prepare("SELECT 1 AS ok")
+      .first<{ ok: number }>()
+      .then((row) => (row?.ok === 1 ? "ok" : "unreachable"))
+      .catch(() => "unreachable");
+    const ok = d1 === "ok";
+    return c.json({ ok, service: "parley", version: PARLEY_VERSION, d1 }, ok ? 200 : 503);
+  });
   app.use("/api/*", originCheck, sessionMiddleware);
   app.use("/parties/*", originCheck, sessionMiddleware);
   app.route("/api/v1/auth", authRoutes);
