@@ -62,7 +62,9 @@ describe("guest rate limit", () => {
     const socket = response.webSocket!;
     socket.accept();
     const frames: string[] = [];
-    socket.addEventListener("message", (event) => frames.push(String(event.data)));
+    socket.addEventListener("message", (event) => {
+      frames.push(String(event.data));
+    });
     const tag = uniqueTag("ws-limited");
     socket.send(
       JSON.stringify({ type: "send", content: `hi [[case:normal tag=${tag}]]`, model: "gpt-5-mini" }),

@@ -22,7 +22,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
+export async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     credentials: "same-origin",
     ...init,
@@ -66,6 +66,21 @@ const conversationDetailResponse = z.object({
   conversation: conversationSummarySchema,
   messages: z.array(chatMessageSchema),
 });
+
+const sessionUserSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["guest", "user"]),
+  email: z.string().nullable().catch(null),
+  displayName: z.string().nullable().catch(null),
+  role: z.string().catch("member"),
+});
+export type SessionUser = z.infer<typeof sessionUserSchema>;
+export const userResponse = z.object({ user: sessionUserSchema });
+
+/** Who the cookie says this browser is (a guest until someone signs in). */
+export async function getSession(): Promise<SessionUser> {
+  return (await request("/api/v1/session", userResponse)).user;
+}
 
 export async function listModels(): Promise<ModelInfo[]> {
   return (await request("/api/v1/models", modelsResponse)).models;

@@ -81,6 +81,18 @@ describe("local cache", () => {
     expect(await (await freshModule()).loadChat("c1")).toBeUndefined();
   });
 
+  it("forgets everything of the previous identity (sign-out, another account)", async () => {
+    const cache = await freshModule();
+    await cache.saveChat("c1", "Lisbon trip", [message("m1", "secret plans")]);
+    await cache.saveConversations([summary]);
+    await cache.clearIdentityCache();
+    expect(cache.peekChat("c1")).toBeUndefined();
+    expect(cache.peekConversations()).toBeUndefined();
+    const reloaded = await freshModule();
+    expect(await reloaded.loadChat("c1")).toBeUndefined();
+    expect(await reloaded.loadConversations()).toBeUndefined();
+  });
+
   it("ignores stored data of an unexpected shape", async () => {
     const cache = await freshModule();
     await cache.saveChat("c1", "x", [message("m1", "ok")]);

@@ -141,7 +141,29 @@ export function saveModels(list: readonly ModelInfo[]): Promise<void> {
   return write("models", list);
 }
 
-/** Forget the in-memory copies (tests; a sign-out later). */
+/** Forget the in-memory copies (tests). */
 export function clearMemoryCache(): void {
   memory.clear();
+}
+
+/**
+ * Forget everything cached for the previous identity (its chat list, its chats, its models), in
+ * memory and in IndexedDB: after a sign-out or a switch of account, one person's chats must never
+ * show to the next.
+ */
+export async function clearIdentityCache(): Promise<void> {
+  memory.clear();
+  const db = await open();
+  if (!db) return;
+  await new Promise<void>((resolve) => {
+    try {
+      const tx = db.transaction(STORE, "readwrite");
+      tx.objectStore(STORE).clear();
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => resolve();
+      tx.onabort = () => resolve();
+    } catch {
+      resolve();
+    }
+  });
 }

@@ -37,18 +37,23 @@ export interface ModelsState {
   model: string | null;
   setModel: (id: string) => void;
   loaded: boolean;
+  /** Asks the server again (own keys were saved or removed: the list changes). */
+  reload: () => void;
 }
 
 export function useModels(): ModelsState {
   const [models, setModels] = useState<ModelInfo[] | null>(null);
   const [chosen, setChosen] = useState<string | null>(readStoredModel);
+  const [version, setVersion] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
     let fresh = false;
-    void loadModels().then((cached) => {
-      if (!cancelled && !fresh && cached) setModels(cached);
-    });
+    if (version === 0) {
+      void loadModels().then((cached) => {
+        if (!cancelled && !fresh && cached) setModels(cached);
+      });
+    }
     listModels().then(
       (list) => {
         fresh = true;
@@ -63,7 +68,9 @@ export function useModels(): ModelsState {
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [version]);
+
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
 
   const setModel = useCallback((id: string) => {
     setChosen(id);
@@ -75,7 +82,7 @@ export function useModels(): ModelsState {
   }, []);
 
   const model = models ? (models.find((m) => m.id === chosen)?.id ?? models[0]?.id ?? null) : null;
-  return { models: models ?? [], model, setModel, loaded: models !== null };
+  return { models: models ?? [], model, setModel, loaded: models !== null, reload };
 }
 
 export interface ConversationsState {
@@ -98,6 +105,8 @@ export function useConversations(): ConversationsState {
   );
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const loadedFromServer = useRef(false);
+  // An answer that arrives after unmount (another person signed in meanwhile) must not be cached.
+  const mounted = useRef(true);
 
   const update = useCallback((change: (list: ConversationSummary[]) => ConversationSummary[]) => {
     setConversations((list) => {
@@ -110,6 +119,7 @@ export function useConversations(): ConversationsState {
   const refresh = useCallback(() => {
     listConversations().then(
       (list) => {
+        if (!mounted.current) return;
         loadedFromServer.current = true;
         setConversations(list);
         void saveConversations(list);
@@ -180,12 +190,14 @@ export function useConversations(): ConversationsState {
 
   useEffect(() => {
     let cancelled = false;
+    mounted.current = true;
     void loadConversations().then((cached) => {
       if (!cancelled && cached && !loadedFromServer.current) setConversations(cached);
     });
     refresh();
     return () => {
       cancelled = true;
+      mounted.current = false;
       clearTimeout(timer.current);
     };
   }, [refresh]);

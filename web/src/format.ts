@@ -3,6 +3,10 @@ import type { Usage } from "../../worker/protocol/index.ts";
 
 const integer = new Intl.NumberFormat("en-US");
 
+export function formatInteger(value: number): string {
+  return integer.format(value);
+}
+
 export function formatTokens(usage: Usage): string {
   const total = usage.inputTokens + usage.outputTokens;
   return `${integer.format(total)} ${total === 1 ? "token" : "tokens"}`;

@@ -1,9 +1,13 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import type { ConversationSummary, ServerFrame } from "../../../worker/protocol/index.ts";
+import { describeError } from "../api.ts";
 import { useConversations, useModels } from "../data.ts";
 import { navigate, parseRoute, usePathname } from "../router.ts";
+import { signedOut, useIdentityVersion, useSession } from "../session.ts";
 import { useShortcuts } from "../shortcuts.ts";
 import { currentTheme, setTheme } from "../theme.ts";
+import { toast } from "../toasts.ts";
+import type { AuthMode } from "./AuthDialog.tsx";
 import { ChatHeader } from "./ChatHeader.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { modKey } from "./Kbd.tsx";
@@ -16,6 +20,8 @@ const CommandPalette = lazy(() => loadOverlays().then((m) => ({ default: m.Comma
 const ShortcutsSheet = lazy(() => loadOverlays().then((m) => ({ default: m.ShortcutsSheet })));
 const ConfirmDelete = lazy(() => loadOverlays().then((m) => ({ default: m.ConfirmDelete })));
 const SettingsPage = lazy(() => import("../pages/SettingsPage.tsx"));
+const loadAuthDialog = () => import("./AuthDialog.tsx");
+const AuthDialog = lazy(loadAuthDialog);
 
 const SIDEBAR_KEY = "parley:sidebar-collapsed";
 const isPhone = () => window.matchMedia("(max-width: 767px)").matches;
@@ -32,7 +38,35 @@ function focusComposer() {
   document.getElementById("composer")?.focus();
 }
 
+/**
+ * The app for the person behind this browser. A sign-in, sign-up or sign-out changes the identity
+ * version: everything below remounts and loads that person's chats and models (the cache of the
+ * previous identity is already gone, see session.ts).
+ */
 export function App() {
+  const identityVersion = useIdentityVersion();
+  return <Shell key={identityVersion} />;
+}
+
+async function signOutHere(everywhere: boolean): Promise<void> {
+  try {
+    const { signOut } = await import("../account-api.ts");
+    await signOut({ everywhere });
+  } catch (error) {
+    toast.error(describeError(error, "Could not sign out."));
+    return;
+  }
+  // The open chat belonged to the account: leave it (its room saves as it closes) before the app
+  // forgets everything of that account.
+  if (parseRoute(location.pathname).name === "chat") {
+    navigate("/", { replace: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  toast.info(everywhere ? "Signed out on every device." : "Signed out.");
+  await signedOut();
+}
+
+function Shell() {
   const pathname = usePathname();
   const route = parseRoute(pathname);
   const models = useModels();
@@ -45,6 +79,8 @@ export function App() {
   const [helpOpen, setHelpOpen] = useState(false);
   const [pickerOpen, setPickerOpen] = useState(false);
   const [toDelete, setToDelete] = useState<ConversationSummary | null>(null);
+  const [authMode, setAuthMode] = useState<AuthMode | null>(null);
+  const user = useSession();
 
   // Navigating closes the drawer (phones).
   if (drawerPath !== pathname) {
@@ -57,6 +93,7 @@ export function App() {
     const prefetch = () => {
       void loadOverlays();
       void import("../pages/SettingsPage.tsx");
+      void loadAuthDialog();
     };
     if ("requestIdleCallback" in window) {
       const id = requestIdleCallback(prefetch, { timeout: 3_000 });
@@ -163,6 +200,12 @@ export function App() {
         onRename={(id, title) => void rename(id, title)}
         onPin={(id, pinned) => void setPinned(id, pinned)}
         onDelete={setToDelete}
+        user={user}
+        onSignIn={() => {
+          setDrawerOpen(false);
+          setAuthMode("signin");
+        }}
+        onSignOut={(everywhere) => void signOutHere(everywhere)}
       />
       <main className="flex min-w-0 flex-1 flex-col">
         {route.name === "settings" ? (
@@ -177,7 +220,12 @@ export function App() {
               onNewChat={newChat}
             />
             <Suspense fallback={<div className="flex-1" />}>
-              <SettingsPage models={models} />
+              <SettingsPage
+                models={models}
+                user={user}
+                onSignIn={setAuthMode}
+                onSignOut={(everywhere) => void signOutHere(everywhere)}
+              />
             </Suspense>
           </>
         ) : (
@@ -210,6 +258,9 @@ export function App() {
           />
         )}
         {helpOpen && <ShortcutsSheet open onOpenChange={setHelpOpen} />}
+        {authMode && (
+          <AuthDialog open initialMode={authMode} onOpenChange={(open) => !open && setAuthMode(null)} />
+        )}
         {toDelete && (
           <ConfirmDelete
             conversation={toDelete}

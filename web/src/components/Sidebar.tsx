@@ -1,13 +1,15 @@
 /**
  * The sidebar: New chat, search (the palette), conversations grouped by recency with pinned ones on
- * top, and a menu per row (rename, pin, delete). A static column from `md` up (collapsible with
- * Ctrl/Cmd+B), a drawer on phones.
+ * top, a menu per row (rename, pin, delete), and the account entry at the bottom. A static column from
+ * `md` up (collapsible with Ctrl/Cmd+B), a drawer on phones.
  */
 import { useMemo } from "react";
 import { PanelLeftClose, Search, Settings, SquarePen, X } from "lucide-react";
 import type { ConversationSummary } from "../../../worker/protocol/index.ts";
+import type { SessionUser } from "../api.ts";
 import { RECENCY_GROUPS, recencyGroup } from "../format.ts";
 import { onLinkClick } from "../router.ts";
+import { AccountButton } from "./AccountButton.tsx";
 import { Kbd, modKey } from "./Kbd.tsx";
 import { LogoMark } from "./Logo.tsx";
 import { ConversationRow } from "./ConversationRow.tsx";
@@ -27,6 +29,10 @@ export interface SidebarProps {
   onRename: (id: string, title: string) => void;
   onPin: (id: string, pinned: boolean) => void;
   onDelete: (conversation: ConversationSummary) => void;
+  /** Who this browser is (null until known: shown as a guest). */
+  user: SessionUser | null;
+  onSignIn: () => void;
+  onSignOut: (everywhere: boolean) => void;
 }
 
 export function groupConversations(
@@ -145,14 +151,19 @@ export function Sidebar(props: SidebarProps) {
           )}
         </nav>
         <div className="flex shrink-0 items-center gap-1 border-t border-line px-2 py-2 pb-[max(0.5rem,env(safe-area-inset-bottom))]">
-          <a
-            href="/settings"
-            onClick={onLinkClick}
-            className="flex h-10 flex-1 items-center gap-2.5 rounded-lg px-3 text-sm text-muted transition-colors hover:bg-hover hover:text-ink"
-          >
-            <Settings size={16} aria-hidden />
-            Settings
-          </a>
+          <AccountButton user={props.user} onSignIn={props.onSignIn} onSignOut={props.onSignOut} />
+          {/* Accounts reach Settings from their menu; the room goes to their name. */}
+          {props.user?.kind !== "user" && (
+            <a
+              href="/settings"
+              onClick={onLinkClick}
+              aria-label="Settings"
+              title="Settings"
+              className="grid size-10 shrink-0 place-items-center rounded-lg text-muted transition-colors hover:bg-hover hover:text-ink"
+            >
+              <Settings size={17} aria-hidden />
+            </a>
+          )}
           <ThemeToggle />
         </div>
       </aside>

@@ -1,9 +1,11 @@
-/** `/settings`: theme and default model (API keys and usage arrive in later issues). */
-import { KeyRound, Monitor, Moon, Sun, BarChart3 } from "lucide-react";
-import type { ReactNode } from "react";
+/** `/settings`: account, theme, default model, own provider keys and this month's usage. */
+import { Monitor, Moon, Sun } from "lucide-react";
+import type { SessionUser } from "../api.ts";
 import type { ModelsState } from "../data.ts";
 import { groupModels } from "../model-groups.ts";
 import { setTheme, THEMES, useTheme, type ThemeChoice } from "../theme.ts";
+import { AccountSection, KeysSection, UsageSection } from "./AccountSections.tsx";
+import { Section } from "./Section.tsx";
 
 const THEME_LABELS: Record<ThemeChoice, { label: string; icon: typeof Sun }> = {
   system: { label: "System", icon: Monitor },
@@ -11,30 +13,20 @@ const THEME_LABELS: Record<ThemeChoice, { label: string; icon: typeof Sun }> = {
   dark: { label: "Dark", icon: Moon },
 };
 
-function Section({
-  title,
-  description,
-  children,
-}: {
-  title: string;
-  description: string;
-  children: ReactNode;
-}) {
-  return (
-    <section className="border-b border-line py-7 last:border-0">
-      <h2 className="text-[15px] font-semibold">{title}</h2>
-      <p className="mt-1 text-sm text-muted">{description}</p>
-      <div className="mt-4">{children}</div>
-    </section>
-  );
+export interface SettingsPageProps {
+  models: ModelsState;
+  user: SessionUser | null;
+  onSignIn: (mode: "signin" | "signup") => void;
+  onSignOut: (everywhere: boolean) => void;
 }
 
-export default function SettingsPage({ models }: { models: ModelsState }) {
+export default function SettingsPage({ models, user, onSignIn, onSignOut }: SettingsPageProps) {
   const theme = useTheme();
   return (
     <div className="min-h-0 flex-1 overflow-y-auto">
       <div className="mx-auto w-full max-w-2xl px-4 pt-4 pb-16 sm:px-6 sm:pt-8">
         <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
+        <AccountSection user={user} onSignIn={onSignIn} onSignOut={onSignOut} />
         <Section title="Appearance" description="Follow your system, or pick a theme for this browser.">
           <div role="radiogroup" aria-label="Theme" className="grid grid-cols-3 gap-2 sm:max-w-md">
             {THEMES.map((choice) => {
@@ -85,22 +77,9 @@ export default function SettingsPage({ models }: { models: ModelsState }) {
             ))}
           </select>
         </Section>
-        <Section title="API keys" description="Bring your own keys for OpenAI, Anthropic, Gemini and more.">
-          <Placeholder icon={<KeyRound size={16} aria-hidden />} text="Coming soon" />
-        </Section>
-        <Section title="Usage" description="Tokens and cost per model and per day.">
-          <Placeholder icon={<BarChart3 size={16} aria-hidden />} text="Coming soon" />
-        </Section>
+        <KeysSection user={user} models={models} onSignIn={onSignIn} />
+        <UsageSection models={models} />
       </div>
-    </div>
-  );
-}
-
-function Placeholder({ icon, text }: { icon: ReactNode; text: string }) {
-  return (
-    <div className="flex h-14 items-center gap-2.5 rounded-xl border border-dashed border-line-strong px-4 text-sm text-muted">
-      {icon}
-      {text}
     </div>
   );
 }

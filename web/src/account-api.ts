@@ -1,0 +1,102 @@
+/**
+ * Accounts, own provider keys and usage (`/api/v1/auth/*`, `/keys`, `/usage`). Only the sign-in
+ * dialog and the settings page use these, so they stay out of the first chunk.
+ */
+import { z } from "zod";
+import { ApiError, request, userResponse, type SessionUser } from "./api.ts";
+
+/** The providers that can run on a person's own key (worker/providers: acceptsOwnKey). */
+export const OWN_KEY_PROVIDERS = ["openai", "anthropic", "gemini", "openrouter", "deepseek"] as const;
+
+const savedKeySchema = z.object({ provider: z.string(), last4: z.string(), updatedAt: z.number() });
+export type SavedKey = z.infer<typeof savedKeySchema>;
+
+const totalsShape = {
+  answers: z.number(),
+  inputTokens: z.number(),
+  cachedInputTokens: z.number(),
+  outputTokens: z.number(),
+  reasoningTokens: z.number(),
+  costUsd: z.number(),
+};
+const usageSchema = z.object({
+  month: z.string(),
+  total: z.object(totalsShape),
+  byModel: z.array(z.object({ model: z.string(), ...totalsShape })),
+});
+export type MonthUsage = z.infer<typeof usageSchema>;
+export type UsageTotals = MonthUsage["total"];
+
+const post = (body: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(body) });
+
+export async function signUp(input: {
+  email: string;
+  password: string;
+  displayName?: string;
+}): Promise<SessionUser> {
+  return (await request("/api/v1/auth/signup", userResponse, post(input))).user;
+}
+
+export async function signIn(input: { email: string; password: string }): Promise<SessionUser> {
+  return (await request("/api/v1/auth/signin", userResponse, post(input))).user;
+}
+
+export async function signOut({ everywhere = false } = {}): Promise<void> {
+  await request(`/api/v1/auth/${everywhere ? "signout-all" : "signout"}`, z.undefined(), {
+    method: "POST",
+  });
+}
+
+export async function changePassword(currentPassword: string, newPassword: string): Promise<SessionUser> {
+  return (await request("/api/v1/auth/password", userResponse, post({ currentPassword, newPassword }))).user;
+}
+
+export async function listKeys(): Promise<SavedKey[]> {
+  return (await request("/api/v1/keys", z.object({ keys: z.array(savedKeySchema) }))).keys;
+}
+
+export async function saveKey(provider: string, apiKey: string): Promise<SavedKey> {
+  return (
+    await request(`/api/v1/keys/${encodeURIComponent(provider)}`, z.object({ key: savedKeySchema }), {
+      method: "PUT",
+      body: JSON.stringify({ apiKey }),
+    })
+  ).key;
+}
+
+export async function deleteKey(provider: string): Promise<void> {
+  await request(`/api/v1/keys/${encodeURIComponent(provider)}`, z.undefined(), { method: "DELETE" });
+}
+
+export async function getUsage(): Promise<MonthUsage> {
+  return request("/api/v1/usage", usageSchema);
+}
+
+/**
+ * Splits an API error into the field it names and a sentence for people. Validation errors read
+ * `field: message` (the worker's readJsonBody); a few codes belong to a known field.
+ */
+export function fieldError(
+  error: unknown,
+  fields: readonly string[],
+): { field: string | null; message: string } | null {
+  if (!(error instanceof ApiError)) return null;
+  if (error.code === "email_taken" && fields.includes("email"))
+    return { field: "email", message: error.message };
+  const match = /^([A-Za-z]+)(?:\.[\w.]+)?:\s*(.+)$/.exec(error.message);
+  if (error.code === "invalid_request" && match?.[1] && match[2] && fields.includes(match[1])) {
+    return { field: match[1], message: sentence(match[2], match[1]) };
+  }
+  return null;
+}
+
+/** zod's English ("Invalid email address", "Too small: …") as a sentence that ends with a stop. */
+function sentence(message: string, field: string): string {
+  if (/^invalid email/i.test(message)) return "Enter a valid email address.";
+  if (/^too small/i.test(message)) {
+    return /password/i.test(field) ? "Use at least 8 characters." : "That is too short.";
+  }
+  if (/^too big/i.test(message)) return "That is too long.";
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}

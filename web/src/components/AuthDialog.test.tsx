@@ -1,0 +1,154 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import AuthDialog from "./AuthDialog.tsx";
+
+interface Call {
+  url: string;
+  method: string;
+  body: unknown;
+}
+
+let calls: Call[] = [];
+
+/** Answers every request with `status` and `body` (JSON), remembering what was asked. */
+function answer(status: number, body: unknown) {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string, init?: RequestInit) => {
+      calls.push({
+        url,
+        method: init?.method ?? "GET",
+        body: init?.body ? JSON.parse(String(init.body)) : undefined,
+      });
+      await gate;
+      return new Response(JSON.stringify(body), {
+        status,
+        headers: { "content-type": "application/json" },
+      });
+    }),
+  );
+  return release;
+}
+
+const user = {
+  id: "u1",
+  kind: "user",
+  email: "ada@example.com",
+  displayName: "Ada",
+  role: "member",
+};
+
+const field = (name: string) => screen.getByLabelText<HTMLInputElement>(name);
+
+beforeEach(() => {
+  calls = [];
+  localStorage.clear();
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe("AuthDialog", () => {
+  it("focuses the email field, names its fields for password managers, and signs in on Enter", async () => {
+    const release = answer(200, { user });
+    const onSignedIn = vi.fn();
+    const onOpenChange = vi.fn();
+    render(<AuthDialog open onOpenChange={onOpenChange} onSignedIn={onSignedIn} />);
+
+    expect(screen.getByRole("dialog", { name: "Sign in to Parley" })).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(field("Email")));
+    expect(field("Email").getAttribute("autocomplete")).toBe("email");
+    expect(field("Password").getAttribute("autocomplete")).toBe("current-password");
+    expect(field("Password").type).toBe("password");
+    // A guest is told the chats are kept.
+    expect(screen.getByText(/move to your account/)).toBeTruthy();
+
+    fireEvent.change(field("Email"), { target: { value: " ada@example.com " } });
+    fireEvent.change(field("Password"), { target: { value: "correct horse" } });
+    await act(async () => {
+      fireEvent.submit(field("Password").form!);
+    });
+    // Busy while the server thinks.
+    expect(screen.getByRole("button", { name: "Signing in…" }).hasAttribute("disabled")).toBe(true);
+    expect(calls).toEqual([
+      {
+        url: "/api/v1/auth/signin",
+        method: "POST",
+        body: { email: "ada@example.com", password: "correct horse" },
+      },
+    ]);
+    await act(async () => release());
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(user));
+    expect(onOpenChange).toHaveBeenCalledWith(false);
+  });
+
+  it("creates an account with a new password and puts the API's complaint under the field it names", async () => {
+    const release = answer(409, {
+      error: { code: "email_taken", message: "An account with this email already exists. Sign in instead." },
+    });
+    const onSignedIn = vi.fn();
+    render(<AuthDialog open onOpenChange={() => {}} initialMode="signup" onSignedIn={onSignedIn} />);
+    expect(screen.getByRole("tab", { name: "Create account" }).getAttribute("aria-selected")).toBe("true");
+    expect(field("Password").getAttribute("autocomplete")).toBe("new-password");
+    expect(screen.getByText(/chats you started here are kept/)).toBeTruthy();
+
+    // Too short is caught before any request.
+    fireEvent.change(field("Email"), { target: { value: "ada@example.com" } });
+    fireEvent.change(field("Password"), { target: { value: "short" } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    });
+    expect(calls).toHaveLength(0);
+    expect(field("Password").getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByText("Use at least 8 characters.")).toBeTruthy();
+
+    fireEvent.change(field("Password"), { target: { value: "long enough" } });
+    fireEvent.change(screen.getByLabelText(/Name/), { target: { value: "Ada" } });
+    release();
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    });
+    await waitFor(() => expect(field("Email").getAttribute("aria-invalid")).toBe("true"));
+    expect(calls[0]?.body).toEqual({ email: "ada@example.com", password: "long enough", displayName: "Ada" });
+    const error = screen.getByText(/already exists/);
+    expect(field("Email").getAttribute("aria-describedby")).toBe(error.id);
+    expect(onSignedIn).not.toHaveBeenCalled();
+    // Not busy any more: it can be tried again.
+    expect(screen.getByRole("button", { name: "Create account" }).hasAttribute("disabled")).toBe(false);
+  });
+
+  it("maps a validation message to its field and shows wrong credentials as an alert", async () => {
+    answer(400, { error: { code: "invalid_request", message: "email: Invalid email address" } })();
+    render(<AuthDialog open onOpenChange={() => {}} />);
+    fireEvent.change(field("Email"), { target: { value: "ada@" } });
+    fireEvent.change(field("Password"), { target: { value: "whatever1" } });
+    await act(async () => {
+      fireEvent.submit(field("Email").form!);
+    });
+    await screen.findByText("Enter a valid email address.");
+
+    answer(401, {
+      error: { code: "invalid_credentials", message: "That email and password do not match." },
+    })();
+    fireEvent.change(field("Email"), { target: { value: "ada@example.com" } });
+    await act(async () => {
+      fireEvent.submit(field("Email").form!);
+    });
+    expect((await screen.findByRole("alert")).textContent).toBe("That email and password do not match.");
+  });
+
+  it("switches between the two forms with the arrow keys", () => {
+    render(<AuthDialog open onOpenChange={() => {}} />);
+    const signIn = screen.getByRole("tab", { name: "Sign in" });
+    fireEvent.keyDown(signIn, { key: "ArrowRight" });
+    const create = screen.getByRole("tab", { name: "Create account" });
+    expect(create.getAttribute("aria-selected")).toBe("true");
+    expect(document.activeElement).toBe(create);
+    expect(field("Password").getAttribute("autocomplete")).toBe("new-password");
+  });
+});

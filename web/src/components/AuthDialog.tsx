@@ -1,0 +1,308 @@
+/**
+ * Sign in / create an account (a separate chunk, loaded when first opened). Errors from the API
+ * land under the field they name; a guest's chats are kept either way (the server moves them).
+ */
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import * as Dialog from "@radix-ui/react-dialog";
+import { LoaderCircle, X } from "lucide-react";
+import { describeError, type SessionUser } from "../api.ts";
+import { fieldError, signIn, signUp } from "../account-api.ts";
+import { accountLabel, applyUser } from "../session.ts";
+import { toast } from "../toasts.ts";
+import { LogoMark } from "./Logo.tsx";
+
+export type AuthMode = "signin" | "signup";
+
+const MODES: { mode: AuthMode; label: string }[] = [
+  { mode: "signin", label: "Sign in" },
+  { mode: "signup", label: "Create account" },
+];
+
+type Field = "displayName" | "email" | "password";
+const FIELDS: Field[] = ["displayName", "email", "password"];
+
+export const inputClass =
+  "h-10 w-full rounded-xl border border-line bg-surface px-3 text-sm text-ink placeholder:text-muted/70 transition-colors hover:border-line-strong focus:border-ring focus:outline-none focus-visible:ring-2 focus-visible:ring-ring/25 aria-[invalid=true]:border-danger";
+
+export const primaryButtonClass =
+  "inline-flex h-10 items-center justify-center gap-2 rounded-xl bg-accent px-4 text-sm font-medium text-accent-ink shadow-xs transition-colors hover:bg-accent-hover disabled:cursor-not-allowed disabled:opacity-60";
+
+export function FormField({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: string;
+  error?: string | null;
+  children: ReactNode;
+}) {
+  return (
+    <div className="space-y-1.5">
+      <label htmlFor={id} className="block text-[13px] font-medium">
+        {label}
+      </label>
+      {children}
+      {error ? (
+        <p id={`${id}-error`} className="text-[13px] text-danger">
+          {error}
+        </p>
+      ) : hint ? (
+        <p id={`${id}-hint`} className="text-[13px] text-muted">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** aria attributes that tie an input to its error or hint line. */
+export function describedBy(id: string, error: string | null | undefined, hint?: string) {
+  return {
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+  } as const;
+}
+
+export interface AuthDialogProps {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  initialMode?: AuthMode;
+  /** Called with the account after a successful sign-in or sign-up (before the app refreshes). */
+  onSignedIn?: (user: SessionUser) => void;
+}
+
+export default function AuthDialog({
+  open,
+  onOpenChange,
+  initialMode = "signin",
+  onSignedIn,
+}: AuthDialogProps) {
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-50 bg-overlay motion-safe:animate-fade-in" />
+        <Dialog.Content
+          aria-describedby="auth-description"
+          // The email field takes focus, not the first tab.
+          onOpenAutoFocus={(event) => {
+            event.preventDefault();
+            document.getElementById("auth-email")?.focus();
+          }}
+          className="fixed top-[max(1rem,10vh)] left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[min(25rem,calc(100vw-1.5rem))] -translate-x-1/2 overflow-y-auto rounded-2xl border border-line bg-surface p-6 text-ink shadow-pop motion-safe:animate-pop-in"
+        >
+          <AuthForm
+            initialMode={initialMode}
+            onDone={(user) => {
+              onOpenChange(false);
+              onSignedIn?.(user);
+            }}
+          />
+          <Dialog.Close
+            aria-label="Close"
+            className="absolute top-3 right-3 grid size-8 place-items-center rounded-lg text-muted hover:bg-hover hover:text-ink"
+          >
+            <X size={16} aria-hidden />
+          </Dialog.Close>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+function AuthForm({ initialMode, onDone }: { initialMode: AuthMode; onDone: (user: SessionUser) => void }) {
+  const [mode, setMode] = useState<AuthMode>(initialMode);
+  const [values, setValues] = useState<Record<Field, string>>({ displayName: "", email: "", password: "" });
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const tabs = useRef<(HTMLButtonElement | null)[]>([]);
+  const uid = useId();
+  const signup = mode === "signup";
+
+  const switchTo = (next: AuthMode, focusTab = false) => {
+    setMode(next);
+    setErrors({});
+    setFormError(null);
+    if (focusTab) tabs.current[MODES.findIndex((m) => m.mode === next)]?.focus();
+  };
+
+  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    event.preventDefault();
+    switchTo(mode === "signin" ? "signup" : "signin", true);
+  };
+
+  const change = (field: Field) => (event: React.ChangeEvent<HTMLInputElement>) => {
+    setValues((v) => ({ ...v, [field]: event.target.value }));
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
+    setFormError(null);
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy) return;
+    const email = values.email.trim();
+    const local: Partial<Record<Field, string>> = {};
+    if (!email) local.email = "Enter your email address.";
+    if (!values.password) local.password = "Enter your password.";
+    else if (signup && values.password.length < 8) local.password = "Use at least 8 characters.";
+    setFormError(null);
+    setErrors(local);
+    if (Object.keys(local).length > 0) {
+      document.getElementById(local.email ? "auth-email" : "auth-password")?.focus();
+      return;
+    }
+    setBusy(true);
+    try {
+      const displayName = values.displayName.trim();
+      const user = signup
+        ? await signUp({ email, password: values.password, ...(displayName ? { displayName } : {}) })
+        : await signIn({ email, password: values.password });
+      toast.info(
+        signup
+          ? `Welcome to Parley, ${accountLabel(user)}. Your chats are saved to your account.`
+          : `Signed in as ${user.email ?? accountLabel(user)}.`,
+      );
+      onDone(user);
+      await applyUser(user, { refetch: true });
+    } catch (error) {
+      setBusy(false);
+      const named = fieldError(error, FIELDS);
+      if (named?.field) {
+        setErrors({ [named.field]: named.message });
+        document
+          .getElementById(named.field === "displayName" ? `${uid}-name` : `auth-${named.field}`)
+          ?.focus();
+      } else {
+        setFormError(describeError(error, signup ? "Could not create the account." : "Could not sign in."));
+      }
+    }
+  };
+
+  const nameId = `${uid}-name`;
+  const passwordHint = signup ? "At least 8 characters." : undefined;
+
+  return (
+    <>
+      <div className="flex items-center gap-2.5">
+        <LogoMark size={26} />
+        <Dialog.Title className="text-lg font-semibold tracking-tight">
+          {signup ? "Create your account" : "Sign in to Parley"}
+        </Dialog.Title>
+      </div>
+      <Dialog.Description id="auth-description" className="mt-2 text-sm leading-relaxed text-muted">
+        {signup
+          ? "Keep your chats on every device and bring your own provider keys. The chats you started here are kept."
+          : "Pick up your chats on any device. The chats you started here as a guest move to your account."}
+      </Dialog.Description>
+
+      <div
+        role="tablist"
+        aria-label="Sign in or create an account"
+        className="mt-5 grid grid-cols-2 gap-1 rounded-xl bg-subtle p-1"
+      >
+        {MODES.map(({ mode: m, label }, index) => (
+          <button
+            key={m}
+            ref={(el) => {
+              tabs.current[index] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`${uid}-tab-${m}`}
+            aria-selected={mode === m}
+            aria-controls={`${uid}-panel`}
+            tabIndex={mode === m ? 0 : -1}
+            onKeyDown={onTabKey}
+            onClick={() => switchTo(m)}
+            className={`h-8 rounded-lg text-sm transition-colors ${
+              mode === m ? "bg-surface font-medium text-ink shadow-xs" : "text-muted hover:text-ink"
+            }`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+
+      <form
+        id={`${uid}-panel`}
+        role="tabpanel"
+        aria-labelledby={`${uid}-tab-${mode}`}
+        aria-busy={busy}
+        noValidate
+        onSubmit={(event) => void submit(event)}
+        className="mt-5 space-y-4"
+      >
+        {signup && (
+          <FormField
+            id={nameId}
+            label={
+              <>
+                Name <span className="font-normal text-muted">(optional)</span>
+              </>
+            }
+            error={errors.displayName}
+          >
+            <input
+              id={nameId}
+              name="name"
+              type="text"
+              autoComplete="name"
+              maxLength={80}
+              value={values.displayName}
+              onChange={change("displayName")}
+              className={inputClass}
+              {...describedBy(nameId, errors.displayName)}
+            />
+          </FormField>
+        )}
+        <FormField id="auth-email" label="Email" error={errors.email}>
+          <input
+            id="auth-email"
+            name="email"
+            type="email"
+            inputMode="email"
+            autoComplete="email"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            maxLength={254}
+            value={values.email}
+            onChange={change("email")}
+            className={inputClass}
+            {...describedBy("auth-email", errors.email)}
+          />
+        </FormField>
+        <FormField id="auth-password" label="Password" hint={passwordHint} error={errors.password}>
+          <input
+            id="auth-password"
+            name="password"
+            type="password"
+            // Password managers offer a new password on sign-up and the saved one on sign-in.
+            autoComplete={signup ? "new-password" : "current-password"}
+            required
+            minLength={signup ? 8 : undefined}
+            maxLength={200}
+            value={values.password}
+            onChange={change("password")}
+            className={inputClass}
+            {...describedBy("auth-password", errors.password, passwordHint)}
+          />
+        </FormField>
+        {formError && (
+          <p role="alert" className="rounded-xl bg-danger/10 px-3 py-2 text-[13px] text-danger">
+            {formError}
+          </p>
+        )}
+        <button type="submit" disabled={busy} className={`${primaryButtonClass} w-full`}>
+          {busy && <LoaderCircle size={16} aria-hidden className="motion-safe:animate-spin" />}
+          {busy ? (signup ? "Creating account…" : "Signing in…") : signup ? "Create account" : "Sign in"}
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+// @vitest-environment happy-dom
+import { describe, expect, it, vi } from "vitest";
+import type { SessionUser } from "./api.ts";
+
+const { clearIdentityCache } = vi.hoisted(() => ({ clearIdentityCache: vi.fn(async () => {}) }));
+vi.mock("./cache.ts", () => ({ clearIdentityCache }));
+
+const guest = (id: string): SessionUser => ({
+  id,
+  kind: "guest",
+  email: null,
+  displayName: null,
+  role: "member",
+});
+const account = (id: string): SessionUser => ({
+  id,
+  kind: "user",
+  email: `${id}@example.com`,
+  displayName: null,
+  role: "member",
+});
+
+async function freshSession(saved: SessionUser | null) {
+  localStorage.clear();
+  if (saved) localStorage.setItem("parley:session", JSON.stringify(saved));
+  vi.resetModules();
+  clearIdentityCache.mockClear();
+  return import("./session.ts");
+}
+
+describe("session", () => {
+  it("wipes the previous account's cache and remounts when someone else is here", async () => {
+    const session = await freshSession(account("u1"));
+    const { renderHook } = await import("@testing-library/react");
+    await session.applyUser(guest("g2"));
+    expect(clearIdentityCache).toHaveBeenCalledTimes(1);
+    const after = renderHook(() => session.useIdentityVersion()).result.current;
+    expect(after).toBe(1);
+    expect(JSON.parse(localStorage.getItem("parley:session") ?? "null").id).toBe("g2");
+  });
+
+  it("keeps the cache when a guest signs up in place, but still refetches", async () => {
+    const session = await freshSession(guest("g1"));
+    const { renderHook } = await import("@testing-library/react");
+    await session.applyUser(account("g1"), { refetch: true });
+    expect(clearIdentityCache).not.toHaveBeenCalled();
+    expect(renderHook(() => session.useIdentityVersion()).result.current).toBe(1);
+    expect(renderHook(() => session.useSession()).result.current?.kind).toBe("user");
+  });
+
+  it("treats a guest whose id changed as the same person (first-visit cookie race)", async () => {
+    const session = await freshSession(guest("g1"));
+    const { renderHook } = await import("@testing-library/react");
+    await session.applyUser(guest("g2"));
+    expect(clearIdentityCache).not.toHaveBeenCalled();
+    expect(renderHook(() => session.useIdentityVersion()).result.current).toBe(0);
+  });
+
+  it("forgets everything on sign-out", async () => {
+    const session = await freshSession(account("u1"));
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response(JSON.stringify({ user: guest("g9") }), { status: 200 })),
+    );
+    await session.signedOut();
+    expect(clearIdentityCache).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(localStorage.getItem("parley:session") ?? "null").id).toBe("g9");
+    vi.unstubAllGlobals();
+  });
+});
