@@ -8,6 +8,7 @@ import {
   createConversation,
   isType,
   newGuest,
+  postChat,
   rowCounts,
   uniqueTag,
   upstreamRequests,
@@ -17,14 +18,6 @@ import {
 async function modelIds(): Promise<string[]> {
   const response = await workerFetch("/api/v1/models");
   return (await response.json<{ models: Array<{ id: string }> }>()).models.map((m) => m.id);
-}
-
-function stream(cookie: string, body: unknown) {
-  return workerFetch("/api/v1/chat/stream", {
-    method: "POST",
-    headers: { cookie, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
 }
 
 describe("model catalogue", () => {
@@ -55,7 +48,7 @@ describe("model catalogue", () => {
     expect(catalogue.find((m) => m.id === "gpt-4.1-mini")?.pricing.outputPerMTok).toBe(99);
 
     const cookie = await newGuest();
-    const refused = await stream(cookie, { model: "gpt-5", messages: [{ role: "user", content: "hi" }] });
+    const refused = await postChat(cookie, { model: "gpt-5", messages: [{ role: "user", content: "hi" }] });
     expect(refused.status).toBe(400);
     expect((await refused.json<{ error: { code: string } }>()).error.code).toBe("unknown_model");
   });
@@ -77,7 +70,7 @@ describe("generation options", () => {
   it("refuses an option the model cannot take, storing nothing", async () => {
     const cookie = await newGuest();
     const before = await rowCounts();
-    const response = await stream(cookie, {
+    const response = await postChat(cookie, {
       model: "gpt-5-mini",
       temperature: 0.2,
       messages: [{ role: "user", content: "hi" }],
@@ -90,7 +83,7 @@ describe("generation options", () => {
   it("sends temperature, max tokens and the conversation's system prompt upstream", async () => {
     const cookie = await newGuest();
     const tag = uniqueTag("options");
-    const response = await stream(cookie, {
+    const response = await postChat(cookie, {
       model: "claude-haiku-4-5",
       system: "Answer like a pirate.",
       temperature: 0.3,
@@ -122,7 +115,7 @@ describe("usage", () => {
     const cookie = await newGuest();
     let conversationId = "";
     for (const _ of [1, 2]) {
-      const response = await stream(cookie, {
+      const response = await postChat(cookie, {
         model: "gpt-5-mini",
         ...(conversationId ? { conversationId } : {}),
         messages: [{ role: "user", content: `Hello [[case:normal tag=${uniqueTag("usage")}]]` }],

@@ -7,37 +7,15 @@ import {
   createConversation,
   isType,
   newGuest,
+  postChat,
+  readSse,
   rowCounts,
+  type SseEvent,
   slowPrompt,
   storedMessages,
   uniqueTag,
   workerFetch,
 } from "./helpers";
-
-interface SseEvent {
-  event: string;
-  data: unknown;
-}
-
-async function readSse(response: Response): Promise<SseEvent[]> {
-  const text = await response.text();
-  return text
-    .split("\n\n")
-    .filter((block) => block.trim() !== "")
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? "";
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? "null";
-      return { event, data: JSON.parse(data) };
-    });
-}
-
-function postStream(cookie: string, body: unknown): Promise<Response> {
-  return workerFetch("/api/v1/chat/stream", {
-    method: "POST",
-    headers: { cookie, "content-type": "application/json" },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-}
 
 function textOf(events: SseEvent[], name: string): string {
   return events
@@ -55,7 +33,7 @@ describe("POST /api/v1/chat/stream", () => {
     it(`streams a ${provider} answer with its reasoning through the same contract`, async () => {
       const cookie = await newGuest();
       const events = await readSse(
-        await postStream(cookie, {
+        await postChat(cookie, {
           model,
           messages: [{ role: "user", content: `Hi [[case:reasoning tag=${uniqueTag("r")}]]` }],
         }),
@@ -81,7 +59,7 @@ describe("POST /api/v1/chat/stream", () => {
     const cookie = await newGuest();
     const prompt = "Show me something in TypeScript";
     const events = await readSse(
-      await postStream(cookie, { model: "parley-demo", messages: [{ role: "user", content: prompt }] }),
+      await postChat(cookie, { model: "parley-demo", messages: [{ role: "user", content: prompt }] }),
     );
     const text = textOf(events, "delta");
     expect(text).toBe(demoAnswer(prompt));
@@ -91,7 +69,7 @@ describe("POST /api/v1/chat/stream", () => {
 
   it("streams meta, deltas, usage and done, and stores a new conversation", async () => {
     const cookie = await newGuest();
-    const response = await postStream(cookie, {
+    const response = await postChat(cookie, {
       model: "gpt-5-mini",
       messages: [{ role: "user", content: slowPrompt(uniqueTag("sse"), 30, 1) }],
     });
@@ -120,7 +98,7 @@ describe("POST /api/v1/chat/stream", () => {
     const id = await createConversation(cookie);
     const browser = await connectRoom(id, cookie);
     await browser.waitFor(isType("snapshot"));
-    const response = await postStream(cookie, {
+    const response = await postChat(cookie, {
       model: "gpt-5-mini",
       conversationId: id,
       messages: [{ role: "user", content: slowPrompt(uniqueTag("watch"), 30, 2) }],
@@ -135,7 +113,7 @@ describe("POST /api/v1/chat/stream", () => {
 
   it("reports an upstream failure as an error event and stores the message as error", async () => {
     const cookie = await newGuest();
-    const response = await postStream(cookie, {
+    const response = await postChat(cookie, {
       model: "gpt-5-mini",
       messages: [{ role: "user", content: `fail please [[case:server-error tag=${uniqueTag("err")}]]` }],
     });
@@ -177,7 +155,7 @@ describe("POST /api/v1/chat/stream", () => {
       it(name, async () => {
         const cookie = await newGuest();
         const before = await rowCounts();
-        const response = await postStream(cookie, body);
+        const response = await postChat(cookie, body);
         expect(response.status).toBe(status);
         const json = await response.json<{ error: { code: string; message: string } }>();
         expect(json.error.code).toBe(code);

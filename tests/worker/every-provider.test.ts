@@ -6,6 +6,7 @@ import {
   createConversation,
   isType,
   newGuest,
+  readSse,
   uniqueTag,
   upstreamRequests,
   workerFetch,
@@ -26,17 +27,6 @@ const cases: Case[] = [
   { model: "local/llama-test", marker: "normal auth=none", reasoning: "" },
 ];
 
-async function readEvents(response: Response) {
-  const text = await response.text();
-  return text
-    .split("\n\n")
-    .filter((block) => block.includes("data: "))
-    .map((block) => ({
-      event: /^event: (.*)$/m.exec(block)?.[1] ?? "",
-      data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as Record<string, unknown>,
-    }));
-}
-
 describe("every provider through the room", () => {
   for (const { model, marker, reasoning, reportedCost } of cases) {
     it(`streams ${model} over SSE and to a watching device`, async () => {
@@ -55,7 +45,7 @@ describe("every provider through the room", () => {
         }),
       });
       expect(response.status).toBe(200);
-      const events = await readEvents(response);
+      const events = await readSse(response);
       const text = events
         .filter((e) => e.event === "delta")
         .map((e) => String(e.data.text))

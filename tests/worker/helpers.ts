@@ -211,3 +211,33 @@ export async function rowCounts(): Promise<Record<string, number>> {
   }
   return counts;
 }
+
+/** `POST /api/v1/chat/stream` as a browser with `cookie` would send it. */
+export function postChat(
+  cookie: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return workerFetch("/api/v1/chat/stream", {
+    method: "POST",
+    headers: { cookie, "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export interface SseEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads a whole SSE answer into its named events. */
+export async function readSse(response: Response): Promise<SseEvent[]> {
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .filter((block) => block.includes("data: "))
+    .map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1] ?? "",
+      data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null") as Record<string, unknown>,
+    }));
+}
