@@ -6,6 +6,7 @@ import {
   createConversation,
   isType,
   newGuest,
+  postChat,
   rowCounts,
   uniqueTag,
   upstreamRequests,
@@ -52,32 +53,27 @@ describe("guest rate limit", () => {
   });
 
   it("answers a limited send on the room socket with an error frame and no generation", async () => {
-    const ip = "203.0.113.20";
+    // Without an explicit address, a browser's requests share one derived from its cookie.
     const cookie = await newGuest();
-    for (let i = 0; i < 10; i++) await (await chat(cookie, ip, `warm up ${i}`)).text();
+    for (let i = 0; i < 10; i++) {
+      await (
+        await postChat(cookie, {
+          model: "parley-demo",
+          messages: [{ role: "user", content: `warm up ${i}` }],
+        })
+      ).text();
+    }
     const id = await createConversation(cookie);
-    const response = await workerFetch(`/parties/conversation/${id}`, {
-      headers: { upgrade: "websocket", cookie, "cf-connecting-ip": ip },
-    });
-    const socket = response.webSocket!;
-    socket.accept();
-    const frames: string[] = [];
-    socket.addEventListener("message", (event) => {
-      frames.push(String(event.data));
-    });
+    const device = await connectRoom(id, cookie);
+    await device.waitFor(isType("snapshot"));
     const tag = uniqueTag("ws-limited");
-    socket.send(
-      JSON.stringify({ type: "send", content: `hi [[case:normal tag=${tag}]]`, model: "gpt-5-mini" }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const error = frames
-      .map((f) => JSON.parse(f) as { type: string; code?: string; retryAfterMs?: number })
-      .find((f) => f.type === "error");
-    expect(error?.code).toBe("rate_limited");
-    expect(error?.retryAfterMs).toBeGreaterThan(0);
-    expect(frames.some((f) => f.includes('"type":"message"'))).toBe(false);
+    device.send({ type: "send", content: `hi [[case:normal tag=${tag}]]`, model: "gpt-5-mini" });
+    const error = await device.waitFor(isType("error"));
+    expect(error.code).toBe("rate_limited");
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect(device.frames.some((f) => f.type === "message")).toBe(false);
     expect(await upstreamRequests(tag)).toHaveLength(0);
-    socket.close();
+    device.close();
   });
 
   it("tells the sender how many requests are left after each accepted send", async () => {
