@@ -29,6 +29,7 @@ import { publicUser } from "./auth-routes";
 import type { AppEnv } from "./app";
 import { ApiError, notFound } from "./errors";
 import { readJsonBody } from "./json-body";
+import { withHeaders } from "./with-headers";
 
 export const apiRoutes = new Hono<AppEnv>();
 
@@ -145,7 +146,6 @@ apiRoutes.get("/usage", async (c) => {
  * browsers that have the conversation open watch it live; closing this stream does not stop it.
  */
 apiRoutes.post("/chat/stream", async (c) => {
-  getConfig(c.env);
   const body = await readJsonBody(c.req.raw, chatStreamRequestSchema);
   const identity = c.get("identity");
   const providers = await callerProviders(c.env, identity);
@@ -206,7 +206,7 @@ apiRoutes.post("/chat/stream", async (c) => {
       role: "owner",
     }),
   );
-  const headers = new Headers(response.headers);
-  for (const [name, value] of Object.entries(rateLimitHeaders(decision))) headers.set(name, value);
-  return new Response(response.body, { status: response.status, headers });
+  return withHeaders(response, (headers) => {
+    for (const [name, value] of Object.entries(rateLimitHeaders(decision))) headers.set(name, value);
+  });
 });

@@ -1,5 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./app";
+import { withHeaders } from "./with-headers";
 
 /**
  * Headers every worker response carries. The API only ever answers JSON or event streams, so its
@@ -18,8 +19,7 @@ export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   // A WebSocket handshake has no body to protect, and its response cannot be rebuilt freely.
   if (c.res.status === 101) return;
-  const headers = new Headers(c.res.headers);
-  for (const [name, value] of Object.entries(API_HEADERS)) headers.set(name, value);
-  // Responses relayed from a Durable Object have immutable headers: rebuild rather than mutate.
-  c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
+  c.res = withHeaders(c.res, (headers) => {
+    for (const [name, value] of Object.entries(API_HEADERS)) headers.set(name, value);
+  });
 });

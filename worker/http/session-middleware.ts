@@ -15,6 +15,7 @@ import {
 } from "../auth/session";
 import { database } from "../db/queries";
 import type { AppEnv } from "./app";
+import { withHeaders } from "./with-headers";
 
 /** Queues a Set-Cookie for the response of this request. */
 export function setCookieLater(c: Context<AppEnv>, value: string): void {
@@ -58,14 +59,9 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   const cookies = c.get("cookies") ?? [];
   if (cookies.length > 0) {
-    // Responses relayed from a Durable Object have immutable headers: re-wrap before adding.
-    // (Browsers store cookies from a WebSocket handshake too, RFC 6455 §4.1.)
-    const headers = new Headers(c.res.headers);
-    for (const value of cookies) headers.append("set-cookie", value);
-    const { status, statusText, webSocket } = c.res;
-    c.res = webSocket
-      ? new Response(null, { status, statusText, headers, webSocket })
-      : new Response(c.res.body, { status, statusText, headers });
+    c.res = withHeaders(c.res, (headers) => {
+      for (const value of cookies) headers.append("set-cookie", value);
+    });
   }
 });
 
