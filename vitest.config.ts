@@ -39,6 +39,14 @@ export default defineConfig(async () => {
             DEMO_TOKEN_DELAY_MS: "1",
             MODERATION_BLOCKLIST: "forbiddenword, /b[a4]nned\\s+phrase/",
             MODERATION_OPENAI: "true",
+            ADMIN_TOKEN: "test-admin-token-at-least-32-characters-long",
+            ADMIN_EMAILS: "admin@example.com, Ops@Example.com",
+            GITHUB_CLIENT_ID: "github-client-test",
+            GITHUB_CLIENT_SECRET: "github-secret-test",
+            GITHUB_OAUTH_BASE_URL: upstream,
+            GOOGLE_CLIENT_ID: "google-client-test",
+            GOOGLE_CLIENT_SECRET: "google-secret-test",
+            GOOGLE_OAUTH_BASE_URL: upstream,
           },
         },
       }),
@@ -48,6 +56,8 @@ export default defineConfig(async () => {
       globalSetup: ["./tests/global-setup.ts"],
       setupFiles: ["./tests/worker/apply-migrations.ts"],
       testTimeout: 20_000,
+      // One JSON line per request is right in production and noise in test output.
+      onConsoleLog: (log: string) => !log.includes('"event":"http_request"'),
     },
   };
 });

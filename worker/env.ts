@@ -66,6 +66,29 @@ export const configSchema = z.object({
     .string()
     .optional()
     .transform((value) => value === "true" || value === "1"),
+  /**
+   * Bearer token for scripted use of `/api/v1/admin/*` (docs/admin.md); unset turns bearer access
+   * off. Long enough that guessing it is hopeless.
+   */
+  ADMIN_TOKEN: optionalSecret.refine((value) => value === undefined || value.length >= 32, {
+    message: "ADMIN_TOKEN must be at least 32 characters",
+  }),
+  /** Accounts with these emails (comma separated, any case) are admins; others are members. */
+  ADMIN_EMAILS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const emails = (value ?? "")
+        .split(",")
+        .map((email) => email.trim().toLowerCase())
+        .filter((email) => email !== "");
+      const invalid = emails.find((email) => !z.email().safeParse(email).success);
+      if (invalid !== undefined) {
+        ctx.addIssue({ code: "custom", message: `"${invalid}" is not an email address` });
+        return z.NEVER;
+      }
+      return new Set(emails);
+    }),
   /** A provider that sends nothing for this long is abandoned with `upstream_timeout`. */
   UPSTREAM_IDLE_TIMEOUT_MS: optionalNumber(60_000),
 });

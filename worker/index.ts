@@ -1,14 +1,31 @@
 /**
  * Parley's worker entry. Workers assets serve the SPA; `run_worker_first` in wrangler.toml sends
- * `/api/*`, `/healthz` and `/parties/*` here.
+ * `/api/*`, `/healthz` and `/parties/*` here. When the `SENTRY_DSN` secret is set, the fetch
+ * handler and the Durable Objects report uncaught errors to Sentry (worker/observability/sentry.ts);
+ * without it they are exported unchanged in behaviour.
  */
 import { createApp } from "./http/app";
+import { ConversationRoom as ConversationRoomClass } from "./room/ConversationRoom";
+import { RateLimiter as RateLimiterClass } from "./limits/RateLimiter";
+import { UserHub as UserHubClass } from "./hub/UserHub";
+import { reportDurableObjectErrors, withErrorReporting } from "./observability/sentry";
+import { sweepUnsentUploads } from "./attachments/sweep";
+import { logEvent } from "./observability/log";
 
-export { ConversationRoom } from "./room/ConversationRoom";
-export { RateLimiter } from "./limits/RateLimiter";
+export const ConversationRoom = reportDurableObjectErrors(ConversationRoomClass);
+export type ConversationRoom = ConversationRoomClass;
+export const RateLimiter = reportDurableObjectErrors(RateLimiterClass);
+export type RateLimiter = RateLimiterClass;
+export const UserHub = reportDurableObjectErrors(UserHubClass);
+export type UserHub = UserHubClass;
 
 const app = createApp();
 
 export default {
-  fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  fetch: withErrorReporting((request, env, ctx) => app.fetch(request, env, ctx)),
+  /** Daily housekeeping (wrangler.toml `[triggers]`): files uploaded but never sent. */
+  async scheduled(_controller, env) {
+    const removed = await sweepUnsentUploads(env);
+    logEvent("unsent_uploads_swept", { removed });
+  },
 } satisfies ExportedHandler<Env>;

@@ -21,6 +21,7 @@ import {
   textDeltaFrames,
   textMessageFrames,
 } from "./anthropic-frames.ts";
+import { anthropicToolCases } from "./anthropic-tool-cases.ts";
 import {
   type CaseContext,
   type CaseScript,
@@ -87,6 +88,7 @@ function textPrelude(context: CaseContext): string[] {
 
 export const anthropicCases: Record<string, CaseScript> = {
   normal,
+  ...anthropicToolCases,
 
   slow: (context) => {
     const tokens = intParam(context.params, "tokens", 50, 1);

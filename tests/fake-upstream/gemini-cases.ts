@@ -4,6 +4,7 @@
  */
 import { type CaseScript, cutInside, frameDelay, writeSplit } from "./case-context.ts";
 import { geminiFaultCases } from "./gemini-fault-cases.ts";
+import { geminiToolCases } from "./gemini-tool-cases.ts";
 import {
   answerFrames,
   GEMINI_NORMAL_CHUNKS,
@@ -147,4 +148,8 @@ const successCases: Record<string, CaseScript> = {
   "no-finish": (context) => streamGeminiFrames(context, normalFrames(context).slice(0, 2)),
 };
 
-export const geminiCases: Record<string, CaseScript> = { ...successCases, ...geminiFaultCases };
+export const geminiCases: Record<string, CaseScript> = {
+  ...successCases,
+  ...geminiFaultCases,
+  ...geminiToolCases,
+};

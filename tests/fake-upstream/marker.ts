@@ -24,20 +24,61 @@ function messageText(content: unknown): string {
   return content.map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : "")).join("\n");
 }
 
-/** Text of the last `user` message in an OpenAI or Anthropic (`messages`) or Gemini (`contents`) body. */
+function turnsOf(body: unknown): unknown[] {
+  if (!isRecord(body)) return [];
+  return Array.isArray(body.messages) ? body.messages : Array.isArray(body.contents) ? body.contents : [];
+}
+
+/**
+ * Text of the last `user` message that has text, in an OpenAI or Anthropic (`messages`) or
+ * Gemini (`contents`) body. User turns without text are skipped: after a tool call, Anthropic
+ * and Gemini send the results as a user turn of `tool_result` / `functionResponse` parts, and
+ * the marker of the prompt before them must still pick the case.
+ */
 export function lastUserText(body: unknown): string {
-  if (!isRecord(body)) return "";
-  const turns = Array.isArray(body.messages)
-    ? body.messages
-    : Array.isArray(body.contents)
-      ? body.contents
-      : [];
+  const turns = turnsOf(body);
   for (let index = turns.length - 1; index >= 0; index--) {
     const turn: unknown = turns[index];
-    if (isRecord(turn) && turn.role === "user") return messageText(turn.content ?? turn.parts);
+    if (!isRecord(turn) || turn.role !== "user") continue;
+    const text = messageText(turn.content ?? turn.parts);
+    if (text.trim() !== "") return text;
   }
   return "";
 }
+
+/** A tool result's content as text: a string, or the text parts of a content array. */
+function resultText(content: unknown): string {
+  return typeof content === "string" ? content : messageText(content);
+}
+
+/**
+ * The tool results the request sends back, in order, in any of the three formats: OpenAI
+ * `tool` messages, Anthropic `tool_result` blocks, Gemini `functionResponse` parts (their
+ * `response.result`, or the whole response as JSON).
+ */
+export function toolResults(body: unknown): string[] {
+  const results: string[] = [];
+  for (const turn of turnsOf(body)) {
+    if (!isRecord(turn)) continue;
+    if (turn.role === "tool") results.push(resultText(turn.content));
+    const parts = Array.isArray(turn.content) ? turn.content : Array.isArray(turn.parts) ? turn.parts : [];
+    for (const part of parts) {
+      if (!isRecord(part)) continue;
+      if (part.type === "tool_result") results.push(resultText(part.content));
+      const response = isRecord(part.functionResponse) ? part.functionResponse.response : undefined;
+      if (isRecord(response)) {
+        results.push(typeof response.result === "string" ? response.result : JSON.stringify(response));
+      }
+    }
+  }
+  return results;
+}
+
+/**
+ * The params key under which `findCaseMarker` hands cases the tool results of the request (a
+ * JSON array of strings), when it has any. Markers cannot spell it (`@` is not a key character).
+ */
+export const TOOL_RESULTS_PARAM = "@tool_results";
 
 export function findCaseMarker(body: unknown): CaseMarker {
   const match = MARKER_PATTERN.exec(lastUserText(body));
@@ -47,7 +88,17 @@ export function findCaseMarker(body: unknown): CaseMarker {
     const separator = pair.indexOf("=");
     if (separator > 0) params.set(pair.slice(0, separator), pair.slice(separator + 1));
   }
+  const results = toolResults(body);
+  if (results.length > 0) params.set(TOOL_RESULTS_PARAM, JSON.stringify(results));
   return { name: match[1] ?? "normal", params, tag: params.get("tag") ?? null };
+}
+
+/** The tool results `findCaseMarker` found in the request (empty on a first request). */
+export function toolResultsParam(params: { get(name: string): string | null | undefined }): string[] {
+  const raw = params.get(TOOL_RESULTS_PARAM);
+  if (!raw) return [];
+  const parsed: unknown = JSON.parse(raw);
+  return Array.isArray(parsed) ? parsed.map(String) : [];
 }
 
 /** An integer parameter clamped to [min, max]; the fallback when absent or not a number. */

@@ -2,10 +2,12 @@
  * Scripted `POST /v1/chat/completions` streams: every shape a successful answer takes across
  * OpenAI-compatible servers. Failures live in openai-fault-cases.ts.
  */
+import { openAIBenchCases } from "./bench-cases.ts";
 import { type CaseScript, cutInside, frameDelay, writeSplit } from "./case-context.ts";
 import { intParam } from "./marker.ts";
 import { openAIFaultCases } from "./openai-fault-cases.ts";
 import { openAIFlavourCases } from "./openai-flavour-cases.ts";
+import { openAIToolCases } from "./openai-tool-cases.ts";
 import {
   type ChunkStream,
   choiceList,
@@ -48,6 +50,8 @@ export const openAICases: Record<string, CaseScript> = {
   normal: streamNormal,
   ...openAIFaultCases,
   ...openAIFlavourCases,
+  ...openAIToolCases,
+  ...openAIBenchCases,
 
   slow: (context) => {
     const stream = newChunkStream(context.model);

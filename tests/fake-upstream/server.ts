@@ -9,9 +9,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import * as anthropicFrames from "./anthropic-frames.ts";
+import { epochNow, streamTimings } from "./bench-cases.ts";
 import { anthropicCases } from "./anthropic-cases.ts";
 import type { CaseScript } from "./case-context.ts";
 import { geminiCases } from "./gemini-cases.ts";
+import { handleOAuth } from "./oauth.ts";
 import * as geminiFrames from "./gemini-frames.ts";
 import { type CaseMarker, findCaseMarker, intParam } from "./marker.ts";
 import * as openAIFrames from "./openai-frames.ts";
@@ -160,7 +162,17 @@ class FakeUpstreamServer {
       return sendJson(res, 200, { text: slowText(intParam(url.searchParams, "tokens", 50, 1)) });
     }
     if (req.method === "GET" && url.pathname === "/__control/health") return sendJson(res, 200, { ok: true });
+    // Benchmark side channel (bench-cases.ts): per-token write times, and this process's clock.
+    if (req.method === "GET" && url.pathname === "/__control/timings") {
+      const timings = streamTimings(url.searchParams.get("tag") ?? "");
+      return timings
+        ? sendJson(res, 200, timings)
+        : sendJson(res, 404, { error: { message: "no such tag" } });
+    }
+    if (req.method === "GET" && url.pathname === "/__control/clock")
+      return sendJson(res, 200, { now: epochNow() });
     if (req.method === "POST" && url.pathname === "/v1/moderations") return this.#moderate(req, res);
+    if (await handleOAuth(req, res, url)) return;
     sendJson(res, 404, { error: { message: `fake upstream: no route ${req.method} ${url.pathname}` } });
   }
 

@@ -13,6 +13,7 @@ import type {
   ProviderConfig,
   ProviderEvent,
   ProviderRequest,
+  ProviderToolCall,
   ProviderUsage,
 } from "../../worker/providers/types";
 
@@ -85,6 +86,7 @@ export interface StreamSummary {
   usageEvents: number;
   finish: FinishReason | undefined;
   error: ErrorInfo | undefined;
+  toolCalls: ProviderToolCall[];
 }
 
 export function summarize(events: ProviderEvent[]): StreamSummary {
@@ -96,6 +98,7 @@ export function summarize(events: ProviderEvent[]): StreamSummary {
     usageEvents: 0,
     finish: undefined,
     error: undefined,
+    toolCalls: [],
   };
   for (const event of events) {
     if (event.type === "text") summary.text += event.text;
@@ -104,6 +107,7 @@ export function summarize(events: ProviderEvent[]): StreamSummary {
       summary.usage = event.usage;
       summary.usageEvents++;
     } else if (event.type === "finish") summary.finish = event.reason;
+    else if (event.type === "tool_call") summary.toolCalls.push(event.call);
     else summary.error = { code: event.code, message: event.message, retryable: event.retryable };
   }
   return summary;

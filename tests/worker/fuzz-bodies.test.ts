@@ -89,7 +89,15 @@ function malformedBody(rng: Rng, target: Target): string {
 
 async function counts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const table of ["users", "conversations", "messages", "refresh_tokens", "provider_keys", "models"]) {
+  for (const table of [
+    "users",
+    "conversations",
+    "messages",
+    "refresh_tokens",
+    "provider_keys",
+    "models",
+    "share_links",
+  ]) {
     out[table] = (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())?.n ?? -1;
   }
   return out;
@@ -127,6 +135,7 @@ describe("malformed request bodies", () => {
       { method: "POST", path: "/api/v1/auth/signin", fields: ["email", "password"] },
       { method: "POST", path: "/api/v1/auth/password", fields: ["currentPassword", "newPassword"] },
       { method: "PUT", path: "/api/v1/keys/openai", fields: ["apiKey"] },
+      { method: "PUT", path: `/api/v1/conversations/${conversationId}/share`, fields: ["mode"] },
     ];
     const before = await counts();
     const rng = random(20261125);
@@ -154,5 +163,6 @@ describe("malformed request bodies", () => {
     }
     expect(await counts()).toEqual(before);
     expect([...statuses.keys()].every((status) => status >= 400 && status < 500)).toBe(true);
-  });
+    // 1,200 requests in sequence: give a loaded machine time.
+  }, 120_000);
 });

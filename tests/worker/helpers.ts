@@ -67,6 +67,8 @@ export interface RoomClient {
   send(frame: unknown): void;
   /** The text of `messageId` as this client assembles it from snapshot and deltas by offset. */
   textOf(messageId: string): string;
+  /** Settles with the close code and reason when the server (or the test) closes the socket. */
+  closed: Promise<{ code: number; reason: string }>;
   close(): void;
 }
 
@@ -79,9 +81,10 @@ export async function connectRoom(
   cookie: string,
   query = "",
   held: Record<string, string> = {},
+  headers: Record<string, string> = {},
 ): Promise<RoomClient> {
   const response = await workerFetch(`/parties/conversation/${conversationId}${query}`, {
-    headers: { upgrade: "websocket", cookie },
+    headers: { upgrade: "websocket", cookie, ...headers },
   });
   const socket = response.webSocket;
   if (response.status !== 101 || !socket) throw new Error(`upgrade refused: ${response.status}`);
@@ -96,9 +99,13 @@ export async function connectRoom(
     applyToTexts(texts, frame);
     for (const wake of waiters) wake();
   });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })),
+  );
   const client: RoomClient = {
     socket,
     frames,
+    closed,
     waitFor(predicate: (frame: ServerFrame) => boolean, timeoutMs = 10_000) {
       return new Promise<ServerFrame>((resolve, reject) => {
         const check = () => {
@@ -138,8 +145,15 @@ function applyToTexts(texts: Map<string, string>, frame: ServerFrame): void {
       const held = texts.get(frame.live.messageId) ?? "";
       texts.set(frame.live.messageId, held.slice(0, frame.live.offset) + frame.live.text);
     }
+  } else if (frame.type === "path") {
+    for (const message of frame.messages) {
+      const held = texts.get(message.id) ?? "";
+      texts.set(message.id, held.length > message.content.length ? held : message.content);
+    }
   } else if (frame.type === "message") {
-    texts.set(frame.message.id, frame.message.content);
+    // A reopened (continued) answer keeps the text this device holds.
+    const held = texts.get(frame.message.id) ?? "";
+    texts.set(frame.message.id, held.length > frame.message.content.length ? held : frame.message.content);
   } else if (frame.type === "delta") {
     const held = texts.get(frame.messageId) ?? "";
     if (frame.offset > held.length)

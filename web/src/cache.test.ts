@@ -24,6 +24,7 @@ function message(id: string, content: string, extra: Record<string, unknown> = {
     error: null,
     usage: null,
     createdAt: 1,
+    parentId: null,
     ...extra,
   };
 }

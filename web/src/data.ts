@@ -1,10 +1,12 @@
 /**
  * App-wide data: the model catalogue (with the remembered choice) and the conversation list, both
- * shown from the local cache at once and refreshed from the server in the background.
+ * shown from the local cache at once and refreshed from the server in the background; the list
+ * also follows the person's hub, so changes made on another device show up here at once.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ConversationSummary, ModelInfo } from "../../worker/protocol/index.ts";
 import {
+  ApiError,
   deleteConversation,
   describeError,
   listConversations,
@@ -19,6 +21,8 @@ import {
   saveConversations,
   saveModels,
 } from "./cache.ts";
+import { connectHub } from "./hub.ts";
+import { restoreConversation } from "./library-api.ts";
 import { toast } from "./toasts.ts";
 
 const MODEL_KEY = "parley:model";
@@ -96,9 +100,27 @@ export interface ConversationsState {
   retitle: (id: string, title: string) => void;
   rename: (id: string, title: string) => Promise<void>;
   setPinned: (id: string, pinned: boolean) => Promise<void>;
+  /** Deletes at once and offers an Undo toast for a few seconds. */
   remove: (id: string) => Promise<boolean>;
 }
 
+/** How long the "Conversation deleted · Undo" toast stays (the server allows 60 s). */
+export const UNDO_DELETE_MS = 6_000;
+
+/** The list with `conversation` in it once, newest first (the order the server lists them in). */
+export function upsertSorted(
+  list: readonly ConversationSummary[],
+  conversation: ConversationSummary,
+): ConversationSummary[] {
+  const rest = list.filter((c) => c.id !== conversation.id);
+  const at = rest.findIndex((c) => c.updatedAt < conversation.updatedAt);
+  return at === -1 ? [...rest, conversation] : [...rest.slice(0, at), conversation, ...rest.slice(at)];
+}
+
+/**
+ * The person's chat list: the cache at once, then the server; kept current by their hub (hub.ts),
+ * which pushes every change made on any device.
+ */
 export function useConversations(): ConversationsState {
   const [conversations, setConversations] = useState<ConversationSummary[] | null>(
     () => peekConversations() ?? null,
@@ -107,6 +129,10 @@ export function useConversations(): ConversationsState {
   const loadedFromServer = useRef(false);
   // An answer that arrives after unmount (another person signed in meanwhile) must not be cached.
   const mounted = useRef(true);
+  // Only the newest list request counts; hub changes that arrive while it is on its way are laid
+  // over its answer, which may predate them.
+  const generation = useRef(0);
+  const pushedMeanwhile = useRef(new Map<string, ConversationSummary | null>());
 
   const update = useCallback((change: (list: ConversationSummary[]) => ConversationSummary[]) => {
     setConversations((list) => {
@@ -117,10 +143,16 @@ export function useConversations(): ConversationsState {
   }, []);
 
   const refresh = useCallback(() => {
+    const mine = ++generation.current;
+    pushedMeanwhile.current = new Map();
     listConversations().then(
-      (list) => {
-        if (!mounted.current) return;
+      (fetched) => {
+        if (!mounted.current || mine !== generation.current) return;
         loadedFromServer.current = true;
+        let list = fetched;
+        for (const [id, pushed] of pushedMeanwhile.current) {
+          list = pushed ? upsertSorted(list, pushed) : list.filter((c) => c.id !== id);
+        }
         setConversations(list);
         void saveConversations(list);
       },
@@ -137,8 +169,7 @@ export function useConversations(): ConversationsState {
   }, [refresh]);
 
   const upsert = useCallback(
-    (conversation: ConversationSummary) =>
-      update((list) => [conversation, ...list.filter((c) => c.id !== conversation.id)]),
+    (conversation: ConversationSummary) => update((list) => upsertSorted(list, conversation)),
     [update],
   );
 
@@ -172,20 +203,39 @@ export function useConversations(): ConversationsState {
     [patch],
   );
 
+  const undoDelete = useCallback(
+    async (id: string) => {
+      try {
+        upsert(await restoreConversation(id));
+      } catch (error) {
+        toast.error(
+          error instanceof ApiError && error.status === 404
+            ? "Too late to undo: the chat is gone."
+            : describeError(error, "Could not bring the chat back."),
+        );
+      }
+    },
+    [upsert],
+  );
+
   const remove = useCallback(
     async (id: string) => {
       update((list) => list.filter((c) => c.id !== id));
       try {
         await deleteConversation(id);
-        void forgetChat(id);
-        return true;
       } catch (error) {
         toast.error(describeError(error, "Could not delete the chat."));
         refresh();
         return false;
       }
+      void forgetChat(id);
+      toast.info("Conversation deleted", {
+        action: { label: "Undo", run: () => void undoDelete(id) },
+        durationMs: UNDO_DELETE_MS,
+      });
+      return true;
     },
-    [update, refresh],
+    [update, refresh, undoDelete],
   );
 
   useEffect(() => {
@@ -195,12 +245,25 @@ export function useConversations(): ConversationsState {
       if (!cancelled && cached && !loadedFromServer.current) setConversations(cached);
     });
     refresh();
+    const closeHub = connectHub({
+      onHello: refresh,
+      onConversation: (conversation) => {
+        pushedMeanwhile.current.set(conversation.id, conversation);
+        update((list) => upsertSorted(list, conversation));
+      },
+      onDeleted: (id) => {
+        pushedMeanwhile.current.set(id, null);
+        update((list) => list.filter((c) => c.id !== id));
+        void forgetChat(id);
+      },
+    });
     return () => {
       cancelled = true;
       mounted.current = false;
       clearTimeout(timer.current);
+      closeHub();
     };
-  }, [refresh]);
+  }, [refresh, update]);
 
   return { conversations, refresh, refreshSoon, upsert, retitle, rename, setPinned, remove };
 }

@@ -10,15 +10,24 @@
  * - otherwise append only the part we do not have yet: `text.slice(text.length - offset)`;
  * - a `snapshot` replaces the messages it contains; its `live` part continues the streaming message
  *   from `live.offset` (the full text so far, or only the missed part after a `?resume=` reconnect);
+ * - a `path` frame (the visible branch changed) replaces the whole list, but a message that is still
+ *   streaming keeps the longer of its two texts, so the deltas that follow still line up;
  * - `done` carries the total length: if we hold less, ask for the rest.
  * Reasoning text follows the same rule with its own offsets.
+ *
+ * The list is always one branch of the conversation tree (the one the room shows): every message
+ * has a `parentId`, and `siblings` when there are alternatives to switch to.
  */
 import type {
+  AttachmentInfo,
   ChatMessage,
   ClientFrame,
   ErrorInfo,
   LiveMessage,
+  Person,
+  RoomRoleName,
   ServerFrame,
+  ToolCall,
 } from "../../worker/protocol/index.ts";
 
 export interface RoomMessage extends ChatMessage {
@@ -27,6 +36,14 @@ export interface RoomMessage extends ChatMessage {
   /** The optimistic message was answered by an error frame instead of being stored. */
   failed?: boolean;
   clientId?: string;
+  /** An optimistic edit: the id of the prompt it replaces (the server answers with a `path`). */
+  editOf?: string;
+}
+
+/** This connection as the room sees it: its presence id and what it may do. */
+export interface RoomSelf {
+  id: string;
+  role: RoomRoleName;
 }
 
 export interface RoomState {
@@ -34,6 +51,12 @@ export interface RoomState {
   title: string | null;
   messages: RoomMessage[];
   viewers: number;
+  /** Set by the snapshot: who this connection is in the room (null until then). */
+  self: RoomSelf | null;
+  /** Everyone here, one entry per person (their devices folded together). */
+  people: Person[];
+  /** The list before an optimistic edit, put back if the room refuses the edit. */
+  beforeEdit: RoomMessage[] | null;
   /** A snapshot arrived on the current connection (so the message list is the server's). */
   synced: boolean;
   /** The last `error` frame, until dismissed or a later successful send. */
@@ -48,7 +71,26 @@ export type RoomAction =
   | { type: "frame"; frame: ServerFrame }
   /** Messages loaded over HTTP before the socket delivered its snapshot. */
   | { type: "history"; title: string; messages: ChatMessage[] }
-  | { type: "optimistic-send"; clientId: string; content: string; model: string; now: number }
+  | {
+      type: "optimistic-send";
+      clientId: string;
+      content: string;
+      model: string;
+      now: number;
+      /** Files sent with the prompt, shown in the optimistic bubble at once. */
+      attachments?: AttachmentInfo[];
+    }
+  /** The prompt `messageId` was edited: show the new text (and nothing after it) until the `path`. */
+  | {
+      type: "optimistic-edit";
+      messageId: string;
+      clientId: string;
+      content: string;
+      model: string;
+      now: number;
+    }
+  /** Nobody's typing flag was refreshed for a while: clear them (the server may have hibernated). */
+  | { type: "expire-typing" }
   | { type: "disconnected" }
   | { type: "dismiss-error" };
 
@@ -66,6 +108,9 @@ export function initialRoomState(conversationId: string): RoomState {
     title: null,
     messages: [],
     viewers: 0,
+    self: null,
+    people: [],
+    beforeEdit: null,
     synced: false,
     error: null,
     deleted: false,
@@ -121,6 +166,7 @@ function placeholder(state: RoomState, messageId: string): RoomMessage {
     error: null,
     usage: null,
     createdAt: Number.MAX_SAFE_INTEGER,
+    parentId: state.messages.at(-1)?.id ?? null,
   };
 }
 
@@ -250,18 +296,7 @@ function onMessage(state: RoomState, frame: Extract<ServerFrame, { type: "messag
     frame.clientId === undefined ? -1 : messages.findIndex((m) => m.pending && m.clientId === frame.clientId);
   const existingIndex = messages.findIndex((m) => m.id === incoming.id);
   if (existingIndex >= 0) {
-    const existing = messages[existingIndex]!;
-    // Both are prefixes of the same text while it streams: keep the longer one.
-    const merged =
-      existing.status === "streaming" && incoming.status === "streaming"
-        ? {
-            ...incoming,
-            content: existing.content.length > incoming.content.length ? existing.content : incoming.content,
-            reasoning:
-              existing.reasoning.length > incoming.reasoning.length ? existing.reasoning : incoming.reasoning,
-          }
-        : incoming;
-    messages = replaceAt(messages, existingIndex, merged);
+    messages = replaceAt(messages, existingIndex, keepLongerText(incoming, messages[existingIndex]));
     if (pendingIndex >= 0) messages = messages.filter((_, i) => i !== pendingIndex);
   } else if (pendingIndex >= 0) {
     messages = replaceAt(messages, pendingIndex, incoming);
@@ -288,7 +323,7 @@ function mergeLive(
   // Snapshot text and our text are both prefixes of the same answer: start from the longer one
   // (after a `?resume=` reconnect the snapshot may hold less than we do).
   const base: RoomMessage = {
-    ...snap,
+    ...withHeldToolCalls(snap, previous),
     content: previous && previous.content.length > snap.content.length ? previous.content : snap.content,
     reasoning:
       previous && previous.reasoning.length > snap.reasoning.length ? previous.reasoning : snap.reasoning,
@@ -299,6 +334,54 @@ function mergeLive(
   return { messages, resumeRequested: state.resumeRequested };
 }
 
+/**
+ * The messages we hold that come before `first` on its branch, oldest first: followed from
+ * `first.parentId` upwards through what we hold, stopping where the chain breaks. A snapshot only
+ * carries the latest part of the branch; this keeps the older part without mixing in another branch.
+ */
+function heldAncestors(held: readonly RoomMessage[], first: ChatMessage | undefined): RoomMessage[] {
+  if (!first) return [];
+  const byId = new Map(held.filter((m) => !m.pending).map((m) => [m.id, m]));
+  const chain: RoomMessage[] = [];
+  const seen = new Set<string>();
+  let parentId = first.parentId;
+  while (parentId !== null && !seen.has(parentId)) {
+    seen.add(parentId);
+    const parent = byId.get(parentId);
+    if (!parent) break;
+    chain.push(parent);
+    parentId = parent.parentId;
+  }
+  return chain.reverse();
+}
+
+/** Both are prefixes of the same text while a message streams: keep the longer one. */
+function keepLongerText(incoming: RoomMessage, held: RoomMessage | undefined): RoomMessage {
+  if (!held || incoming.status !== "streaming" || held.status !== "streaming") return incoming;
+  incoming = withHeldToolCalls(incoming, held);
+  if (held.content.length <= incoming.content.length && held.reasoning.length <= incoming.reasoning.length) {
+    return incoming;
+  }
+  return {
+    ...incoming,
+    content: held.content.length > incoming.content.length ? held.content : incoming.content,
+    reasoning: held.reasoning.length > incoming.reasoning.length ? held.reasoning : incoming.reasoning,
+  };
+}
+
+/**
+ * Optimistic sends still waiting for their echo, unless `incoming` already holds a new user message
+ * with the same text (the echo was lost while we were away). Optimistic edits are always dropped:
+ * the `path` that answers them replaces the list.
+ */
+function waitingSends(state: RoomState, incoming: readonly ChatMessage[]): RoomMessage[] {
+  const held = new Set(state.messages.map((m) => m.id));
+  const fresh = incoming.filter((m) => m.role === "user" && !held.has(m.id));
+  return state.messages.filter(
+    (m) => m.pending && m.editOf === undefined && !fresh.some((f) => f.content === m.content),
+  );
+}
+
 function onSnapshot(
   state: RoomState,
   frame: Extract<ServerFrame, { type: "snapshot" }>,
@@ -306,15 +389,9 @@ function onSnapshot(
 ): RoomState {
   const previousById = new Map(state.messages.map((m) => [m.id, m]));
   const snapshotIds = new Set(frame.messages.map((m) => m.id));
-  const firstCreatedAt = frame.messages[0]?.createdAt ?? Number.POSITIVE_INFINITY;
-  // Older history we already hold and the snapshot's tail no longer includes.
-  const older = state.messages.filter(
-    (m) => !m.pending && !snapshotIds.has(m.id) && m.createdAt < firstCreatedAt,
-  );
-  // Optimistic messages still waiting for their echo, unless the snapshot already holds a new user
-  // message with the same text (the echo was lost while we were away).
-  const fresh = frame.messages.filter((m) => m.role === "user" && !previousById.has(m.id));
-  const pending = state.messages.filter((m) => m.pending && !fresh.some((f) => f.content === m.content));
+  // Older history we already hold on the same branch, which the snapshot's tail no longer includes.
+  const older = heldAncestors(state.messages, frame.messages[0]).filter((m) => !snapshotIds.has(m.id));
+  const pending = waitingSends(state, frame.messages);
   const base = { ...state, resumeRequested: {} };
   let messages: RoomMessage[] = [...older, ...frame.messages];
   let resumeRequested: Readonly<Record<string, string>> = {};
@@ -327,10 +404,98 @@ function onSnapshot(
     ...state,
     title: frame.title,
     viewers: frame.viewers,
+    self: frame.self,
+    people: frame.people,
     messages: [...messages, ...pending],
+    beforeEdit: null,
     synced: true,
     resumeRequested,
   };
+}
+
+/** The visible branch changed: take the new list, keeping the streamed text we already hold. */
+function onPath(state: RoomState, frame: Extract<ServerFrame, { type: "path" }>): RoomState {
+  const held = new Map(state.messages.map((m) => [m.id, m]));
+  const messages: RoomMessage[] = frame.messages.map((m) => keepLongerText(m, held.get(m.id)));
+  const ids = new Set(messages.map((m) => m.id));
+  const resumeRequested = Object.fromEntries(
+    Object.entries(state.resumeRequested).filter(([id]) => ids.has(id)),
+  );
+  return {
+    ...state,
+    messages: [...messages, ...waitingSends(state, frame.messages)],
+    beforeEdit: null,
+    resumeRequested,
+  };
+}
+
+function onError(state: RoomState, frame: Extract<ServerFrame, { type: "error" }>): RoomState {
+  const error: ErrorInfo = { code: frame.code, message: frame.message, retryable: frame.retryable };
+  // A refused edit: put back the branch as it was.
+  if (state.beforeEdit && state.messages.some((m) => m.pending && m.editOf !== undefined)) {
+    return { ...state, error, messages: state.beforeEdit, beforeEdit: null };
+  }
+  const messages = state.messages.some((m) => m.pending)
+    ? state.messages.map((m) => (m.pending ? { ...m, pending: false, failed: true } : m))
+    : state.messages;
+  return { ...state, error, messages };
+}
+
+function optimisticEdit(
+  state: RoomState,
+  action: Extract<RoomAction, { type: "optimistic-edit" }>,
+): RoomState {
+  const index = state.messages.findIndex((m) => m.id === action.messageId);
+  const original = state.messages[index];
+  if (!original || original.role !== "user") return state;
+  const message: RoomMessage = {
+    ...original,
+    id: `local:${action.clientId}`,
+    content: action.content,
+    model: action.model,
+    createdAt: action.now,
+    siblings: undefined,
+    pending: true,
+    failed: false,
+    clientId: action.clientId,
+    editOf: original.id,
+  };
+  return {
+    ...state,
+    beforeEdit: state.beforeEdit ?? state.messages,
+    messages: [...state.messages.slice(0, index), message],
+    error: null,
+  };
+}
+
+/**
+ * A tool call of the answer being written: added when the model makes it (`result` null), updated
+ * when the tool has answered. Calls of a running answer exist only in these frames until it is
+ * stored, so a snapshot or path that replaces the message keeps them (withHeldToolCalls).
+ */
+function onTool(state: RoomState, frame: Extract<ServerFrame, { type: "tool" }>): RoomState {
+  let messages = state.messages;
+  let index = messages.findIndex((m) => m.id === frame.messageId);
+  if (index < 0) {
+    messages = [...messages, placeholder(state, frame.messageId)];
+    index = messages.length - 1;
+  }
+  const current = messages[index]!;
+  const calls = current.toolCalls ?? [];
+  const at = calls.findIndex((call) => call.id === frame.call.id);
+  // A late "called" frame must not undo a result we already have.
+  if (at >= 0 && calls[at]!.result !== null && frame.call.result === null) return state;
+  const toolCalls: ToolCall[] =
+    at >= 0 ? calls.map((call, i) => (i === at ? frame.call : call)) : [...calls, frame.call];
+  return { ...state, messages: replaceAt(messages, index, { ...current, toolCalls }) };
+}
+
+/** A streaming message from the server keeps the tool calls we hold when it brings fewer. */
+function withHeldToolCalls(incoming: RoomMessage, held: RoomMessage | undefined): RoomMessage {
+  const heldCalls = held?.toolCalls ?? [];
+  if (incoming.status !== "streaming" || heldCalls.length <= (incoming.toolCalls?.length ?? 0))
+    return incoming;
+  return { ...incoming, toolCalls: heldCalls };
 }
 
 export function roomReducer(state: RoomState, action: RoomAction): ReduceResult {
@@ -345,15 +510,7 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
       // A message still streaming is stored with the text of its last checkpoint (often ""): what
       // we hold (from the cache) may be further along, and the resume offset counts on it.
       const held = new Map(state.messages.map((m) => [m.id, m]));
-      const messages = action.messages.map((incoming) => {
-        const mine = held.get(incoming.id);
-        if (!mine || incoming.status !== "streaming" || mine.status !== "streaming") return incoming;
-        return {
-          ...incoming,
-          content: mine.content.length > incoming.content.length ? mine.content : incoming.content,
-          reasoning: mine.reasoning.length > incoming.reasoning.length ? mine.reasoning : incoming.reasoning,
-        };
-      });
+      const messages = action.messages.map((incoming) => keepLongerText(incoming, held.get(incoming.id)));
       return result({
         ...state,
         title: state.title ?? action.title,
@@ -373,11 +530,18 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
         error: null,
         usage: null,
         createdAt: action.now,
+        parentId: state.messages.at(-1)?.id ?? null,
+        ...(action.attachments?.length ? { attachments: action.attachments } : {}),
         pending: true,
         clientId: action.clientId,
       };
       return result({ ...state, messages: [...state.messages, message], error: null });
     }
+    case "optimistic-edit":
+      return result(optimisticEdit(state, action));
+    case "expire-typing":
+      if (!state.people.some((p) => p.typing)) return result(state);
+      return result({ ...state, people: state.people.map((p) => (p.typing ? { ...p, typing: false } : p)) });
     case "disconnected":
       return result({ ...state, synced: false, resumeRequested: {} });
     case "dismiss-error":
@@ -387,6 +551,8 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
       switch (frame.type) {
         case "snapshot":
           return result(onSnapshot(state, frame, out));
+        case "path":
+          return result(onPath(state, frame));
         case "message":
           return result(onMessage(state, frame));
         case "delta":
@@ -394,18 +560,15 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
         case "done":
           return result(onDone(state, frame, out, warnings));
         case "presence":
-          return result({ ...state, viewers: frame.viewers });
-        case "error": {
-          const error: ErrorInfo = { code: frame.code, message: frame.message, retryable: frame.retryable };
-          const messages = state.messages.some((m) => m.pending)
-            ? state.messages.map((m) => (m.pending ? { ...m, pending: false, failed: true } : m))
-            : state.messages;
-          return result({ ...state, error, messages });
-        }
+          return result({ ...state, viewers: frame.viewers, people: frame.people });
+        case "error":
+          return result(onError(state, frame));
         case "title":
           return result(state.title === frame.title ? state : { ...state, title: frame.title });
         case "deleted":
           return result({ ...state, deleted: true });
+        case "tool":
+          return result(onTool(state, frame));
         case "rate_limit":
         case "pong":
           return result(state);
@@ -415,4 +578,9 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
       }
     }
   }
+}
+
+/** Whether this connection may write (send, edit, regenerate, …): owners and collaborators. */
+export function canWrite(role: RoomRoleName | null | undefined): boolean {
+  return role === "owner" || role === "editor";
 }

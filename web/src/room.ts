@@ -4,19 +4,27 @@
  *
  * PartySocket reconnects by itself (with backoff); every (re)connect carries `?resume=<id>&offset=<n>`
  * while a message streams, so the server's snapshot only has to send what we missed.
+ *
+ * Someone holding a share link connects with `?share=<token>`; their room skips the HTTP history
+ * and the local cache (the conversation is not theirs) and stops for good when the link is revoked
+ * (close code 4403). A changed link mode (4409) reconnects at once to pick up the new role.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import PartySocket from "partysocket";
 import {
+  CLOSE_CODES,
   encodeFrame,
   parseServerFrame,
+  type AttachmentInfo,
   type ClientFrame,
+  type GenerationOptions,
   type ServerFrame,
 } from "../../worker/protocol/index.ts";
 import { ApiError, getConversation } from "./api.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
 import { noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import {
+  canWrite,
   initialRoomState,
   resumeQuery,
   roomReducer,
@@ -24,6 +32,8 @@ import {
   type RoomAction,
   type RoomState,
 } from "./room-reducer.ts";
+import { getShareInfo } from "./share-api.ts";
+import { TypingSignal } from "./typing.ts";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting";
 
@@ -32,6 +42,8 @@ export interface RoomView {
   connection: ConnectionState;
   /** The conversation does not exist or belongs to someone else. */
   notFound: boolean;
+  /** The share link this room was opened with was revoked or rotated (or access was lost). */
+  linkInactive: boolean;
 }
 
 export interface RoomEvents {
@@ -39,11 +51,32 @@ export interface RoomEvents {
   onActivity?: (frame: ServerFrame) => void;
 }
 
-/** A first message typed on `/`, sent as soon as the new conversation's room exists. */
-const firstMessages = new Map<string, { content: string; model: string }>();
+export interface RoomOptions {
+  /** Open the room through this share link (someone else's conversation). */
+  share?: string;
+}
 
-export function queueFirstMessage(conversationId: string, content: string, model: string): void {
-  firstMessages.set(conversationId, { content, model });
+/** How long a typing flag lasts without a refresh from the server (it clears them itself at ~6 s). */
+const TYPING_EXPIRY_MS = 7_000;
+/** After an unexpected close, how often a shared room asks whether its link still works. */
+const LINK_CHECK_MS = 10_000;
+
+/** What goes with a prompt besides its text: uploaded files and generation options. */
+export interface SendExtras {
+  attachments?: AttachmentInfo[];
+  options?: GenerationOptions;
+}
+
+/** A first message typed on `/`, sent as soon as the new conversation's room exists. */
+const firstMessages = new Map<string, { content: string; model: string; extras: SendExtras }>();
+
+export function queueFirstMessage(
+  conversationId: string,
+  content: string,
+  model: string,
+  extras: SendExtras = {},
+): void {
+  firstMessages.set(conversationId, { content, model, extras });
 }
 
 function newClientId(): string {
@@ -57,29 +90,42 @@ export class RoomClient {
   private view: RoomView;
   private readonly socket: PartySocket;
   private readonly listeners = new Set<() => void>();
+  private notifyPending = false;
   private readonly events: RoomEvents;
   private closed = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly share: string | undefined;
+  private readonly typing = new TypingSignal((active) => this.sendFrame({ type: "typing", active }));
+  private lastLinkCheck = 0;
 
-  constructor(conversationId: string, events: RoomEvents = {}) {
+  constructor(conversationId: string, events: RoomEvents = {}, options: RoomOptions = {}) {
     this.conversationId = conversationId;
     this.events = events;
+    this.share = options.share;
     // A chat seen before in this tab renders at once from memory; the snapshot then replaces it.
-    const cached = peekChat(conversationId);
+    const cached = this.share ? undefined : peekChat(conversationId);
     const initial = initialRoomState(conversationId);
     this.view = {
       state: cached ? { ...initial, title: cached.title, messages: cached.messages } : initial,
       connection: "connecting",
       notFound: false,
+      linkInactive: false,
     };
+    const share = this.share;
     this.socket = new PartySocket({
       host: location.host,
       protocol: location.protocol === "https:" ? "wss" : "ws",
       prefix: "parties",
       party: "conversation",
       room: conversationId,
-      query: () => resumeQuery(this.view.state),
+      query: () => ({ ...resumeQuery(this.view.state), ...(share ? { share } : {}) }),
       maxReconnectionDelay: 5_000,
+      // Revoked or deleted: never again. A changed mode: reconnect at once (see onClose).
+      shouldReconnectOnClose: (event) =>
+        event.code !== CLOSE_CODES.accessRevoked &&
+        event.code !== CLOSE_CODES.deleted &&
+        event.code !== CLOSE_CODES.accessChanged,
     });
     this.socket.addEventListener("open", this.onOpen);
     this.socket.addEventListener("close", this.onClose);
@@ -92,8 +138,9 @@ export class RoomClient {
       const first = firstMessages.get(conversationId);
       if (first) {
         firstMessages.delete(conversationId);
-        this.send(first.content, first.model);
+        this.send(first.content, first.model, first.extras);
       }
+      if (this.share) return;
       if (!cached) void this.loadCached();
       void this.loadHistory();
     });
@@ -107,10 +154,56 @@ export class RoomClient {
   };
 
   /** Sends a prompt; the optimistic bubble appears at once and is matched back by `clientId`. */
-  send(content: string, model: string): void {
+  send(content: string, model: string, extras: SendExtras = {}): void {
     const clientId = newClientId();
-    this.dispatch({ type: "optimistic-send", clientId, content, model, now: Date.now() });
-    this.sendFrame({ type: "send", content, model, clientId });
+    const attachments = extras.attachments?.length ? extras.attachments : undefined;
+    this.typing.stop();
+    this.dispatch({ type: "optimistic-send", clientId, content, model, now: Date.now(), attachments });
+    this.sendFrame({
+      type: "send",
+      content,
+      model,
+      clientId,
+      ...(attachments ? { attachments: attachments.map((a) => a.id) } : {}),
+      ...(extras.options ? { options: extras.options } : {}),
+    });
+  }
+
+  /** A new answer to the same prompt (another branch), with the same model unless one is given. */
+  regenerate(messageId: string, model?: string): void {
+    this.sendFrame(model ? { type: "regenerate", messageId, model } : { type: "regenerate", messageId });
+  }
+
+  /** Replaces a prompt with new text and answers it; the old prompt stays as a branch. */
+  edit(messageId: string, content: string, model: string): void {
+    const clientId = newClientId();
+    this.typing.stop();
+    this.dispatch({ type: "optimistic-edit", messageId, clientId, content, model, now: Date.now() });
+    this.sendFrame({ type: "edit", messageId, content, model, clientId });
+  }
+
+  /** Carries on writing a stopped or interrupted answer (the last one). */
+  continueAnswer(messageId: string): void {
+    this.sendFrame({ type: "continue", messageId });
+  }
+
+  deleteMessage(messageId: string): void {
+    this.sendFrame({ type: "delete_message", messageId });
+  }
+
+  /** Shows the branch through `messageId`, for everyone in the room. */
+  switchBranch(messageId: string): void {
+    this.sendFrame({ type: "switch_branch", messageId });
+  }
+
+  /** The composer's draft changed: tells the others (throttled) that we are typing. */
+  draftChanged(hasText: boolean): void {
+    if (canWrite(this.view.state.self?.role)) this.typing.input(hasText);
+  }
+
+  /** The composer lost focus (or the draft went away): we are no longer typing. */
+  typingStopped(): void {
+    this.typing.stop();
   }
 
   /** Stops the generation in flight (anyone in the room may press Stop). */
@@ -128,6 +221,8 @@ export class RoomClient {
       clearTimeout(this.saveTimer);
       this.save();
     }
+    this.typing.stop();
+    clearTimeout(this.typingTimer);
     this.closed = true;
     this.socket.removeEventListener("open", this.onOpen);
     this.socket.removeEventListener("close", this.onClose);
@@ -147,7 +242,7 @@ export class RoomClient {
   private save(): void {
     this.saveTimer = undefined;
     const { state, notFound } = this.view;
-    if (notFound || state.deleted || state.messages.length === 0) return;
+    if (this.share || notFound || state.deleted || state.messages.length === 0) return;
     void saveChat(
       this.conversationId,
       state.title,
@@ -187,18 +282,75 @@ export class RoomClient {
       this.saveTimer = setTimeout(() => this.save(), 1_000);
     }
     this.view = view;
-    for (const listener of this.listeners) listener();
+    this.scheduleNotify();
+  }
+
+  /**
+   * Tells React at most once per animation frame: a burst of frames (tokens queued up while the
+   * tab was busy) becomes one render instead of one each, so a slow device catches up instead of
+   * falling further behind. The timer covers tabs in the background, where frames do not run.
+   */
+  private scheduleNotify(): void {
+    if (this.notifyPending) return;
+    this.notifyPending = true;
+    const flush = () => {
+      if (!this.notifyPending) return;
+      this.notifyPending = false;
+      for (const listener of this.listeners) listener();
+    };
+    if (typeof requestAnimationFrame === "function") requestAnimationFrame(flush);
+    setTimeout(flush, 100);
   }
 
   private onOpen = (): void => {
     this.setView({ ...this.view, connection: "connected" });
   };
 
-  private onClose = (): void => {
-    if (this.closed || this.view.notFound || this.view.state.deleted) return;
+  private onClose = (event: CloseEvent): void => {
+    if (this.closed || this.view.notFound || this.view.linkInactive || this.view.state.deleted) return;
+    if (event.code === CLOSE_CODES.accessRevoked) {
+      this.socket.close();
+      this.setView({ ...this.view, linkInactive: true });
+      return;
+    }
+    if (event.code === CLOSE_CODES.deleted) {
+      this.socket.close();
+      this.dispatch({ type: "frame", frame: { type: "deleted" } });
+      return;
+    }
     this.dispatch({ type: "disconnected" });
     this.setView({ ...this.view, connection: "reconnecting" });
+    // The link's mode changed: come back right away; the next snapshot brings the new role.
+    if (event.code === CLOSE_CODES.accessChanged) this.socket.reconnect();
+    else if (this.share) void this.checkLink();
   };
+
+  /**
+   * A shared room that cannot connect may have lost its link while it was away (the upgrade is
+   * then refused before any close code can say so): ask the API, at most every few seconds.
+   */
+  private async checkLink(): Promise<void> {
+    const share = this.share;
+    const now = Date.now();
+    if (!share || now - this.lastLinkCheck < LINK_CHECK_MS) return;
+    this.lastLinkCheck = now;
+    try {
+      const info = await getShareInfo(share);
+      if (info.conversation.id === this.conversationId) return;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) return;
+    }
+    if (this.closed) return;
+    this.socket.close();
+    this.setView({ ...this.view, linkInactive: true });
+  }
+
+  /** Typing flags the server did not refresh (it may be asleep) go away on their own. */
+  private watchTyping(): void {
+    clearTimeout(this.typingTimer);
+    if (!this.view.state.people.some((p) => p.typing)) return;
+    this.typingTimer = setTimeout(() => this.dispatch({ type: "expire-typing" }), TYPING_EXPIRY_MS);
+  }
 
   private onMessage = (event: MessageEvent): void => {
     if (typeof event.data !== "string") return;
@@ -207,7 +359,15 @@ export class RoomClient {
       console.warn("parley: ignored an invalid frame", event.data.slice(0, 200));
       return;
     }
+    // The room says it is about to close this socket for a share change; act now rather than
+    // when the close arrives (proxies can deliver it seconds late).
+    if (frame.type === "error" && (frame.code === "access_revoked" || frame.code === "access_changed")) {
+      const code = frame.code === "access_revoked" ? CLOSE_CODES.accessRevoked : CLOSE_CODES.accessChanged;
+      this.onClose(Object.assign(new Event("close"), { code }) as CloseEvent);
+      return;
+    }
     this.dispatch({ type: "frame", frame });
+    if (frame.type === "presence" || frame.type === "snapshot") this.watchTyping();
     if (frame.type === "rate_limit") noteRateLimitWindow(frame.remaining, frame.resetAt);
     if (frame.type === "error" && (frame.code === "rate_limited" || frame.code === "quota_exhausted")) {
       noteRateLimited(frame.message, frame.retryAfterMs ? Date.now() + frame.retryAfterMs : null);
@@ -229,6 +389,7 @@ const idleView: RoomView = {
   state: initialRoomState(""),
   connection: "connecting",
   notFound: false,
+  linkInactive: false,
 };
 const noopSubscribe = () => () => {};
 const idleGetView = () => idleView;
@@ -237,6 +398,7 @@ const idleGetView = () => idleView;
 export function useRoom(
   conversationId: string | null,
   events: RoomEvents = {},
+  share?: string,
 ): [RoomView, RoomClient | null] {
   const [client, setClient] = useState<RoomClient | null>(null);
   const onActivityRef = useRef(events.onActivity);
@@ -249,10 +411,14 @@ export function useRoom(
       setClient(null);
       return;
     }
-    const room = new RoomClient(conversationId, { onActivity: (frame) => onActivityRef.current?.(frame) });
+    const room = new RoomClient(
+      conversationId,
+      { onActivity: (frame) => onActivityRef.current?.(frame) },
+      share ? { share } : {},
+    );
     setClient(room);
     return () => room.close();
-  }, [conversationId]);
+  }, [conversationId, share]);
 
   const current = client && client.conversationId === conversationId ? client : null;
   const view = useSyncExternalStore(current?.subscribe ?? noopSubscribe, current?.getView ?? idleGetView);

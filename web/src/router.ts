@@ -1,14 +1,26 @@
-/** A tiny history-API router: `/` (new chat), `/c/:id` (a conversation) and `/settings`. */
+/**
+ * A tiny history-API router: `/` (new chat), `/c/:id` (a conversation), `/s/:token` (a conversation
+ * someone shared by link), `/settings` and `/admin[/<tab>]`.
+ */
 import { useSyncExternalStore } from "react";
 
 export type Route =
-  { name: "new" } | { name: "chat"; id: string } | { name: "settings" } | { name: "unknown" };
+  | { name: "new" }
+  | { name: "chat"; id: string }
+  | { name: "share"; token: string }
+  | { name: "settings" }
+  | { name: "admin"; tab: string | null }
+  | { name: "unknown" };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === "/" || pathname === "") return { name: "new" };
   if (pathname === "/settings" || pathname === "/settings/") return { name: "settings" };
+  const admin = /^\/admin(?:\/([^/]+))?\/?$/.exec(pathname);
+  if (admin) return { name: "admin", tab: admin[1] ?? null };
   const match = /^\/c\/([^/]+)\/?$/.exec(pathname);
   if (match?.[1]) return { name: "chat", id: decodeURIComponent(match[1]) };
+  const shared = /^\/s\/([^/]+)\/?$/.exec(pathname);
+  if (shared?.[1]) return { name: "share", token: decodeURIComponent(shared[1]) };
   return { name: "unknown" };
 }
 

@@ -1,10 +1,23 @@
-/** A tiny toast queue (failures, confirmations) shown by <Toaster />; no library needed. */
+/** A tiny toast queue (failures, confirmations, undo offers) shown by <Toaster />; no library needed. */
 import { useSyncExternalStore } from "react";
+
+export interface ToastAction {
+  label: string;
+  run: () => void;
+}
 
 export interface Toast {
   id: number;
   tone: "error" | "info";
   message: string;
+  /** One button beside the message (e.g. Undo); using it dismisses the toast. */
+  action?: ToastAction;
+}
+
+export interface ToastOptions {
+  action?: ToastAction;
+  /** How long the toast stays; by default 6 s for errors, 3 s otherwise. */
+  durationMs?: number;
 }
 
 let toasts: Toast[] = [];
@@ -20,18 +33,19 @@ export function dismissToast(id: number): void {
   emit();
 }
 
-function push(tone: Toast["tone"], message: string): void {
-  // The same failure twice in a row is shown once.
-  if (toasts.some((toast) => toast.message === message)) return;
+function push(tone: Toast["tone"], message: string, options: ToastOptions = {}): void {
+  // The same failure twice in a row is shown once; an offer to undo is about one particular thing.
+  if (!options.action && toasts.some((toast) => !toast.action && toast.message === message)) return;
   const id = nextId++;
-  toasts = [...toasts.slice(-2), { id, tone, message }];
+  const next: Toast = { id, tone, message, ...(options.action ? { action: options.action } : {}) };
+  toasts = [...toasts.slice(-2), next];
   emit();
-  setTimeout(() => dismissToast(id), tone === "error" ? 6_000 : 3_000);
+  setTimeout(() => dismissToast(id), options.durationMs ?? (tone === "error" ? 6_000 : 3_000));
 }
 
 export const toast = {
-  error: (message: string) => push("error", message),
-  info: (message: string) => push("info", message),
+  error: (message: string, options?: ToastOptions) => push("error", message, options),
+  info: (message: string, options?: ToastOptions) => push("info", message, options),
 };
 
 export function useToasts(): Toast[] {

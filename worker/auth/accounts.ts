@@ -3,10 +3,16 @@
  * sessions. A guest who signs up becomes the account in place (same id), so every chat made as
  * a guest is simply still theirs; a guest who signs in to an existing account hands its chats
  * over to it.
+ *
+ * The admin role follows the `ADMIN_EMAILS` setting: it is granted at sign-up and sign-in, and the
+ * session middleware keeps it in step on every request (`syncAdminRole`), so removing an email
+ * from the list takes the role away without waiting for that person to sign in again.
  */
+import { env } from "cloudflare:workers";
 import { and, eq, isNull } from "drizzle-orm";
+import { getConfig } from "../env";
 import type { Db } from "../db/queries";
-import { conversations, refreshTokens, users, type User } from "../db/schema";
+import { conversations, messages, refreshTokens, users, type User } from "../db/schema";
 import { hashPassword, verifyPassword } from "./password";
 import { REFRESH_TTL_SECONDS } from "./session";
 
@@ -23,6 +29,30 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** The configured admin emails (lowercased). */
+export function configuredAdminEmails(): ReadonlySet<string> {
+  return getConfig(env).ADMIN_EMAILS;
+}
+
+/** The role an account with `email` should have. */
+export function roleForEmail(email: string | null, adminEmails: ReadonlySet<string>): User["role"] {
+  return email !== null && adminEmails.has(normalizeEmail(email)) ? "admin" : "member";
+}
+
+/**
+ * Brings a stored role in line with `ADMIN_EMAILS` (a write only when it changed); returns the
+ * role now in force. Guests are never admins.
+ */
+export async function syncAdminRole(
+  db: Db,
+  user: Pick<User, "id" | "kind" | "email" | "role">,
+  adminEmails: ReadonlySet<string>,
+): Promise<User["role"]> {
+  const role = user.kind === "user" ? roleForEmail(user.email, adminEmails) : "member";
+  if (role !== user.role) await db.update(users).set({ role }).where(eq(users.id, user.id));
+  return role;
+}
+
 async function findByEmail(db: Db, email: string): Promise<User | undefined> {
   const [row] = await db
     .select()
@@ -36,6 +66,7 @@ async function findByEmail(db: Db, email: string): Promise<User | undefined> {
 export async function signUp(
   db: Db,
   input: { guestId: string | null; email: string; password: string; displayName?: string },
+  adminEmails: ReadonlySet<string> = configuredAdminEmails(),
 ): Promise<User> {
   const email = normalizeEmail(input.email);
   if (await findByEmail(db, email)) {
@@ -48,6 +79,7 @@ export async function signUp(
     email,
     passwordHash,
     displayName: input.displayName ?? null,
+    role: roleForEmail(email, adminEmails),
     lastSeenAt: now,
   };
   const id = input.guestId ?? crypto.randomUUID();
@@ -65,12 +97,17 @@ export async function signUp(
 }
 
 /** The account for these credentials; the same error for an unknown email and a wrong password. */
-export async function signIn(db: Db, email: string, password: string): Promise<User> {
+export async function signIn(
+  db: Db,
+  email: string,
+  password: string,
+  adminEmails: ReadonlySet<string> = configuredAdminEmails(),
+): Promise<User> {
   const user = await findByEmail(db, email);
   // Hash anyway when the email is unknown, so timing does not reveal which emails exist.
   const valid = await verifyPassword(password, user?.passwordHash ?? "pbkdf2-sha256$100000$AAAA$AAAA");
   if (!user || !valid) throw new AccountError("invalid_credentials", "That email and password do not match.");
-  return user;
+  return { ...user, role: await syncAdminRole(db, user, adminEmails) };
 }
 
 /** Moves a guest's conversations to the account it just signed in to. */
@@ -78,7 +115,11 @@ export async function claimGuestConversations(db: Db, guestId: string, userId: s
   if (guestId === userId) return;
   const [guest] = await db.select({ kind: users.kind }).from(users).where(eq(users.id, guestId)).limit(1);
   if (guest?.kind !== "guest") return;
-  await db.update(conversations).set({ ownerId: userId }).where(eq(conversations.ownerId, guestId));
+  await db.batch([
+    db.update(conversations).set({ ownerId: userId }).where(eq(conversations.ownerId, guestId)),
+    // What the guest asked for counts as the account's usage from now on.
+    db.update(messages).set({ authorId: userId }).where(eq(messages.authorId, guestId)),
+  ]);
 }
 
 export async function changePassword(db: Db, userId: string, current: string, next: string): Promise<void> {

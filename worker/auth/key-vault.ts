@@ -8,6 +8,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/queries";
 import { providerKeys } from "../db/schema";
+import { logError } from "../observability/log";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -114,7 +115,7 @@ export async function loadProviderKeys(db: Db, secret: string, userId: string): 
       );
       keys.set(row.provider, decoder.decode(plain));
     } catch {
-      console.error(JSON.stringify({ event: "provider_key_undecryptable", provider: row.provider }));
+      logError("provider_key_undecryptable", { provider: row.provider });
     }
   }
   return keys;

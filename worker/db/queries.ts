@@ -12,10 +12,15 @@ import type {
   MessageStatus,
   Usage,
 } from "../protocol";
-import { finishReasonSchema } from "../protocol";
+import { finishReasonSchema, toolCallSchema, type ToolCall } from "../protocol";
+import { linkAttachments } from "./attachments";
+import { z } from "zod";
 import { conversations, messages, users, type Conversation, type Message, type NewMessage } from "./schema";
 
 export type Db = DrizzleD1Database;
+
+/** Messages have 25 columns and D1 binds at most 100 parameters per statement. */
+const ROWS_PER_INSERT = 3;
 
 export function database(d1: D1Database): Db {
   return drizzle(d1);
@@ -60,7 +65,18 @@ export function toChatMessage(row: Message): ChatMessage {
         : null,
     usage,
     createdAt: row.createdAt,
+    parentId: row.parentId,
+    ...(row.toolCalls ? { toolCalls: parseToolCalls(row.toolCalls) } : {}),
   };
+}
+
+function parseToolCalls(raw: string): ToolCall[] {
+  try {
+    const parsed = z.array(toolCallSchema).safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Records that a guest (or user) exists; called before its first write. */
@@ -80,6 +96,7 @@ export async function createConversation(
     model: string | null;
     title?: string;
     systemPrompt?: string;
+    forkedFrom?: string;
   },
 ): Promise<Conversation> {
   const now = Date.now();
@@ -90,6 +107,8 @@ export async function createConversation(
     model: input.model,
     systemPrompt: input.systemPrompt ?? "",
     pinnedAt: null,
+    activeLeafId: null,
+    forkedFrom: input.forkedFrom ?? null,
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
@@ -209,25 +228,64 @@ export async function lastPosition(db: Db, conversationId: string): Promise<numb
   return row?.last ?? -1;
 }
 
-/** Inserts the messages of a new turn and bumps the conversation, atomically. */
+/**
+ * Inserts the messages of a new turn (or reopens a stopped answer to continue it), makes the new
+ * answer the visible branch and bumps the conversation, atomically.
+ */
 export async function insertTurn(
   db: Db,
   conversationId: string,
   rows: NewMessage[],
-  conversation: { model: string; titleIfEmpty: string },
+  conversation: {
+    model: string;
+    titleIfEmpty: string;
+    activeLeafId: string;
+    reopen?: string;
+    /** Uploads the new prompt carries: handed to it in the same batch. */
+    attach?: { ids: string[]; ownerId: string; messageId: string };
+  },
 ): Promise<void> {
   const now = Date.now();
-  await db.batch([
-    db.insert(messages).values(rows),
-    db
-      .update(conversations)
-      .set({
-        updatedAt: now,
-        model: conversation.model,
-        title: sql`CASE WHEN ${conversations.title} = '' THEN ${conversation.titleIfEmpty} ELSE ${conversations.title} END`,
-      })
-      .where(eq(conversations.id, conversationId)),
-  ]);
+  const bump = db
+    .update(conversations)
+    .set({
+      updatedAt: now,
+      activeLeafId: conversation.activeLeafId,
+      model: conversation.model,
+      title: sql`CASE WHEN ${conversations.title} = '' THEN ${conversation.titleIfEmpty} ELSE ${conversations.title} END`,
+    })
+    .where(eq(conversations.id, conversationId));
+  const reopen = conversation.reopen
+    ? [
+        db
+          .update(messages)
+          .set({
+            status: "streaming",
+            finishReason: null,
+            errorCode: null,
+            errorMessage: null,
+            updatedAt: now,
+          })
+          .where(eq(messages.id, conversation.reopen)),
+      ]
+    : [];
+  // D1 binds at most 100 parameters per statement: a few rows per insert.
+  const insert = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    insert.push(db.insert(messages).values(rows.slice(i, i + ROWS_PER_INSERT)));
+  }
+  const attach = conversation.attach
+    ? [
+        linkAttachments(
+          db,
+          conversation.attach.ids,
+          conversation.attach.ownerId,
+          conversation.attach.messageId,
+          conversationId,
+        ),
+      ]
+    : [];
+  await db.batch([bump, ...reopen, ...insert, ...attach]);
 }
 
 export interface FinalMessage {
@@ -237,6 +295,8 @@ export interface FinalMessage {
   finishReason: FinishReason;
   usage: Usage | null;
   error: ErrorInfo | null;
+  /** Tools called while writing the answer; omitted (kept as is) when there were none. */
+  toolCalls?: ToolCall[] | null;
 }
 
 /** Writes a finished (or stopped, interrupted, failed) assistant message. */
@@ -255,6 +315,7 @@ export async function finalizeMessage(db: Db, messageId: string, final: FinalMes
       cachedInputTokens: final.usage?.cachedInputTokens ?? null,
       reasoningTokens: final.usage?.reasoningTokens ?? null,
       costUsd: final.usage?.costUsd ?? null,
+      ...(final.toolCalls ? { toolCalls: JSON.stringify(final.toolCalls) } : {}),
       updatedAt: Date.now(),
     })
     .where(eq(messages.id, messageId));
@@ -270,4 +331,60 @@ export async function interruptStaleMessages(db: Db, conversationId: string): Pr
     .update(messages)
     .set({ status: "interrupted", finishReason: "interrupted", updatedAt: Date.now() })
     .where(and(eq(messages.conversationId, conversationId), eq(messages.status, "streaming")));
+}
+
+/** Shows another branch: the path to `leafId` becomes what everyone in the room sees. */
+export async function setActiveLeaf(db: Db, conversationId: string, leafId: string): Promise<void> {
+  await db.update(conversations).set({ activeLeafId: leafId }).where(eq(conversations.id, conversationId));
+}
+
+/** Hides one message; the branch still runs through it, and the model no longer sees it. */
+export async function softDeleteMessage(db: Db, messageId: string): Promise<void> {
+  const now = Date.now();
+  await db.update(messages).set({ deletedAt: now, updatedAt: now }).where(eq(messages.id, messageId));
+}
+
+/**
+ * Copies messages (a branch, oldest first) into another conversation as a straight line, with
+ * new ids, for a fork. Usage stays with the originals: the copy cost nothing.
+ */
+export async function insertForkedMessages(
+  db: Db,
+  conversationId: string,
+  source: readonly Message[],
+  authorId: string,
+): Promise<void> {
+  if (source.length === 0) return;
+  let parentId: string | null = null;
+  const now = Date.now();
+  const rows: NewMessage[] = source.map((m, position) => {
+    const id = crypto.randomUUID();
+    const row: NewMessage = {
+      id,
+      conversationId,
+      position,
+      parentId,
+      authorId,
+      role: m.role,
+      content: m.content,
+      reasoning: m.reasoning,
+      model: m.model,
+      provider: m.provider,
+      status: m.status === "streaming" ? "interrupted" : m.status,
+      finishReason: m.finishReason,
+      errorCode: m.errorCode,
+      errorMessage: m.errorMessage,
+      createdAt: m.createdAt,
+      updatedAt: now,
+    };
+    parentId = id;
+    return row;
+  });
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    await db.insert(messages).values(rows.slice(i, i + ROWS_PER_INSERT));
+  }
+  await db
+    .update(conversations)
+    .set({ updatedAt: now, activeLeafId: parentId })
+    .where(eq(conversations.id, conversationId));
 }

@@ -25,6 +25,13 @@ export const users = sqliteTable(
     role: text("role", { enum: ["member", "admin"] })
       .notNull()
       .default("member"),
+    /** Set by an admin: a banned person can read nothing and send nothing. */
+    bannedAt: integer("banned_at"),
+    /** Per-person overrides of the global limits an admin can set; null keeps the default. */
+    rateLimit: integer("rate_limit"),
+    rateWindowSeconds: integer("rate_window_seconds"),
+    monthlyTokens: integer("monthly_tokens"),
+    monthlyCostUsd: real("monthly_cost_usd"),
     createdAt: integer("created_at").notNull(),
     lastSeenAt: integer("last_seen_at").notNull(),
   },
@@ -65,6 +72,13 @@ export const conversations = sqliteTable(
     /** Instructions sent before every turn of this conversation; empty for none. */
     systemPrompt: text("system_prompt").notNull().default(""),
     pinnedAt: integer("pinned_at"),
+    /**
+     * The last message of the branch everyone in the room sees; null means the newest message.
+     * Messages form a tree through `parentId` (edits and regenerations add siblings).
+     */
+    activeLeafId: text("active_leaf_id"),
+    /** The conversation this one was forked from (a share viewer's copy), if any. */
+    forkedFrom: text("forked_from"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     deletedAt: integer("deleted_at"),
@@ -82,8 +96,13 @@ export const messages = sqliteTable(
       .references(() => conversations.id),
     /** Order within the conversation; assigned by the conversation's room, its only writer. */
     position: integer("position").notNull(),
-    /** The message this one answers or follows; reserved for branches. */
+    /**
+     * The message this one follows; null for the first message. Siblings (same parent) are the
+     * branches that editing a prompt or regenerating an answer creates.
+     */
     parentId: text("parent_id"),
+    /** Who wrote this prompt or asked for this answer (a collaborator in a shared room, say). */
+    authorId: text("author_id"),
     role: text("role", { enum: ["system", "user", "assistant"] }).notNull(),
     content: text("content").notNull().default(""),
     reasoning: text("reasoning").notNull().default(""),
@@ -100,11 +119,16 @@ export const messages = sqliteTable(
     costUsd: real("cost_usd"),
     /** Paid with the person's own provider key: not counted against Parley's quotas. */
     ownKey: integer("own_key", { mode: "boolean" }).notNull().default(false),
+    /** A single message someone deleted: hidden and left out of the model's context. */
+    deletedAt: integer("deleted_at"),
+    /** Tool calls made while writing this answer, with their results (JSON, protocol `toolCalls`). */
+    toolCalls: text("tool_calls"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
     uniqueIndex("messages_conversation_position").on(t.conversationId, t.position),
+    index("messages_parent").on(t.parentId),
     index("messages_status")
       .on(t.status)
       .where(sql`status = 'streaming'`),
@@ -175,3 +199,74 @@ export const moderationEvents = sqliteTable(
   },
   (t) => [index("moderation_events_created").on(t.createdAt)],
 );
+
+/**
+ * Live share links. The token (192 random bits, base64url) is the whole credential: anyone
+ * holding it joins the room as a watcher or a collaborator. Revoking or rotating one disconnects
+ * everyone who came in through it. At most one link per conversation is active.
+ */
+export const shareLinks = sqliteTable(
+  "share_links",
+  {
+    token: text("token").primaryKey(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    mode: text("mode", { enum: ["watch", "collaborate"] }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("share_links_conversation").on(t.conversationId)],
+);
+export type ShareLink = typeof shareLinks.$inferSelect;
+
+/** Operator settings changed from /admin (global limits, default model), as JSON values. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/** Every change made through the admin API: who, what, to what, and the new values. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    /** A user id, or `token` for the ADMIN_TOKEN bearer. */
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    detail: text("detail").notNull().default("{}"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("audit_log_created").on(t.createdAt)],
+);
+
+/**
+ * Files people attach to prompts. The bytes live in R2 under `r2Key`; this row says whose they
+ * are and, once sent, which message (and so which conversation) they belong to: whoever may read
+ * that conversation may read them.
+ */
+export const attachments = sqliteTable(
+  "attachments",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id").notNull(),
+    conversationId: text("conversation_id"),
+    messageId: text("message_id"),
+    name: text("name").notNull(),
+    mimeType: text("mime_type").notNull(),
+    kind: text("kind", { enum: ["image", "pdf", "text"] }).notNull(),
+    size: integer("size").notNull(),
+    r2Key: text("r2_key").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("attachments_owner").on(t.ownerId),
+    index("attachments_message").on(t.messageId),
+    index("attachments_conversation").on(t.conversationId),
+  ],
+);
+export type Attachment = typeof attachments.$inferSelect;

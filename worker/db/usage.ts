@@ -42,8 +42,10 @@ export async function userMonthUsage(
   range: { start: number; end: number },
   { serverPaidOnly = false }: { serverPaidOnly?: boolean } = {},
 ): Promise<{ total: UsageTotals; byModel: Array<UsageTotals & { model: string }> }> {
+  // An answer is billed to whoever asked for it (a collaborator in a shared room, say); answers
+  // written before authors were recorded belong to the conversation's owner.
   const where = and(
-    eq(conversations.ownerId, userId),
+    sql`coalesce(${messages.authorId}, ${conversations.ownerId}) = ${userId}`,
     eq(messages.role, "assistant"),
     isNotNull(messages.outputTokens),
     gte(messages.createdAt, range.start),

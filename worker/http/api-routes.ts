@@ -5,14 +5,17 @@ import { z } from "zod";
 import {
   createConversation,
   database,
-  findOwnedConversation,
   listConversations,
   listMessages,
   softDeleteConversation,
-  toChatMessage,
   toSummary,
   updateConversation,
 } from "../db/queries";
+import { presentPath } from "../db/branches";
+import { readDefaultModel } from "../admin/settings";
+import { attachmentsByMessage } from "../db/attachments";
+import { authorize, type ConversationAction } from "../auth/policy";
+import { notifyConversation, notifyDeleted } from "./hub-notify";
 import { conversationUsage, monthRange, userMonthUsage } from "../db/usage";
 import { listProviderKeys } from "../auth/key-vault";
 import type { Identity } from "../auth/session";
@@ -23,7 +26,7 @@ import { chatStreamRequestSchema, conversationPatchSchema, MAX_SYSTEM_PROMPT_CHA
 import { findUsableModel, toModelInfo, usableModels } from "../providers/catalogue";
 import { withOwnKeys, type ProviderEnv } from "../providers";
 import { checkOptions, type RoomStreamRequest } from "../room/ConversationRoom";
-import { clientIp, withIdentity } from "../room/identity";
+import { clientIp, displayNameOf, withIdentity } from "../room/identity";
 import { findUser } from "../auth/accounts";
 import { publicUser } from "./auth-routes";
 import type { AppEnv } from "./app";
@@ -57,8 +60,12 @@ async function callerProviders(
 
 apiRoutes.get("/models", async (c) => {
   const { env } = await callerProviders(c.env, c.get("identity"));
-  const models = await usableModels(database(c.env.DB), env);
-  return c.json({ models: models.map(toModelInfo) });
+  const db = database(c.env.DB);
+  const [models, preferred] = await Promise.all([usableModels(db, env), readDefaultModel(db)]);
+  // The admin's default model comes first: the app starts new chats with the first one.
+  const chosen = models.find((model) => model.id === preferred);
+  const ordered = chosen ? [chosen, ...models.filter((model) => model !== chosen)] : models;
+  return c.json({ models: ordered.map(toModelInfo), defaultModel: ordered[0]?.id ?? null });
 });
 
 /** A model id the caller may use right now, or a 400 that says so. */
@@ -70,11 +77,9 @@ async function usableModel(env: Env & ProviderEnv, id: string) {
   return model;
 }
 
-/** The caller's conversation, or a 404 (which also hides whether it exists at all). */
-async function ownConversation(env: Env, id: string, userId: string) {
-  const conversation = await findOwnedConversation(database(env.DB), id, userId);
-  if (!conversation) throw notFound();
-  return conversation;
+/** A conversation the caller may act on (worker/auth/policy.ts), or a 404/403. */
+async function allowedConversation(env: Env, id: string, userId: string, action: ConversationAction) {
+  return (await authorize(database(env.DB), id, userId, action)).conversation;
 }
 
 apiRoutes.get("/conversations", async (c) => {
@@ -82,7 +87,7 @@ apiRoutes.get("/conversations", async (c) => {
   return c.json({ conversations: rows.map(toSummary) });
 });
 
-const createConversationSchema = z
+export const createConversationSchema = z
   .object({
     model: z.string().min(1).max(200).optional(),
     systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS).optional(),
@@ -100,37 +105,62 @@ apiRoutes.post("/conversations", async (c) => {
     model,
     ...(body?.systemPrompt ? { systemPrompt: body.systemPrompt } : {}),
   });
+  await notifyConversation(c.env, identity.userId, toSummary(row));
   return c.json({ conversation: toSummary(row) }, 201);
 });
 
+/**
+ * A conversation with the branch its room shows. Someone holding a share link reads it with
+ * `?share=<token>`.
+ */
 apiRoutes.get("/conversations/:id", async (c) => {
-  const conversation = await ownConversation(c.env, c.req.param("id"), c.get("identity").userId);
-  const messages = await listMessages(database(c.env.DB), conversation.id);
-  return c.json({ conversation: toSummary(conversation), messages: messages.map(toChatMessage) });
+  const db = database(c.env.DB);
+  const { conversation } = await authorize(
+    db,
+    c.req.param("id"),
+    c.get("identity").userId,
+    "read",
+    c.req.query("share"),
+  );
+  const [rows, files] = await Promise.all([
+    listMessages(db, conversation.id),
+    attachmentsByMessage(db, conversation.id),
+  ]);
+  const messages = presentPath(rows, conversation.activeLeafId, files);
+  return c.json({ conversation: toSummary(conversation), messages });
 });
 
 apiRoutes.patch("/conversations/:id", async (c) => {
   const patch = await readJsonBody(c.req.raw, conversationPatchSchema);
-  const conversation = await ownConversation(c.env, c.req.param("id"), c.get("identity").userId);
+  const identity = c.get("identity");
+  const conversation = await allowedConversation(c.env, c.req.param("id"), identity.userId, "manage");
   const updated = await updateConversation(database(c.env.DB), conversation.id, patch);
   if (!updated) throw notFound();
   if (patch.title !== undefined) {
     const room = await getServerByName(c.env.ConversationRoom, conversation.id);
     await room.announceTitle(updated.title);
   }
+  await notifyConversation(c.env, identity.userId, toSummary(updated));
   return c.json({ conversation: toSummary(updated) });
 });
 
 apiRoutes.delete("/conversations/:id", async (c) => {
-  const conversation = await ownConversation(c.env, c.req.param("id"), c.get("identity").userId);
+  const identity = c.get("identity");
+  const conversation = await allowedConversation(c.env, c.req.param("id"), identity.userId, "manage");
   await softDeleteConversation(database(c.env.DB), conversation.id);
   const room = await getServerByName(c.env.ConversationRoom, conversation.id);
   await room.closeForDeletion();
+  await notifyDeleted(c.env, identity.userId, conversation.id);
   return c.body(null, 204);
 });
 
 apiRoutes.get("/conversations/:id/usage", async (c) => {
-  const conversation = await ownConversation(c.env, c.req.param("id"), c.get("identity").userId);
+  const conversation = await allowedConversation(
+    c.env,
+    c.req.param("id"),
+    c.get("identity").userId,
+    "manage",
+  );
   return c.json({ usage: await conversationUsage(database(c.env.DB), conversation.id) });
 });
 
@@ -160,9 +190,11 @@ apiRoutes.post("/chat/stream", async (c) => {
     ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
     ...(body.maxOutputTokens !== undefined ? { maxOutputTokens: body.maxOutputTokens } : {}),
     ...(body.reasoningEffort !== undefined ? { reasoningEffort: body.reasoningEffort } : {}),
+    ...(body.tools !== undefined ? { tools: body.tools } : {}),
+    ...(body.responseFormat !== undefined ? { responseFormat: body.responseFormat } : {}),
   };
   checkOptions(model, options);
-  if (conversationId) await ownConversation(c.env, conversationId, identity.userId);
+  if (conversationId) await allowedConversation(c.env, conversationId, identity.userId, "write");
   await moderatePrompt(db, getConfig(c.env), {
     text: prompt.content,
     userId: identity.userId,
@@ -175,6 +207,7 @@ apiRoutes.post("/chat/stream", async (c) => {
     getConfig(c.env),
     { ownKey: providers.own.has(model.provider) },
   );
+  const isNew = !conversationId;
   if (!conversationId) {
     conversationId = crypto.randomUUID();
     await createConversation(db, {
@@ -195,17 +228,22 @@ apiRoutes.post("/chat/stream", async (c) => {
   const room = await getServerByName(c.env.ConversationRoom, conversationId);
   const request = new Request("https://room.parley.internal/stream", {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-request-id": c.get("requestId") },
     body: JSON.stringify(roomRequest),
   });
+  const user = identity.kind === "user" ? await findUser(db, identity.userId) : undefined;
   const response = await room.fetch(
     withIdentity(request, {
       userId: identity.userId,
       kind: identity.kind,
       ip: clientIp(c.req.raw),
       role: "owner",
+      name: displayNameOf(user),
+      share: null,
     }),
   );
+  // A refused first turn leaves no empty conversation behind.
+  if (!response.ok && isNew) await softDeleteConversation(db, conversationId);
   return withHeaders(response, (headers) => {
     for (const [name, value] of Object.entries(rateLimitHeaders(decision))) headers.set(name, value);
   });

@@ -28,11 +28,11 @@ export const authRoutes = new Hono<AppEnv>();
 const email = z.email().max(254);
 const password = z.string().min(8, "Use at least 8 characters.").max(200);
 
-const signUpSchema = z
+export const signUpSchema = z
   .object({ email, password, displayName: z.string().trim().min(1).max(80).optional() })
   .strict();
-const signInSchema = z.object({ email, password: z.string().min(1).max(200) }).strict();
-const changePasswordSchema = z
+export const signInSchema = z.object({ email, password: z.string().min(1).max(200) }).strict();
+export const changePasswordSchema = z
   .object({ currentPassword: z.string().min(1).max(200), newPassword: password })
   .strict();
 

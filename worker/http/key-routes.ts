@@ -14,7 +14,7 @@ import { readJsonBody } from "./json-body";
 
 export const keyRoutes = new Hono<AppEnv>();
 
-const saveKeySchema = z.object({ apiKey: z.string().trim().min(8).max(500) }).strict();
+export const saveKeySchema = z.object({ apiKey: z.string().trim().min(8).max(500) }).strict();
 
 function vaultSecret(env: Env): string {
   const secret = getConfig(env).ENCRYPTION_KEY;

@@ -1,36 +1,57 @@
 /**
- * `GET /parties/conversation/:id` (WebSocket upgrade): the session middleware has authenticated
- * the cookie (rotating an expired access token); this route checks that the
- * caller may enter this conversation, and hands the socket to its ConversationRoom with the
- * identity in trusted headers. Nobody reaches a room without passing here.
+ * WebSocket entries, behind the session middleware (which has authenticated the cookie, rotating
+ * an expired access token):
+ *
+ * - `GET /parties/conversation/:id[?share=<token>]`: the policy decides the caller's role in the
+ *   conversation (owner, or editor/viewer through a live share link) and the socket goes to its
+ *   ConversationRoom with identity and role in trusted headers.
+ * - `GET /parties/hub`: the caller's own UserHub, which keeps every device's sidebar in sync.
+ *
+ * Nobody reaches a Durable Object without passing here.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { getServerByName } from "partyserver";
-import { database, findOwnedConversation } from "../db/queries";
-import { clientIp, withIdentity } from "../room/identity";
+import { findUser } from "../auth/accounts";
+import { conversationAccess } from "../auth/policy";
+import { database } from "../db/queries";
+import { clientIp, displayNameOf, withIdentity } from "../room/identity";
 import type { AppEnv } from "./app";
 import { ApiError, notFound } from "./errors";
 
 export const roomSocketRoute = new Hono<AppEnv>();
 
-roomSocketRoute.get("/conversation/:id", async (c) => {
+function requireUpgrade(c: Context<AppEnv>): void {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only.");
   }
   if (c.get("newSession")) {
     throw new ApiError(401, "unauthorized", "Open Parley in this browser first to get a session.");
   }
+}
+
+roomSocketRoute.get("/conversation/:id", async (c) => {
+  requireUpgrade(c);
   const identity = c.get("identity");
-  const conversationId = c.req.param("id");
-  const conversation = await findOwnedConversation(database(c.env.DB), conversationId, identity.userId);
-  if (!conversation) throw notFound();
-  const room = await getServerByName(c.env.ConversationRoom, conversation.id);
+  const db = database(c.env.DB);
+  const share = c.req.query("share") ?? null;
+  const access = await conversationAccess(db, c.req.param("id"), identity.userId, share);
+  if (!access) throw notFound();
+  const user = identity.kind === "user" ? await findUser(db, identity.userId) : undefined;
+  const room = await getServerByName(c.env.ConversationRoom, access.conversation.id);
   return room.fetch(
     withIdentity(c.req.raw, {
       userId: identity.userId,
       kind: identity.kind,
       ip: clientIp(c.req.raw),
-      role: "owner",
+      role: access.role,
+      name: displayNameOf(user),
+      share: access.share?.token ?? null,
     }),
   );
+});
+
+roomSocketRoute.get("/hub", async (c) => {
+  requireUpgrade(c);
+  const hub = await getServerByName(c.env.UserHub, c.get("identity").userId);
+  return hub.fetch(c.req.raw);
 });

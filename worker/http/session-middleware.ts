@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { eq } from "drizzle-orm";
 import { getConfig } from "../env";
-import { rotateRefreshToken } from "../auth/accounts";
+import { rotateRefreshToken, syncAdminRole } from "../auth/accounts";
 import {
   REFRESH_COOKIE,
   REFRESH_TTL_SECONDS,
@@ -13,8 +14,10 @@ import {
   signSession,
   type Identity,
 } from "../auth/session";
-import { database } from "../db/queries";
+import { database, type Db } from "../db/queries";
+import { users } from "../db/schema";
 import type { AppEnv } from "./app";
+import { ApiError } from "./errors";
 import { withHeaders } from "./with-headers";
 
 /** Queues a Set-Cookie for the response of this request. */
@@ -35,19 +38,46 @@ function newGuest(): Identity {
 }
 
 /**
+ * Whether the person behind `userId` may use Parley at all, in one lookup by primary key (a guest
+ * that never wrote has no row and is fine). The same row keeps the admin role in step with
+ * `ADMIN_EMAILS`, so what GET /session and the admin API see is always current.
+ */
+async function isBanned(db: Db, userId: string, adminEmails: ReadonlySet<string>): Promise<boolean> {
+  const [account] = await db
+    .select({
+      id: users.id,
+      kind: users.kind,
+      email: users.email,
+      role: users.role,
+      bannedAt: users.bannedAt,
+    })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  if (!account) return false;
+  if (account.bannedAt !== null) return true;
+  await syncAdminRole(db, account, adminEmails);
+  return false;
+}
+
+export const BANNED_MESSAGE = "This account has been suspended by the operator of this Parley.";
+
+/**
  * Gives every API caller an identity: the one in its session cookie; else, for a signed-in user
  * whose access token expired, the one its refresh token vouches for (rotating it); else a new
- * guest. Cookies are (re)issued as needed.
+ * guest. Cookies are (re)issued as needed. A banned person (account or guest) gets 403 `banned`
+ * for everything, the cookies still set so a rotated refresh token is not lost.
  */
 export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
-  const { SESSION_SECRET } = getConfig(c.env);
+  const { SESSION_SECRET, ADMIN_EMAILS } = getConfig(c.env);
+  const db = database(c.env.DB);
   const existing = await identify(c.req.raw, SESSION_SECRET);
   if (existing) {
     c.set("identity", existing);
     if (needsRenewal(existing)) await startSession(c, existing);
   } else {
     const refresh = readCookie(c.req.header("cookie"), REFRESH_COOKIE);
-    const rotated = refresh ? await rotateRefreshToken(database(c.env.DB), refresh) : null;
+    const rotated = refresh ? await rotateRefreshToken(db, refresh) : null;
     if (rotated) {
       await startSession(c, { userId: rotated.userId, kind: "user", issuedAt: 0 }, rotated.token);
     } else {
@@ -56,7 +86,9 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
       await startSession(c, newGuest());
     }
   }
-  await next();
+  const banned = !c.get("newSession") && (await isBanned(db, c.get("identity").userId, ADMIN_EMAILS));
+  if (banned) c.res = new ApiError(403, "banned", BANNED_MESSAGE).toResponse();
+  else await next();
   const cookies = c.get("cookies") ?? [];
   if (cookies.length > 0) {
     c.res = withHeaders(c.res, (headers) => {

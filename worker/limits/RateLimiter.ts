@@ -4,6 +4,10 @@
  * subject is serialized through it, wherever in the world it arrives, with no race between
  * counting and admitting. The log is at most `limit` timestamps, kept in the object's storage
  * so an eviction does not hand out a fresh window.
+ *
+ * The same object also counts the subject's generations in flight, as leases (see
+ * ./concurrency.ts): each running answer holds one until it is released or its time runs out,
+ * so a room that crashed without releasing cannot keep a slot for longer than one lease.
  */
 import { DurableObject } from "cloudflare:workers";
 
@@ -17,7 +21,18 @@ export interface RateDecision {
   retryAfterMs: number;
 }
 
+/** The answer to a lease request. */
+export interface LeaseDecision {
+  granted: boolean;
+  cap: number;
+  /** Leases held after this decision (including the new one when granted). */
+  active: number;
+  /** When refused: milliseconds until the oldest lease expires at the latest. */
+  retryAfterMs: number;
+}
+
 const STORAGE_KEY = "hits";
+const LEASES_KEY = "leases";
 
 export class RateLimiter extends DurableObject<Env> {
   private hits: number[] | undefined;
@@ -43,6 +58,63 @@ export class RateLimiter extends DurableObject<Env> {
       resetAt,
       retryAfterMs: allowed ? 0 : Math.max(0, resetAt - now),
     };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Concurrent generations: leases with an expiry
+  // ---------------------------------------------------------------------------------------------
+
+  private leases: Record<string, number> | undefined;
+
+  /** Leases that have not expired, by id → expiry (epoch ms); expired ones are dropped. */
+  private async liveLeases(now: number): Promise<Record<string, number>> {
+    this.leases ??= (await this.ctx.storage.get<Record<string, number>>(LEASES_KEY)) ?? {};
+    for (const [id, expiresAt] of Object.entries(this.leases)) {
+      if (expiresAt <= now) delete this.leases[id];
+    }
+    return this.leases;
+  }
+
+  private async saveLeases(leases: Record<string, number>): Promise<void> {
+    if (Object.keys(leases).length === 0) await this.ctx.storage.delete(LEASES_KEY);
+    else await this.ctx.storage.put(LEASES_KEY, leases);
+  }
+
+  /**
+   * Takes lease `leaseId` for `ttlMs` if fewer than `cap` leases are live (taking one that is
+   * already held just extends it). A refused request changes nothing.
+   */
+  async acquire(leaseId: string, cap: number, ttlMs: number, now = Date.now()): Promise<LeaseDecision> {
+    const leases = await this.liveLeases(now);
+    const held = Object.values(leases);
+    if (leases[leaseId] === undefined && held.length >= cap) {
+      await this.saveLeases(leases);
+      return { granted: false, cap, active: held.length, retryAfterMs: Math.min(...held) - now };
+    }
+    leases[leaseId] = now + ttlMs;
+    await this.saveLeases(leases);
+    return { granted: true, cap, active: Object.keys(leases).length, retryAfterMs: 0 };
+  }
+
+  /** Extends a live lease by `ttlMs` from now; false when it had already expired or was released. */
+  async renew(leaseId: string, ttlMs: number, now = Date.now()): Promise<boolean> {
+    const leases = await this.liveLeases(now);
+    if (leases[leaseId] === undefined) return false;
+    leases[leaseId] = now + ttlMs;
+    await this.saveLeases(leases);
+    return true;
+  }
+
+  /** Gives a lease back; releasing one that is gone is not an error. */
+  async release(leaseId: string, now = Date.now()): Promise<void> {
+    const leases = await this.liveLeases(now);
+    delete leases[leaseId];
+    await this.saveLeases(leases);
+  }
+
+  /** How many leases are live right now. */
+  async activeLeases(now = Date.now()): Promise<number> {
+    return Object.keys(await this.liveLeases(now)).length;
   }
 
   /** Forgets the window (an admin lifting a limit). */

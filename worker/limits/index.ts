@@ -1,8 +1,12 @@
 /**
  * Admission for chat requests: the rate limit of the RateLimiter object, then the monthly quota
- * from recorded usage. Both the SSE endpoint and the room's `send` ask here before any upstream
- * call starts; a refusal carries what the person needs to know (how long to wait).
+ * from recorded usage. Each limit is the person's own override if an admin set one, else the
+ * admin's setting for their tier, else the environment's default. Both the SSE endpoint and the
+ * room's `send` ask here before any upstream call starts; a refusal carries what the person needs
+ * to know (how long to wait).
  */
+import { sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Config } from "../env";
 import type { Db } from "../db/queries";
 import { monthRange, userMonthUsage } from "../db/usage";
@@ -32,10 +36,119 @@ export function rateKey(subject: Subject): string {
   return subject.kind === "guest" ? `ip:${subject.ip}` : `user:${subject.userId}`;
 }
 
-export function rateLimitFor(subject: Subject, config: Config): { limit: number; windowMs: number } {
-  return subject.kind === "guest"
-    ? { limit: config.GUEST_RATE_LIMIT, windowMs: config.GUEST_RATE_WINDOW_SECONDS * 1000 }
-    : { limit: config.USER_RATE_LIMIT, windowMs: config.USER_RATE_WINDOW_SECONDS * 1000 };
+/** The limits that apply to one person: chat requests per window and the monthly caps. */
+export interface Limits {
+  rateLimit: number;
+  rateWindowSeconds: number;
+  /** Input + output tokens per calendar month (UTC); 0 means no cap. */
+  monthlyTokens: number;
+  /** USD per calendar month (UTC); 0 means no cap. */
+  monthlyCostUsd: number;
+}
+
+export const LIMIT_FIELDS = ["rateLimit", "rateWindowSeconds", "monthlyTokens", "monthlyCostUsd"] as const;
+
+/**
+ * One tier's (or one person's) overrides; a missing or null field keeps the value beneath it.
+ * The bounds keep an admin's typo from locking everyone out (a limit of 0) or overflowing.
+ */
+export const limitOverridesSchema = z
+  .object({
+    rateLimit: z.number().int().min(1).max(1_000_000).nullable().optional(),
+    rateWindowSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(31 * 24 * 3600)
+      .nullable()
+      .optional(),
+    monthlyTokens: z.number().int().min(0).max(1e12).nullable().optional(),
+    monthlyCostUsd: z.number().min(0).max(1e6).nullable().optional(),
+  })
+  .strict();
+export type LimitOverrides = z.infer<typeof limitOverridesSchema>;
+
+/** The admin's global defaults (`settings` row `limits`), over the env defaults. */
+export const globalLimitsSchema = z
+  .object({ guest: limitOverridesSchema.default({}), user: limitOverridesSchema.default({}) })
+  .strict();
+export type GlobalLimits = z.infer<typeof globalLimitsSchema>;
+
+/** The `settings` key holding `GlobalLimits` as JSON. */
+export const LIMITS_SETTING = "limits";
+
+/** What the deploy's environment says, before any admin setting. */
+export function envLimits(kind: Subject["kind"], config: Config): Limits {
+  return kind === "guest"
+    ? {
+        rateLimit: config.GUEST_RATE_LIMIT,
+        rateWindowSeconds: config.GUEST_RATE_WINDOW_SECONDS,
+        monthlyTokens: config.GUEST_MONTHLY_TOKENS,
+        monthlyCostUsd: config.GUEST_MONTHLY_COST_USD,
+      }
+    : {
+        rateLimit: config.USER_RATE_LIMIT,
+        rateWindowSeconds: config.USER_RATE_WINDOW_SECONDS,
+        monthlyTokens: config.USER_MONTHLY_TOKENS,
+        monthlyCostUsd: config.USER_MONTHLY_COST_USD,
+      };
+}
+
+/** Layers overrides over `base`, field by field: the first non-null value from the top wins. */
+export function layerLimits(base: Limits, ...layers: Array<LimitOverrides | null | undefined>): Limits {
+  const result = { ...base };
+  for (const layer of layers) {
+    for (const field of LIMIT_FIELDS) {
+      const value = layer?.[field];
+      if (value !== null && value !== undefined) result[field] = value;
+    }
+  }
+  return result;
+}
+
+/** Reads a stored `limits` setting; a malformed one counts as absent rather than failing chats. */
+export function parseGlobalLimits(json: string | null | undefined): GlobalLimits {
+  if (!json) return { guest: {}, user: {} };
+  try {
+    const parsed = globalLimitsSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : { guest: {}, user: {} };
+  } catch {
+    return { guest: {}, user: {} };
+  }
+}
+
+const limitsRowSchema = z.object({
+  global: z.string().nullable(),
+  rateLimit: z.number().nullable(),
+  rateWindowSeconds: z.number().nullable(),
+  monthlyTokens: z.number().nullable(),
+  monthlyCostUsd: z.number().nullable(),
+});
+
+/**
+ * The limits in force for `subject` right now: the person's own override, else the admin's
+ * setting for their tier, else the environment's default. Read from D1 on every chat request in
+ * one statement (the settings row and the person's row), so an admin's change applies to the
+ * very next request without a deploy.
+ */
+export async function limitsFor(db: Db, subject: Subject, config: Config): Promise<Limits> {
+  const row = limitsRowSchema.parse(
+    await db.get(sql`
+      SELECT
+        (SELECT value FROM settings WHERE key = ${LIMITS_SETTING}) AS global,
+        u.rate_limit AS rateLimit,
+        u.rate_window_seconds AS rateWindowSeconds,
+        u.monthly_tokens AS monthlyTokens,
+        u.monthly_cost_usd AS monthlyCostUsd
+      FROM (SELECT 1) AS one
+      LEFT JOIN users AS u ON u.id = ${subject.userId}`),
+  );
+  const global = parseGlobalLimits(row.global);
+  return layerLimits(envLimits(subject.kind, config), global[subject.kind], row);
+}
+
+export function rateLimitFor(limits: Limits): { limit: number; windowMs: number } {
+  return { limit: limits.rateLimit, windowMs: limits.rateWindowSeconds * 1000 };
 }
 
 function waitText(ms: number): string {
@@ -55,9 +168,8 @@ export function rateLimitHeaders(decision: RateDecision, now = Date.now()): Reco
 }
 
 /** Checks the monthly token and cost caps; throws when the subject has used them up. */
-export async function checkQuota(db: Db, subject: Subject, config: Config, now = new Date()): Promise<void> {
-  const tokenCap = subject.kind === "guest" ? config.GUEST_MONTHLY_TOKENS : config.USER_MONTHLY_TOKENS;
-  const costCap = subject.kind === "guest" ? config.GUEST_MONTHLY_COST_USD : config.USER_MONTHLY_COST_USD;
+export async function checkQuota(db: Db, subject: Subject, limits: Limits, now = new Date()): Promise<void> {
+  const { monthlyTokens: tokenCap, monthlyCostUsd: costCap } = limits;
   if (tokenCap === 0 && costCap === 0) return;
   const range = monthRange(now);
   const { total } = await userMonthUsage(db, subject.userId, range, { serverPaidOnly: true });
@@ -83,8 +195,10 @@ export async function admitChat(
   { ownKey = false }: { ownKey?: boolean } = {},
 ): Promise<RateDecision> {
   // Answers paid with the person's own key are theirs to spend: only the rate limit applies.
-  if (!ownKey) await checkQuota(db, subject, config);
-  const { limit, windowMs } = rateLimitFor(subject, config);
+  const limits = await limitsFor(db, subject, config);
+  if (!ownKey) await checkQuota(db, subject, limits);
+  // The limiter takes the limit with each hit, so a changed limit needs no reset of its log.
+  const { limit, windowMs } = rateLimitFor(limits);
   const limiter = env.RateLimiter.getByName(rateKey(subject));
   const decision = await limiter.hit(limit, windowMs);
   if (!decision.allowed) {

@@ -7,6 +7,7 @@
 import type { Config } from "../env";
 import type { Db } from "../db/queries";
 import { moderationEvents } from "../db/schema";
+import { logError } from "../observability/log";
 
 export interface ModerationInput {
   text: string;
@@ -87,7 +88,7 @@ export function openAIModeration(apiKey: string, baseURL: string): ModerationChe
         return { check: "openai_moderation", category };
       } catch (cause) {
         // Failing open keeps chat working when the moderation service is down; it is logged.
-        console.error(JSON.stringify({ event: "moderation_unavailable", cause: String(cause) }));
+        logError("moderation_unavailable", { cause });
         return null;
       }
     },

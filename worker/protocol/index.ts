@@ -41,6 +41,30 @@ export const errorInfoSchema = z.object({
 });
 export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 
+export const ATTACHMENT_KINDS = ["image", "pdf", "text"] as const;
+
+/** A file attached to a prompt (the bytes are at `GET /api/v1/attachments/:id`). */
+export const attachmentInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  mimeType: z.string(),
+  kind: z.enum(ATTACHMENT_KINDS),
+  size: z.number().int().nonnegative(),
+});
+export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
+
+/** A tool call made while writing an answer; `result` is null until the tool has answered. */
+export const toolCallSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The JSON arguments as the model wrote them. */
+  arguments: z.string(),
+  result: z.string().nullable(),
+  /** Where in the answer's text the call happened (the text length at that moment). */
+  offset: z.number().int().nonnegative(),
+});
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
 /** A stored message as the API and the snapshot frame present it. */
 export const chatMessageSchema = z.object({
   id: z.string(),
@@ -54,13 +78,42 @@ export const chatMessageSchema = z.object({
   error: errorInfoSchema.nullable(),
   usage: usageSchema.nullable(),
   createdAt: z.number(),
+  /** The message this one follows (null for the first); branches share a parent. */
+  parentId: z.string().nullable().default(null),
+  /**
+   * Present when this message has alternatives (an edited prompt, a regenerated answer): the ids
+   * of all messages with the same parent, oldest first, this one included. `< 2/3 >` in the UI.
+   */
+  siblings: z.array(z.string()).optional(),
+  /** Files sent with this prompt. */
+  attachments: z.array(attachmentInfoSchema).optional(),
+  /** Tools the model called while writing this answer, in order. */
+  toolCalls: z.array(toolCallSchema).optional(),
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
+
+/** What a connection may do in a room: owner, collaborator (share link) or watcher. */
+export const roomRoleSchema = z.enum(["owner", "editor", "viewer"]);
+export type RoomRoleName = z.infer<typeof roomRoleSchema>;
+
+/** One person in a room, with all their connected devices folded together. */
+export const personSchema = z.object({
+  /** Opaque and stable within this room; not the person's user id. */
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["guest", "user"]),
+  role: roomRoleSchema,
+  devices: z.number().int().positive(),
+  typing: z.boolean(),
+});
+export type Person = z.infer<typeof personSchema>;
 
 /** Limits shared by the composer and the server's validation. */
 export const MAX_PROMPT_CHARS = 32_000;
 export const MAX_SYSTEM_PROMPT_CHARS = 8_000;
 export const MAX_TITLE_CHARS = 200;
+/** Files per prompt. */
+export const MAX_ATTACHMENTS = 8;
 
 export const REASONING_EFFORTS = ["low", "medium", "high"] as const;
 
@@ -70,6 +123,10 @@ export const generationOptionsSchema = z
     temperature: z.number().min(0).max(2).optional(),
     maxOutputTokens: z.number().int().min(1).max(1_000_000).optional(),
     reasoningEffort: z.enum(REASONING_EFFORTS).optional(),
+    /** Let the model call Parley's built-in tools (worker/tools). */
+    tools: z.boolean().optional(),
+    /** Ask for a JSON object as the answer (models with the `json` capability). */
+    responseFormat: z.enum(["json"]).optional(),
   })
   .strict();
 export type GenerationOptions = z.infer<typeof generationOptionsSchema>;
@@ -86,6 +143,8 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
     /** Lets the sender match its optimistic bubble with the stored message. */
     clientId: z.string().max(100).optional(),
     options: generationOptionsSchema.optional(),
+    /** Ids of files uploaded with `POST /api/v1/attachments` to send with this prompt. */
+    attachments: z.array(z.string().min(1).max(100)).max(MAX_ATTACHMENTS).optional(),
   }),
   z.object({ type: z.literal("stop"), messageId: z.string().optional() }),
   /** Ask for the text of a streaming message from `offset` on (after a missed frame). */
@@ -96,6 +155,32 @@ export const clientFrameSchema = z.discriminatedUnion("type", [
     reasoningOffset: z.number().int().nonnegative().optional(),
   }),
   z.object({ type: z.literal("ping") }),
+  /** Write a new answer to the same prompt (optionally with another model); a sibling branch. */
+  z.object({
+    type: z.literal("regenerate"),
+    messageId: z.string().min(1).max(100),
+    model: z.string().min(1).max(200).optional(),
+    options: generationOptionsSchema.optional(),
+  }),
+  /** Replace a prompt with new text and answer it: the old prompt stays as a sibling branch. */
+  z.object({
+    type: z.literal("edit"),
+    messageId: z.string().min(1).max(100),
+    content: z.string().trim().min(1).max(MAX_PROMPT_CHARS),
+    model: z.string().min(1).max(200),
+    clientId: z.string().max(100).optional(),
+    options: generationOptionsSchema.optional(),
+    /** The files of the new version of the prompt (the old version keeps its own). */
+    attachments: z.array(z.string().min(1).max(100)).max(MAX_ATTACHMENTS).optional(),
+  }),
+  /** Carry on writing a `stopped` or `interrupted` answer, appending to the same message. */
+  z.object({ type: z.literal("continue"), messageId: z.string().min(1).max(100) }),
+  /** Hide one message (and leave it out of what the model sees). */
+  z.object({ type: z.literal("delete_message"), messageId: z.string().min(1).max(100) }),
+  /** Show the branch that goes through this message, for everyone in the room. */
+  z.object({ type: z.literal("switch_branch"), messageId: z.string().min(1).max(100) }),
+  /** The composer has (or no longer has) unsent text; shown to the others in the room. */
+  z.object({ type: z.literal("typing"), active: z.boolean() }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
@@ -124,7 +209,15 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
     /** Present while a generation runs; its text continues the streaming message above. */
     live: liveMessageSchema.nullable(),
     viewers: z.number().int().nonnegative(),
+    /** This connection: its presence id and what it may do. */
+    self: z.object({ id: z.string(), role: roomRoleSchema }),
+    people: z.array(personSchema),
   }),
+  /**
+   * The visible branch changed (an edit, a regeneration, a branch switch or a deleted message):
+   * replace the message list with these, oldest first. A running generation keeps streaming.
+   */
+  z.object({ type: z.literal("path"), messages: z.array(chatMessageSchema) }),
   z.object({ type: z.literal("message"), message: chatMessageSchema, clientId: z.string().optional() }),
   z.object({
     type: z.literal("delta"),
@@ -160,7 +253,13 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
     remaining: z.number().int().nonnegative(),
     resetAt: z.number(),
   }),
-  z.object({ type: z.literal("presence"), viewers: z.number().int().nonnegative() }),
+  /** The answer being written called a tool (`result` null), or the tool answered. */
+  z.object({ type: z.literal("tool"), messageId: z.string(), call: toolCallSchema }),
+  z.object({
+    type: z.literal("presence"),
+    viewers: z.number().int().nonnegative(),
+    people: z.array(personSchema),
+  }),
   /** The conversation was renamed or titled automatically. */
   z.object({ type: z.literal("title"), title: z.string() }),
   /** The conversation was deleted; the room closes the connection after this frame. */
@@ -168,6 +267,35 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("pong") }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
+
+/** Close codes a room uses; a client must not reconnect after 4403 or 4404. */
+export const CLOSE_CODES = {
+  notSignedIn: 4401,
+  /** The share link was revoked or rotated. */
+  accessRevoked: 4403,
+  deleted: 4404,
+  /** The share link's mode changed: reconnect to get the new role. */
+  accessChanged: 4409,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// UserHub frames (one socket per device of a person; keeps the sidebar in sync)
+// ---------------------------------------------------------------------------------------------
+
+export const hubFrameSchema = z.discriminatedUnion("type", [
+  /** Sent on every (re)connect: refetch the conversation list to catch up on what was missed. */
+  z.object({ type: z.literal("hello") }),
+  /** A conversation was created or changed (title, pin, new message): upsert it. */
+  z.object({ type: z.literal("conversation"), conversation: z.lazy(() => conversationSummarySchema) }),
+  z.object({ type: z.literal("conversation_deleted"), id: z.string() }),
+  z.object({ type: z.literal("pong") }),
+]);
+export type HubFrame = z.infer<typeof hubFrameSchema>;
+
+export function parseHubFrame(raw: string): HubFrame | null {
+  const result = hubFrameSchema.safeParse(parseJson(raw));
+  return result.success ? result.data : null;
+}
 
 export type DeltaFrame = Extract<ServerFrame, { type: "delta" }>;
 export type DoneFrame = Extract<ServerFrame, { type: "done" }>;
@@ -192,7 +320,7 @@ export function parseServerFrame(raw: string): ServerFrame | null {
   return result.success ? result.data : null;
 }
 
-export function encodeFrame(frame: ServerFrame | ClientFrame): string {
+export function encodeFrame(frame: ServerFrame | ClientFrame | HubFrame): string {
   return JSON.stringify(frame);
 }
 
@@ -275,3 +403,43 @@ export type ConversationPatch = z.infer<typeof conversationPatchSchema>;
 
 export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Sharing, search and export
+// ---------------------------------------------------------------------------------------------
+
+export const SHARE_MODES = ["watch", "collaborate"] as const;
+export const shareModeSchema = z.enum(SHARE_MODES);
+export type ShareMode = z.infer<typeof shareModeSchema>;
+
+/** A conversation's live share link, as its owner sees it. */
+export const shareSchema = z.object({
+  token: z.string(),
+  mode: shareModeSchema,
+  /** Path of the SPA route that opens the room: `/s/<token>`. */
+  path: z.string(),
+  createdAt: z.number(),
+});
+export type Share = z.infer<typeof shareSchema>;
+
+/** `PUT /api/v1/conversations/:id/share` body: create the link, or change its mode. */
+export const sharePutSchema = z.object({ mode: shareModeSchema }).strict();
+
+/** `GET /api/v1/shares/:token`: what a share link opens, for the person holding it. */
+export const shareInfoSchema = z.object({
+  conversation: z.object({ id: z.string(), title: z.string() }),
+  mode: shareModeSchema,
+  role: roomRoleSchema,
+});
+export type ShareInfo = z.infer<typeof shareInfoSchema>;
+
+/** One hit of `GET /api/v1/search?q=`: a title match (messageId null) or a message match. */
+export const searchResultSchema = z.object({
+  conversationId: z.string(),
+  title: z.string(),
+  messageId: z.string().nullable(),
+  /** The matching text around the hit, split into plain and matched parts (no HTML). */
+  snippet: z.array(z.object({ text: z.string(), match: z.boolean() })),
+  updatedAt: z.number(),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;

@@ -6,11 +6,18 @@
  */
 import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import type {
+  Base64ImageSource,
+  ContentBlockParam,
   MessageCreateParamsStreaming,
+  MessageParam,
+  RedactedThinkingBlockParam,
+  ThinkingBlockParam,
   ThinkingConfigEnabled,
+  ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
 import type { FinishReason } from "../protocol";
+import { attachmentsOf, JSON_MODE_INSTRUCTION } from "./attachments";
 import {
   type AttemptContext,
   IncompleteStreamError,
@@ -19,10 +26,12 @@ import {
   type UpstreamFailure,
 } from "./retry";
 import { thinkingBudget } from "./thinking-budget";
+import { argumentsObject, finishedCalls, rememberReplay, replayOfAny, ToolCallAssembler } from "./tool-calls";
 import {
   type Provider,
   type ProviderConfig,
   type ProviderEvent,
+  type ProviderMessage,
   type ProviderRequest,
   type ProviderUsage,
   systemText,
@@ -39,6 +48,8 @@ const usageSchema = z.object({
 });
 type WireUsage = z.infer<typeof usageSchema>;
 
+const optionalText = z.string().nullish().catch(null);
+
 /** The events this adapter acts on; anything else fails to parse and is skipped. */
 const eventSchema = z.discriminatedUnion("type", [
   z.object({
@@ -46,11 +57,29 @@ const eventSchema = z.discriminatedUnion("type", [
     message: z.object({ usage: usageSchema.nullish().catch(null) }),
   }),
   z.object({
+    type: z.literal("content_block_start"),
+    index: z.number().int().nonnegative(),
+    content_block: z.object({
+      type: z.string(),
+      /** tool_use */
+      id: optionalText,
+      name: optionalText,
+      /** thinking */
+      thinking: optionalText,
+      signature: optionalText,
+      /** redacted_thinking */
+      data: optionalText,
+    }),
+  }),
+  z.object({
     type: z.literal("content_block_delta"),
+    index: z.number().int().nonnegative().nullish().catch(null),
     delta: z.object({
       type: z.string(),
-      text: z.string().nullish().catch(null),
-      thinking: z.string().nullish().catch(null),
+      text: optionalText,
+      thinking: optionalText,
+      signature: optionalText,
+      partial_json: optionalText,
     }),
   }),
   z.object({
@@ -119,11 +148,87 @@ export function describeAnthropicError(error: unknown): UpstreamFailure | null {
 /** Anthropic's minimum thinking budget; `budget_tokens` must also stay below `max_tokens`. */
 const MIN_THINKING_BUDGET = 1_024;
 
-function toAnthropicParams(request: ProviderRequest): MessageCreateParamsStreaming {
-  const system = systemText(request);
-  const messages = request.messages.flatMap(({ role, content }) =>
-    role === "system" ? [] : [{ role, content }],
+/** Images and PDFs as base64 blocks, before the text (Anthropic's advice for the best results). */
+function userContent(message: ProviderMessage): string | ContentBlockParam[] {
+  const attachments = attachmentsOf(message);
+  if (attachments.length === 0) return message.content;
+  const blocks: ContentBlockParam[] = attachments.map((attachment) =>
+    attachment.kind === "image"
+      ? {
+          type: "image",
+          source: {
+            type: "base64",
+            media_type: attachment.mimeType as Base64ImageSource["media_type"],
+            data: attachment.data,
+          },
+        }
+      : {
+          type: "document",
+          source: { type: "base64", media_type: "application/pdf", data: attachment.data },
+        },
   );
+  if (message.content) blocks.push({ type: "text", text: message.content });
+  return blocks;
+}
+
+/**
+ * An assistant turn that called tools: its thinking blocks exactly as received (the API checks
+ * their signatures and refuses tool results without them while thinking is on), its text, then
+ * one `tool_use` block per call.
+ */
+function assistantContent(message: ProviderMessage): string | ContentBlockParam[] {
+  const calls = message.toolCalls ?? [];
+  if (calls.length === 0) return message.content;
+  const thinking = replayOfAny(calls)?.anthropicThinking ?? [];
+  return [
+    ...thinking,
+    ...(message.content ? [{ type: "text" as const, text: message.content }] : []),
+    ...calls.map((call) => ({
+      type: "tool_use" as const,
+      id: call.id,
+      name: call.name,
+      input: argumentsObject(call),
+    })),
+  ];
+}
+
+/**
+ * Parley's messages as Anthropic's turns: system messages go to `system`; the results of one
+ * round of tool calls (consecutive `tool` messages) become one user turn of `tool_result` blocks.
+ */
+function toAnthropicMessages(messages: readonly ProviderMessage[]): MessageParam[] {
+  const turns: MessageParam[] = [];
+  let results: ToolResultBlockParam[] | undefined;
+  for (const message of messages) {
+    if (message.role === "system") continue;
+    if (message.role !== "tool") results = undefined;
+    if (message.role === "tool") {
+      const block: ToolResultBlockParam = {
+        type: "tool_result",
+        tool_use_id: message.toolCallId ?? "",
+        ...(message.content ? { content: message.content } : {}),
+      };
+      if (results) results.push(block);
+      else {
+        results = [block];
+        turns.push({ role: "user", content: results });
+      }
+    } else if (message.role === "user") {
+      turns.push({ role: "user", content: userContent(message) });
+    } else {
+      turns.push({ role: "assistant", content: assistantContent(message) });
+    }
+  }
+  return turns;
+}
+
+function toAnthropicParams(request: ProviderRequest): MessageCreateParamsStreaming {
+  // Anthropic has no JSON switch: JSON mode is an instruction in the system prompt.
+  const system = [systemText(request), request.responseFormat === "json" ? JSON_MODE_INSTRUCTION : ""]
+    .filter(Boolean)
+    .join("\n\n");
+  const messages = toAnthropicMessages(request.messages);
+  const tools = request.tools ?? [];
   const effort = request.reasoningEffort;
   const budget =
     effort === undefined ? undefined : thinkingBudget(effort, request.maxOutputTokens, MIN_THINKING_BUDGET);
@@ -147,6 +252,15 @@ function toAnthropicParams(request: ProviderRequest): MessageCreateParamsStreami
     messages,
     ...(system ? { system } : {}),
     ...sampling,
+    ...(tools.length > 0
+      ? {
+          tools: tools.map(({ name, description, parameters }) => ({
+            name,
+            description,
+            input_schema: { ...parameters, type: "object" as const },
+          })),
+        }
+      : {}),
     stream: true,
   };
 }
@@ -185,16 +299,39 @@ export class AnthropicProvider implements Provider {
 
     let usage: WireUsage = {};
     let stopReason: string | undefined;
+    const toolCalls = new ToolCallAssembler();
+    // Thinking blocks by content index, kept whole (text and signature) to be sent back with tool results.
+    const thinkingBlocks = new Map<number, ThinkingBlockParam | RedactedThinkingBlockParam>();
     for await (const rawEvent of stream) {
       const event = eventSchema.safeParse(rawEvent);
       if (!event.success) continue;
       const data = event.data;
       if (data.type === "message_start") {
         usage = mergeUsage(usage, data.message.usage);
+      } else if (data.type === "content_block_start") {
+        const block = data.content_block;
+        if (block.type === "tool_use") toolCalls.begin(data.index, block.id, block.name);
+        else if (block.type === "thinking") {
+          thinkingBlocks.set(data.index, {
+            type: "thinking",
+            thinking: block.thinking ?? "",
+            signature: block.signature ?? "",
+          });
+        } else if (block.type === "redacted_thinking") {
+          thinkingBlocks.set(data.index, { type: "redacted_thinking", data: block.data ?? "" });
+        }
       } else if (data.type === "content_block_delta") {
-        const { type, text, thinking } = data.delta;
+        const { type, text, thinking, signature, partial_json } = data.delta;
+        const index = data.index ?? -1;
         if (type === "text_delta" && text) yield { type: "text", text };
-        if (type === "thinking_delta" && thinking) yield { type: "reasoning", text: thinking };
+        const block = thinkingBlocks.get(index);
+        if (type === "thinking_delta" && thinking) {
+          if (block?.type === "thinking") block.thinking += thinking;
+          yield { type: "reasoning", text: thinking };
+        }
+        if (type === "signature_delta" && signature && block?.type === "thinking")
+          block.signature = signature;
+        if (type === "input_json_delta" && partial_json) toolCalls.append(index, partial_json);
       } else {
         usage = mergeUsage(usage, data.usage);
         stopReason = data.delta?.stop_reason ?? stopReason;
@@ -202,7 +339,14 @@ export class AnthropicProvider implements Provider {
     }
 
     if (stopReason === undefined) throw new IncompleteStreamError();
+    const calls = finishedCalls(toolCalls, stopReason === "max_tokens");
+    const [first] = calls;
+    if (first && thinkingBlocks.size > 0) {
+      const ordered = [...thinkingBlocks.entries()].sort(([a], [b]) => a - b).map(([, block]) => block);
+      rememberReplay(first, { anthropicThinking: ordered });
+    }
+    for (const call of calls) yield { type: "tool_call", call };
     yield { type: "usage", usage: toUsage(usage) };
-    yield { type: "finish", reason: STOP_REASONS[stopReason] ?? "stop" };
+    yield { type: "finish", reason: calls.length > 0 ? "tool_calls" : (STOP_REASONS[stopReason] ?? "stop") };
   }
 }

@@ -274,6 +274,59 @@ export async function findUsableModel(
   return model && model.enabled && providerAvailable(model.provider, env) ? model : undefined;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Admin changes (worker/http/admin-routes.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** What an admin may change about a catalogue model; a missing field stays as it is. */
+export interface ModelPatch {
+  enabled?: boolean;
+  name?: string;
+  context?: number;
+  maxOutput?: number;
+  sortOrder?: number;
+  caps?: Partial<ModelCaps>;
+  pricing?: Partial<CatalogueModel["pricing"]>;
+}
+
+/**
+ * The stored model `id`, after seeding the defaults, or undefined when there is no such row.
+ * Models of `CUSTOM_PROVIDERS` endpoints have no row: they change with the configuration.
+ */
+export async function findStoredModel(
+  db: Db,
+  env: ProviderEnv,
+  id: string,
+): Promise<CatalogueModel | undefined> {
+  await loadCatalogue(db, env);
+  const [row] = await db.select().from(models).where(eq(models.id, id)).limit(1);
+  return row ? fromRow(row) : undefined;
+}
+
+/** Whether `id` names a model of an operator-configured endpoint (not editable from /admin). */
+export function isConfiguredModel(env: ProviderEnv, id: string): boolean {
+  return customModels(env).some((model) => model.id === id);
+}
+
+export function applyModelPatch(model: CatalogueModel, patch: ModelPatch): CatalogueModel {
+  return {
+    ...model,
+    ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.context !== undefined ? { context: patch.context } : {}),
+    ...(patch.maxOutput !== undefined ? { maxOutput: patch.maxOutput } : {}),
+    ...(patch.sortOrder !== undefined ? { sortOrder: patch.sortOrder } : {}),
+    caps: { ...model.caps, ...patch.caps },
+    pricing: { ...model.pricing, ...patch.pricing },
+  };
+}
+
+/** The update that stores `model` over its row, to batch with the change's audit entry. */
+export function modelUpdate(db: Db, model: CatalogueModel, now = Date.now()) {
+  const { id: _id, ...row } = toRow(model, now);
+  return db.update(models).set(row).where(eq(models.id, model.id));
+}
+
 export function toModelInfo(model: CatalogueModel): ModelInfo {
   return {
     id: model.id,

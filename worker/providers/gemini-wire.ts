@@ -6,8 +6,10 @@
  */
 import { z } from "zod";
 import type { FinishReason } from "../protocol";
+import { attachmentsOf, JSON_MODE_INSTRUCTION } from "./attachments";
 import { thinkingBudget } from "./thinking-budget";
-import { type ProviderRequest, type ProviderUsage, systemText } from "./types";
+import { argumentsObject, replayOf } from "./tool-calls";
+import { type ProviderMessage, type ProviderRequest, type ProviderUsage, systemText } from "./types";
 import type { UpstreamFailure } from "./upstream-errors";
 
 const text = z.string().nullish().catch(null);
@@ -21,7 +23,15 @@ const usageMetadataSchema = z.object({
 });
 export type GeminiUsage = z.infer<typeof usageMetadataSchema>;
 
-const partSchema = z.object({ text, thought: z.boolean().nullish().catch(null) });
+const partSchema = z.object({
+  text,
+  thought: z.boolean().nullish().catch(null),
+  /** On a function call (Gemini 3 and later); must be sent back with it. */
+  thoughtSignature: text,
+  /** A whole function call: Gemini never splits one across chunks. `args` is an object. */
+  functionCall: z.object({ id: text, name: text, args: z.unknown() }).nullish().catch(null),
+});
+export type GeminiPart = z.infer<typeof partSchema>;
 
 const candidateSchema = z.object({
   index: z.number().nullish().catch(null),
@@ -143,6 +153,11 @@ export function toGeminiUsage(usage: GeminiUsage): ProviderUsage {
 
 const BLOCKED = ["SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII"];
 
+/** The model tried to call a tool and wrote something unusable. */
+export function isMalformedCallReason(reason: string): boolean {
+  return reason === "MALFORMED_FUNCTION_CALL" || reason === "UNEXPECTED_TOOL_CALL";
+}
+
 export function geminiFinishReason(reason: string): FinishReason {
   if (reason === "MAX_TOKENS") return "length";
   if (BLOCKED.includes(reason) || reason.startsWith("IMAGE_")) return "content_filter";
@@ -167,34 +182,132 @@ function thinkingConfig(request: ProviderRequest): Record<string, unknown> | und
   return { includeThoughts: true, thinkingLevel: effort };
 }
 
+/** One part of a request turn, in the REST API's camelCase spelling. */
+export type GeminiRequestPart =
+  | { text: string }
+  | { inlineData: { mimeType: string; data: string } }
+  | { functionCall: { name: string; args: Record<string, unknown> }; thoughtSignature?: string }
+  | { functionResponse: { name: string; response: { result: string } } };
+
 export interface GeminiRequestBody {
-  contents: { role: "user" | "model"; parts: { text: string }[] }[];
+  contents: { role: "user" | "model"; parts: GeminiRequestPart[] }[];
   systemInstruction?: { parts: { text: string }[] };
+  tools?: { functionDeclarations: { name: string; description: string; parametersJsonSchema: unknown }[] }[];
   generationConfig: {
     maxOutputTokens: number;
     temperature?: number;
     thinkingConfig?: Record<string, unknown>;
+    responseMimeType?: string;
   };
 }
 
-/** Gemini calls the assistant `model`. */
-function geminiRole(role: "user" | "assistant"): "user" | "model" {
-  return role === "assistant" ? "model" : "user";
+/**
+ * Gemini 3 and later refuse a function call sent back without the thought signature it came
+ * with. When Parley no longer has it (the call was not made by this Worker instance), Google
+ * documents this value as the way to skip the check
+ * (https://ai.google.dev/gemini-api/docs/thought-signatures).
+ */
+export const SKIP_SIGNATURE_CHECK = "skip_thought_signature_validator";
+const SIGNATURE_CHECKED_MODEL = /gemini-(?:[3-9]|\d{2,})/;
+
+/** A model turn that called tools: its text, then one functionCall part per call. */
+function modelParts(message: ProviderMessage, model: string): GeminiRequestPart[] {
+  const parts: GeminiRequestPart[] = message.content ? [{ text: message.content }] : [];
+  for (const [index, call] of (message.toolCalls ?? []).entries()) {
+    // Of parallel calls only the first carries a signature.
+    const signature =
+      replayOf(call)?.geminiThoughtSignature ??
+      (index === 0 && SIGNATURE_CHECKED_MODEL.test(model) ? SKIP_SIGNATURE_CHECK : undefined);
+    parts.push({
+      functionCall: { name: call.name, args: argumentsObject(call) },
+      ...(signature ? { thoughtSignature: signature } : {}),
+    });
+  }
+  return parts;
+}
+
+/** Files first as inline data, then the text. */
+function userParts(message: ProviderMessage): GeminiRequestPart[] {
+  const parts: GeminiRequestPart[] = attachmentsOf(message).map((attachment) => ({
+    inlineData: { mimeType: attachment.mimeType, data: attachment.data },
+  }));
+  if (message.content || parts.length === 0) parts.push({ text: message.content });
+  return parts;
+}
+
+/**
+ * Parley's messages as Gemini turns. A tool result names its function (Gemini pairs results
+ * with calls by name and order, not by id), so the name is looked up from the call; the
+ * results of one round of calls go back together in one user turn.
+ */
+function toGeminiContents(request: ProviderRequest): GeminiRequestBody["contents"] {
+  const callNames = new Map<string, string>();
+  const contents: GeminiRequestBody["contents"] = [];
+  let results: GeminiRequestPart[] | undefined;
+  for (const message of request.messages) {
+    if (message.role === "system") continue;
+    if (message.role !== "tool") results = undefined;
+    if (message.role === "tool") {
+      const name = callNames.get(message.toolCallId ?? "") ?? "";
+      const part: GeminiRequestPart = { functionResponse: { name, response: { result: message.content } } };
+      if (results) results.push(part);
+      else {
+        results = [part];
+        contents.push({ role: "user", parts: results });
+      }
+    } else if (message.role === "assistant") {
+      for (const call of message.toolCalls ?? []) callNames.set(call.id, call.name);
+      contents.push({ role: "model", parts: modelParts(message, request.model) });
+    } else {
+      contents.push({ role: "user", parts: userParts(message) });
+    }
+  }
+  return contents;
+}
+
+/**
+ * JSON mode is `responseMimeType`, except that Gemini 2.x refuses it together with function
+ * calling; there the instruction asks for JSON instead.
+ */
+function jsonModeByInstruction(request: ProviderRequest): boolean {
+  return (
+    request.responseFormat === "json" &&
+    (request.tools?.length ?? 0) > 0 &&
+    /gemini-[12]\./.test(request.model)
+  );
 }
 
 export function toGeminiBody(request: ProviderRequest): GeminiRequestBody {
-  const system = systemText(request);
-  const contents = request.messages.flatMap(({ role, content }) =>
-    role === "system" ? [] : [{ role: geminiRole(role), parts: [{ text: content }] }],
-  );
+  const byInstruction = jsonModeByInstruction(request);
+  const system = [systemText(request), byInstruction ? JSON_MODE_INSTRUCTION : ""]
+    .filter(Boolean)
+    .join("\n\n");
   const thinking = thinkingConfig(request);
+  const tools = request.tools ?? [];
   return {
-    contents,
+    contents: toGeminiContents(request),
     ...(system ? { systemInstruction: { parts: [{ text: system }] } } : {}),
+    ...(tools.length > 0
+      ? {
+          tools: [
+            {
+              functionDeclarations: tools.map(({ name, description, parameters }) => ({
+                name,
+                description,
+                // Full JSON Schema; `parameters` would take only Google's OpenAPI subset.
+                parametersJsonSchema: parameters,
+              })),
+            },
+          ],
+        }
+      : {}),
     generationConfig: {
       maxOutputTokens: request.maxOutputTokens,
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
       ...(thinking ? { thinkingConfig: thinking } : {}),
+      ...(request.responseFormat === "json" && !byInstruction
+        ? { responseMimeType: "application/json" }
+        : {}),
     },
   };
 }

@@ -8,7 +8,9 @@ import {
   describeGeminiHttpError,
   describeGoogleStatus,
   geminiFinishReason,
+  type GeminiPart,
   type GeminiUsage,
+  isMalformedCallReason,
   mergeGeminiUsage,
   parseGeminiChunk,
   toGeminiBody,
@@ -22,7 +24,8 @@ import {
   UpstreamFailureError,
 } from "./retry";
 import { readServerSentEvents } from "./sse";
-import type { Provider, ProviderConfig, ProviderEvent, ProviderRequest } from "./types";
+import { MalformedToolCallError, newToolCallId, rememberReplay } from "./tool-calls";
+import type { Provider, ProviderConfig, ProviderEvent, ProviderRequest, ProviderToolCall } from "./types";
 
 /** `{base}/v1beta/models/{model}:streamGenerateContent?alt=sse`; a base that already ends in /v1beta works too. */
 export function geminiStreamURL(baseURL: string, model: string): string {
@@ -61,6 +64,7 @@ export class GeminiProvider implements Provider {
 
     let usage: GeminiUsage | undefined;
     let finishReason: string | undefined;
+    const calls: ProviderToolCall[] = [];
     for await (const event of readServerSentEvents(response.body)) {
       const chunk = parseGeminiChunk(event.data);
       if (!chunk) continue;
@@ -73,14 +77,41 @@ export class GeminiProvider implements Provider {
         throw new UpstreamFailureError({ type: "content_filter", message });
       }
       for (const part of candidate?.content?.parts ?? []) {
-        if (!part?.text) continue;
-        yield part.thought ? { type: "reasoning", text: part.text } : { type: "text", text: part.text };
+        if (part?.functionCall) calls.push(toToolCall(part.functionCall, part.thoughtSignature));
+        else if (part?.text) {
+          yield part.thought ? { type: "reasoning", text: part.text } : { type: "text", text: part.text };
+        }
       }
       if (candidate?.finishReason) finishReason = candidate.finishReason;
     }
 
     if (finishReason === undefined) throw new IncompleteStreamError();
+    if (isMalformedCallReason(finishReason)) throw new MalformedToolCallError(`Gemini said ${finishReason}`);
+    for (const call of calls) yield { type: "tool_call", call };
     if (usage) yield { type: "usage", usage: toGeminiUsage(usage) };
-    yield { type: "finish", reason: geminiFinishReason(finishReason) };
+    // Gemini ends a turn of function calls with STOP.
+    yield { type: "finish", reason: calls.length > 0 ? "tool_calls" : geminiFinishReason(finishReason) };
   }
+}
+
+/**
+ * A functionCall part as a ProviderToolCall: Gemini sends each call whole, with `args` as an
+ * object (stringified here) and usually no id (one is made up; results are paired by name).
+ */
+function toToolCall(
+  functionCall: NonNullable<GeminiPart["functionCall"]>,
+  thoughtSignature: string | null | undefined,
+): ProviderToolCall {
+  if (!functionCall.name) throw new MalformedToolCallError("a call has no function name");
+  const args = functionCall.args ?? {};
+  if (typeof args !== "object" || Array.isArray(args)) {
+    throw new MalformedToolCallError("the arguments are not a JSON object");
+  }
+  const call = {
+    id: functionCall.id || newToolCallId(),
+    name: functionCall.name,
+    arguments: JSON.stringify(args),
+  };
+  if (thoughtSignature) rememberReplay(call, { geminiThoughtSignature: thoughtSignature });
+  return call;
 }

@@ -5,14 +5,18 @@
 export type {
   BuiltinProviderId,
   Provider,
+  ProviderAttachment,
   ProviderConfig,
   ProviderEvent,
   ProviderId,
   ProviderMessage,
   ProviderRequest,
+  ProviderTool,
+  ProviderToolCall,
   ProviderUsage,
   ReasoningEffort,
 } from "./types";
+export { acceptsAttachment, type AttachmentKind, PDF_PROVIDER_IDS } from "./attachments";
 export { BUILTIN_PROVIDER_IDS, isBuiltinProviderId } from "./types";
 export { AnthropicProvider } from "./anthropic";
 export { DemoProvider, demoAnswer } from "./demo";

@@ -3,8 +3,14 @@
  * max-tokens field they accept, how reasoning effort is spelled, whether usage carries a cost,
  * and what users should read as the provider's name.
  */
-import type { ChatCompletionCreateParamsStreaming } from "openai/resources/chat/completions";
-import type { ProviderRequest } from "./types";
+import type {
+  ChatCompletionContentPart,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionMessageParam,
+} from "openai/resources/chat/completions";
+import { attachmentsOf, dataURL, JSON_MODE_INSTRUCTION, mentionsJson } from "./attachments";
+import { replayOfAny } from "./tool-calls";
+import type { ProviderMessage, ProviderRequest } from "./types";
 
 /** `compatible` is any other server speaking the format: Ollama, vLLM, llama.cpp, LM Studio, proxies. */
 export type OpenAIFlavour = "openai" | "openrouter" | "deepseek" | "compatible";
@@ -70,9 +76,64 @@ function reasoningParam(
   return flavour === "openrouter" ? { reasoning: { effort } } : { reasoning_effort: effort };
 }
 
+/**
+ * A user message with files: the text, then each file inline as a data URL — images as
+ * `image_url` parts, PDFs as `file` parts (OpenAI and OpenRouter read them; other servers get
+ * them only if the caller decided to send them).
+ */
+function userContent(message: ProviderMessage): string | ChatCompletionContentPart[] {
+  const attachments = attachmentsOf(message);
+  if (attachments.length === 0) return message.content;
+  const parts: ChatCompletionContentPart[] = message.content ? [{ type: "text", text: message.content }] : [];
+  for (const attachment of attachments) {
+    parts.push(
+      attachment.kind === "image"
+        ? { type: "image_url", image_url: { url: dataURL(attachment) } }
+        : { type: "file", file: { filename: attachment.name, file_data: dataURL(attachment) } },
+    );
+  }
+  return parts;
+}
+
+/** An assistant message as sent back; DeepSeek's thinking mode adds the reasoning behind its tool calls. */
+type ChatMessage = ChatCompletionMessageParam & { reasoning_content?: string };
+
+function toChatMessage(message: ProviderMessage, flavour: OpenAIFlavour): ChatMessage {
+  switch (message.role) {
+    case "system":
+      return { role: "system", content: message.content };
+    case "user":
+      return { role: "user", content: userContent(message) };
+    case "tool":
+      return { role: "tool", tool_call_id: message.toolCallId ?? "", content: message.content };
+    case "assistant": {
+      const calls = message.toolCalls ?? [];
+      if (calls.length === 0) return { role: "assistant", content: message.content };
+      // DeepSeek answers 400 when the reasoning behind tool calls is not sent back with them
+      // (https://api-docs.deepseek.com/guides/thinking_mode).
+      const reasoning = flavour === "deepseek" ? replayOfAny(calls)?.reasoningContent : undefined;
+      return {
+        role: "assistant",
+        content: message.content || null,
+        tool_calls: calls.map((call) => ({
+          id: call.id,
+          type: "function",
+          function: { name: call.name, arguments: call.arguments },
+        })),
+        ...(reasoning ? { reasoning_content: reasoning } : {}),
+      };
+    }
+  }
+}
+
 export function toChatParams(request: ProviderRequest, flavour: OpenAIFlavour, baseURL: string): ChatParams {
-  const messages: ChatParams["messages"] = request.messages.map(({ role, content }) => ({ role, content }));
+  const messages: ChatParams["messages"] = request.messages.map((message) => toChatMessage(message, flavour));
+  // JSON mode is refused unless the prompt itself asks for JSON (OpenAI and DeepSeek check).
+  if (request.responseFormat === "json" && !mentionsJson(request)) {
+    messages.unshift({ role: "system", content: JSON_MODE_INSTRUCTION });
+  }
   if (request.system?.trim()) messages.unshift({ role: "system", content: request.system });
+  const tools = request.tools ?? [];
   return {
     model: request.model,
     messages,
@@ -81,5 +142,14 @@ export function toChatParams(request: ProviderRequest, flavour: OpenAIFlavour, b
     ...maxTokensParam(baseURL, request.maxOutputTokens),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     ...reasoningParam(flavour, request.reasoningEffort),
+    ...(tools.length > 0
+      ? {
+          tools: tools.map(({ name, description, parameters }) => ({
+            type: "function" as const,
+            function: { name, description, parameters },
+          })),
+        }
+      : {}),
+    ...(request.responseFormat === "json" ? { response_format: { type: "json_object" as const } } : {}),
   };
 }

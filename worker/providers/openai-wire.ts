@@ -25,6 +25,27 @@ const usageSchema = z.object({
 });
 export type OpenAIWireUsage = z.infer<typeof usageSchema>;
 
+/**
+ * A piece of a tool call: `index` says which call (several may be interleaved), `id` and the
+ * function name come on its first piece, the arguments JSON is cut across many. Some local
+ * servers send whole calls, or arguments as an object instead of JSON text.
+ */
+const toolCallDeltaSchema = z.object({
+  index: z.number().int().nonnegative().nullish().catch(null),
+  id: text,
+  function: z
+    .object({
+      name: text,
+      arguments: z
+        .union([z.string(), z.record(z.string(), z.unknown())])
+        .nullish()
+        .catch(null),
+    })
+    .nullish()
+    .catch(null),
+});
+export type OpenAIToolCallDelta = z.infer<typeof toolCallDeltaSchema>;
+
 const choiceSchema = z.object({
   index: z.number().nullish().catch(null),
   delta: z
@@ -34,6 +55,7 @@ const choiceSchema = z.object({
       reasoning_content: text,
       /** OpenRouter, vLLM, Ollama. */
       reasoning: text,
+      tool_calls: z.array(toolCallDeltaSchema.nullable().catch(null)).nullish().catch(null),
     })
     .nullish()
     .catch(null),

@@ -11,6 +11,7 @@ import {
   describeOpenAIError,
   FINISH_REASONS,
   firstChoice,
+  type OpenAIToolCallDelta,
   reasoningOf,
   toOpenAIUsage,
 } from "./openai-wire";
@@ -21,6 +22,7 @@ import {
   streamWithRetry,
   UpstreamFailureError,
 } from "./retry";
+import { finishedCalls, rememberReplay, ToolCallAssembler } from "./tool-calls";
 import type {
   Provider,
   ProviderConfig,
@@ -79,8 +81,10 @@ export class OpenAIProvider implements Provider {
     const stream = await client.chat.completions.create(params, { signal: context.signal });
 
     const withCost = this.#flavour === "openrouter";
+    const toolCalls = new ToolCallAssembler();
     let usage: ProviderUsage | undefined;
     let finishReason: string | undefined;
+    let reasoningText = "";
     for await (const rawChunk of stream) {
       const parsed = chunkSchema.safeParse(rawChunk);
       if (!parsed.success) continue;
@@ -89,8 +93,12 @@ export class OpenAIProvider implements Provider {
       if (chunk.usage) usage = toOpenAIUsage(chunk.usage, { withCost });
       const choice = firstChoice(chunk);
       const reasoning = reasoningOf(choice);
-      if (reasoning) yield { type: "reasoning", text: reasoning };
+      if (reasoning) {
+        reasoningText += reasoning;
+        yield { type: "reasoning", text: reasoning };
+      }
       if (choice?.delta?.content) yield { type: "text", text: choice.delta.content };
+      addToolCallDeltas(toolCalls, choice?.delta?.tool_calls);
       if (choice?.finish_reason) finishReason = choice.finish_reason;
     }
 
@@ -98,7 +106,38 @@ export class OpenAIProvider implements Provider {
       throw new UpstreamFailureError({ type: "server_error", message: "The model stopped with an error." });
     }
     if (finishReason === undefined) throw new IncompleteStreamError();
+    const calls = finishedCalls(toolCalls, finishReason === "length");
+    const [first] = calls;
+    if (first && reasoningText && this.#flavour === "deepseek") {
+      rememberReplay(first, { reasoningContent: reasoningText });
+    }
+    for (const call of calls) yield { type: "tool_call", call };
     if (usage) yield { type: "usage", usage };
-    yield { type: "finish", reason: FINISH_REASONS[finishReason] ?? "stop" };
+    // Some local servers say `stop` after tool calls; what the model did decides.
+    yield {
+      type: "finish",
+      reason: calls.length > 0 ? "tool_calls" : (FINISH_REASONS[finishReason] ?? "stop"),
+    };
+  }
+}
+
+/**
+ * Feeds one chunk's tool-call pieces to the assembler. OpenAI numbers calls with `index`; for a
+ * server that leaves it out, a piece with an id or a name starts a new call and any other piece
+ * continues the last one.
+ */
+function addToolCallDeltas(
+  assembler: ToolCallAssembler,
+  deltas: readonly (OpenAIToolCallDelta | null)[] | null | undefined,
+): void {
+  for (const delta of deltas ?? []) {
+    if (!delta) continue;
+    // Unnumbered calls get keys -1, -2, … (OpenAI's indexes are never negative).
+    const startsCall = Boolean(delta.id || delta.function?.name) || assembler.size === 0;
+    const key = delta.index ?? (startsCall ? -1 - assembler.size : -assembler.size);
+    assembler.begin(key, delta.id, delta.function?.name);
+    const fragment = delta.function?.arguments;
+    if (typeof fragment === "string") assembler.append(key, fragment);
+    else if (fragment) assembler.append(key, JSON.stringify(fragment));
   }
 }

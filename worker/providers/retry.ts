@@ -4,6 +4,7 @@
  * Adapters supply `openAttempt` (one SDK call, normalized) and `describeError` (their SDK's
  * error → UpstreamFailure); this module decides whether to retry, wait or give up.
  */
+import { logError } from "../observability/log";
 import type { ErrorInfo } from "../protocol";
 import { classifyFailure, type UpstreamFailure } from "./upstream-errors";
 import type { ProviderConfig, ProviderEvent } from "./types";
@@ -222,7 +223,11 @@ function classifyThrown(
 ): { info: ErrorInfo; autoRetry: boolean; hintMs: number | undefined } {
   if (watch.timedOut) {
     const seconds = Math.round(policy.idleTimeoutMs / 100) / 10;
-    const message = `${providerName} stopped responding (nothing received for ${seconds} s).`;
+    // The same timer bounds the connection (until the response headers), the first byte of the
+    // body and every gap after it; say which one ran out.
+    const message = watch.responded
+      ? `${providerName} stopped responding (nothing received for ${seconds} s).`
+      : `${providerName} did not answer within ${seconds} s.`;
     // Not retried automatically: the user has already waited the whole timeout once.
     return {
       info: { code: "upstream_timeout", message, retryable: true },
@@ -253,7 +258,7 @@ function classifyThrown(
       hintMs: undefined,
     };
   }
-  console.error(`${providerName}: unreadable upstream response`, error);
+  logError("upstream_unreadable", { provider: providerName, error });
   const message = `${providerName} sent a response Parley could not read.`;
   return { info: { code: "upstream_error", message, retryable: true }, autoRetry: true, hintMs: undefined };
 }

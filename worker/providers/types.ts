@@ -25,9 +25,41 @@ export function isBuiltinProviderId(id: string): id is BuiltinProviderId {
   return (BUILTIN_PROVIDER_IDS as readonly string[]).includes(id);
 }
 
+/** A file sent with a prompt, as the bytes the provider needs (base64), never a URL. */
+export interface ProviderAttachment {
+  kind: "image" | "pdf";
+  /** e.g. image/png, image/jpeg, image/webp, image/gif, application/pdf */
+  mimeType: string;
+  name: string;
+  /** The file's bytes, base64 (standard alphabet, no data: prefix). */
+  data: string;
+}
+
+/** A tool call the model made: `arguments` is the complete JSON text it wrote. */
+export interface ProviderToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * One message of the context. `user` messages may carry attachments; an `assistant` message may
+ * carry the tool calls it made (its `content` is the text written before them); a `tool` message
+ * is the result of the call `toolCallId`, as text.
+ */
 export interface ProviderMessage {
-  role: "system" | "user" | "assistant";
+  role: "system" | "user" | "assistant" | "tool";
   content: string;
+  attachments?: ProviderAttachment[];
+  toolCalls?: ProviderToolCall[];
+  toolCallId?: string;
+}
+
+/** A tool the model may call; `parameters` is a JSON Schema object. */
+export interface ProviderTool {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
 }
 
 export type ReasoningEffort = "low" | "medium" | "high";
@@ -43,6 +75,10 @@ export interface ProviderRequest {
   temperature?: number;
   /** How hard a reasoning model should think; each adapter maps it to its API's control. */
   reasoningEffort?: ReasoningEffort;
+  /** Tools the model may call; the answer then may end with finish reason `tool_calls`. */
+  tools?: ProviderTool[];
+  /** Ask for a JSON object as the answer (JSON mode), where the model supports it. */
+  responseFormat?: "json";
 }
 
 export interface ProviderUsage {
@@ -62,6 +98,11 @@ export type ProviderEvent =
   | { type: "text"; text: string }
   | { type: "reasoning"; text: string }
   | { type: "usage"; usage: ProviderUsage }
+  /**
+   * One complete tool call. Adapters assemble the streamed pieces (ids, names, argument
+   * fragments split across chunks) and emit each call once, before `finish` (`tool_calls`).
+   */
+  | { type: "tool_call"; call: ProviderToolCall }
   | { type: "finish"; reason: FinishReason }
   | ({ type: "error" } & ErrorInfo);
 

@@ -1,10 +1,12 @@
 /**
  * ConversationRoom: one Durable Object per conversation. It owns the live state of that
- * conversation (the devices connected, the one generation in flight) and coordinates; the
- * provider stream, coalescing, checkpoints, persistence and the wire format live in their own
- * modules. docs/architecture.md and docs/protocol.md describe the behaviour.
+ * conversation (the devices and people connected, the one generation in flight, the branch
+ * everyone sees) and is the only writer of its messages. The provider stream, coalescing,
+ * checkpoints, branch arithmetic and the wire format live in their own modules.
+ * docs/architecture.md, docs/protocol.md and docs/sharing.md describe the behaviour.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import { getServerByName } from "partyserver";
 import { z } from "zod";
 import { getConfig } from "../env";
 import {
@@ -15,23 +17,43 @@ import {
   interruptStaleMessages,
   lastPosition,
   listMessages,
-  listRecentMessages,
+  setActiveLeaf,
   setTitleIfUntitled,
+  softDeleteMessage,
   toChatMessage,
+  toSummary,
   type FinalMessage,
 } from "../db/queries";
+import { activePath, contextOf, newestLeafUnder, presentPath } from "../db/branches";
+import {
+  attachmentsByMessage,
+  conversationAttachments,
+  deleteAttachmentRows,
+  toAttachmentInfo,
+  unsentAttachments,
+} from "../db/attachments";
+import type { Attachment } from "../db/schema";
+import { toBase64 } from "../attachments";
+import { acquireGenerationSlot, GenerationLimitError, type GenerationSlot } from "../limits/concurrency";
+import { logError, logGeneration } from "../observability/log";
+import { builtinTools } from "../tools";
+import { acceptsAttachment } from "../providers/attachments";
 import type { Message } from "../db/schema";
 import {
+  CLOSE_CODES,
   encodeFrame,
   generationOptionsSchema,
   parseClientFrame,
   roleSchema,
   MAX_PROMPT_CHARS,
   type ChatMessage,
+  type ClientFrame,
   type GenerationOptions,
   type LiveMessage,
+  type Person,
   type ServerFrame,
 } from "../protocol";
+import { can } from "../auth/policy";
 import { loadProviderKeys } from "../auth/key-vault";
 import { admitChat, LimitError, type RateDecision, type Subject } from "../limits";
 import { ContentBlockedError, moderatePrompt } from "../moderation";
@@ -42,11 +64,11 @@ import {
   usableModels,
   type CatalogueModel,
 } from "../providers/catalogue";
-import type { ProviderMessage } from "../providers/types";
+import type { ProviderAttachment, ProviderMessage } from "../providers/types";
 import { pickTitleModel, writeTitle } from "./auto-title";
 import { LiveCheckpoint } from "./checkpoint";
 import { Generation } from "./generation";
-import { readIdentityHeaders, type RoomRole } from "./identity";
+import { readIdentityHeaders, type RoomIdentity } from "./identity";
 import { streamTurnAsSse } from "./sse";
 
 const BUSY_MESSAGE = "An answer is still being written in this conversation. Wait for it or stop it first.";
@@ -55,14 +77,21 @@ const BUSY_MESSAGE = "An answer is still being written in this conversation. Wai
 const SNAPSHOT_MESSAGES = 50;
 /** While a generation runs, an alarm this often keeps the object from being evicted as idle. */
 const KEEPALIVE_MS = 30_000;
+/** Files of a deleted conversation are removed this long after the deletion (undo takes 60 s). */
+const PURGE_AFTER_MS = 90_000;
+const PURGE_KEY = "purgeFilesAt";
+/** Someone counts as typing this long after their last `typing` frame. */
+const TYPING_MS = 6_000;
+/** Sent (not stored) after a stopped answer so any provider carries on from where it ended. */
+const CONTINUE_PROMPT =
+  "Continue your previous answer exactly where it stopped. Do not repeat anything you already wrote.";
 
-interface ConnectionState {
-  userId: string;
-  kind: "guest" | "user";
-  ip: string;
-  role: RoomRole;
+interface ConnectionState extends RoomIdentity {
+  /** Opaque presence id: the same for all devices of a person, unrelated to their user id. */
+  personId: string;
   /** False until the snapshot was sent; live frames skip the connection until then. */
   ready: boolean;
+  typingUntil: number;
 }
 
 export class RoomError extends Error {
@@ -89,19 +118,44 @@ export type RoomStreamRequest = z.input<typeof roomStreamRequestSchema>;
 interface TurnAccess {
   subject: Subject;
   screen: boolean;
+  /** How the turn was asked for, for the generation log line (default: the plan's kind). */
+  trigger?: "stream";
+  /** The HTTP request that asked for it, so the generation's log line matches the request's. */
+  requestId?: string;
   onAdmitted?: (decision: RateDecision) => void;
 }
 
-interface TurnInput {
-  model: string;
-  content: string;
-  prior: ProviderMessage[];
-  options: GenerationOptions;
-}
+/** What a turn does: answer a new prompt, answer an edited prompt, answer again, or carry on. */
+type TurnPlan =
+  | {
+      kind: "send";
+      model: string;
+      content: string;
+      prior: Array<{ role: Message["role"]; content: string }>;
+      options: GenerationOptions;
+      attachments?: string[];
+    }
+  | {
+      kind: "edit";
+      messageId: string;
+      model: string;
+      content: string;
+      options: GenerationOptions;
+      attachments?: string[];
+    }
+  | { kind: "regenerate"; messageId: string; model?: string; options: GenerationOptions }
+  | { kind: "continue"; messageId: string };
 
 interface LiveTurn {
   generation: Generation;
-  userMessage: ChatMessage;
+  kind: TurnPlan["kind"] | "stream";
+  subject: Subject;
+  ownKey: boolean;
+  /** The sender's concurrent-generation slot, released when the answer ends. */
+  slot: GenerationSlot | null;
+  requestId?: string | undefined;
+  /** The messages this turn added (or reopened), for snapshots built before D1 shows them. */
+  messages: ChatMessage[];
   assistantMessage: ChatMessage;
   /** Settles when the answer is final in D1 and `done` went out. */
   finished: Promise<void>;
@@ -111,10 +165,13 @@ export class ConversationRoom extends Server<Env> {
   static override options = { hibernate: true };
 
   private checkpoint!: LiveCheckpoint;
-  /** Set synchronously when a turn is accepted, before any await, so two sends cannot race. */
+  /** Set synchronously when a turn or an edit is accepted, before any await, so two cannot race. */
   private busy = false;
   private turn: LiveTurn | null = null;
   private nextPosition: number | undefined;
+  /** Bumped whenever the visible branch changes, so a snapshot built across awaits is not stale. */
+  private revision = 0;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<(frame: ServerFrame) => void>();
 
   private get db() {
@@ -145,8 +202,34 @@ export class ConversationRoom extends Server<Env> {
     await interruptStaleMessages(this.db, this.name);
   }
 
+  /** One alarm serves two purposes: keeping a generation alive, and purging a deleted chat's files. */
   override async onAlarm(): Promise<void> {
-    if (this.turn) await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_MS);
+    let next = this.turn ? Date.now() + KEEPALIVE_MS : Infinity;
+    const purgeAt = await this.ctx.storage.get<number>(PURGE_KEY);
+    if (purgeAt !== undefined) {
+      if (Date.now() >= purgeAt) await this.purgeFilesIfStillDeleted();
+      else next = Math.min(next, purgeAt);
+    }
+    if (next !== Infinity) await this.ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * Once the undo window of a deletion has passed, the conversation's files go from R2 and D1
+   * for good. A conversation restored in time keeps them.
+   */
+  private async purgeFilesIfStillDeleted(): Promise<void> {
+    const conversation = await findConversation(this.db, this.name);
+    if (conversation?.deletedAt) {
+      const files = await conversationAttachments(this.db, this.name);
+      if (files.length > 0) {
+        await this.env.ATTACHMENTS.delete(files.map((file) => file.r2Key));
+        await deleteAttachmentRows(
+          this.db,
+          files.map((file) => file.id),
+        );
+      }
+    }
+    await this.ctx.storage.delete(PURGE_KEY);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -156,39 +239,57 @@ export class ConversationRoom extends Server<Env> {
   override async onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext): Promise<void> {
     const identity = readIdentityHeaders(ctx.request.headers);
     if (!identity) {
-      connection.close(4401, "Not signed in");
+      connection.close(CLOSE_CODES.notSignedIn, "Not signed in");
       return;
     }
-    connection.setState({ ...identity, ready: false });
+    const personId = await personIdFor(this.name, identity.userId);
+    connection.setState({ ...identity, personId, ready: false, typingUntil: 0 });
     const url = new URL(ctx.request.url);
     try {
-      const [conversation, rows] = await Promise.all([
-        findConversation(this.db, this.name),
-        listRecentMessages(this.db, this.name, SNAPSHOT_MESSAGES),
-      ]);
+      let loaded = await this.loadPath();
+      // A branch change while we were reading would make this snapshot stale: read again.
+      for (let attempt = 0; attempt < 3 && loaded.revision !== this.revision; attempt++) {
+        loaded = await this.loadPath();
+      }
       // Built after the awaits, in the same turn of the event loop as the send: the snapshot
       // holds everything published so far, and `ready` lets every later frame through.
       this.turn?.generation.flush();
-      const messages = rows.map(toChatMessage);
-      for (const message of this.turnMessages()) {
+      const messages = loaded.messages;
+      for (const message of this.turn?.messages ?? []) {
         if (!messages.some((m) => m.id === message.id)) messages.push(message);
       }
+      connection.setState({ ...identity, personId, ready: true, typingUntil: 0 });
       connection.send(
         encodeFrame({
           type: "snapshot",
           conversationId: this.name,
-          title: conversation?.title ?? "",
-          messages,
+          title: loaded.title,
+          messages: messages.slice(-SNAPSHOT_MESSAGES),
           live: this.liveFrom(url.searchParams),
-          viewers: this.viewerCount() + 1,
+          viewers: this.viewerCount(),
+          self: { id: personId, role: identity.role },
+          people: this.people(),
         }),
       );
-      connection.setState({ ...identity, ready: true });
       this.publishPresence();
     } catch (cause) {
-      console.error(JSON.stringify({ event: "snapshot_failed", room: this.name, cause: String(cause) }));
+      logError("snapshot_failed", { room: this.name, cause });
       connection.close(1011, "Could not load the conversation");
     }
+  }
+
+  private async loadPath(): Promise<{ revision: number; title: string; messages: ChatMessage[] }> {
+    const revision = this.revision;
+    const [conversation, rows, files] = await Promise.all([
+      findConversation(this.db, this.name),
+      listMessages(this.db, this.name),
+      attachmentsByMessage(this.db, this.name),
+    ]);
+    return {
+      revision,
+      title: conversation?.title ?? "",
+      messages: presentPath(rows, conversation?.activeLeafId ?? null, files),
+    };
   }
 
   override async onMessage(connection: Connection<ConnectionState>, raw: WSMessage): Promise<void> {
@@ -199,8 +300,11 @@ export class ConversationRoom extends Server<Env> {
       return;
     }
     switch (frame.type) {
-      case "send": {
-        if (state.role === "viewer") {
+      case "send":
+      case "edit":
+      case "regenerate":
+      case "continue":
+        if (!can(state.role, "write")) {
           this.sendError(
             connection,
             "forbidden",
@@ -209,48 +313,30 @@ export class ConversationRoom extends Server<Env> {
           );
           return;
         }
-        if (this.busy) {
-          this.sendError(connection, "conversation_busy", BUSY_MESSAGE, true);
+        await this.startFromSocket(connection, state, frame);
+        return;
+      case "delete_message":
+      case "switch_branch":
+        if (!can(state.role, "write")) {
+          this.sendError(
+            connection,
+            "forbidden",
+            "You can watch this conversation but not change it.",
+            false,
+          );
           return;
         }
-        try {
-          await this.startTurn(
-            { model: frame.model, content: frame.content, prior: [], options: frame.options ?? {} },
-            {
-              subject: state,
-              screen: true,
-              onAdmitted: (decision) => this.sendRateLimit(connection, decision),
-            },
-            frame.clientId,
-          );
-        } catch (cause) {
-          if (cause instanceof LimitError) {
-            connection.send(
-              encodeFrame({
-                type: "error",
-                code: cause.code,
-                message: cause.message,
-                retryable: true,
-                retryAfterMs: cause.retryAfterMs,
-              }),
-            );
-            return;
-          }
-          if (cause instanceof ContentBlockedError) {
-            this.sendError(connection, "content_blocked", cause.message, false);
-            return;
-          }
-          if (!(cause instanceof RoomError)) throw cause;
-          this.sendError(connection, cause.code, cause.message, cause.code === "conversation_busy");
-        }
+        await this.reshape(connection, frame);
         return;
-      }
       case "stop":
-        if (state.role === "viewer") {
+        if (!can(state.role, "stop")) {
           this.sendError(connection, "forbidden", "Only participants can stop an answer.", false);
           return;
         }
         this.stop(frame.messageId);
+        return;
+      case "typing":
+        if (can(state.role, "write")) this.setTyping(connection, state, frame.active);
         return;
       case "resume":
         await this.resume(connection, frame.messageId, frame.offset, frame.reasoningOffset);
@@ -258,6 +344,119 @@ export class ConversationRoom extends Server<Env> {
       case "ping":
         connection.send(encodeFrame({ type: "pong" }));
         return;
+    }
+  }
+
+  private async startFromSocket(
+    connection: Connection<ConnectionState>,
+    state: ConnectionState,
+    frame: Extract<ClientFrame, { type: "send" | "edit" | "regenerate" | "continue" }>,
+  ): Promise<void> {
+    if (this.busy) {
+      this.sendError(connection, "conversation_busy", BUSY_MESSAGE, true);
+      return;
+    }
+    const plan: TurnPlan =
+      frame.type === "send"
+        ? {
+            kind: "send",
+            model: frame.model,
+            content: frame.content,
+            prior: [],
+            options: frame.options ?? {},
+            attachments: frame.attachments ?? [],
+          }
+        : frame.type === "edit"
+          ? {
+              kind: "edit",
+              messageId: frame.messageId,
+              model: frame.model,
+              content: frame.content,
+              options: frame.options ?? {},
+              attachments: frame.attachments ?? [],
+            }
+          : frame.type === "regenerate"
+            ? {
+                kind: "regenerate",
+                messageId: frame.messageId,
+                ...(frame.model ? { model: frame.model } : {}),
+                options: frame.options ?? {},
+              }
+            : { kind: "continue", messageId: frame.messageId };
+    const clientId = frame.type === "send" || frame.type === "edit" ? frame.clientId : undefined;
+    if (state.typingUntil > 0) this.setTyping(connection, state, false);
+    try {
+      await this.startTurn(
+        plan,
+        {
+          subject: state,
+          screen: true,
+          onAdmitted: (decision) => this.sendRateLimit(connection, decision),
+        },
+        clientId,
+      );
+    } catch (cause) {
+      this.sendFailure(connection, cause);
+    }
+  }
+
+  /** Turns a refusal into an `error` frame for the device that asked. */
+  private sendFailure(connection: Connection, cause: unknown): void {
+    if (cause instanceof LimitError || cause instanceof GenerationLimitError) {
+      connection.send(
+        encodeFrame({
+          type: "error",
+          code: cause.code,
+          message: cause.message,
+          retryable: true,
+          retryAfterMs: cause.retryAfterMs,
+        }),
+      );
+      return;
+    }
+    if (cause instanceof ContentBlockedError) {
+      this.sendError(connection, "content_blocked", cause.message, false);
+      return;
+    }
+    if (!(cause instanceof RoomError)) throw cause;
+    this.sendError(connection, cause.code, cause.message, cause.code === "conversation_busy");
+  }
+
+  /** Deletes one message or switches the visible branch, then shows everyone the new path. */
+  private async reshape(
+    connection: Connection<ConnectionState>,
+    frame: Extract<ClientFrame, { type: "delete_message" | "switch_branch" }>,
+  ): Promise<void> {
+    if (this.busy) {
+      this.sendError(connection, "conversation_busy", BUSY_MESSAGE, true);
+      return;
+    }
+    this.busy = true;
+    try {
+      const [conversation, rows] = await Promise.all([
+        findConversation(this.db, this.name),
+        listMessages(this.db, this.name),
+      ]);
+      const target = rows.find((row) => row.id === frame.messageId && row.deletedAt === null);
+      if (!target) {
+        this.sendError(connection, "not_found", "That message is not in this conversation.", false);
+        return;
+      }
+      let leafId = conversation?.activeLeafId ?? null;
+      if (frame.type === "switch_branch") {
+        leafId = newestLeafUnder(rows, target.id)?.id ?? target.id;
+        await setActiveLeaf(this.db, this.name, leafId);
+      } else {
+        await softDeleteMessage(this.db, target.id);
+        target.deletedAt = Date.now();
+      }
+      this.revision++;
+      this.publish({
+        type: "path",
+        messages: presentPath(rows, leafId, await attachmentsByMessage(this.db, this.name)),
+      });
+    } finally {
+      this.busy = false;
     }
   }
 
@@ -308,20 +507,63 @@ export class ConversationRoom extends Server<Env> {
     };
   }
 
-  private turnMessages(): ChatMessage[] {
-    return this.turn ? [this.turn.userMessage, this.turn.assistantMessage] : [];
+  // -------------------------------------------------------------------------------------------
+  // Presence
+  // -------------------------------------------------------------------------------------------
+
+  private readyConnections(): Array<Connection<ConnectionState> & { state: ConnectionState }> {
+    const ready = [];
+    for (const connection of this.getConnections<ConnectionState>()) {
+      if (connection.state?.ready)
+        ready.push(connection as Connection<ConnectionState> & { state: ConnectionState });
+    }
+    return ready;
   }
 
   private viewerCount(): number {
-    let count = 0;
-    for (const connection of this.getConnections<ConnectionState>()) {
-      if (connection.state?.ready) count++;
+    return this.readyConnections().length;
+  }
+
+  /** Everyone here, one entry per person with their devices folded together. */
+  private people(now = Date.now()): Person[] {
+    const byPerson = new Map<string, Person>();
+    for (const { state } of this.readyConnections()) {
+      const person = byPerson.get(state.personId);
+      const typing = state.typingUntil > now;
+      if (person) {
+        person.devices++;
+        person.typing ||= typing;
+        // The strongest role any of their devices holds.
+        if (state.role === "owner" || (state.role === "editor" && person.role === "viewer"))
+          person.role = state.role;
+      } else {
+        byPerson.set(state.personId, {
+          id: state.personId,
+          name: state.name,
+          kind: state.kind,
+          role: state.role,
+          devices: 1,
+          typing,
+        });
+      }
     }
-    return count;
+    return [...byPerson.values()];
   }
 
   private publishPresence(): void {
-    this.publish({ type: "presence", viewers: this.viewerCount() });
+    this.publish({ type: "presence", viewers: this.viewerCount(), people: this.people() });
+  }
+
+  private setTyping(connection: Connection<ConnectionState>, state: ConnectionState, active: boolean): void {
+    const now = Date.now();
+    const wasTyping = state.typingUntil > now;
+    connection.setState({ ...state, typingUntil: active ? now + TYPING_MS : 0 });
+    if (wasTyping !== active) this.publishPresence();
+    if (active) {
+      // Tell everyone when it lapses; if this instance hibernates first, clients expire it too.
+      clearTimeout(this.typingTimer);
+      this.typingTimer = setTimeout(() => this.publishPresence(), TYPING_MS + 50);
+    }
   }
 
   private sendRateLimit(connection: Connection, decision: RateDecision): void {
@@ -336,9 +578,7 @@ export class ConversationRoom extends Server<Env> {
   /** Sends a frame to every device that has its snapshot, and to every API stream listening. */
   private publish(frame: ServerFrame): void {
     const data = encodeFrame(frame);
-    for (const connection of this.getConnections<ConnectionState>()) {
-      if (connection.state?.ready) connection.send(data);
-    }
+    for (const connection of this.readyConnections()) connection.send(data);
     for (const listener of this.listeners) listener(frame);
   }
 
@@ -353,7 +593,7 @@ export class ConversationRoom extends Server<Env> {
     }
     const identity = readIdentityHeaders(request.headers);
     const body = roomStreamRequestSchema.safeParse(await request.json().catch(() => undefined));
-    if (!identity || identity.role === "viewer" || !body.success) {
+    if (!identity || !can(identity.role, "write") || !body.success) {
       return Response.json(
         { error: { code: "bad_request", message: "Invalid room request." } },
         { status: 400 },
@@ -368,12 +608,38 @@ export class ConversationRoom extends Server<Env> {
     try {
       return await streamTurnAsSse(source, this.name, async () => {
         // The worker admitted this request before creating anything; no second count here.
-        const turn = await this.startTurn(body.data, { subject: identity, screen: false });
+        const turn = await this.startTurn(
+          { kind: "send", ...body.data },
+          {
+            subject: identity,
+            screen: false,
+            trigger: "stream",
+            ...(request.headers.get("x-request-id")
+              ? { requestId: request.headers.get("x-request-id")! }
+              : {}),
+          },
+        );
         return { messageId: turn.assistantMessage.id };
       });
     } catch (cause) {
-      if (!(cause instanceof RoomError)) throw cause;
-      return Response.json({ error: { code: cause.code, message: cause.message } }, { status: cause.status });
+      if (cause instanceof RoomError) {
+        return Response.json(
+          { error: { code: cause.code, message: cause.message } },
+          { status: cause.status },
+        );
+      }
+      if (cause instanceof GenerationLimitError) {
+        return Response.json(
+          { error: { code: cause.code, message: cause.message } },
+          { status: cause.status, headers: { "Retry-After": String(Math.ceil(cause.retryAfterMs / 1000)) } },
+        );
+      }
+      // Never let partyserver answer with a stack trace: the worker relays this body.
+      logError("room_stream_failed", { room: this.name, cause });
+      return Response.json(
+        { error: { code: "internal_error", message: "Something went wrong on our side. Please try again." } },
+        { status: 500 },
+      );
     }
   }
 
@@ -386,11 +652,49 @@ export class ConversationRoom extends Server<Env> {
     this.publish({ type: "title", title });
   }
 
-  /** The conversation was deleted: stop its answer and close every connection. */
-  closeForDeletion(): void {
+  /**
+   * The conversation was deleted: stop its answer, close every connection, and schedule its
+   * files for removal once the undo window has passed.
+   */
+  async closeForDeletion(): Promise<void> {
+    const purgeAt = Date.now() + PURGE_AFTER_MS;
+    await this.ctx.storage.put(PURGE_KEY, purgeAt);
+    const pending = await this.ctx.storage.getAlarm();
+    if (pending === null || pending > purgeAt) await this.ctx.storage.setAlarm(purgeAt);
     this.turn?.generation.stop();
     this.publish({ type: "deleted" });
-    for (const connection of this.getConnections()) connection.close(4404, "Conversation deleted");
+    for (const connection of this.getConnections())
+      connection.close(CLOSE_CODES.deleted, "Conversation deleted");
+  }
+
+  /**
+   * A share link was revoked or rotated (`revoked`), or its mode changed: everyone who came in
+   * through it is disconnected at once. After a mode change they may reconnect with their new role.
+   */
+  shareChanged(token: string, revoked: boolean): number {
+    let closed = 0;
+    for (const connection of this.getConnections<ConnectionState>()) {
+      if (connection.state?.share !== token || connection.state.role === "owner") continue;
+      // Said in a frame first: some proxies deliver the close itself late.
+      this.sendError(
+        connection,
+        revoked ? "access_revoked" : "access_changed",
+        revoked ? "This share link is no longer active." : "The share link's mode changed.",
+        !revoked,
+      );
+      connection.close(
+        revoked ? CLOSE_CODES.accessRevoked : CLOSE_CODES.accessChanged,
+        revoked ? "This share link is no longer active" : "Share settings changed",
+      );
+      closed++;
+    }
+    if (closed > 0) this.publishPresence();
+    return closed;
+  }
+
+  /** How many people and devices are here now (for the owner's share dialog over HTTP). */
+  presence(): { viewers: number; people: Person[] } {
+    return { viewers: this.viewerCount(), people: this.people() };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -398,14 +702,21 @@ export class ConversationRoom extends Server<Env> {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Accepts a prompt: stores it with an empty `streaming` answer, tells every device, and starts
-   * the generation in this object, independent of whoever asked.
+   * Accepts a turn: stores the prompt (new or edited) with an empty `streaming` answer, or
+   * reopens a stopped answer, tells every device, and starts the generation in this object,
+   * independent of whoever asked.
    */
-  private async startTurn(input: TurnInput, access: TurnAccess, clientId?: string): Promise<LiveTurn> {
+  private async startTurn(plan: TurnPlan, access: TurnAccess, clientId?: string): Promise<LiveTurn> {
     if (this.busy) throw new RoomError("conversation_busy", BUSY_MESSAGE, 409);
     this.busy = true;
-    const assistantId = crypto.randomUUID();
+    let slot: GenerationSlot | null = null;
     try {
+      const [rows, conversation] = await Promise.all([
+        listMessages(this.db, this.name),
+        findConversation(this.db, this.name),
+      ]);
+      const path = activePath(rows, conversation?.activeLeafId ?? null);
+      const shaped = shapeTurn(plan, rows, path);
       const config = getConfig(this.env);
       // A person's own key replaces the server's for its provider (and is not billed to quotas).
       const ownKeys =
@@ -413,97 +724,187 @@ export class ConversationRoom extends Server<Env> {
           ? await loadProviderKeys(this.db, config.ENCRYPTION_KEY, access.subject.userId)
           : new Map<string, string>();
       const providerEnv = withOwnKeys(this.env, ownKeys);
-      const model = await findUsableModel(this.db, providerEnv, input.model);
+      const model = await findUsableModel(this.db, providerEnv, shaped.model);
       const provider = model ? createProvider(model.provider, providerEnv) : null;
       if (!model || !provider) {
-        throw new RoomError("unknown_model", `The model "${input.model}" is not available.`, 400);
+        throw new RoomError("unknown_model", `The model "${shaped.model}" is not available.`, 400);
       }
-      checkOptions(model, input.options);
+      const options = plan.kind === "continue" ? {} : plan.options;
+      checkOptions(model, options);
       const ownKey = ownKeys.has(model.provider);
+      const uploadIds = plan.kind === "send" || plan.kind === "edit" ? (plan.attachments ?? []) : [];
+      const uploads = await unsentAttachments(this.db, uploadIds, access.subject.userId);
+      if (uploads.length !== new Set(uploadIds).size) {
+        throw new RoomError(
+          "invalid_attachment",
+          "One of the files is not yours, was already sent, or no longer exists. Attach it again.",
+          400,
+        );
+      }
+      for (const upload of uploads) {
+        if (upload.kind !== "text" && !acceptsAttachment(model, upload.kind)) {
+          throw new RoomError(
+            "unsupported_attachment",
+            `${model.name} cannot read ${upload.kind === "image" ? "images" : "PDFs"}. Pick a model that can, or remove "${upload.name}".`,
+            400,
+          );
+        }
+      }
       if (access.screen) {
-        await moderatePrompt(this.db, config, {
-          text: input.content,
-          userId: access.subject.userId,
-          conversationId: this.name,
-        });
+        if (shaped.prompt !== null) {
+          await moderatePrompt(this.db, config, {
+            text: shaped.prompt,
+            userId: access.subject.userId,
+            conversationId: this.name,
+          });
+        }
         access.onAdmitted?.(await admitChat(this.env, this.db, access.subject, config, { ownKey }));
       }
-      const [history, conversation] = await Promise.all([
-        listMessages(this.db, this.name),
-        findConversation(this.db, this.name),
-      ]);
-      let position = this.nextPosition ?? (await lastPosition(this.db, this.name)) + 1;
+      // At most a few answers per person at once, across all their conversations.
+      slot = await acquireGenerationSlot(this.env, access.subject);
+
+      let position = Math.max(this.nextPosition ?? 0, (await lastPosition(this.db, this.name)) + 1);
       const now = Date.now();
-      const row = (role: Message["role"], content: string, extra: Partial<Message> = {}): Message => ({
-        ...emptyColumns,
-        id: crypto.randomUUID(),
-        conversationId: this.name,
-        position: position++,
-        role,
-        content,
-        status: "complete",
-        createdAt: now,
-        updatedAt: now,
-        ...extra,
-      });
-      const priorRows = history.length === 0 ? input.prior.map((m) => row(m.role, m.content)) : [];
-      const userRow = row("user", input.content);
-      const assistantRow = row("assistant", "", {
-        id: assistantId,
-        status: "streaming",
-        model: model.id,
-        provider: model.provider,
-        ownKey,
-      });
-      // The checkpoint row exists before the D1 row, so a crash in between can never leave a
-      // message stuck in `streaming`.
+      const author = access.subject.userId;
+      const row = (
+        role: Message["role"],
+        content: string,
+        parentId: string | null,
+        extra: Partial<Message> = {},
+      ) => {
+        const message: Message = {
+          ...emptyColumns,
+          id: crypto.randomUUID(),
+          conversationId: this.name,
+          position: position++,
+          parentId,
+          authorId: author,
+          role,
+          content,
+          status: "complete",
+          createdAt: now,
+          updatedAt: now,
+          ...extra,
+        };
+        return message;
+      };
+      const newRows: Message[] = [];
+      let parent = shaped.parentId;
+      // A brand-new conversation from the API may bring earlier messages along.
+      if (plan.kind === "send" && rows.length === 0) {
+        for (const prior of plan.prior) {
+          const priorRow = row(prior.role, prior.content, parent);
+          newRows.push(priorRow);
+          parent = priorRow.id;
+        }
+      }
+      if (shaped.prompt !== null) {
+        const userRow = row("user", shaped.prompt, parent);
+        newRows.push(userRow);
+        parent = userRow.id;
+      }
+      const reopened = plan.kind === "continue" ? shaped.target : undefined;
+      const assistantRow: Message = reopened
+        ? { ...reopened, status: "streaming", finishReason: null, errorCode: null, errorMessage: null }
+        : row("assistant", "", parent, {
+            status: "streaming",
+            model: model.id,
+            provider: model.provider,
+            ownKey,
+          });
+      if (!reopened) newRows.push(assistantRow);
+      const assistantId = assistantRow.id;
+
+      const contextPath = [...shaped.context, ...newRows.filter((m) => m.id !== assistantId)];
+      const promptRow = newRows.find((m) => m.role === "user" && m.content === shaped.prompt);
+      const files = await attachmentsByMessage(this.db, this.name);
+      if (promptRow && uploads.length > 0) files.set(promptRow.id, uploads);
+      const messages: ProviderMessage[] = await this.withFiles(contextPath, files, model);
+      if (reopened) {
+        messages.push({ role: "assistant", content: reopened.content });
+        messages.push({ role: "user", content: CONTINUE_PROMPT });
+      }
+      // The checkpoint row exists before the D1 row changes, so a crash in between can never
+      // leave a message stuck in `streaming`.
       const generation = new Generation({
         messageId: assistantId,
         model,
         provider,
         request: {
           model: model.upstreamId,
-          maxOutputTokens:
-            input.options.maxOutputTokens ?? Math.min(model.maxOutput, DEFAULT_MAX_OUTPUT_TOKENS),
-          ...(input.options.temperature !== undefined ? { temperature: input.options.temperature } : {}),
-          ...(input.options.reasoningEffort ? { reasoningEffort: input.options.reasoningEffort } : {}),
+          maxOutputTokens: options.maxOutputTokens ?? Math.min(model.maxOutput, DEFAULT_MAX_OUTPUT_TOKENS),
+          ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+          ...(options.reasoningEffort ? { reasoningEffort: options.reasoningEffort } : {}),
           ...(conversation?.systemPrompt ? { system: conversation.systemPrompt } : {}),
-          messages: [...history, ...priorRows, userRow]
-            .filter((m) => m.content !== "" && m.status !== "error")
-            .map((m) => ({ role: m.role, content: m.content })),
+          ...(options.tools ? { tools: builtinTools() } : {}),
+          ...(options.responseFormat ? { responseFormat: options.responseFormat } : {}),
+          messages,
         },
         onDelta: (delta) => this.publish({ type: "delta", messageId: assistantId, ...delta }),
         onProgress: () => this.checkpoint.touched(),
+        onTool: (call) => this.publish({ type: "tool", messageId: assistantId, call }),
+        ...(reopened ? { initial: { text: reopened.content, reasoning: reopened.reasoning } } : {}),
       });
       this.checkpoint.begin(assistantId, () => ({
         messageId: assistantId,
         content: generation.text,
         reasoning: generation.reasoning,
       }));
-      const firstPrompt = priorRows.find((m) => m.role === "user")?.content ?? input.content;
+      const firstPrompt = newRows.find((m) => m.role === "user")?.content ?? shaped.prompt ?? "";
       try {
-        await insertTurn(this.db, this.name, [...priorRows, userRow, assistantRow], {
+        await insertTurn(this.db, this.name, newRows, {
           model: model.id,
           titleIfEmpty: titleFrom(firstPrompt),
+          activeLeafId: assistantId,
+          ...(reopened ? { reopen: reopened.id } : {}),
+          ...(promptRow && uploads.length > 0
+            ? {
+                attach: {
+                  ids: uploads.map((u) => u.id),
+                  ownerId: access.subject.userId,
+                  messageId: promptRow.id,
+                },
+              }
+            : {}),
         });
       } catch (cause) {
         this.checkpoint.end(assistantId);
         throw cause;
       }
       this.nextPosition = position;
+      this.revision++;
       await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_MS);
-      const userMessage = toChatMessage(userRow);
       const assistantMessage = toChatMessage(assistantRow);
+      const turnMessages = newRows.map((row) =>
+        row === promptRow && uploads.length > 0
+          ? { ...toChatMessage(row), attachments: uploads.map(toAttachmentInfo) }
+          : toChatMessage(row),
+      );
       const turn: LiveTurn = {
         generation,
-        userMessage,
+        kind: access.trigger ?? plan.kind,
+        subject: access.subject,
+        ownKey,
+        slot,
+        requestId: access.requestId,
+        messages: reopened ? [assistantMessage] : turnMessages,
         assistantMessage,
         finished: Promise.resolve(),
       };
       this.turn = turn;
-      this.publish({ type: "message", message: userMessage, ...(clientId ? { clientId } : {}) });
-      this.publish({ type: "message", message: assistantMessage });
-      const isFirstTurn = history.length === 0 && (conversation?.title ?? "") === "";
+      if (plan.kind === "send") {
+        for (const message of turnMessages) {
+          const mine = message.role === "user" && clientId !== undefined;
+          this.publish({ type: "message", message, ...(mine ? { clientId } : {}) });
+        }
+      } else if (plan.kind === "continue") {
+        this.publish({ type: "message", message: assistantMessage });
+      } else {
+        const allRows = [...rows, ...newRows];
+        this.publish({ type: "path", messages: presentPath(allRows, assistantId, files) });
+      }
+      this.notifyHub(conversation?.ownerId);
+      const isFirstTurn = rows.length === 0 && (conversation?.title ?? "") === "";
       turn.finished = this.finishTurn(turn).then(() => {
         if (isFirstTurn) return this.autoTitle(firstPrompt, generation.text);
       });
@@ -511,19 +912,76 @@ export class ConversationRoom extends Server<Env> {
     } catch (cause) {
       this.busy = false;
       this.turn = null;
+      await slot?.release().catch(() => undefined);
       throw cause;
     }
+  }
+
+  /**
+   * The context as the provider gets it: text files are written into their prompt; images and
+   * PDFs travel as bytes (read from R2) when the model can take them, and are named otherwise.
+   */
+  private async withFiles(
+    path: readonly Message[],
+    files: Map<string, Attachment[]>,
+    model: CatalogueModel,
+  ): Promise<ProviderMessage[]> {
+    const context = contextOf(path);
+    const out: ProviderMessage[] = [];
+    for (const message of context) {
+      const attached = message.role === "user" ? (files.get(message.id) ?? []) : [];
+      if (attached.length === 0) {
+        out.push({ role: message.role, content: message.content });
+        continue;
+      }
+      let content = message.content;
+      const parts: ProviderAttachment[] = [];
+      for (const file of attached) {
+        const object = await this.env.ATTACHMENTS.get(file.r2Key);
+        if (!object) {
+          content += `\n\n[The file "${file.name}" is no longer available.]`;
+        } else if (file.kind === "text") {
+          content += `\n\n<file name="${file.name}">\n${await object.text()}\n</file>`;
+        } else if (acceptsAttachment(model, file.kind)) {
+          const data = toBase64(new Uint8Array(await object.arrayBuffer()));
+          parts.push({ kind: file.kind, mimeType: file.mimeType, name: file.name, data });
+        } else {
+          content += `\n\n[Attached ${file.kind === "image" ? "image" : "PDF"} "${file.name}", which this model cannot read.]`;
+        }
+      }
+      out.push({ role: "user", content, ...(parts.length > 0 ? { attachments: parts } : {}) });
+    }
+    return out;
   }
 
   private async finishTurn(turn: LiveTurn): Promise<void> {
     const { generation } = turn;
     const final = await generation.run();
+    await turn.slot?.release().catch(() => undefined);
+    logGeneration({
+      requestId: turn.requestId,
+      room: this.name,
+      messageId: generation.messageId,
+      userId: turn.subject.userId,
+      model: generation.model.id,
+      provider: generation.model.provider,
+      trigger: turn.kind,
+      ownKey: turn.ownKey,
+      inputTokens: final.usage?.inputTokens ?? null,
+      outputTokens: final.usage?.outputTokens ?? null,
+      costUsd: final.usage?.costUsd ?? null,
+      ttftMs: generation.firstTokenAt ? generation.firstTokenAt - generation.startedAt : null,
+      durationMs: Date.now() - generation.startedAt,
+      status: final.status,
+      finishReason: final.finishReason,
+      errorCode: final.error?.code ?? null,
+    });
     try {
       await this.persistFinal(generation.messageId, final);
       this.checkpoint.end(generation.messageId);
     } catch (cause) {
       // The checkpoint stays: the next start of this room finalizes the message from it.
-      console.error(JSON.stringify({ event: "persist_failed", room: this.name, cause: String(cause) }));
+      logError("persist_failed", { room: this.name, cause });
     } finally {
       generation.dispose();
       this.turn = null;
@@ -554,6 +1012,20 @@ export class ConversationRoom extends Server<Env> {
     }
   }
 
+  /** Tells every device of the owner that this conversation changed (new message, new title). */
+  private notifyHub(ownerId: string | undefined): void {
+    if (!ownerId) return;
+    const send = async () => {
+      const conversation = await findConversation(this.db, this.name);
+      if (!conversation || conversation.deletedAt !== null) return;
+      const hub = await getServerByName(this.env.UserHub, ownerId);
+      await hub.conversationChanged(toSummary(conversation));
+    };
+    this.ctx.waitUntil(
+      send().catch((cause: unknown) => logError("hub_notify_failed", { room: this.name, cause })),
+    );
+  }
+
   /** Replaces the provisional title with one a cheap model writes; failures keep the old one. */
   private async autoTitle(prompt: string, answer: string): Promise<void> {
     if (answer === "") return;
@@ -565,9 +1037,11 @@ export class ConversationRoom extends Server<Env> {
       const title = await writeTitle(provider, model, prompt, answer, AbortSignal.timeout(15_000));
       if (title && (await setTitleIfUntitled(this.db, this.name, title, titleFrom(prompt)))) {
         this.publish({ type: "title", title });
+        const conversation = await findConversation(this.db, this.name);
+        this.notifyHub(conversation?.ownerId);
       }
     } catch (cause) {
-      console.error(JSON.stringify({ event: "auto_title_failed", room: this.name, cause: String(cause) }));
+      logError("auto_title_failed", { room: this.name, cause });
     }
   }
 
@@ -577,11 +1051,68 @@ export class ConversationRoom extends Server<Env> {
   }
 }
 
+/**
+ * Where a turn attaches in the tree, what the model sees before it, and which model answers.
+ * Throws a RoomError when the plan does not fit the conversation (unknown message, wrong role).
+ */
+function shapeTurn(
+  plan: TurnPlan,
+  rows: readonly Message[],
+  path: readonly Message[],
+): { parentId: string | null; context: Message[]; prompt: string | null; model: string; target?: Message } {
+  if (plan.kind === "send") {
+    return { parentId: path.at(-1)?.id ?? null, context: [...path], prompt: plan.content, model: plan.model };
+  }
+  const target = rows.find((row) => row.id === plan.messageId && row.deletedAt === null);
+  const index = target ? path.findIndex((row) => row.id === target.id) : -1;
+  const missing = () => new RoomError("not_found", "That message is not on the branch shown.", 404);
+  if (!target || index === -1) throw missing();
+  const before = path.slice(0, index);
+  switch (plan.kind) {
+    case "edit":
+      if (target.role !== "user")
+        throw new RoomError("invalid_request", "Only your prompts can be edited.", 400);
+      return { parentId: target.parentId, context: before, prompt: plan.content, model: plan.model };
+    case "regenerate":
+      if (target.role !== "assistant") {
+        throw new RoomError("invalid_request", "Only answers can be regenerated.", 400);
+      }
+      return {
+        parentId: target.parentId,
+        context: before,
+        prompt: null,
+        model: plan.model ?? target.model ?? "",
+      };
+    case "continue":
+      if (target.role !== "assistant" || (target.status !== "stopped" && target.status !== "interrupted")) {
+        throw new RoomError("invalid_request", "Only a stopped or interrupted answer can be continued.", 400);
+      }
+      if (index !== path.length - 1) {
+        throw new RoomError("invalid_request", "Only the last answer can be continued.", 400);
+      }
+      return { parentId: target.parentId, context: before, prompt: null, model: target.model ?? "", target };
+  }
+}
+
+/** A stable, opaque presence id per person and room (so ids cannot be matched across rooms). */
+async function personIdFor(room: string, userId: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${room}:${userId}`));
+  return [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 const emptyColumns: Omit<
   Message,
-  "id" | "conversationId" | "position" | "role" | "content" | "status" | "createdAt" | "updatedAt"
+  | "id"
+  | "conversationId"
+  | "position"
+  | "role"
+  | "content"
+  | "status"
+  | "createdAt"
+  | "updatedAt"
+  | "parentId"
+  | "authorId"
 > = {
-  parentId: null,
   reasoning: "",
   model: null,
   provider: null,
@@ -594,6 +1125,8 @@ const emptyColumns: Omit<
   reasoningTokens: null,
   costUsd: null,
   ownKey: false,
+  deletedAt: null,
+  toolCalls: null,
 };
 
 /** Refuses options the model cannot take, rather than letting the upstream fail obscurely. */
@@ -607,6 +1140,10 @@ export function checkOptions(model: CatalogueModel, options: GenerationOptions):
   }
   if (options.maxOutputTokens !== undefined && options.maxOutputTokens > model.maxOutput) {
     throw refuse(`${model.name} writes at most ${model.maxOutput} tokens per answer.`);
+  }
+  if (options.tools && !model.caps.tools) throw refuse(`${model.name} cannot call tools.`);
+  if (options.responseFormat === "json" && !model.caps.json) {
+    throw refuse(`${model.name} has no JSON mode.`);
   }
 }
 

@@ -42,6 +42,14 @@ export class DeltaCoalescer {
     this.now = options.now ?? Date.now;
   }
 
+  /** Starts from text that everyone already has (continuing a stopped answer). */
+  seed(text: string, reasoning: string): void {
+    this.text = text;
+    this.reasoning = reasoning;
+    this.sentText = text.length;
+    this.sentReasoning = reasoning.length;
+  }
+
   pushText(chunk: string): void {
     if (chunk === "") return;
     this.text += chunk;

@@ -1,13 +1,20 @@
 /**
- * One assistant answer being generated inside a ConversationRoom: it drives the provider stream,
- * coalesces chunks into delta frames, keeps the checkpoint fresh and ends with the final message
- * that goes to D1. It knows nothing about sockets; the room tells it where frames go.
+ * One assistant answer being generated inside a ConversationRoom: it drives the provider stream
+ * (and, when tools are on, the loop of tool calls and follow-up requests), coalesces chunks into
+ * delta frames, keeps the checkpoint fresh and ends with the final message that goes to D1. It
+ * knows nothing about sockets; the room tells it where frames go.
  */
 import type { FinalMessage } from "../db/queries";
-import type { ErrorInfo, FinishReason, Usage } from "../protocol";
+import { deadlineErrorInfo, GENERATION_DEADLINE_MS, withDeadline } from "../limits/concurrency";
+import type { ErrorInfo, FinishReason, ToolCall } from "../protocol";
 import { priceUsage, type CatalogueModel } from "../providers/catalogue";
-import type { Provider, ProviderRequest } from "../providers/types";
+import type { Provider, ProviderRequest, ProviderToolCall, ProviderUsage } from "../providers/types";
+import { runTool } from "../tools";
+import { logError } from "../observability/log";
 import { DeltaCoalescer, type CoalescedDelta } from "./coalescer";
+
+/** Rounds of tool calls one answer may make before Parley stops feeding results back. */
+export const MAX_TOOL_STEPS = 5;
 
 export interface GenerationInput {
   messageId: string;
@@ -16,20 +23,35 @@ export interface GenerationInput {
   request: ProviderRequest;
   onDelta: (delta: CoalescedDelta) => void;
   onProgress: () => void;
+  /** A tool was called (result null) or answered; for the `tool` frame. */
+  onTool?: (call: ToolCall) => void;
+  /** Text the message already has (continuing a stopped answer); new text is appended. */
+  initial?: { text: string; reasoning: string };
+  /** The longest this answer may take (default GENERATION_DEADLINE_MS). */
+  maxDurationMs?: number;
 }
 
 export class Generation {
   readonly messageId: string;
   private readonly controller = new AbortController();
   private readonly coalescer: DeltaCoalescer;
+  readonly startedAt = Date.now();
+  /** When the first text or reasoning arrived (for time-to-first-token), if it did. */
+  firstTokenAt: number | null = null;
+  readonly toolCalls: ToolCall[] = [];
 
   constructor(private readonly input: GenerationInput) {
     this.messageId = input.messageId;
     this.coalescer = new DeltaCoalescer(input.onDelta);
+    if (input.initial) this.coalescer.seed(input.initial.text, input.initial.reasoning);
   }
 
   get text(): string {
     return this.coalescer.text;
+  }
+
+  get model(): CatalogueModel {
+    return this.input.model;
   }
 
   get reasoning(): string {
@@ -54,59 +76,119 @@ export class Generation {
   }
 
   async run(): Promise<FinalMessage> {
-    const { provider, request, model } = this.input;
-    const signal = this.controller.signal;
+    const { provider, model } = this.input;
+    const deadline = withDeadline(this.controller.signal, this.input.maxDurationMs ?? GENERATION_DEADLINE_MS);
+    const signal = deadline.signal;
+    let request = this.input.request;
     let finishReason: FinishReason = "stop";
-    let usage: Usage | null = null;
+    let usage: ProviderUsage | null = null;
     let error: ErrorInfo | null = null;
     try {
-      for await (const event of provider.stream(request, signal)) {
-        if (signal.aborted) break;
-        switch (event.type) {
-          case "text":
-            this.coalescer.pushText(event.text);
-            this.input.onProgress();
-            break;
-          case "reasoning":
-            this.coalescer.pushReasoning(event.text);
-            this.input.onProgress();
-            break;
-          case "usage":
-            usage = priceUsage(model, event.usage);
-            break;
-          case "finish":
-            finishReason = event.reason;
-            break;
-          case "error":
-            error = { code: event.code, message: event.message, retryable: event.retryable };
-            break;
+      for (let step = 0; ; step++) {
+        const stepStart = this.text.length;
+        const calls: ProviderToolCall[] = [];
+        for await (const event of provider.stream(request, signal)) {
+          if (signal.aborted) break;
+          switch (event.type) {
+            case "text":
+              this.firstTokenAt ??= Date.now();
+              this.coalescer.pushText(event.text);
+              this.input.onProgress();
+              break;
+            case "reasoning":
+              this.firstTokenAt ??= Date.now();
+              this.coalescer.pushReasoning(event.text);
+              this.input.onProgress();
+              break;
+            case "tool_call":
+              calls.push(event.call);
+              break;
+            case "usage":
+              usage = addUsage(usage, event.usage);
+              break;
+            case "finish":
+              finishReason = event.reason;
+              break;
+            case "error":
+              error = { code: event.code, message: event.message, retryable: event.retryable };
+              break;
+          }
         }
+        if (signal.aborted || error || calls.length === 0 || !request.tools) break;
+        if (step + 1 >= MAX_TOOL_STEPS) {
+          // The model keeps calling tools: stop here rather than loop (and bill) forever.
+          finishReason = "tool_calls";
+          break;
+        }
+        // Run each call, show it, and ask again with the results.
+        this.coalescer.flush();
+        const offset = this.text.length;
+        const results = calls.map((call) => {
+          const shown: ToolCall = { ...call, result: null, offset };
+          this.toolCalls.push(shown);
+          this.input.onTool?.(shown);
+          const done: ToolCall = { ...shown, result: runTool(call.name, call.arguments) };
+          this.toolCalls[this.toolCalls.indexOf(shown)] = done;
+          this.input.onTool?.(done);
+          return done;
+        });
+        request = {
+          ...request,
+          messages: [
+            ...request.messages,
+            { role: "assistant", content: this.text.slice(stepStart), toolCalls: calls },
+            ...results.map((call) => ({
+              role: "tool" as const,
+              content: call.result ?? "",
+              toolCallId: call.id,
+            })),
+          ],
+        };
       }
     } catch (cause) {
       if (!signal.aborted) {
-        console.error(
-          JSON.stringify({ event: "generation_failed", messageId: this.messageId, cause: String(cause) }),
-        );
+        logError("generation_failed", { messageId: this.messageId, cause });
         error = {
           code: "internal_error",
           message: "Parley failed while streaming this answer.",
           retryable: true,
         };
       }
+    } finally {
+      deadline.dispose();
     }
     this.coalescer.flush();
-    const stopped = signal.aborted;
+    if (deadline.expired) error = deadlineErrorInfo(this.input.maxDurationMs ?? GENERATION_DEADLINE_MS);
+    const stopped = this.controller.signal.aborted;
     return {
       content: this.coalescer.text,
       reasoning: this.coalescer.reasoning,
       status: stopped ? "stopped" : error ? "error" : "complete",
       finishReason: stopped ? "stopped" : error ? "error" : finishReason,
-      usage,
+      usage: usage ? priceUsage(model, usage) : null,
       error: stopped ? null : error,
+      toolCalls: this.toolCalls.length > 0 ? this.toolCalls : null,
     };
   }
 
   dispose(): void {
     this.coalescer.dispose();
   }
+}
+
+/** Usage of several requests (tool steps) of one answer, added up. */
+function addUsage(total: ProviderUsage | null, next: ProviderUsage): ProviderUsage {
+  if (!total) return next;
+  const sum = (a?: number, b?: number) =>
+    a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0);
+  const cached = sum(total.cachedInputTokens, next.cachedInputTokens);
+  const reasoning = sum(total.reasoningTokens, next.reasoningTokens);
+  const cost = sum(total.costUsd, next.costUsd);
+  return {
+    inputTokens: total.inputTokens + next.inputTokens,
+    outputTokens: total.outputTokens + next.outputTokens,
+    ...(cached !== undefined ? { cachedInputTokens: cached } : {}),
+    ...(reasoning !== undefined ? { reasoningTokens: reasoning } : {}),
+    ...(cost !== undefined ? { costUsd: cost } : {}),
+  };
 }

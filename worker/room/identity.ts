@@ -3,12 +3,16 @@
  * the worker, which authenticates the request, decides the role, and sets these headers after
  * removing any copy that came from outside.
  */
-export type RoomRole = "owner" | "editor" | "viewer";
+import type { RoomRoleName } from "../protocol";
+
+export type RoomRole = RoomRoleName;
 
 const USER_HEADER = "x-parley-user-id";
 const KIND_HEADER = "x-parley-user-kind";
 const IP_HEADER = "x-parley-client-ip";
 const ROLE_HEADER = "x-parley-role";
+const NAME_HEADER = "x-parley-display-name";
+const SHARE_HEADER = "x-parley-share-token";
 const PREFIX = "x-parley-";
 
 export interface RoomIdentity {
@@ -17,6 +21,10 @@ export interface RoomIdentity {
   /** The client's address, which the rate limit of guests is keyed on. */
   ip: string;
   role: RoomRole;
+  /** How others in the room see this person: their name, or "Guest". */
+  name: string;
+  /** The share link this connection came through (null for the owner). */
+  share: string | null;
 }
 
 function isRole(value: string | null): value is RoomRole {
@@ -28,7 +36,17 @@ export function readIdentityHeaders(headers: Headers): RoomIdentity | null {
   const role = headers.get(ROLE_HEADER);
   const kind = headers.get(KIND_HEADER) === "user" ? "user" : "guest";
   const ip = headers.get(IP_HEADER) ?? "unknown";
-  return userId && isRole(role) ? { userId, kind, ip, role } : null;
+  const name = decodeName(headers.get(NAME_HEADER));
+  const share = headers.get(SHARE_HEADER) || null;
+  return userId && isRole(role) ? { userId, kind, ip, role, name, share } : null;
+}
+
+function decodeName(raw: string | null): string {
+  try {
+    return raw ? decodeURIComponent(raw) : "Guest";
+  } catch {
+    return "Guest";
+  }
 }
 
 /** A copy of `request` carrying only the identity the worker vouches for. */
@@ -41,10 +59,20 @@ export function withIdentity(request: Request, identity: RoomIdentity): Request 
   headers.set(KIND_HEADER, identity.kind);
   headers.set(IP_HEADER, identity.ip);
   headers.set(ROLE_HEADER, identity.role);
+  headers.set(NAME_HEADER, encodeURIComponent(identity.name));
+  if (identity.share) headers.set(SHARE_HEADER, identity.share);
   return new Request(request, { headers });
 }
 
 /** The client's address as Cloudflare reports it (`unknown` in local tests without one). */
 export function clientIp(request: Request): string {
   return request.headers.get("cf-connecting-ip") ?? "unknown";
+}
+
+/** The name a person shows in rooms: the display name, the start of the email, or "Guest". */
+export function displayNameOf(
+  user: { displayName: string | null; email: string | null } | undefined,
+): string {
+  const name = user?.displayName?.trim() || user?.email?.split("@")[0] || "";
+  return name.slice(0, 40) || "Guest";
 }

@@ -1,5 +1,5 @@
 import * as Menu from "@radix-ui/react-dropdown-menu";
-import { LogOut, MonitorSmartphone, Settings } from "lucide-react";
+import { LogOut, MonitorSmartphone, Settings, ShieldCheck } from "lucide-react";
 import type { SessionUser } from "../api.ts";
 import { navigate } from "../router.ts";
 import { AccountButtonFace, accountButtonClass } from "./AccountButton.tsx";
@@ -38,6 +38,12 @@ export default function AccountMenu({ user, open, onOpenChange, onSignOut }: Acc
             <Settings size={15} aria-hidden className="text-muted" />
             Settings
           </Menu.Item>
+          {user.role === "admin" && (
+            <Menu.Item className={itemClass} onSelect={() => navigate("/admin")}>
+              <ShieldCheck size={15} aria-hidden className="text-muted" />
+              Admin
+            </Menu.Item>
+          )}
           <Menu.Separator className="my-1 h-px bg-line" />
           <Menu.Item className={itemClass} onSelect={() => onSignOut(false)}>
             <LogOut size={15} aria-hidden className="text-muted" />

@@ -20,6 +20,8 @@ const CommandPalette = lazy(() => loadOverlays().then((m) => ({ default: m.Comma
 const ShortcutsSheet = lazy(() => loadOverlays().then((m) => ({ default: m.ShortcutsSheet })));
 const ConfirmDelete = lazy(() => loadOverlays().then((m) => ({ default: m.ConfirmDelete })));
 const SettingsPage = lazy(() => import("../pages/SettingsPage.tsx"));
+const AdminPage = lazy(() => import("../pages/AdminPage.tsx"));
+const SharePage = lazy(() => import("../pages/SharePage.tsx"));
 const loadAuthDialog = () => import("./AuthDialog.tsx");
 const AuthDialog = lazy(loadAuthDialog);
 
@@ -208,7 +210,7 @@ function Shell() {
         onSignOut={(everywhere) => void signOutHere(everywhere)}
       />
       <main className="flex min-w-0 flex-1 flex-col">
-        {route.name === "settings" ? (
+        {route.name === "settings" || route.name === "admin" ? (
           <>
             <ChatHeader
               title=""
@@ -220,14 +222,32 @@ function Shell() {
               onNewChat={newChat}
             />
             <Suspense fallback={<div className="flex-1" />}>
-              <SettingsPage
-                models={models}
-                user={user}
-                onSignIn={setAuthMode}
-                onSignOut={(everywhere) => void signOutHere(everywhere)}
-              />
+              {route.name === "admin" ? (
+                <AdminPage user={user} tab={route.tab} />
+              ) : (
+                <SettingsPage
+                  models={models}
+                  user={user}
+                  onSignIn={setAuthMode}
+                  onSignOut={(everywhere) => void signOutHere(everywhere)}
+                />
+              )}
             </Suspense>
           </>
+        ) : route.name === "share" ? (
+          <Suspense fallback={<div className="flex-1" />}>
+            <SharePage
+              token={route.token}
+              models={models}
+              onCreated={upsert}
+              sidebarCollapsed={collapsed}
+              onOpenSidebar={() => setDrawerOpen(true)}
+              onExpandSidebar={() => setCollapsedSaved(false)}
+              onNewChat={newChat}
+              pickerOpen={pickerOpen}
+              onPickerOpenChange={setPickerOpen}
+            />
+          </Suspense>
         ) : (
           <ChatView
             key={route.name === "unknown" ? "unknown" : (activeId ?? "new")}

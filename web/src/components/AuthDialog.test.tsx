@@ -10,6 +10,8 @@ interface Call {
 }
 
 let calls: Call[] = [];
+/** What `GET /api/v1/auth/oauth` lists (answered at once, and not recorded in `calls`). */
+let oauthProviders: string[] = [];
 
 /** Answers every request with `status` and `body` (JSON), remembering what was asked. */
 function answer(status: number, body: unknown) {
@@ -18,6 +20,11 @@ function answer(status: number, body: unknown) {
   vi.stubGlobal(
     "fetch",
     vi.fn(async (url: string, init?: RequestInit) => {
+      if (url === "/api/v1/auth/oauth") {
+        return new Response(JSON.stringify({ providers: oauthProviders }), {
+          headers: { "content-type": "application/json" },
+        });
+      }
       calls.push({
         url,
         method: init?.method ?? "GET",
@@ -45,6 +52,7 @@ const field = (name: string) => screen.getByLabelText<HTMLInputElement>(name);
 
 beforeEach(() => {
   calls = [];
+  oauthProviders = [];
   localStorage.clear();
 });
 
@@ -150,5 +158,14 @@ describe("AuthDialog", () => {
     expect(create.getAttribute("aria-selected")).toBe("true");
     expect(document.activeElement).toBe(create);
     expect(field("Password").getAttribute("autocomplete")).toBe("new-password");
+  });
+
+  it("offers GitHub and Google sign-in only when the server lists them", async () => {
+    answer(200, { user });
+    oauthProviders = ["github"];
+    render(<AuthDialog open onOpenChange={() => {}} />);
+    const link = await screen.findByRole("link", { name: "Continue with GitHub" });
+    expect(link.getAttribute("href")).toBe("/api/v1/auth/oauth/github");
+    expect(screen.queryByRole("link", { name: "Continue with Google" })).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import { fieldError, signIn, signUp } from "../account-api.ts";
 import { accountLabel, applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";
 import { LogoMark } from "./Logo.tsx";
+import { OAuthButtons } from "./OAuthButtons.tsx";
 
 export type AuthMode = "signin" | "signup";
 
@@ -199,6 +200,8 @@ function AuthForm({ initialMode, onDone }: { initialMode: AuthMode; onDone: (use
           ? "Keep your chats on every device and bring your own provider keys. The chats you started here are kept."
           : "Pick up your chats on any device. The chats you started here as a guest move to your account."}
       </Dialog.Description>
+
+      <OAuthButtons />
 
       <div
         role="tablist"

@@ -1,15 +1,23 @@
 import { useState } from "react";
-import { Menu, PanelLeftOpen, SquarePen, Users } from "lucide-react";
-import { MAX_TITLE_CHARS } from "../../../worker/protocol/index.ts";
+import { Menu, PanelLeftOpen, Share2, SquarePen } from "lucide-react";
+import { MAX_TITLE_CHARS, type Person } from "../../../worker/protocol/index.ts";
 import type { ConnectionState } from "../room.ts";
 import { ConnectionDot } from "./ConnectionDot.tsx";
 import { modKey } from "./Kbd.tsx";
+import { Presence } from "./Presence.tsx";
 
 interface ChatHeaderProps {
   title: string;
   /** Renaming is possible (an existing conversation). */
   onRename?: (title: string) => void;
   viewers: number;
+  /** Everyone in the room (one entry per person) and which of them is this connection. */
+  people?: readonly Person[];
+  selfId?: string | null;
+  /** The room is shared by link (or was opened through one): shows the "Live" pill. */
+  live?: boolean;
+  /** The owner may share: opens the share dialog. */
+  onShare?: () => void;
   connection: ConnectionState | null;
   sidebarCollapsed: boolean;
   onOpenSidebar: () => void;
@@ -24,6 +32,10 @@ export function ChatHeader({
   title,
   onRename,
   viewers,
+  people = [],
+  selfId = null,
+  live = false,
+  onShare,
   connection,
   sidebarCollapsed,
   onOpenSidebar,
@@ -107,16 +119,19 @@ export function ChatHeader({
           <h1 className="truncate px-1.5 text-[15px] font-medium">{title}</h1>
         )}
       </div>
-      <div className="flex shrink-0 items-center gap-3 pr-1">
-        {viewers > 1 && (
-          <span
-            data-testid="viewers"
-            title={`${viewers} devices have this chat open`}
-            className="flex items-center gap-1.5 rounded-full bg-accent-soft px-2.5 py-1 text-xs font-medium text-accent"
+      <div className="flex shrink-0 items-center gap-2 pr-1">
+        {connection && <Presence people={people} selfId={selfId} viewers={viewers} live={live} />}
+        {onShare && (
+          <button
+            type="button"
+            onClick={onShare}
+            className="flex h-8 items-center gap-1.5 rounded-lg px-2.5 text-[13px] font-medium text-muted transition-colors hover:bg-hover hover:text-ink max-md:size-10 max-md:justify-center max-md:px-0"
+            aria-label="Share"
+            title="Share this chat live"
           >
-            <Users size={13} aria-hidden />
-            {viewers} watching
-          </span>
+            <Share2 size={15} aria-hidden />
+            <span className="max-md:hidden">Share</span>
+          </button>
         )}
         {connection && <ConnectionDot state={connection} />}
       </div>

@@ -1,21 +1,49 @@
 /**
  * A conversation (or the start screen on `/`): header, message log and composer. A conversation
  * seen before renders at once from the local cache; the room's snapshot then takes over.
+ *
+ * The same view shows a room opened through a share link (`share`): collaborators write like the
+ * owner; watchers get the live history without a composer, and can fork a copy of their own.
  */
-import { useCallback, useEffect, useState } from "react";
-import type { ConversationSummary, ServerFrame } from "../../../worker/protocol/index.ts";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { GitFork } from "lucide-react";
+import type {
+  ConversationSummary,
+  RoomRoleName,
+  ServerFrame,
+  Share,
+} from "../../../worker/protocol/index.ts";
 import { createConversation, describeError } from "../api.ts";
 import type { ModelsState } from "../data.ts";
 import { useRateLimit } from "../rate-limit.ts";
-import { streamingMessage } from "../room-reducer.ts";
+import { canWrite, streamingMessage } from "../room-reducer.ts";
 import { queueFirstMessage, useRoom } from "../room.ts";
 import { navigate, onLinkClick } from "../router.ts";
+import { getShare } from "../share-api.ts";
 import { toast } from "../toasts.ts";
+import { AttachmentAccess } from "./AttachmentList.tsx";
 import { ChatHeader } from "./ChatHeader.tsx";
 import { Composer } from "./Composer.tsx";
+import { useComposerExtras } from "./ComposerExtras.tsx";
 import { Greeting } from "./Greeting.tsx";
 import { LimitHint } from "./LimitHint.tsx";
+import { LinkInactive } from "./LinkInactive.tsx";
+import type { MessageCommands } from "./MessageActions.tsx";
 import { MessageList } from "./Messages.tsx";
+import { TypingIndicator } from "./TypingIndicator.tsx";
+
+const loadShareDialog = () => import("./ShareDialog.tsx");
+const ShareDialog = lazy(loadShareDialog);
+
+/** A room opened through someone's share link. */
+export interface SharedRoom {
+  token: string;
+  /** The role the link gives (until the room's snapshot says otherwise). */
+  role: RoomRoleName;
+  /** "Fork to my chats": copy the conversation into one's own history. */
+  onFork: () => void;
+  forking: boolean;
+}
 
 export interface ChatViewProps {
   /** null on `/` (a new chat: the conversation is created on the first send). */
@@ -33,6 +61,8 @@ export interface ChatViewProps {
   onNewChat: () => void;
   pickerOpen: boolean;
   onPickerOpenChange: (open: boolean) => void;
+  /** Opened through a share link (the conversation belongs to someone else). */
+  share?: SharedRoom;
 }
 
 export function ChatView({
@@ -49,40 +79,70 @@ export function ChatView({
   onNewChat,
   pickerOpen,
   onPickerOpenChange,
+  share,
 }: ChatViewProps) {
-  const [view, room] = useRoom(conversationId, { onActivity });
+  const [view, room] = useRoom(conversationId, share ? {} : { onActivity }, share?.token);
   const [draft, setDraft] = useState("");
   const [creating, setCreating] = useState(false);
+  const [shareOpen, setShareOpen] = useState(false);
+  /** The owner's live link: undefined until known. */
+  const [ownShare, setOwnShare] = useState<Share | null | undefined>(undefined);
   const limit = useRateLimit();
 
   const { state } = view;
   const live = streamingMessage(state);
   const awaitingEcho = state.messages.some((m) => m.pending);
   const busy = live !== undefined || awaitingEcho;
-  const notFound = missing || view.notFound || state.deleted;
+  const role: RoomRoleName = state.self?.role ?? share?.role ?? "owner";
+  const writable = canWrite(role);
+  const isOwner = role === "owner" && !share;
+  const linkInactive = share !== undefined && (view.linkInactive || state.deleted);
+  // Access lost without a link (4403 on one's own room) reads as "not found" too.
+  const notFound = !linkInactive && (missing || view.notFound || view.linkInactive || state.deleted);
   const title = notFound ? "Not found" : state.title?.trim() || knownTitle?.trim() || "New chat";
+  const shared =
+    share !== undefined || Boolean(ownShare) || state.people.some((person) => person.role !== "owner");
+
+  // Whether this chat has a live link (for the "Live" pill), asked once the room is up.
+  const synced = state.synced;
+  useEffect(() => {
+    if (!conversationId || !isOwner || !synced || ownShare !== undefined) return;
+    let cancelled = false;
+    getShare(conversationId).then(
+      (result) => !cancelled && setOwnShare(result.share),
+      () => !cancelled && setOwnShare(null),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [conversationId, isOwner, synced, ownShare]);
 
   useEffect(() => {
     document.title = conversationId || notFound ? `${title} · Parley` : "New chat · Parley";
   }, [conversationId, notFound, title]);
 
   useEffect(() => {
-    if (state.deleted) toast.info("This chat was deleted.");
-  }, [state.deleted]);
+    if (state.deleted && !share) toast.info("This chat was deleted.");
+  }, [state.deleted, share]);
+
+  const extras = useComposerExtras(models.models.find((m) => m.id === models.model));
+  const { take: takeExtras, sent: extrasSent } = extras;
 
   const onSend = useCallback(
     async (text: string): Promise<boolean> => {
       const model = models.model;
       if (!model) return false;
       if (room) {
-        room.send(text, model);
+        room.send(text, model, takeExtras());
+        extrasSent();
         return true;
       }
       if (conversationId) return false; // The room is still being set up.
       setCreating(true);
       try {
         const conversation = await createConversation(model);
-        queueFirstMessage(conversation.id, text, model);
+        queueFirstMessage(conversation.id, text, model, takeExtras());
+        extrasSent();
         onCreated?.(conversation);
         navigate(`/c/${encodeURIComponent(conversation.id)}`);
         return true;
@@ -93,14 +153,22 @@ export function ChatView({
         setCreating(false);
       }
     },
-    [room, conversationId, models.model, onCreated],
+    [room, conversationId, models.model, onCreated, takeExtras, extrasSent],
   );
 
   const onStop = useCallback(() => room?.stop(), [room]);
 
+  const onDraftChange = useCallback(
+    (text: string) => {
+      setDraft(text);
+      room?.draftChanged(text.trim().length > 0);
+    },
+    [room],
+  );
+
   // Esc stops the answer from anywhere on the page (unless a dialog or menu takes it first).
   useEffect(() => {
-    if (!busy) return;
+    if (!busy || !writable) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== "Escape" || event.defaultPrevented) return;
       if (document.querySelector('[role="dialog"], [role="menu"]')) return;
@@ -108,22 +176,26 @@ export function ChatView({
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [busy, room]);
+  }, [busy, room, writable]);
 
-  const onRetry = useCallback(
-    (assistantId: string) => {
-      const messages = room?.getView().state.messages ?? [];
-      const index = messages.findIndex((m) => m.id === assistantId);
-      const prompt = messages
-        .slice(0, Math.max(index, 0))
-        .findLast((m) => m.role === "user" && !m.failed)?.content;
-      const model = models.model;
-      if (room && prompt && model) room.send(prompt, model);
-    },
-    [room, models.model],
+  const model = models.model;
+  const commands = useMemo<MessageCommands>(
+    () => ({
+      canWrite: writable && room !== null,
+      busy,
+      models: models.models,
+      model,
+      regenerate: (messageId, other) => room?.regenerate(messageId, other),
+      continueAnswer: (messageId) => room?.continueAnswer(messageId),
+      deleteMessage: (messageId) => room?.deleteMessage(messageId),
+      edit: (messageId, content) => model && room?.edit(messageId, content, model),
+      switchBranch: (messageId) => room?.switchBranch(messageId),
+    }),
+    [writable, room, busy, models.models, model],
   );
 
   const loading = conversationId !== null && !state.synced && state.messages.length === 0 && !notFound;
+  const crowd = state.people.length > 1;
   // Limits are explained by the hint under the composer instead.
   const roomError =
     state.error?.code === "rate_limited" || state.error?.code === "quota_exhausted" ? null : state.error;
@@ -132,19 +204,34 @@ export function ChatView({
     <>
       <ChatHeader
         key={conversationId ?? "new"}
-        title={conversationId || notFound ? title : ""}
+        title={linkInactive ? "" : conversationId || notFound ? title : ""}
         onRename={
-          conversationId && !notFound && onRename ? (next) => onRename(conversationId, next) : undefined
+          conversationId && !notFound && isOwner && onRename
+            ? (next) => onRename(conversationId, next)
+            : undefined
         }
         viewers={state.viewers}
-        connection={conversationId && !notFound ? view.connection : null}
+        people={state.people}
+        selfId={state.self?.id ?? null}
+        live={shared}
+        onShare={
+          conversationId && isOwner && !notFound
+            ? () => {
+                void loadShareDialog();
+                setShareOpen(true);
+              }
+            : undefined
+        }
+        connection={conversationId && !notFound && !linkInactive ? view.connection : null}
         sidebarCollapsed={sidebarCollapsed}
         onOpenSidebar={onOpenSidebar}
         onExpandSidebar={onExpandSidebar}
         onNewChat={onNewChat}
       />
 
-      {notFound ? (
+      {linkInactive ? (
+        <LinkInactive />
+      ) : notFound ? (
         <div className="flex flex-1 items-center justify-center px-6" data-testid="not-found">
           <div className="max-w-sm text-center">
             <h2 className="text-lg font-semibold">Conversation not found</h2>
@@ -162,25 +249,31 @@ export function ChatView({
         </div>
       ) : (
         <>
-          <MessageList
-            key={conversationId ?? "new"}
-            messages={state.messages}
-            models={models.models}
-            synced={conversationId === null || state.synced}
-            onRetry={onRetry}
-            empty={
-              loading ? (
-                <Skeleton />
-              ) : (
-                <Greeting
-                  onPick={(prompt) => {
-                    setDraft(prompt);
-                    document.getElementById("composer")?.focus();
-                  }}
-                />
-              )
-            }
-          />
+          <AttachmentAccess.Provider value={share?.token}>
+            <MessageList
+              key={conversationId ?? "new"}
+              messages={state.messages}
+              models={models.models}
+              synced={conversationId === null || state.synced}
+              commands={commands}
+              empty={
+                loading ? (
+                  <Skeleton />
+                ) : !writable || share ? (
+                  <p className="pt-16 text-center text-sm text-muted">
+                    Nothing here yet. New messages appear live.
+                  </p>
+                ) : (
+                  <Greeting
+                    onPick={(prompt) => {
+                      setDraft(prompt);
+                      document.getElementById("composer")?.focus();
+                    }}
+                  />
+                )
+              }
+            />
+          </AttachmentAccess.Provider>
           {roomError && (
             <div className="mx-auto w-full max-w-3xl px-3 pb-2 sm:px-6">
               <div
@@ -198,23 +291,69 @@ export function ChatView({
               </div>
             </div>
           )}
-          <Composer
-            draft={draft}
-            onDraftChange={setDraft}
-            onSend={onSend}
-            onStop={onStop}
-            busy={busy}
-            disabled={creating || (conversationId !== null && room === null) || limit.limited}
-            models={models.models}
-            model={models.model}
-            onModelChange={models.setModel}
-            pickerOpen={pickerOpen}
-            onPickerOpenChange={onPickerOpenChange}
-            hint={limit.limited || limit.remaining !== null ? <LimitHint /> : undefined}
-          />
+          {crowd && <TypingIndicator people={state.people} selfId={state.self?.id ?? null} />}
+          {writable ? (
+            <Composer
+              draft={draft}
+              onDraftChange={onDraftChange}
+              onBlur={() => room?.typingStopped()}
+              onSend={onSend}
+              onStop={onStop}
+              busy={busy}
+              disabled={creating || (conversationId !== null && room === null) || limit.limited}
+              models={models.models}
+              model={models.model}
+              onModelChange={models.setModel}
+              pickerOpen={pickerOpen}
+              onPickerOpenChange={onPickerOpenChange}
+              hint={limit.limited || limit.remaining !== null ? <LimitHint /> : undefined}
+              {...extras.composer}
+            />
+          ) : (
+            <ReadOnlyBar onFork={share?.onFork} forking={share?.forking ?? false} />
+          )}
+          {writable && extras.dropOverlay}
         </>
       )}
+      {shareOpen && conversationId && (
+        <Suspense fallback={null}>
+          <ShareDialog
+            conversationId={conversationId}
+            open
+            onOpenChange={setShareOpen}
+            people={state.people}
+            selfId={state.self?.id ?? null}
+            onShareChange={setOwnShare}
+          />
+        </Suspense>
+      )}
     </>
+  );
+}
+
+/** In place of the composer for people who watch through a link. */
+function ReadOnlyBar({ onFork, forking }: { onFork: (() => void) | undefined; forking: boolean }) {
+  return (
+    <div className="shrink-0 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:px-6">
+      <div
+        data-testid="read-only"
+        className="mx-auto flex w-full max-w-3xl items-center gap-3 rounded-card border border-line bg-surface px-4 py-2.5 shadow-card"
+      >
+        <span className="inline-flex size-2 shrink-0 rounded-full bg-ok" aria-hidden="true" />
+        <p className="min-w-0 flex-1 text-sm text-muted">Watching live · read-only</p>
+        {onFork && (
+          <button
+            type="button"
+            onClick={onFork}
+            disabled={forking}
+            className="flex h-9 shrink-0 items-center gap-1.5 rounded-full border border-line px-3.5 text-sm font-medium transition-colors hover:bg-hover disabled:opacity-50 max-sm:h-10"
+          >
+            <GitFork size={15} aria-hidden />
+            {forking ? "Forking…" : "Fork to my chats"}
+          </button>
+        )}
+      </div>
+    </div>
   );
 }
 

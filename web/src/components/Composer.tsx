@@ -1,15 +1,19 @@
 /**
  * The composer: a floating card with an auto-growing textarea (Enter sends, Shift+Enter adds a
  * line, Esc stops a running answer), the model picker, and a send button that morphs into Stop.
+ * Attachments and answer options come in as slots (ComposerExtras.tsx builds them).
  */
 import { useLayoutEffect, useRef, type ReactNode } from "react";
 import { ArrowUp, Square } from "lucide-react";
 import { MAX_PROMPT_CHARS, type ModelInfo } from "../../../worker/protocol/index.ts";
+import { filesOf } from "../attachments.ts";
 import { ModelButton } from "./ModelTrigger.tsx";
 
 export interface ComposerProps {
   draft: string;
   onDraftChange: (text: string) => void;
+  /** The textarea lost focus (the room stops showing this person as typing). */
+  onBlur?: () => void;
   /** Returns false when the prompt could not be sent (the draft then stays). */
   onSend: (text: string) => boolean | Promise<boolean>;
   onStop: () => void;
@@ -24,11 +28,22 @@ export interface ComposerProps {
   onPickerOpenChange: (open: boolean) => void;
   /** A line under the card (limits); the key hints show otherwise. */
   hint?: ReactNode;
+  /** Chips of attached files, above the textarea. */
+  attachments?: ReactNode;
+  /** Controls beside the model picker (attach button, answer options). */
+  accessories?: ReactNode;
+  /** A warning inside the card, above the controls (e.g. the model cannot read a file). */
+  notice?: ReactNode;
+  /** Why Send is disabled right now (files still uploading, a file the model cannot read…). */
+  blockedReason?: string | null;
+  /** Files pasted into the textarea (screenshots, copied files). */
+  onPasteFiles?: (files: File[]) => void;
 }
 
 export function Composer({
   draft,
   onDraftChange,
+  onBlur,
   onSend,
   onStop,
   busy,
@@ -39,6 +54,11 @@ export function Composer({
   pickerOpen,
   onPickerOpenChange,
   hint,
+  attachments,
+  accessories,
+  notice,
+  blockedReason = null,
+  onPasteFiles,
 }: ComposerProps) {
   const textarea = useRef<HTMLTextAreaElement>(null);
 
@@ -52,7 +72,8 @@ export function Composer({
 
   const text = draft.trim();
   const tooLong = draft.length > MAX_PROMPT_CHARS;
-  const canSend = !busy && !disabled && text.length > 0 && !tooLong && model !== null;
+  const canSend =
+    !busy && !disabled && text.length > 0 && !tooLong && model !== null && blockedReason === null;
 
   const submit = async () => {
     if (!canSend) return;
@@ -71,6 +92,7 @@ export function Composer({
         }}
       >
         <div className="rounded-card border border-line bg-surface shadow-card transition-[border-color,box-shadow] duration-150 focus-within:border-line-strong">
+          {attachments}
           <label htmlFor="composer" className="sr-only">
             Message
           </label>
@@ -82,6 +104,14 @@ export function Composer({
             placeholder="Ask anything…"
             autoFocus={window.matchMedia?.("(pointer: fine)").matches ?? true}
             onChange={(event) => onDraftChange(event.target.value)}
+            onBlur={onBlur}
+            onPaste={(event) => {
+              if (!onPasteFiles) return;
+              const files = filesOf(event.clipboardData);
+              if (files.length === 0) return;
+              event.preventDefault();
+              onPasteFiles(files);
+            }}
             onKeyDown={(event) => {
               if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
                 event.preventDefault();
@@ -93,6 +123,7 @@ export function Composer({
             }}
             className="block max-h-[40vh] w-full resize-none bg-transparent px-4 pt-3.5 pb-1 text-base leading-relaxed placeholder:text-muted focus:outline-none sm:text-[15.5px]"
           />
+          {notice}
           <div className="flex items-center gap-2 px-2 pb-2">
             <ModelButton
               models={models}
@@ -104,6 +135,7 @@ export function Composer({
               open={pickerOpen}
               onOpenChange={onPickerOpenChange}
             />
+            {accessories}
             <div className="ml-auto flex items-center gap-2">
               {tooLong && (
                 <span className="text-xs text-danger">
@@ -122,7 +154,8 @@ export function Composer({
                 }
                 disabled={!busy && !canSend}
                 aria-label={busy ? "Stop" : "Send"}
-                title={busy ? "Stop (Esc)" : "Send (Enter)"}
+                title={busy ? "Stop (Esc)" : (blockedReason ?? "Send (Enter)")}
+                aria-describedby={!busy && blockedReason ? "composer-blocked" : undefined}
                 className="grid size-9 place-items-center rounded-full bg-accent text-accent-ink transition-[background-color,opacity,transform] duration-150 hover:bg-accent-hover active:scale-95 disabled:cursor-not-allowed disabled:opacity-30 max-sm:size-10"
               >
                 {busy ? (
@@ -131,6 +164,11 @@ export function Composer({
                   <ArrowUp size={18} strokeWidth={2.25} aria-hidden />
                 )}
               </button>
+              {!busy && blockedReason && (
+                <span id="composer-blocked" className="sr-only">
+                  {blockedReason}
+                </span>
+              )}
             </div>
           </div>
         </div>

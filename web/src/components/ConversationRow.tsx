@@ -80,6 +80,7 @@ export const ConversationRow = memo(function ConversationRow({
           fallback={<MenuTriggerLook title={title} active={active} onClick={() => setMenuOpen(true)} />}
         >
           <RowMenu
+            conversationId={conversation.id}
             title={title}
             active={active}
             pinned={conversation.pinned}

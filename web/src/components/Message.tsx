@@ -1,55 +1,83 @@
 /** One message: the user's as a subtle bubble, the assistant's as full-width prose with its meta. */
-import { memo, useState } from "react";
-import { Brain, Check, ChevronRight, Copy, RotateCcw } from "lucide-react";
-import { copyText } from "../clipboard.ts";
+import { memo, useState, type ReactNode } from "react";
+import { Brain, ChevronRight, RotateCcw } from "lucide-react";
 import { formatCost, formatTokens } from "../format.ts";
-import { Markdown } from "../markdown/Markdown.tsx";
 import type { RoomMessage } from "../room-reducer.ts";
+import { AnswerBody } from "./AnswerBody.tsx";
+import { AttachmentList } from "./AttachmentList.tsx";
+import { BranchSwitcher } from "./BranchSwitcher.tsx";
+import {
+  ContinueButton,
+  CopyButton,
+  DeleteButton,
+  EditButton,
+  RegenerateButtons,
+  type MessageCommands,
+} from "./MessageActions.tsx";
+import { MessageEditor } from "./MessageEditor.tsx";
 
-function CopyButton({ text, label }: { text: string; label: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <button
-      type="button"
-      onClick={async () => {
-        if (await copyText(text)) {
-          setCopied(true);
-          setTimeout(() => setCopied(false), 1_500);
-        }
-      }}
-      aria-label={copied ? "Copied" : label}
-      title={copied ? "Copied" : label}
-      className="grid size-8 place-items-center rounded-lg text-muted transition-colors hover:bg-hover hover:text-ink"
-    >
-      {copied ? <Check size={15} aria-hidden /> : <Copy size={15} aria-hidden />}
-    </button>
-  );
-}
+/** Shown on hover and keyboard focus; always on touch screens and for the last message. */
+const quietClass =
+  "flex items-center opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 max-sm:opacity-100 [.group:last-child_&]:opacity-100";
 
 export const UserMessage = memo(function UserMessage({
   message,
   offscreen,
+  commands,
 }: {
   message: RoomMessage;
   offscreen: boolean;
+  commands: MessageCommands;
 }) {
+  const [editing, setEditing] = useState(false);
+  const stored = !message.pending && !message.failed;
+  const siblings = message.siblings ?? [];
+  const writable = commands.canWrite && stored;
   return (
     <div
       className={`group flex flex-col items-end gap-1 motion-safe:animate-fade-in ${offscreen ? "offscreen-skip" : ""}`}
       data-testid="user-message"
       data-message-id={message.id}
     >
-      <div className="flex max-w-[85%] items-start gap-1">
-        {!message.failed && (
-          <div className="mt-1.5 opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100">
-            <CopyButton text={message.content} label="Copy message" />
-          </div>
-        )}
-        <div className="min-w-0 rounded-bubble rounded-br-md bg-subtle px-4 py-2.5 text-[15.5px] leading-relaxed break-words whitespace-pre-wrap">
+      <AttachmentList attachments={message.attachments} />
+      {editing ? (
+        <MessageEditor
+          initial={message.content}
+          disabled={commands.busy || commands.model === null}
+          onCancel={() => setEditing(false)}
+          onSave={(content) => {
+            setEditing(false);
+            commands.edit(message.id, content);
+          }}
+        />
+      ) : (
+        <div className="max-w-[85%] min-w-0 rounded-bubble rounded-br-md bg-subtle px-4 py-2.5 text-[15.5px] leading-relaxed break-words whitespace-pre-wrap">
           {message.content}
         </div>
-      </div>
+      )}
       {message.failed && <p className="text-xs text-danger">Not sent</p>}
+      {stored && !editing && (
+        <div className="-mr-1 flex min-h-8 items-center gap-0.5">
+          <div className={quietClass}>
+            <CopyButton text={message.content} label="Copy message" />
+            {writable && <EditButton disabled={commands.busy} onEdit={() => setEditing(true)} />}
+            {writable && (
+              <DeleteButton
+                noun="message"
+                disabled={commands.busy}
+                onDelete={() => commands.deleteMessage(message.id)}
+              />
+            )}
+          </div>
+          <BranchSwitcher
+            messageId={message.id}
+            siblings={siblings}
+            noun="prompt"
+            disabled={commands.busy}
+            onSwitch={commands.canWrite ? commands.switchBranch : undefined}
+          />
+        </div>
+      )}
     </div>
   );
 });
@@ -92,7 +120,7 @@ const STATUS_NOTES: Partial<Record<RoomMessage["status"], string>> = {
   error: "Something went wrong while answering.",
 };
 
-function StatusLine({ message, onRetry }: { message: RoomMessage; onRetry?: () => void }) {
+function StatusLine({ message, actions }: { message: RoomMessage; actions: ReactNode }) {
   let text: string | null = STATUS_NOTES[message.status] ?? null;
   if (message.status === "error" && message.error?.message) text = message.error.message;
   if (message.status === "complete" && message.finishReason === "length") text = "Reached the length limit.";
@@ -110,16 +138,7 @@ function StatusLine({ message, onRetry }: { message: RoomMessage; onRetry?: () =
       className={`mt-3 flex items-center gap-3 rounded-xl border px-3.5 py-2 text-[13px] ${tone}`}
     >
       <span className="flex-1">{text}</span>
-      {onRetry && (
-        <button
-          type="button"
-          onClick={onRetry}
-          className="flex items-center gap-1 font-medium underline-offset-2 hover:underline"
-        >
-          <RotateCcw size={13} aria-hidden />
-          Retry
-        </button>
-      )}
+      {actions}
     </div>
   );
 }
@@ -127,20 +146,38 @@ function StatusLine({ message, onRetry }: { message: RoomMessage; onRetry?: () =
 export const AssistantMessage = memo(function AssistantMessage({
   message,
   modelName,
-  isLast,
-  onRetry,
+  isTail,
+  commands,
   offscreen,
 }: {
   message: RoomMessage;
   modelName: string | null;
-  isLast: boolean;
-  onRetry: (assistantId: string) => void;
+  /** The last message of the branch: a stopped or cut-off answer here can be continued. */
+  isTail: boolean;
+  commands: MessageCommands;
   offscreen: boolean;
 }) {
   const streaming = message.status === "streaming";
   const thinking = streaming && message.content.length === 0;
-  const retry = isLast && !streaming ? () => onRetry(message.id) : undefined;
   const usage = message.usage;
+  const writable = commands.canWrite;
+  const continuable =
+    writable && isTail && (message.status === "stopped" || message.status === "interrupted");
+  const retry =
+    writable && (message.status === "error" || message.status === "interrupted") ? (
+      <button
+        type="button"
+        onClick={() => commands.regenerate(message.id)}
+        disabled={commands.busy}
+        className="flex items-center gap-1 font-medium underline-offset-2 hover:underline disabled:opacity-40"
+      >
+        <RotateCcw size={13} aria-hidden />
+        Retry
+      </button>
+    ) : null;
+  const continueButton = continuable ? (
+    <ContinueButton disabled={commands.busy} onContinue={() => commands.continueAnswer(message.id)} />
+  ) : null;
   return (
     <article
       data-testid="assistant-message"
@@ -151,7 +188,7 @@ export const AssistantMessage = memo(function AssistantMessage({
       className={`group ${offscreen ? "offscreen-skip" : ""}`}
     >
       {message.reasoning && <Reasoning text={message.reasoning} thinking={thinking} />}
-      {thinking && !message.reasoning && (
+      {thinking && !message.reasoning && !message.toolCalls?.length && (
         <div className="flex h-7 items-center gap-1" aria-label="Waiting for the answer">
           {[0, 150, 300].map((delay) => (
             <span
@@ -163,28 +200,39 @@ export const AssistantMessage = memo(function AssistantMessage({
         </div>
       )}
       <div className="prose" data-testid="message-text" data-raw={message.content} data-streaming={streaming}>
-        <Markdown text={message.content} streaming={streaming} />
+        <AnswerBody content={message.content} toolCalls={message.toolCalls} streaming={streaming} />
       </div>
-      <StatusLine message={message} onRetry={message.status !== "complete" ? retry : undefined} />
+      <StatusLine
+        message={message}
+        actions={
+          message.status === "interrupted" && continueButton ? (
+            <span className="flex items-center gap-2">
+              {continueButton}
+              {retry}
+            </span>
+          ) : (
+            retry
+          )
+        }
+      />
       {!streaming && (
-        <div className="mt-2 flex min-h-8 flex-wrap items-center gap-x-1 text-xs text-muted">
+        <div className="mt-2 -ml-1 flex min-h-8 flex-wrap items-center gap-x-1 text-xs text-muted">
+          <BranchSwitcher
+            messageId={message.id}
+            siblings={message.siblings ?? []}
+            noun="answer"
+            disabled={commands.busy}
+            onSwitch={writable ? commands.switchBranch : undefined}
+          />
           {message.status === "stopped" && (
-            <span data-testid="message-status" className="inline-flex items-center gap-1.5 font-medium">
+            <span data-testid="message-status" className="ml-1 inline-flex items-center gap-1.5 font-medium">
               <span className="inline-block size-2 rounded-[2px] bg-current" aria-hidden="true" />
               Stopped
-              {retry && (
-                <button
-                  type="button"
-                  onClick={retry}
-                  className="ml-1 font-medium text-accent hover:underline"
-                >
-                  Retry
-                </button>
-              )}
             </span>
           )}
+          {message.status === "stopped" && continueButton}
           {message.status === "stopped" && modelName && <span aria-hidden="true">·</span>}
-          {modelName && <span>{modelName}</span>}
+          {modelName && <span className={message.siblings ? "" : "ml-1"}>{modelName}</span>}
           {usage && (
             <>
               <span aria-hidden="true">·</span>
@@ -195,18 +243,15 @@ export const AssistantMessage = memo(function AssistantMessage({
               <span>{formatCost(usage.costUsd)}</span>
             </>
           )}
-          <div className="ml-1 flex opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 max-sm:opacity-100 [.group:last-child_&]:opacity-100">
+          <div className={`ml-1 ${quietClass}`}>
             {message.content && <CopyButton text={message.content} label="Copy answer" />}
-            {retry && message.status === "complete" && (
-              <button
-                type="button"
-                onClick={retry}
-                aria-label="Retry"
-                title="Retry"
-                className="grid size-8 place-items-center rounded-lg text-muted transition-colors hover:bg-hover hover:text-ink"
-              >
-                <RotateCcw size={15} aria-hidden />
-              </button>
+            {writable && <RegenerateButtons messageId={message.id} commands={commands} />}
+            {writable && (
+              <DeleteButton
+                noun="answer"
+                disabled={commands.busy}
+                onDelete={() => commands.deleteMessage(message.id)}
+              />
             )}
           </div>
         </div>

@@ -6,6 +6,7 @@ import { memo, useLayoutEffect, useRef, type ReactNode } from "react";
 import type { ModelInfo } from "../../../worker/protocol/index.ts";
 import type { RoomMessage } from "../room-reducer.ts";
 import { AssistantMessage, UserMessage } from "./Message.tsx";
+import type { MessageCommands } from "./MessageActions.tsx";
 
 interface MessageListProps {
   messages: RoomMessage[];
@@ -14,7 +15,7 @@ interface MessageListProps {
   empty?: ReactNode;
   /** The list shows the server's state (snapshot received), not a cached copy. */
   synced: boolean;
-  onRetry: (assistantId: string) => void;
+  commands: MessageCommands;
 }
 
 /** Within this distance of the bottom the list follows new text; further up, it leaves you be. */
@@ -30,7 +31,7 @@ function settledCount(messages: RoomMessage[]): number {
   return count;
 }
 
-export function MessageList({ messages, models, empty, synced, onRetry }: MessageListProps) {
+export function MessageList({ messages, models, empty, synced, commands }: MessageListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const lastLength = useRef(messages.length);
@@ -48,7 +49,7 @@ export function MessageList({ messages, models, empty, synced, onRetry }: Messag
   }, [messages]);
 
   const settled = settledCount(messages);
-  const lastAssistant = messages.findLast((m) => m.role === "assistant");
+  const tailId = messages.at(-1)?.id;
 
   return (
     <div
@@ -68,20 +69,14 @@ export function MessageList({ messages, models, empty, synced, onRetry }: Messag
         className="mx-auto flex w-full max-w-3xl flex-col gap-8 px-4 pt-6 pb-10 sm:px-6 sm:pt-10"
       >
         {messages.length === 0 && empty}
-        <History
-          messages={messages}
-          count={settled}
-          models={models}
-          lastAssistantId={lastAssistant?.id}
-          onRetry={onRetry}
-        />
+        <History messages={messages} count={settled} models={models} tailId={tailId} commands={commands} />
         {messages.slice(settled).map((message) => (
           <MessageItem
             key={message.id}
             message={message}
             models={models}
-            isLast={message.id === lastAssistant?.id}
-            onRetry={onRetry}
+            isTail={message.id === tailId}
+            commands={commands}
           />
         ))}
       </div>
@@ -93,13 +88,13 @@ interface HistoryProps {
   messages: RoomMessage[];
   count: number;
   models: ModelInfo[];
-  lastAssistantId: string | undefined;
-  onRetry: (assistantId: string) => void;
+  tailId: string | undefined;
+  commands: MessageCommands;
 }
 
 /** The settled messages; re-renders only when one of them (not the streaming one) changes. */
 const History = memo(
-  function History({ messages, count, models, lastAssistantId, onRetry }: HistoryProps) {
+  function History({ messages, count, models, tailId, commands }: HistoryProps) {
     return messages
       .slice(0, count)
       .map((message, index) => (
@@ -107,8 +102,8 @@ const History = memo(
           key={message.id}
           message={message}
           models={models}
-          isLast={message.id === lastAssistantId}
-          onRetry={onRetry}
+          isTail={message.id === tailId}
+          commands={commands}
           offscreen={index < count - 2}
         />
       ));
@@ -117,8 +112,8 @@ const History = memo(
     if (
       before.count !== after.count ||
       before.models !== after.models ||
-      before.lastAssistantId !== after.lastAssistantId ||
-      before.onRetry !== after.onRetry
+      before.tailId !== after.tailId ||
+      before.commands !== after.commands
     )
       return false;
     for (let i = 0; i < after.count; i++) if (before.messages[i] !== after.messages[i]) return false;
@@ -129,17 +124,18 @@ const History = memo(
 function MessageItem({
   message,
   models,
-  isLast,
-  onRetry,
+  isTail,
+  commands,
   offscreen = false,
 }: {
   message: RoomMessage;
   models: ModelInfo[];
-  isLast: boolean;
-  onRetry: (assistantId: string) => void;
+  isTail: boolean;
+  commands: MessageCommands;
   offscreen?: boolean;
 }) {
-  if (message.role === "user") return <UserMessage message={message} offscreen={offscreen} />;
+  if (message.role === "user")
+    return <UserMessage message={message} offscreen={offscreen} commands={commands} />;
   if (message.role !== "assistant") return null;
   const modelName = message.model
     ? (models.find((m) => m.id === message.model)?.name ?? message.model)
@@ -148,8 +144,8 @@ function MessageItem({
     <AssistantMessage
       message={message}
       modelName={modelName}
-      isLast={isLast}
-      onRetry={onRetry}
+      isTail={isTail}
+      commands={commands}
       offscreen={offscreen}
     />
   );

@@ -2,10 +2,11 @@
  * The dialogs, loaded on demand (a separate chunk, fetched when the browser is idle): the Ctrl/Cmd+K
  * command palette, the `?` shortcuts sheet and the delete confirmation.
  */
-import { useMemo, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
-import { MessageSquare, Moon, Search, Settings, SquarePen, Keyboard } from "lucide-react";
-import type { ConversationSummary } from "../../../worker/protocol/index.ts";
+import { MessageSquare, MessageSquareText, Moon, Search, Settings, SquarePen, Keyboard } from "lucide-react";
+import type { ConversationSummary, SearchResult } from "../../../worker/protocol/index.ts";
+import { searchHistory } from "../library-api.ts";
 import { Kbd, modKey } from "./Kbd.tsx";
 
 function Sheet({
@@ -76,7 +77,62 @@ export function CommandPalette({
 
 type Entry =
   | { kind: "action"; id: string; action: PaletteAction }
-  | { kind: "chat"; id: string; conversation: ConversationSummary };
+  | { kind: "chat"; id: string; conversation: ConversationSummary }
+  | { kind: "hit"; id: string; result: SearchResult };
+
+/** Pause after the last keystroke before asking the server (titles filter locally at once). */
+const SEARCH_DEBOUNCE_MS = 150;
+
+interface MessageSearch {
+  /** The query these results answer. */
+  query: string;
+  results: SearchResult[];
+  failed: boolean;
+}
+
+/**
+ * Server-side search of message text (and of titles beyond the local list), debounced; a request
+ * still on its way when the text changes again is aborted, so a late answer never wins.
+ */
+function useMessageSearch(query: string): MessageSearch | null {
+  const [search, setSearch] = useState<MessageSearch | null>(null);
+  const trimmed = query.trim();
+  useEffect(() => {
+    if (trimmed === "") return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      searchHistory(trimmed, controller.signal).then(
+        (results) => setSearch({ query: trimmed, results, failed: false }),
+        () => {
+          if (!controller.signal.aborted) setSearch({ query: trimmed, results: [], failed: true });
+        },
+      );
+    }, SEARCH_DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [trimmed]);
+  // Results of an earlier query stay until the new ones arrive (less flicker while typing).
+  return trimmed === "" ? null : search;
+}
+
+/** A matched snippet with its hits highlighted; text only, never HTML from the server. */
+function Snippet({ parts }: { parts: SearchResult["snippet"] }) {
+  return (
+    <>
+      {parts.map((part, index) =>
+        part.match ? (
+          <mark key={index} className="rounded-sm bg-accent-soft px-0.5 text-ink">
+            {part.text}
+          </mark>
+        ) : (
+          <span key={index}>{part.text}</span>
+        ),
+      )}
+    </>
+  );
+}
 
 function PaletteBody({
   conversations,
@@ -91,25 +147,40 @@ function PaletteBody({
 }) {
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
+  const search = useMessageSearch(query);
   const entries = useMemo<Entry[]>(() => {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
     const match = (text: string) => words.every((word) => text.toLowerCase().includes(word));
-    const chats = conversations
-      .filter((c) => match(c.title || "New chat"))
-      .slice(0, 50)
-      .map((conversation): Entry => ({ kind: "chat", id: `chat-${conversation.id}`, conversation }));
+    const matching = conversations.filter((c) => match(c.title || "New chat")).slice(0, 50);
+    const chats = matching.map((conversation): Entry => ({
+      kind: "chat",
+      id: `chat-${conversation.id}`,
+      conversation,
+    }));
     const commands = actions
       .filter((action) => match(action.label))
       .map((action): Entry => ({ kind: "action", id: `action-${action.id}`, action }));
-    return words.length > 0 ? [...chats, ...commands] : [...commands, ...chats];
-  }, [query, conversations, actions]);
+    if (words.length === 0) return [...commands, ...chats];
+    // Title hits the local list already shows are not repeated; older chats' titles are.
+    const shown = new Set(matching.map((c) => c.id));
+    const hits = (search?.results ?? [])
+      .filter((result) => result.messageId !== null || !shown.has(result.conversationId))
+      .map((result): Entry => ({
+        kind: "hit",
+        id: `hit-${result.messageId ?? result.conversationId}`,
+        result,
+      }));
+    return [...chats, ...hits, ...commands];
+  }, [query, conversations, actions, search]);
   const activeIndex = Math.min(active, Math.max(entries.length - 1, 0));
+  const firstHit = entries.findIndex((entry) => entry.kind === "hit");
 
   const run = (entry: Entry | undefined) => {
     if (!entry) return;
     close();
     if (entry.kind === "action") entry.action.run();
-    else onOpenConversation(entry.conversation.id);
+    else if (entry.kind === "chat") onOpenConversation(entry.conversation.id);
+    else onOpenConversation(entry.result.conversationId);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
@@ -124,6 +195,8 @@ function PaletteBody({
       run(entries[activeIndex]);
     }
   };
+
+  const searching = query.trim() !== "" && search?.query !== query.trim();
 
   return (
     <>
@@ -151,19 +224,62 @@ function PaletteBody({
         id="palette-list"
         role="listbox"
         aria-label="Results"
+        aria-busy={searching}
         className="max-h-[min(24rem,60vh)] overflow-y-auto p-1.5"
       >
-        {entries.length === 0 && (
+        {entries.length === 0 && !searching && (
           <p className="px-3 py-8 text-center text-sm text-muted">Nothing matches “{query}”.</p>
         )}
+        {entries.length === 0 && searching && (
+          <p className="px-3 py-8 text-center text-sm text-muted">Searching your messages…</p>
+        )}
         {entries.map((entry, index) => {
+          const selected = index === activeIndex;
+          const heading =
+            index === firstHit ? (
+              <div role="presentation" className="px-3 pt-2.5 pb-1 text-[11.5px] font-medium text-muted">
+                Messages
+              </div>
+            ) : null;
+          if (entry.kind === "hit") {
+            return (
+              <div key={entry.id}>
+                {heading}
+                <div
+                  id={`palette-${entry.id}`}
+                  role="option"
+                  aria-selected={selected}
+                  data-testid="palette-hit"
+                  onMouseMove={() => setActive(index)}
+                  onClick={() => run(entry)}
+                  className="flex items-start gap-3 rounded-lg px-3 py-2 text-sm aria-selected:bg-hover"
+                >
+                  <MessageSquareText size={16} aria-hidden className="mt-0.5 shrink-0 text-muted" />
+                  <span className="min-w-0 flex-1">
+                    <span className="block truncate font-medium">
+                      {entry.result.messageId === null ? (
+                        <Snippet parts={entry.result.snippet} />
+                      ) : (
+                        entry.result.title || "New chat"
+                      )}
+                    </span>
+                    {entry.result.messageId !== null && (
+                      <span className="mt-0.5 line-clamp-2 text-[13px] leading-snug text-muted">
+                        <Snippet parts={entry.result.snippet} />
+                      </span>
+                    )}
+                  </span>
+                </div>
+              </div>
+            );
+          }
           const Icon = entry.kind === "action" ? ACTION_ICONS[entry.action.icon] : MessageSquare;
           return (
             <div
               key={entry.id}
               id={`palette-${entry.id}`}
               role="option"
-              aria-selected={index === activeIndex}
+              aria-selected={selected}
               onMouseMove={() => setActive(index)}
               onClick={() => run(entry)}
               className="flex h-10 items-center gap-3 rounded-lg px-3 text-sm aria-selected:bg-hover"
@@ -176,6 +292,9 @@ function PaletteBody({
             </div>
           );
         })}
+        {search?.failed && search.query === query.trim() && (
+          <p className="px-3 py-2 text-[13px] text-muted">Could not search your messages just now.</p>
+        )}
       </div>
     </>
   );
@@ -245,7 +364,8 @@ export function ConfirmDelete({
         Delete chat?
       </h2>
       <p id="delete-description" className="mt-2 text-sm leading-relaxed text-muted">
-        “{conversation?.title || "New chat"}” will be deleted on every device. This can’t be undone.
+        “{conversation?.title || "New chat"}” will be deleted on every device. You can undo this for a few
+        seconds.
       </p>
       <div className="mt-5 flex justify-end gap-2">
         <Dialog.Close className="h-10 rounded-xl px-4 text-sm font-medium hover:bg-hover">

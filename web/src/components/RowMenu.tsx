@@ -1,12 +1,14 @@
 import { useRef } from "react";
 import * as Menu from "@radix-ui/react-dropdown-menu";
-import { Ellipsis, Pencil, Pin, PinOff, Trash2 } from "lucide-react";
+import { Braces, Ellipsis, FileText, Pencil, Pin, PinOff, Trash2 } from "lucide-react";
+import { exportUrl } from "../library-api.ts";
 import { menuTriggerClass } from "./ConversationRow.tsx";
 
 const itemClass =
   "flex h-9 items-center gap-2.5 rounded-md px-2.5 text-sm outline-none select-none data-[highlighted]:bg-hover max-md:h-11";
 
 interface RowMenuProps {
+  conversationId: string;
   title: string;
   active: boolean;
   pinned: boolean;
@@ -17,8 +19,9 @@ interface RowMenuProps {
   onDelete: () => void;
 }
 
-/** A conversation's menu in the sidebar: rename, pin or unpin, delete. */
+/** A conversation's menu in the sidebar: rename, pin or unpin, export, delete. */
 export default function RowMenu({
+  conversationId,
   title,
   active,
   pinned,
@@ -63,6 +66,20 @@ export default function RowMenu({
               <Pin size={15} aria-hidden className="text-muted" />
             )}
             {pinned ? "Unpin" : "Pin"}
+          </Menu.Item>
+          <Menu.Separator className="my-1 h-px bg-line" />
+          {/* Plain links: the server names the file (Content-Disposition), the browser saves it. */}
+          <Menu.Item asChild className={itemClass}>
+            <a href={exportUrl(conversationId, "markdown")} download>
+              <FileText size={15} aria-hidden className="text-muted" />
+              Export as Markdown
+            </a>
+          </Menu.Item>
+          <Menu.Item asChild className={itemClass}>
+            <a href={exportUrl(conversationId, "json")} download>
+              <Braces size={15} aria-hidden className="text-muted" />
+              Export as JSON
+            </a>
           </Menu.Item>
           <Menu.Separator className="my-1 h-px bg-line" />
           <Menu.Item className={`${itemClass} text-danger`} onSelect={onDelete}>

@@ -1,7 +1,10 @@
 import { CircleAlert, Info, X } from "lucide-react";
 import { dismissToast, useToasts } from "../toasts.ts";
 
-/** Toasts above the composer (phones) or at the bottom right; announced politely. */
+/**
+ * Toasts above the composer (phones) or at the bottom right; announced politely. A toast may carry
+ * one action (Undo), a real button reachable by keyboard.
+ */
 export function Toaster() {
   const toasts = useToasts();
   return (
@@ -22,6 +25,18 @@ export function Toaster() {
             <Info size={16} aria-hidden className="mt-0.5 shrink-0 text-accent" />
           )}
           <span className="flex-1 leading-snug">{toast.message}</span>
+          {toast.action && (
+            <button
+              type="button"
+              onClick={() => {
+                dismissToast(toast.id);
+                toast.action?.run();
+              }}
+              className="-my-1 h-7 shrink-0 rounded-md px-2 text-sm font-medium text-accent hover:bg-hover"
+            >
+              {toast.action.label}
+            </button>
+          )}
           <button
             type="button"
             onClick={() => dismissToast(toast.id)}

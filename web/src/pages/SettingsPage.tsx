@@ -1,11 +1,15 @@
-/** `/settings`: account, theme, default model, own provider keys and this month's usage. */
-import { Monitor, Moon, Sun } from "lucide-react";
+/**
+ * `/settings`: account, theme, default model, own provider keys, this month's usage and a download
+ * of everything Parley keeps about the person.
+ */
+import { Download, Monitor, Moon, Sun } from "lucide-react";
 import type { SessionUser } from "../api.ts";
 import type { ModelsState } from "../data.ts";
+import { ACCOUNT_EXPORT_URL } from "../library-api.ts";
 import { groupModels } from "../model-groups.ts";
 import { setTheme, THEMES, useTheme, type ThemeChoice } from "../theme.ts";
 import { AccountSection, KeysSection, UsageSection } from "./AccountSections.tsx";
-import { Section } from "./Section.tsx";
+import { Section, secondaryButtonClass } from "./Section.tsx";
 
 const THEME_LABELS: Record<ThemeChoice, { label: string; icon: typeof Sun }> = {
   system: { label: "System", icon: Monitor },
@@ -79,6 +83,16 @@ export default function SettingsPage({ models, user, onSignIn, onSignOut }: Sett
         </Section>
         <KeysSection user={user} models={models} onSignIn={onSignIn} />
         <UsageSection models={models} />
+        <Section
+          id="data"
+          title="Your data"
+          description="One JSON file with your profile, every chat with all its messages, the providers you saved a key for (never the keys) and your usage."
+        >
+          <a href={ACCOUNT_EXPORT_URL} download className={secondaryButtonClass}>
+            <Download size={15} aria-hidden />
+            Download all my data
+          </a>
+        </Section>
       </div>
     </div>
   );

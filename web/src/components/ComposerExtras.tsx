@@ -1,0 +1,94 @@
+/**
+ * Everything the composer carries besides text, wired together for ChatView: the attached files
+ * (picked, pasted or dropped; uploaded at once), the answer options (tools, JSON), the warning when
+ * the chosen model cannot read an attached file, and what goes into the `send` frame.
+ */
+import { useCallback, useMemo, type ReactNode } from "react";
+import { AlertTriangle } from "lucide-react";
+import { MAX_ATTACHMENTS, type ModelInfo } from "../../../worker/protocol/index.ts";
+import { modelProblem, sendBlock, useDraftAttachments } from "../attachments.ts";
+import { optionsFor, useOptionSwitches } from "../generation-options.ts";
+import type { SendExtras } from "../room.ts";
+import { toast } from "../toasts.ts";
+import { AttachButton } from "./AttachButton.tsx";
+import { AttachmentChips } from "./AttachmentChips.tsx";
+import { ComposerOptions } from "./ComposerOptions.tsx";
+import { DropOverlay } from "./DropOverlay.tsx";
+
+export interface ComposerExtras {
+  /** Props for <Composer>. */
+  composer: {
+    attachments: ReactNode;
+    accessories: ReactNode;
+    notice: ReactNode;
+    blockedReason: string | null;
+    onPasteFiles: (files: File[]) => void;
+  };
+  /** The drop target veil (render only where the person may write). */
+  dropOverlay: ReactNode;
+  /** The files and options for the prompt being sent. */
+  take: () => SendExtras;
+  /** The prompt went out: forget the chips (the files now belong to the message). */
+  sent: () => void;
+}
+
+export function useComposerExtras(model: ModelInfo | undefined): ComposerExtras {
+  const drafts = useDraftAttachments();
+  const { switches, setSwitch } = useOptionSwitches();
+  const { addFiles, items, remove, ready, clear } = drafts;
+
+  const attach = useCallback(
+    (files: File[]) => {
+      const left = addFiles(files);
+      if (left > 0) {
+        toast.info(
+          `A message takes at most ${MAX_ATTACHMENTS} files: ${left === 1 ? "one was" : `${left} were`} left out.`,
+        );
+      }
+    },
+    [addFiles],
+  );
+
+  const problem = modelProblem(model, items);
+  const blockedReason = sendBlock(model, items);
+  const options = optionsFor(model, switches);
+
+  const take = useCallback((): SendExtras => {
+    const attachments = ready();
+    return {
+      ...(attachments.length > 0 ? { attachments } : {}),
+      ...(options ? { options } : {}),
+    };
+  }, [ready, options]);
+
+  const composer = useMemo(
+    () => ({
+      attachments: <AttachmentChips items={items} onRemove={remove} />,
+      accessories: (
+        <>
+          <AttachButton onFiles={attach} />
+          <ComposerOptions model={model} switches={switches} onSwitch={setSwitch} />
+        </>
+      ),
+      notice: problem ? <ModelWarning text={problem} /> : null,
+      blockedReason,
+      onPasteFiles: attach,
+    }),
+    [items, remove, attach, model, switches, setSwitch, problem, blockedReason],
+  );
+
+  return { composer, dropOverlay: <DropOverlay onFiles={attach} />, take, sent: clear };
+}
+
+function ModelWarning({ text }: { text: string }) {
+  return (
+    <p
+      role="status"
+      data-testid="attachment-warning"
+      className="mx-3 mb-1.5 flex items-start gap-2 rounded-lg bg-warn/10 px-2.5 py-1.5 text-[12.5px] leading-snug text-warn"
+    >
+      <AlertTriangle size={14} aria-hidden className="mt-px shrink-0" />
+      <span>{text}</span>
+    </p>
+  );
+}

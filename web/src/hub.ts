@@ -1,0 +1,45 @@
+/**
+ * The person's hub: one PartySocket per tab to `/parties/hub` (their UserHub, docs/protocol.md),
+ * which tells this tab about every change to their chat list made anywhere (another tab, the
+ * phone, a room that just answered), so the sidebar stays current without polling.
+ *
+ * On every (re)connect the hub says `hello` and the tab refetches the list: whatever happened
+ * while it was offline is picked up then.
+ */
+import PartySocket from "partysocket";
+import { parseHubFrame, type ConversationSummary } from "../../worker/protocol/index.ts";
+
+export interface HubEvents {
+  /** (Re)connected: fetch the whole list again. */
+  onHello: () => void;
+  /** Created, renamed, pinned, restored or given a new message: upsert it. */
+  onConversation: (conversation: ConversationSummary) => void;
+  onDeleted: (id: string) => void;
+}
+
+/** Opens the hub socket; the returned function closes it for good. */
+export function connectHub(events: HubEvents): () => void {
+  const socket = new PartySocket({
+    host: location.host,
+    protocol: location.protocol === "https:" ? "wss" : "ws",
+    basePath: "parties/hub",
+    maxReconnectionDelay: 10_000,
+    // Opened after a microtask, so a hook that mounts and unmounts at once (StrictMode) opens none.
+    startClosed: true,
+  });
+  socket.addEventListener("message", (event: MessageEvent) => {
+    const frame = typeof event.data === "string" ? parseHubFrame(event.data) : null;
+    if (!frame) return;
+    if (frame.type === "hello") events.onHello();
+    else if (frame.type === "conversation") events.onConversation(frame.conversation);
+    else if (frame.type === "conversation_deleted") events.onDeleted(frame.id);
+  });
+  let closed = false;
+  queueMicrotask(() => {
+    if (!closed) socket.reconnect();
+  });
+  return () => {
+    closed = true;
+    socket.close(1000, "tab closed the hub");
+  };
+}

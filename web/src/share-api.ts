@@ -1,0 +1,68 @@
+/** Live share links over HTTP (docs/api.md, "Sharing"); every answer parsed with the shared schemas. */
+import { z } from "zod";
+import {
+  conversationSummarySchema,
+  personSchema,
+  shareInfoSchema,
+  shareSchema,
+  type ConversationSummary,
+  type Person,
+  type Share,
+  type ShareInfo,
+  type ShareMode,
+} from "../../worker/protocol/index.ts";
+import { request } from "./api.ts";
+
+const shareResponse = z.object({ share: shareSchema });
+/** The owner's view: the link (if any) and who is in the room right now. */
+const shareStateResponse = z.object({
+  share: shareSchema.nullable(),
+  people: z.array(personSchema).catch([]),
+  viewers: z.number().int().nonnegative().catch(0),
+});
+const forkResponse = z.object({ conversation: conversationSummarySchema });
+
+export interface ShareState {
+  share: Share | null;
+  people: Person[];
+  viewers: number;
+}
+
+const sharePath = (conversationId: string) =>
+  `/api/v1/conversations/${encodeURIComponent(conversationId)}/share`;
+
+export function getShare(conversationId: string): Promise<ShareState> {
+  return request(sharePath(conversationId), shareStateResponse);
+}
+
+/** Creates the link, or changes the mode of the existing one (its guests reconnect with the new role). */
+export async function putShare(conversationId: string, mode: ShareMode): Promise<Share> {
+  const body = JSON.stringify({ mode });
+  return (await request(sharePath(conversationId), shareResponse, { method: "PUT", body })).share;
+}
+
+/** A new link; the old one stops working at once. */
+export async function rotateShare(conversationId: string): Promise<Share> {
+  return (await request(`${sharePath(conversationId)}/rotate`, shareResponse, { method: "POST" })).share;
+}
+
+/** Stops sharing: everyone who came in through the link is disconnected. */
+export async function deleteShare(conversationId: string): Promise<void> {
+  await request(sharePath(conversationId), z.undefined(), { method: "DELETE" });
+}
+
+/** What a link opens, for whoever holds it (404 once it was revoked or rotated). */
+export function getShareInfo(token: string): Promise<ShareInfo> {
+  return request(`/api/v1/shares/${encodeURIComponent(token)}`, shareInfoSchema);
+}
+
+/** Copies the branch the shared room shows into a new conversation of one's own. */
+export async function forkShare(token: string): Promise<ConversationSummary> {
+  return (await request(`/api/v1/shares/${encodeURIComponent(token)}/fork`, forkResponse, { method: "POST" }))
+    .conversation;
+}
+
+/** The full address of a link, as people paste it. */
+export function shareUrl(share: Share): string {
+  return `${location.origin}${share.path}`;
+}

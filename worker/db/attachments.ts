@@ -1,0 +1,82 @@
+/** D1 access for attachment rows (the bytes are in R2; see worker/attachments). */
+import { and, eq, inArray, isNull, lt } from "drizzle-orm";
+import type { AttachmentInfo } from "../protocol";
+import type { Db } from "./queries";
+import { attachments, type Attachment } from "./schema";
+
+export function toAttachmentInfo(row: Attachment): AttachmentInfo {
+  return { id: row.id, name: row.name, mimeType: row.mimeType, kind: row.kind, size: row.size };
+}
+
+export async function insertAttachment(db: Db, row: Attachment): Promise<void> {
+  await db.insert(attachments).values(row);
+}
+
+export async function findAttachment(db: Db, id: string): Promise<Attachment | undefined> {
+  const [row] = await db.select().from(attachments).where(eq(attachments.id, id)).limit(1);
+  return row;
+}
+
+/** Uploads of `ownerId` among `ids` that no message carries yet, in the order of `ids`. */
+export async function unsentAttachments(
+  db: Db,
+  ids: readonly string[],
+  ownerId: string,
+): Promise<Attachment[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(attachments)
+    .where(
+      and(inArray(attachments.id, [...ids]), eq(attachments.ownerId, ownerId), isNull(attachments.messageId)),
+    );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Every attachment of a conversation, grouped by the message that carries it. */
+export async function attachmentsByMessage(
+  db: Db,
+  conversationId: string,
+): Promise<Map<string, Attachment[]>> {
+  const rows = await db.select().from(attachments).where(eq(attachments.conversationId, conversationId));
+  const byMessage = new Map<string, Attachment[]>();
+  for (const row of rows.sort((a, b) => a.createdAt - b.createdAt)) {
+    if (!row.messageId) continue;
+    byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), row]);
+  }
+  return byMessage;
+}
+
+/** The statement that hands uploads to the message sending them (for a batch). */
+export function linkAttachments(
+  db: Db,
+  ids: readonly string[],
+  ownerId: string,
+  messageId: string,
+  conversationId: string,
+) {
+  return db
+    .update(attachments)
+    .set({ messageId, conversationId })
+    .where(
+      and(inArray(attachments.id, [...ids]), eq(attachments.ownerId, ownerId), isNull(attachments.messageId)),
+    );
+}
+
+export async function deleteAttachmentRows(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await db.delete(attachments).where(inArray(attachments.id, [...ids]));
+}
+
+export async function conversationAttachments(db: Db, conversationId: string): Promise<Attachment[]> {
+  return db.select().from(attachments).where(eq(attachments.conversationId, conversationId));
+}
+
+/** Uploads nobody sent (the tab was closed with files attached), older than `before`. */
+export async function staleUnsentAttachments(db: Db, before: number, limit = 500): Promise<Attachment[]> {
+  return db
+    .select()
+    .from(attachments)
+    .where(and(isNull(attachments.messageId), lt(attachments.createdAt, before)))
+    .limit(limit);
+}

@@ -1,0 +1,107 @@
+/**
+ * Live share links (docs/sharing.md). The owner creates one link per conversation in *watch* or
+ * *collaborate* mode, can change its mode, rotate it or revoke it; whoever holds the link can
+ * open the live room, and fork a copy of the conversation into their own history.
+ */
+import { Hono } from "hono";
+import { getServerByName } from "partyserver";
+import { authorize, findActiveShare } from "../auth/policy";
+import { createConversation, database, insertForkedMessages, listMessages, toSummary } from "../db/queries";
+import { activePath } from "../db/branches";
+import { activeShareOf, createShare, revokeShare, setShareMode, toShare } from "../db/shares";
+import { sharePutSchema } from "../protocol";
+import type { AppEnv } from "./app";
+import { notFound } from "./errors";
+import { readJsonBody } from "./json-body";
+import { notifyConversation } from "./hub-notify";
+
+export const shareRoutes = new Hono<AppEnv>();
+
+async function room(env: Env, conversationId: string) {
+  return getServerByName(env.ConversationRoom, conversationId);
+}
+
+shareRoutes.get("/conversations/:id/share", async (c) => {
+  const db = database(c.env.DB);
+  const { conversation } = await authorize(db, c.req.param("id"), c.get("identity").userId, "manage");
+  const share = await activeShareOf(db, conversation.id);
+  const presence = await (await room(c.env, conversation.id)).presence();
+  return c.json({ share: share ? toShare(share) : null, ...presence });
+});
+
+shareRoutes.put("/conversations/:id/share", async (c) => {
+  const { mode } = await readJsonBody(c.req.raw, sharePutSchema);
+  const db = database(c.env.DB);
+  const identity = c.get("identity");
+  const { conversation } = await authorize(db, c.req.param("id"), identity.userId, "manage");
+  const existing = await activeShareOf(db, conversation.id);
+  if (!existing) {
+    return c.json({ share: toShare(await createShare(db, conversation.id, mode, identity.userId)) }, 201);
+  }
+  if (existing.mode !== mode) {
+    await setShareMode(db, existing.token, mode);
+    // Guests of the link reconnect and get their new role.
+    await (await room(c.env, conversation.id)).shareChanged(existing.token, false);
+  }
+  return c.json({ share: toShare({ ...existing, mode }) });
+});
+
+shareRoutes.post("/conversations/:id/share/rotate", async (c) => {
+  const db = database(c.env.DB);
+  const identity = c.get("identity");
+  const { conversation } = await authorize(db, c.req.param("id"), identity.userId, "manage");
+  const existing = await activeShareOf(db, conversation.id);
+  if (!existing) throw notFound("Share link");
+  await revokeShare(db, existing.token);
+  const next = await createShare(db, conversation.id, existing.mode, identity.userId);
+  await (await room(c.env, conversation.id)).shareChanged(existing.token, true);
+  return c.json({ share: toShare(next) });
+});
+
+shareRoutes.delete("/conversations/:id/share", async (c) => {
+  const db = database(c.env.DB);
+  const { conversation } = await authorize(db, c.req.param("id"), c.get("identity").userId, "manage");
+  const existing = await activeShareOf(db, conversation.id);
+  if (existing) {
+    await revokeShare(db, existing.token);
+    await (await room(c.env, conversation.id)).shareChanged(existing.token, true);
+  }
+  return c.body(null, 204);
+});
+
+/** What a link opens, for the SPA's `/s/:token` page. */
+shareRoutes.get("/shares/:token", async (c) => {
+  const found = await findActiveShare(database(c.env.DB), c.req.param("token"));
+  if (!found) throw notFound("Share link");
+  const isOwner = found.conversation.ownerId === c.get("identity").userId;
+  return c.json({
+    conversation: { id: found.conversation.id, title: found.conversation.title },
+    mode: found.share.mode,
+    role: isOwner ? "owner" : found.share.mode === "collaborate" ? "editor" : "viewer",
+  });
+});
+
+/** Copies the branch the room shows into a new conversation of the caller's own. */
+shareRoutes.post("/shares/:token/fork", async (c) => {
+  const db = database(c.env.DB);
+  const found = await findActiveShare(db, c.req.param("token"));
+  if (!found) throw notFound("Share link");
+  const identity = c.get("identity");
+  const source = found.conversation;
+  const path = activePath(await listMessages(db, source.id), source.activeLeafId).filter(
+    (m) => m.deletedAt === null && m.status !== "streaming",
+  );
+  const copy = await createConversation(db, {
+    id: crypto.randomUUID(),
+    ownerId: identity.userId,
+    kind: identity.kind,
+    model: source.model,
+    title: source.title ? `${source.title} (fork)` : "",
+    systemPrompt: source.systemPrompt,
+    forkedFrom: source.id,
+  });
+  await insertForkedMessages(db, copy.id, path, identity.userId);
+  const summary = toSummary({ ...copy, updatedAt: Date.now() });
+  await notifyConversation(c.env, identity.userId, summary);
+  return c.json({ conversation: summary }, 201);
+});
