@@ -1,0 +1,397 @@
+/**
+ * Figure 6: client rendering, in Debian's Chromium (playwright-core) against the SPA of the run's
+ * `vite build`, served by the Parley worker under test.
+ *
+ * - Main-thread cost per streamed token: a chat with 1, 50 or 200 messages is open; another
+ *   device (the API, same room) streams a 300-token answer at 100 tokens/s; Chrome's own
+ *   main-thread task time (CDP `Performance.getMetrics` TaskDuration) over the answer ÷ tokens.
+ *   The same window with nothing streaming is measured too (the page's idle cost).
+ * - Longest task while streaming a 60,000-character Markdown answer with code (1,000 tokens/s):
+ *   every task of the renderer's main thread from a Chrome trace (`toplevel` category), plus the
+ *   page's own Long Tasks observer (tasks ≥ 50 ms).
+ * - Time to interactive when opening a 200-message chat (the app already loaded once, so its
+ *   code is cached, the chat itself never seen): from navigation start until the last message
+ *   is on screen, the log shows the room's state and the composer is usable, and a task posted
+ *   then runs within 50 ms.
+ * - Initial JS: the entry script and the modules it preloads in index.html, gzip-compressed.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { benchMarkdown, benchText, tokenize } from "../../tests/fake-upstream/bench-texts.ts";
+import { scale, type BenchContext } from "../lib/context.ts";
+import { sleep } from "../lib/processes.ts";
+import { round, roundSummary, summarize, type Summary } from "../lib/stats.ts";
+import { BENCH_MODEL, benchMarker, markdownMarker, newTag } from "../lib/upstream.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface TokenCost {
+  /** Messages in the chat when the answer starts (its prompt included). */
+  messages: number;
+  tokens: number;
+  /** Main-thread task time per token, ms. */
+  msPerToken: number;
+  /** Of which JavaScript, layout and style recalculation, ms per token. */
+  scriptMsPerToken: number;
+  layoutMsPerToken: number;
+  styleMsPerToken: number;
+  /** Main-thread task time per second with the chat open and nothing streaming, ms. */
+  idleMsPerSecond: number;
+}
+
+export interface ClientResult {
+  tokenCost: TokenCost[];
+  longestTask: {
+    chars: number;
+    tokens: number;
+    rate: number;
+    longestMs: number;
+    over50ms: number;
+    /** Long Tasks observer entries (≥ 50 ms), ms. */
+    longTasks: number[];
+    streamMs: number;
+  };
+  timeToInteractive: { messages: number; trials: number; ms: Summary; visibleMs: Summary };
+  initialJs: { gzipBytes: number; rawBytes: number; files: Array<{ file: string; gzipBytes: number }> };
+}
+
+/** Sizes of the entry script and its modulepreloads, gzip at the default level (as Vite reports). */
+export function initialJsSize(assetsDir: string): ClientResult["initialJs"] {
+  const html = readFileSync(path.join(assetsDir, "index.html"), "utf8");
+  const scripts = [...html.matchAll(/<script[^>]+type="module"[^>]+src="([^"]+)"/g)].map((m) => m[1]!);
+  const preloads = [...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)].map((m) => m[1]!);
+  const files = [...new Set([...scripts, ...preloads])].map((file) => {
+    const content = readFileSync(path.join(assetsDir, file.replace(/^\//, "")));
+    return { file, raw: content.length, gzipBytes: gzipSync(content).length };
+  });
+  return {
+    gzipBytes: files.reduce((sum, file) => sum + file.gzipBytes, 0),
+    rawBytes: files.reduce((sum, file) => sum + file.raw, 0),
+    files: files.map(({ file, gzipBytes }) => ({ file, gzipBytes })),
+  };
+}
+
+/** History for a seeded chat: short questions and answers of a paragraph or two with Markdown. */
+function priorMessages(count: number): Array<{ role: "user" | "assistant"; content: string }> {
+  return Array.from({ length: count }, (_, index) => {
+    const turn = Math.floor(index / 2) + 1;
+    return index % 2 === 0
+      ? { role: "user" as const, content: `Question ${turn}: how does the room keep every device in step?` }
+      : {
+          role: "assistant" as const,
+          content:
+            `Answer ${turn}. Every device holds the text with its **offset**, so a frame that starts ` +
+            "past what it has is a gap and it asks the room to `resume`. Frames are coalesced, " +
+            "which keeps a fast stream cheap for every watcher.\n\n" +
+            `- the provider streams small chunks (${turn * 3} so far)\n- the room batches them\n` +
+            "- each device appends by offset",
+        };
+  });
+}
+
+interface Seeded {
+  conversationId: string;
+  /** The last stored message (the seed answer). */
+  lastMessageId: string;
+}
+
+/** `POST /api/v1/chat/stream` from the browser context (its cookie), read to the end. */
+async function chatStream(
+  context: BrowserContext,
+  messages: Array<{ role: string; content: string }>,
+  conversationId?: string,
+): Promise<{ conversationId: string; messageId: string }> {
+  const response = await context.request.post("/api/v1/chat/stream", {
+    data: { model: BENCH_MODEL, messages, ...(conversationId ? { conversationId } : {}) },
+    timeout: 180_000,
+  });
+  const body = await response.text();
+  if (!response.ok()) throw new Error(`chat/stream ${response.status()}: ${body.slice(0, 300)}`);
+  const meta = /event: meta\ndata: (.*)\n/.exec(body)?.[1];
+  if (!meta) throw new Error("chat/stream sent no meta event");
+  return JSON.parse(meta) as { conversationId: string; messageId: string };
+}
+
+/** A conversation with `stored` messages (0: an empty one). */
+async function seed(context: BrowserContext, stored: number): Promise<Seeded> {
+  if (stored === 0) {
+    const response = await context.request.post("/api/v1/conversations", { data: { model: BENCH_MODEL } });
+    const body = (await response.json()) as { conversation: { id: string } };
+    return { conversationId: body.conversation.id, lastMessageId: "" };
+  }
+  const prior = priorMessages(stored - 2);
+  const prompt = { role: "user", content: `Seed ${benchMarker(40, 0, newTag("seed"))}` };
+  const { conversationId, messageId } = await chatStream(context, [...prior, prompt]);
+  return { conversationId, lastMessageId: messageId };
+}
+
+/** Records when the app is usable; set `window.__benchExpect` to the id of the last message first. */
+const READY_PROBE = `(() => {
+  const state = { visible: null, ready: null };
+  window.__benchReady = state;
+  const check = () => {
+    const expected = window.__benchExpect;
+    const log = document.querySelector('[role="log"][data-synced="true"]');
+    const last = expected ? document.querySelector('[data-message-id="' + expected + '"]') : log;
+    const composer = document.querySelector("textarea");
+    if (log && last && composer && !composer.disabled) {
+      const seen = performance.now();
+      if (state.visible === null) state.visible = seen;
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const ran = performance.now();
+        if (ran - seen < 50) state.ready = ran;
+        else requestAnimationFrame(check);
+      };
+      channel.port2.postMessage(0);
+      return;
+    }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+  window.__benchLongTasks = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__benchLongTasks.push(entry.duration);
+    }).observe({ type: "longtask", buffered: true });
+  } catch {}
+})();`;
+
+declare global {
+  interface Window {
+    __benchExpect?: string;
+    __benchReady?: { visible: number | null; ready: number | null };
+    __benchLongTasks?: number[];
+  }
+}
+
+async function openChat(page: Page, seeded: Seeded): Promise<{ visible: number; ready: number }> {
+  await page.addInitScript((expected) => {
+    window.__benchExpect = expected;
+  }, seeded.lastMessageId);
+  await page.goto(`/c/${seeded.conversationId}`);
+  await page.waitForFunction(() => window.__benchReady?.ready !== null, undefined, { timeout: 60_000 });
+  const state = await page.evaluate(() => window.__benchReady!);
+  return { visible: state.visible ?? Number.NaN, ready: state.ready ?? Number.NaN };
+}
+
+type Metrics = Record<string, number>;
+
+/** Chrome's cumulative main-thread counters for a page (one CDP session, enabled once). */
+async function metricsReader(page: Page): Promise<() => Promise<Metrics>> {
+  const session = await page.context().newCDPSession(page);
+  await session.send("Performance.enable", { timeDomain: "threadTicks" });
+  return async () => {
+    const { metrics: list } = await session.send("Performance.getMetrics");
+    return Object.fromEntries(list.map((metric) => [metric.name, metric.value]));
+  };
+}
+
+/** Waits until the page shows the answer complete with `length` characters. */
+async function waitForAnswer(page: Page, length: number, timeout: number): Promise<void> {
+  await page.waitForFunction(
+    (expected) => {
+      const answers = document.querySelectorAll('[data-testid="assistant-message"]');
+      const last = answers[answers.length - 1];
+      const text = last?.querySelector('[data-testid="message-text"]');
+      return (
+        last?.getAttribute("data-status") === "complete" &&
+        text?.getAttribute("data-raw")?.length === expected
+      );
+    },
+    length,
+    { timeout, polling: 100 },
+  );
+}
+
+async function tokenCost(
+  context: BrowserContext,
+  messages: number,
+  tokens: number,
+  rate: number,
+): Promise<TokenCost> {
+  const seeded = await seed(context, messages - 1);
+  const page = await context.newPage();
+  try {
+    await openChat(page, seeded);
+    const metrics = await metricsReader(page);
+    await sleep(1_000);
+    const streamSeconds = tokens / rate;
+    const idleStart = await metrics();
+    await sleep(streamSeconds * 1000);
+    const idleEnd = await metrics();
+    const start = await metrics();
+    const prompt = { role: "user", content: `Stream ${benchMarker(tokens, rate, newTag("render"))}` };
+    const request = chatStream(context, [prompt], seeded.conversationId);
+    await waitForAnswer(page, benchText(tokens).length, 120_000);
+    const end = await metrics();
+    await request;
+    const delta = (name: string) => ((end[name] ?? 0) - (start[name] ?? 0)) * 1000;
+    return {
+      messages,
+      tokens,
+      msPerToken: round(delta("TaskDuration") / tokens, 4),
+      scriptMsPerToken: round(delta("ScriptDuration") / tokens, 4),
+      layoutMsPerToken: round(delta("LayoutDuration") / tokens, 4),
+      styleMsPerToken: round(delta("RecalcStyleDuration") / tokens, 4),
+      idleMsPerSecond: round(
+        (((idleEnd.TaskDuration ?? 0) - (idleStart.TaskDuration ?? 0)) * 1000) / streamSeconds,
+        3,
+      ),
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  args?: { name?: string };
+}
+
+/** Durations (ms) of every task on renderer main threads in a Chrome trace. */
+function mainThreadTasks(trace: Buffer): number[] {
+  const { traceEvents } = JSON.parse(trace.toString("utf8")) as { traceEvents: TraceEvent[] };
+  const mainThreads = new Set(
+    traceEvents
+      .filter(
+        (event) => event.ph === "M" && event.name === "thread_name" && event.args?.name === "CrRendererMain",
+      )
+      .map((event) => `${event.pid}:${event.tid}`),
+  );
+  const byThread = new Map<string, number[]>();
+  for (const event of traceEvents) {
+    if (event.ph !== "X" || event.name !== "ThreadControllerImpl::RunTask") continue;
+    const key = `${event.pid}:${event.tid}`;
+    if (!mainThreads.has(key)) continue;
+    const list = byThread.get(key) ?? [];
+    list.push((event.dur ?? 0) / 1000);
+    byThread.set(key, list);
+  }
+  // The page's renderer is the busiest one.
+  return [...byThread.values()].sort((a, b) => sum(b) - sum(a))[0] ?? [];
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+async function longestTask(
+  browser: Browser,
+  context: BrowserContext,
+  chars: number,
+  rate: number,
+): Promise<ClientResult["longestTask"]> {
+  const seeded = await seed(context, 0);
+  const page = await context.newPage();
+  try {
+    await openChat(page, seeded);
+    await sleep(500);
+    const text = benchMarkdown(chars);
+    const tokens = tokenize(text).length;
+    await page.evaluate(() => {
+      window.__benchLongTasks = [];
+    });
+    await browser.startTracing(page, { categories: ["toplevel"] });
+    const started = performance.now();
+    const prompt = { role: "user", content: `Write it ${markdownMarker(chars, rate, newTag("markdown"))}` };
+    const request = chatStream(context, [prompt], seeded.conversationId);
+    await waitForAnswer(page, text.length, 180_000);
+    const streamMs = performance.now() - started;
+    const trace = await browser.stopTracing();
+    await request;
+    const tasks = mainThreadTasks(trace);
+    const longTasks = await page.evaluate(() => window.__benchLongTasks ?? []);
+    return {
+      chars,
+      tokens,
+      rate,
+      // The trace can drop events when its buffer fills; the page's own observer cannot.
+      longestMs: round(
+        [...tasks, ...longTasks].reduce((top, value) => Math.max(top, value), 0),
+        2,
+      ),
+      over50ms: Math.max(tasks.filter((duration) => duration > 50).length, longTasks.length),
+      longTasks: longTasks.map((duration) => round(duration, 1)),
+      streamMs: Math.round(streamMs),
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+export async function measureClient(context: BenchContext): Promise<ClientResult> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  try {
+    const browserContext = await browser.newContext({
+      baseURL: context.parley.url,
+      viewport: { width: 1280, height: 800 },
+      colorScheme: "light",
+    });
+    await browserContext.addInitScript(READY_PROBE);
+    // Load the app once, so its code is in the HTTP cache like for anyone opening a second chat.
+    const warm = await browserContext.newPage();
+    await warm.goto("/");
+    await warm.waitForLoadState("networkidle");
+    await warm.close();
+
+    const tokenCosts: TokenCost[] = [];
+    for (const messages of [1, 50, 200]) {
+      tokenCosts.push(await tokenCost(browserContext, messages, scale(context, 300, 100), 100));
+      const cost = tokenCosts.at(-1)!;
+      context.log(
+        `  ${messages} message(s): ${cost.msPerToken} ms main thread per token (idle ${cost.idleMsPerSecond} ms/s)`,
+      );
+    }
+
+    const markdownChars = scale(context, 60_000, 10_000);
+    const longest = await longestTask(browser, browserContext, markdownChars, 1000);
+    context.log(
+      `  ${markdownChars}-char answer: longest task ${longest.longestMs} ms, ${longest.over50ms} over 50 ms`,
+    );
+
+    const trials = scale(context, 5, 2);
+    const ready: number[] = [];
+    const visible: number[] = [];
+    for (let trial = 0; trial < trials; trial++) {
+      const seeded = await seed(browserContext, 200);
+      const page = await browserContext.newPage();
+      try {
+        const result = await openChat(page, seeded);
+        ready.push(result.ready);
+        visible.push(result.visible);
+      } finally {
+        await page.close();
+      }
+    }
+    const timeToInteractive = {
+      messages: 200,
+      trials,
+      ms: roundSummary(summarize(ready)),
+      visibleMs: roundSummary(summarize(visible)),
+    };
+    context.log(`  200-message chat: interactive after p50 ${timeToInteractive.ms.p50} ms`);
+
+    const initialJs = initialJsSize(context.assetsDir);
+    context.log(`  initial JS: ${(initialJs.gzipBytes / 1000).toFixed(1)} KB gzip`);
+    await browserContext.close();
+    return { tokenCost: tokenCosts, longestTask: longest, timeToInteractive, initialJs };
+  } finally {
+    await browser.close();
+  }
+}
