@@ -96,9 +96,22 @@ export async function deleteProviderKey(db: Db, userId: string, provider: string
   return rows.length > 0;
 }
 
+/** The stored (encrypted) key rows of a user, as a query that can join a D1 batch. */
+export function providerKeyRowsQuery(db: Db, userId: string) {
+  return db.select().from(providerKeys).where(eq(providerKeys.userId, userId));
+}
+
 /** Every key of a user, decrypted, by provider; a row that fails to decrypt is skipped. */
 export async function loadProviderKeys(db: Db, secret: string, userId: string): Promise<Map<string, string>> {
-  const rows = await db.select().from(providerKeys).where(eq(providerKeys.userId, userId));
+  return decryptProviderKeys(secret, userId, await providerKeyRowsQuery(db, userId));
+}
+
+/** Decrypts rows read by `providerKeyRowsQuery`. */
+export async function decryptProviderKeys(
+  secret: string,
+  userId: string,
+  rows: ReadonlyArray<typeof providerKeys.$inferSelect>,
+): Promise<Map<string, string>> {
   const keys = new Map<string, string>();
   if (rows.length === 0) return keys;
   const key = await userKey(secret, userId);

@@ -24,28 +24,48 @@ export async function unsentAttachments(
   ownerId: string,
 ): Promise<Attachment[]> {
   if (ids.length === 0) return [];
-  const rows = await db
+  return inOrderOf(ids, await unsentAttachmentsQuery(db, ids, ownerId));
+}
+
+/** The query behind `unsentAttachments` (for a D1 batch); `inOrderOf` orders its rows. */
+export function unsentAttachmentsQuery(db: Db, ids: readonly string[], ownerId: string) {
+  return db
     .select()
     .from(attachments)
     .where(
-      and(inArray(attachments.id, [...ids]), eq(attachments.ownerId, ownerId), isNull(attachments.messageId)),
+      and(
+        inArray(attachments.id, ids.length > 0 ? [...ids] : [""]),
+        eq(attachments.ownerId, ownerId),
+        isNull(attachments.messageId),
+      ),
     );
+}
+
+export function inOrderOf(ids: readonly string[], rows: readonly Attachment[]): Attachment[] {
   const byId = new Map(rows.map((row) => [row.id, row]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** Every attachment of a conversation, grouped by the message that carries it. */
+/** Files of a conversation by the message that carries them, oldest first. */
 export async function attachmentsByMessage(
   db: Db,
   conversationId: string,
 ): Promise<Map<string, Attachment[]>> {
-  const rows = await db.select().from(attachments).where(eq(attachments.conversationId, conversationId));
-  const byMessage = new Map<string, Attachment[]>();
-  for (const row of rows.sort((a, b) => a.createdAt - b.createdAt)) {
+  return byMessage(await conversationAttachmentsQuery(db, conversationId));
+}
+
+export function conversationAttachmentsQuery(db: Db, conversationId: string) {
+  return db.select().from(attachments).where(eq(attachments.conversationId, conversationId));
+}
+
+/** Groups attachment rows by the message carrying them (unsent ones are left out). */
+export function byMessage(rows: readonly Attachment[]): Map<string, Attachment[]> {
+  const grouped = new Map<string, Attachment[]>();
+  for (const row of [...rows].sort((a, b) => a.createdAt - b.createdAt)) {
     if (!row.messageId) continue;
-    byMessage.set(row.messageId, [...(byMessage.get(row.messageId) ?? []), row]);
+    grouped.set(row.messageId, [...(grouped.get(row.messageId) ?? []), row]);
   }
-  return byMessage;
+  return grouped;
 }
 
 /** The statement that hands uploads to the message sending them (for a batch). */
@@ -69,7 +89,7 @@ export async function deleteAttachmentRows(db: Db, ids: readonly string[]): Prom
 }
 
 export async function conversationAttachments(db: Db, conversationId: string): Promise<Attachment[]> {
-  return db.select().from(attachments).where(eq(attachments.conversationId, conversationId));
+  return conversationAttachmentsQuery(db, conversationId);
 }
 
 /** Uploads nobody sent (the tab was closed with files attached), older than `before`. */

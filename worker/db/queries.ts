@@ -187,8 +187,13 @@ export async function setTitleIfUntitled(
 }
 
 export async function findConversation(db: Db, conversationId: string): Promise<Conversation | undefined> {
-  const [row] = await db.select().from(conversations).where(eq(conversations.id, conversationId)).limit(1);
+  const [row] = await conversationQuery(db, conversationId);
   return row;
+}
+
+/** The query behind `findConversation`, for a D1 batch (its result is a list of 0 or 1 rows). */
+export function conversationQuery(db: Db, conversationId: string) {
+  return db.select().from(conversations).where(eq(conversations.id, conversationId)).limit(1);
 }
 
 export async function listConversations(db: Db, ownerId: string, limit = 100): Promise<Conversation[]> {
@@ -202,6 +207,11 @@ export async function listConversations(db: Db, ownerId: string, limit = 100): P
 
 /** All messages of a conversation, oldest first. */
 export async function listMessages(db: Db, conversationId: string): Promise<Message[]> {
+  return messagesQuery(db, conversationId);
+}
+
+/** Every message of a conversation in order (deleted ones included), as a batchable query. */
+export function messagesQuery(db: Db, conversationId: string) {
   return db
     .select()
     .from(messages)

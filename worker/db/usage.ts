@@ -35,16 +35,10 @@ function round(t: UsageTotals): UsageTotals {
   return { ...t, costUsd: Math.round(t.costUsd * 1e8) / 1e8 };
 }
 
-/** A user's usage in `range`; `serverPaidOnly` leaves out answers paid with their own keys. */
-export async function userMonthUsage(
-  db: Db,
-  userId: string,
-  range: { start: number; end: number },
-  { serverPaidOnly = false }: { serverPaidOnly?: boolean } = {},
-): Promise<{ total: UsageTotals; byModel: Array<UsageTotals & { model: string }> }> {
+function usageOf(userId: string, range: { start: number; end: number }, serverPaidOnly: boolean) {
   // An answer is billed to whoever asked for it (a collaborator in a shared room, say); answers
   // written before authors were recorded belong to the conversation's owner.
-  const where = and(
+  return and(
     sql`coalesce(${messages.authorId}, ${conversations.ownerId}) = ${userId}`,
     eq(messages.role, "assistant"),
     isNotNull(messages.outputTokens),
@@ -52,18 +46,54 @@ export async function userMonthUsage(
     lt(messages.createdAt, range.end),
     serverPaidOnly ? eq(messages.ownKey, false) : undefined,
   );
-  const base = () => db.select({ ...totals, model: messages.model }).from(messages);
-  const [total] = await db
+}
+
+/** A user's total usage in `range` (one statement; what the quota check needs). */
+export async function userMonthTotal(
+  db: Db,
+  userId: string,
+  range: { start: number; end: number },
+  { serverPaidOnly = false }: { serverPaidOnly?: boolean } = {},
+): Promise<UsageTotals> {
+  return totalFrom(await userMonthTotalQuery(db, userId, range, { serverPaidOnly }));
+}
+
+/** The query behind `userMonthTotal`, for a D1 batch; `totalFrom` reads its result. */
+export function userMonthTotalQuery(
+  db: Db,
+  userId: string,
+  range: { start: number; end: number },
+  { serverPaidOnly = false }: { serverPaidOnly?: boolean } = {},
+) {
+  return db
     .select(totals)
     .from(messages)
     .innerJoin(conversations, eq(messages.conversationId, conversations.id))
-    .where(where);
-  const byModel = await base()
-    .innerJoin(conversations, eq(messages.conversationId, conversations.id))
-    .where(where)
-    .groupBy(messages.model);
+    .where(usageOf(userId, range, serverPaidOnly));
+}
+
+export function totalFrom(rows: readonly UsageTotals[]): UsageTotals {
+  return round(rows[0] ?? emptyTotals());
+}
+
+/** A user's usage in `range`, also per model; `serverPaidOnly` leaves out answers paid with their own keys. */
+export async function userMonthUsage(
+  db: Db,
+  userId: string,
+  range: { start: number; end: number },
+  { serverPaidOnly = false }: { serverPaidOnly?: boolean } = {},
+): Promise<{ total: UsageTotals; byModel: Array<UsageTotals & { model: string }> }> {
+  const [total, byModel] = await Promise.all([
+    userMonthTotal(db, userId, range, { serverPaidOnly }),
+    db
+      .select({ ...totals, model: messages.model })
+      .from(messages)
+      .innerJoin(conversations, eq(messages.conversationId, conversations.id))
+      .where(usageOf(userId, range, serverPaidOnly))
+      .groupBy(messages.model),
+  ]);
   return {
-    total: round(total ?? emptyTotals()),
+    total,
     byModel: byModel.map((row) => ({ ...round(row), model: row.model ?? "unknown" })),
   };
 }

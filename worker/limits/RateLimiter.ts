@@ -31,6 +31,13 @@ export interface LeaseDecision {
   retryAfterMs: number;
 }
 
+/**
+ * The limiter answers without waiting for its write to reach disk: the answer gates the first
+ * token of every chat, and if the object crashed right after a write the worst outcome is one
+ * request or one answer more than the limit allows. Writes still land, in order.
+ */
+const FAST = { allowUnconfirmed: true } as const;
+
 const STORAGE_KEY = "hits";
 const LEASES_KEY = "leases";
 
@@ -48,7 +55,7 @@ export class RateLimiter extends DurableObject<Env> {
     const allowed = recent.length < limit;
     if (allowed) recent.push(now);
     this.hits = recent;
-    await this.ctx.storage.put(STORAGE_KEY, recent);
+    await this.ctx.storage.put(STORAGE_KEY, recent, FAST);
     const oldest = recent[0] ?? now;
     const resetAt = recent.length > 0 ? oldest + windowMs : now;
     return {
@@ -76,8 +83,8 @@ export class RateLimiter extends DurableObject<Env> {
   }
 
   private async saveLeases(leases: Record<string, number>): Promise<void> {
-    if (Object.keys(leases).length === 0) await this.ctx.storage.delete(LEASES_KEY);
-    else await this.ctx.storage.put(LEASES_KEY, leases);
+    if (Object.keys(leases).length === 0) await this.ctx.storage.delete(LEASES_KEY, FAST);
+    else await this.ctx.storage.put(LEASES_KEY, leases, FAST);
   }
 
   /**
@@ -97,6 +104,23 @@ export class RateLimiter extends DurableObject<Env> {
   }
 
   /** Extends a live lease by `ttlMs` from now; false when it had already expired or was released. */
+  /**
+   * Counts a request against the rate limit and, if it is allowed, takes a generation slot: what
+   * a chat turn needs, in one call. A refused request takes no slot.
+   */
+  async admit(
+    limit: number,
+    windowMs: number,
+    leaseId: string,
+    cap: number,
+    ttlMs: number,
+    now = Date.now(),
+  ): Promise<{ rate: RateDecision; lease: LeaseDecision | null }> {
+    const rate = await this.hit(limit, windowMs, now);
+    if (!rate.allowed) return { rate, lease: null };
+    return { rate, lease: await this.acquire(leaseId, cap, ttlMs, now) };
+  }
+
   async renew(leaseId: string, ttlMs: number, now = Date.now()): Promise<boolean> {
     const leases = await this.liveLeases(now);
     if (leases[leaseId] === undefined) return false;

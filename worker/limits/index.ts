@@ -5,11 +5,12 @@
  * room's `send` ask here before any upstream call starts; a refusal carries what the person needs
  * to know (how long to wait).
  */
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { users } from "../db/schema";
 import { z } from "zod";
 import type { Config } from "../env";
 import type { Db } from "../db/queries";
-import { monthRange, userMonthUsage } from "../db/usage";
+import { monthRange, userMonthTotal, type UsageTotals } from "../db/usage";
 import type { RateDecision } from "./RateLimiter";
 
 export type { RateDecision } from "./RateLimiter";
@@ -132,17 +133,25 @@ const limitsRowSchema = z.object({
  * very next request without a deploy.
  */
 export async function limitsFor(db: Db, subject: Subject, config: Config): Promise<Limits> {
-  const row = limitsRowSchema.parse(
-    await db.get(sql`
-      SELECT
-        (SELECT value FROM settings WHERE key = ${LIMITS_SETTING}) AS global,
-        u.rate_limit AS rateLimit,
-        u.rate_window_seconds AS rateWindowSeconds,
-        u.monthly_tokens AS monthlyTokens,
-        u.monthly_cost_usd AS monthlyCostUsd
-      FROM (SELECT 1) AS one
-      LEFT JOIN users AS u ON u.id = ${subject.userId}`),
-  );
+  return limitsFrom(subject, config, await limitsRowQuery(db, subject));
+}
+
+/** The one statement `limitsFor` runs, for a D1 batch; `limitsFrom` reads its result. */
+export function limitsRowQuery(db: Db, subject: Subject) {
+  return db
+    .select({
+      global: sql<string | null>`(SELECT value FROM settings WHERE key = ${LIMITS_SETTING})`,
+      rateLimit: users.rateLimit,
+      rateWindowSeconds: users.rateWindowSeconds,
+      monthlyTokens: users.monthlyTokens,
+      monthlyCostUsd: users.monthlyCostUsd,
+    })
+    .from(sql`(SELECT 1) AS one`)
+    .leftJoin(users, eq(users.id, subject.userId));
+}
+
+export function limitsFrom(subject: Subject, config: Config, rows: readonly unknown[]): Limits {
+  const row = limitsRowSchema.parse(rows[0]);
   const global = parseGlobalLimits(row.global);
   return layerLimits(envLimits(subject.kind, config), global[subject.kind], row);
 }
@@ -172,15 +181,53 @@ export async function checkQuota(db: Db, subject: Subject, limits: Limits, now =
   const { monthlyTokens: tokenCap, monthlyCostUsd: costCap } = limits;
   if (tokenCap === 0 && costCap === 0) return;
   const range = monthRange(now);
-  const { total } = await userMonthUsage(db, subject.userId, range, { serverPaidOnly: true });
-  const tokens = total.inputTokens + total.outputTokens;
-  if ((tokenCap > 0 && tokens >= tokenCap) || (costCap > 0 && total.costUsd >= costCap)) {
+  const used = await userMonthTotal(db, subject.userId, range, { serverPaidOnly: true });
+  enforceQuota({ limits, used, now });
+}
+
+/**
+ * What admission needs to know from D1 about a person, before anything is spent: read with
+ * `limitsRowQuery` and `userMonthTotalQuery` in the same batch as the rest of a turn's reads.
+ */
+export interface AdmissionFacts {
+  limits: Limits;
+  /** This month's usage paid by the server. */
+  used: UsageTotals;
+  now: Date;
+}
+
+/** Throws `quota_exhausted` when this month's allowance is used up. */
+export function enforceQuota({ limits, used, now }: AdmissionFacts): void {
+  const { monthlyTokens: tokenCap, monthlyCostUsd: costCap } = limits;
+  const tokens = used.inputTokens + used.outputTokens;
+  if ((tokenCap > 0 && tokens >= tokenCap) || (costCap > 0 && used.costUsd >= costCap)) {
+    const range = monthRange(now);
     throw new LimitError(
       "quota_exhausted",
       `You have used this month's allowance. It renews on ${new Date(range.end).toISOString().slice(0, 10)}.`,
       range.end - now.getTime(),
     );
   }
+}
+
+/** Counts one request against the person's rate limit, or throws `rate_limited`. */
+export async function hitRateLimit(env: Env, subject: Subject, limits: Limits): Promise<RateDecision> {
+  // The limiter takes the limit with each hit, so a changed limit needs no reset of its log.
+  const { limit, windowMs } = rateLimitFor(limits);
+  const limiter = env.RateLimiter.getByName(rateKey(subject));
+  const decision = await limiter.hit(limit, windowMs);
+  if (!decision.allowed) throw rateLimitedError(decision);
+  return decision;
+}
+
+/** The refusal for a request over the rate limit, saying how long to wait. */
+export function rateLimitedError(decision: RateDecision): LimitError {
+  return new LimitError(
+    "rate_limited",
+    `You have sent ${decision.limit} messages in a short time. Try again in ${waitText(decision.retryAfterMs)}.`,
+    decision.retryAfterMs,
+    decision,
+  );
 }
 
 /**
@@ -194,20 +241,8 @@ export async function admitChat(
   config: Config,
   { ownKey = false }: { ownKey?: boolean } = {},
 ): Promise<RateDecision> {
-  // Answers paid with the person's own key are theirs to spend: only the rate limit applies.
   const limits = await limitsFor(db, subject, config);
+  // Answers paid with the person's own key are theirs to spend: only the rate limit applies.
   if (!ownKey) await checkQuota(db, subject, limits);
-  // The limiter takes the limit with each hit, so a changed limit needs no reset of its log.
-  const { limit, windowMs } = rateLimitFor(limits);
-  const limiter = env.RateLimiter.getByName(rateKey(subject));
-  const decision = await limiter.hit(limit, windowMs);
-  if (!decision.allowed) {
-    throw new LimitError(
-      "rate_limited",
-      `You have sent ${limit} messages in a short time. Try again in ${waitText(decision.retryAfterMs)}.`,
-      decision.retryAfterMs,
-      decision,
-    );
-  }
-  return decision;
+  return hitRateLimit(env, subject, limits);
 }

@@ -262,16 +262,46 @@ export async function usableModels(db: Db, env: ProviderEnv): Promise<CatalogueM
   return catalogue.filter((model) => model.enabled && providerAvailable(model.provider, env));
 }
 
-export async function findUsableModel(
+/** A model of the catalogue by id, whether or not it is enabled or its provider configured. */
+export async function findCatalogueModel(
   db: Db,
   env: ProviderEnv,
   id: string,
 ): Promise<CatalogueModel | undefined> {
   const custom = customModels(env).find((model) => model.id === id);
-  if (custom) return providerAvailable(custom.provider, env) ? custom : undefined;
-  const [row] = await db.select().from(models).where(eq(models.id, id)).limit(1);
-  const model = row ? fromRow(row) : DEFAULT_CATALOGUE.find((candidate) => candidate.id === id);
-  return model && model.enabled && providerAvailable(model.provider, env) ? model : undefined;
+  if (custom) return custom;
+  return catalogueModelFrom(env, id, await modelRowQuery(db, id));
+}
+
+/** The stored row of a model, as a query that can join a D1 batch. */
+export function modelRowQuery(db: Db, id: string) {
+  return db.select().from(models).where(eq(models.id, id)).limit(1);
+}
+
+/** The model `id` from what `modelRowQuery` read: a custom endpoint's, the stored row, or the default. */
+export function catalogueModelFrom(
+  env: ProviderEnv,
+  id: string,
+  rows: ReadonlyArray<typeof models.$inferSelect>,
+): CatalogueModel | undefined {
+  const custom = customModels(env).find((model) => model.id === id);
+  if (custom) return custom;
+  const [row] = rows;
+  return row ? fromRow(row) : DEFAULT_CATALOGUE.find((candidate) => candidate.id === id);
+}
+
+/** Whether a catalogue model can answer with this configuration (a person's own keys included). */
+export function isUsableModel(model: CatalogueModel, env: ProviderEnv): boolean {
+  return model.enabled && providerAvailable(model.provider, env);
+}
+
+export async function findUsableModel(
+  db: Db,
+  env: ProviderEnv,
+  id: string,
+): Promise<CatalogueModel | undefined> {
+  const model = await findCatalogueModel(db, env, id);
+  return model && isUsableModel(model, env) ? model : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,13 +10,14 @@ import { getServerByName } from "partyserver";
 import { z } from "zod";
 import { getConfig } from "../env";
 import {
+  conversationQuery,
   database,
   finalizeMessage,
   findConversation,
   insertTurn,
   interruptStaleMessages,
-  lastPosition,
   listMessages,
+  messagesQuery,
   setActiveLeaf,
   setTitleIfUntitled,
   softDeleteMessage,
@@ -27,10 +28,13 @@ import {
 import { activePath, contextOf, newestLeafUnder, presentPath } from "../db/branches";
 import {
   attachmentsByMessage,
+  byMessage,
   conversationAttachments,
+  conversationAttachmentsQuery,
   deleteAttachmentRows,
+  inOrderOf,
   toAttachmentInfo,
-  unsentAttachments,
+  unsentAttachmentsQuery,
 } from "../db/attachments";
 import type { Attachment } from "../db/schema";
 import { toBase64 } from "../attachments";
@@ -54,13 +58,26 @@ import {
   type ServerFrame,
 } from "../protocol";
 import { can } from "../auth/policy";
-import { loadProviderKeys } from "../auth/key-vault";
-import { admitChat, LimitError, type RateDecision, type Subject } from "../limits";
+import { decryptProviderKeys, providerKeyRowsQuery } from "../auth/key-vault";
+import {
+  enforceQuota,
+  LimitError,
+  limitsFrom,
+  limitsRowQuery,
+  rateLimitFor,
+  type AdmissionFacts,
+  type RateDecision,
+  type Subject,
+} from "../limits";
+import { monthRange, totalFrom, userMonthTotalQuery } from "../db/usage";
 import { ContentBlockedError, moderatePrompt } from "../moderation";
 import { createProvider, withOwnKeys } from "../providers";
 import {
+  catalogueModelFrom,
   DEFAULT_MAX_OUTPUT_TOKENS,
-  findUsableModel,
+  findCatalogueModel,
+  isUsableModel,
+  modelRowQuery,
   usableModels,
   type CatalogueModel,
 } from "../providers/catalogue";
@@ -173,6 +190,8 @@ export class ConversationRoom extends Server<Env> {
   private revision = 0;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners = new Set<(frame: ServerFrame) => void>();
+  /** Devices with their snapshot, by connection id (see `readyConnections`). */
+  private ready: Map<string, Connection<ConnectionState>> | null = null;
 
   private get db() {
     return database(this.env.DB);
@@ -259,6 +278,7 @@ export class ConversationRoom extends Server<Env> {
         if (!messages.some((m) => m.id === message.id)) messages.push(message);
       }
       connection.setState({ ...identity, personId, ready: true, typingUntil: 0 });
+      this.ready?.set(connection.id, connection);
       connection.send(
         encodeFrame({
           type: "snapshot",
@@ -460,7 +480,8 @@ export class ConversationRoom extends Server<Env> {
     }
   }
 
-  override onClose(): void {
+  override onClose(connection: Connection<ConnectionState>): void {
+    this.ready?.delete(connection.id);
     this.publishPresence();
   }
 
@@ -511,13 +532,24 @@ export class ConversationRoom extends Server<Env> {
   // Presence
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * The devices that have their snapshot. Kept in memory while this instance lives, because
+   * every delta goes to each of them: asking the hibernation API per frame would decode every
+   * socket's attachment again. After a wake from hibernation the set is rebuilt from it once.
+   */
   private readyConnections(): Array<Connection<ConnectionState> & { state: ConnectionState }> {
-    const ready = [];
-    for (const connection of this.getConnections<ConnectionState>()) {
-      if (connection.state?.ready)
-        ready.push(connection as Connection<ConnectionState> & { state: ConnectionState });
+    if (!this.ready) {
+      this.ready = new Map();
+      for (const connection of this.getConnections<ConnectionState>()) {
+        if (connection.state?.ready) this.ready.set(connection.id, connection);
+      }
     }
-    return ready;
+    const open = [];
+    for (const [id, connection] of this.ready) {
+      if (connection.readyState !== WebSocket.READY_STATE_OPEN) this.ready.delete(id);
+      else open.push(connection as Connection<ConnectionState> & { state: ConnectionState });
+    }
+    return open;
   }
 
   private viewerCount(): number {
@@ -711,20 +743,41 @@ export class ConversationRoom extends Server<Env> {
     this.busy = true;
     let slot: GenerationSlot | null = null;
     try {
-      const [rows, conversation] = await Promise.all([
-        listMessages(this.db, this.name),
-        findConversation(this.db, this.name),
-      ]);
-      const path = activePath(rows, conversation?.activeLeafId ?? null);
-      const shaped = shapeTurn(plan, rows, path);
       const config = getConfig(this.env);
+      const { subject } = access;
+      const uploadIds = plan.kind === "send" || plan.kind === "edit" ? (plan.attachments ?? []) : [];
+      const plannedModel = plan.kind === "continue" ? undefined : plan.model;
+      // Everything the turn needs from D1, in one batch (one round trip): each read here is
+      // paid again by every first token.
+      const readAt = new Date();
+      const [rows, [conversation], keyRows, modelRows, uploadRows, fileRows, limitRows, usedRows] =
+        await this.db.batch([
+          messagesQuery(this.db, this.name),
+          conversationQuery(this.db, this.name),
+          providerKeyRowsQuery(this.db, subject.userId),
+          modelRowQuery(this.db, plannedModel ?? ""),
+          unsentAttachmentsQuery(this.db, uploadIds, subject.userId),
+          conversationAttachmentsQuery(this.db, this.name),
+          limitsRowQuery(this.db, subject),
+          userMonthTotalQuery(this.db, subject.userId, monthRange(readAt), { serverPaidOnly: true }),
+        ]);
       // A person's own key replaces the server's for its provider (and is not billed to quotas).
       const ownKeys =
-        access.subject.kind === "user" && config.ENCRYPTION_KEY
-          ? await loadProviderKeys(this.db, config.ENCRYPTION_KEY, access.subject.userId)
+        subject.kind === "user" && config.ENCRYPTION_KEY
+          ? await decryptProviderKeys(config.ENCRYPTION_KEY, subject.userId, keyRows)
           : new Map<string, string>();
+      const planned = plannedModel ? catalogueModelFrom(this.env, plannedModel, modelRows) : undefined;
+      const uploads = inOrderOf(uploadIds, uploadRows);
+      const files = byMessage(fileRows);
+      const facts: AdmissionFacts | null = access.screen
+        ? { limits: limitsFrom(subject, config, limitRows), used: totalFrom(usedRows), now: readAt }
+        : null;
+      const path = activePath(rows, conversation?.activeLeafId ?? null);
+      const shaped = shapeTurn(plan, rows, path);
       const providerEnv = withOwnKeys(this.env, ownKeys);
-      const model = await findUsableModel(this.db, providerEnv, shaped.model);
+      const candidate =
+        shaped.model === plannedModel ? planned : await findCatalogueModel(this.db, this.env, shaped.model);
+      const model = candidate && isUsableModel(candidate, providerEnv) ? candidate : undefined;
       const provider = model ? createProvider(model.provider, providerEnv) : null;
       if (!model || !provider) {
         throw new RoomError("unknown_model", `The model "${shaped.model}" is not available.`, 400);
@@ -732,8 +785,6 @@ export class ConversationRoom extends Server<Env> {
       const options = plan.kind === "continue" ? {} : plan.options;
       checkOptions(model, options);
       const ownKey = ownKeys.has(model.provider);
-      const uploadIds = plan.kind === "send" || plan.kind === "edit" ? (plan.attachments ?? []) : [];
-      const uploads = await unsentAttachments(this.db, uploadIds, access.subject.userId);
       if (uploads.length !== new Set(uploadIds).size) {
         throw new RoomError(
           "invalid_attachment",
@@ -750,22 +801,29 @@ export class ConversationRoom extends Server<Env> {
           );
         }
       }
-      if (access.screen) {
+      if (facts) {
         if (shaped.prompt !== null) {
           await moderatePrompt(this.db, config, {
             text: shaped.prompt,
-            userId: access.subject.userId,
+            userId: subject.userId,
             conversationId: this.name,
           });
         }
-        access.onAdmitted?.(await admitChat(this.env, this.db, access.subject, config, { ownKey }));
+        // Answers paid with the person's own key are theirs to spend: only the rate limit applies.
+        if (!ownKey) enforceQuota(facts);
       }
-      // At most a few answers per person at once, across all their conversations.
-      slot = await acquireGenerationSlot(this.env, access.subject);
+      // The rate limit counts the request, and at most a few answers per person run at once
+      // across all their conversations: both asked of the person's limiter in one call.
+      slot = await acquireGenerationSlot(
+        this.env,
+        subject,
+        facts ? { rate: rateLimitFor(facts.limits) } : {},
+      );
+      if (slot.rate) access.onAdmitted?.(slot.rate);
 
-      let position = Math.max(this.nextPosition ?? 0, (await lastPosition(this.db, this.name)) + 1);
+      let position = Math.max(this.nextPosition ?? 0, lastPositionOf(rows) + 1);
       const now = Date.now();
-      const author = access.subject.userId;
+      const author = subject.userId;
       const row = (
         role: Message["role"],
         content: string,
@@ -817,7 +875,6 @@ export class ConversationRoom extends Server<Env> {
 
       const contextPath = [...shaped.context, ...newRows.filter((m) => m.id !== assistantId)];
       const promptRow = newRows.find((m) => m.role === "user" && m.content === shaped.prompt);
-      const files = await attachmentsByMessage(this.db, this.name);
       if (promptRow && uploads.length > 0) files.set(promptRow.id, uploads);
       const messages: ProviderMessage[] = await this.withFiles(contextPath, files, model);
       if (reopened) {
@@ -843,6 +900,7 @@ export class ConversationRoom extends Server<Env> {
         onDelta: (delta) => this.publish({ type: "delta", messageId: assistantId, ...delta }),
         onProgress: () => this.checkpoint.touched(),
         onTool: (call) => this.publish({ type: "tool", messageId: assistantId, call }),
+        frameIntervalMs: () => frameIntervalFor(this.ready?.size ?? 0),
         ...(reopened ? { initial: { text: reopened.content, reasoning: reopened.reasoning } } : {}),
       });
       this.checkpoint.begin(assistantId, () => ({
@@ -851,29 +909,39 @@ export class ConversationRoom extends Server<Env> {
         reasoning: generation.reasoning,
       }));
       const firstPrompt = newRows.find((m) => m.role === "user")?.content ?? shaped.prompt ?? "";
+      // The provider is asked now, while the turn is written to D1: the first token need not
+      // wait for the write. Nothing is sent to devices until the write has succeeded (the
+      // generation holds its text until `announce`); if it fails, the request is cancelled.
+      generation.hold();
+      const running = generation.run();
       try {
-        await insertTurn(this.db, this.name, newRows, {
-          model: model.id,
-          titleIfEmpty: titleFrom(firstPrompt),
-          activeLeafId: assistantId,
-          ...(reopened ? { reopen: reopened.id } : {}),
-          ...(promptRow && uploads.length > 0
-            ? {
-                attach: {
-                  ids: uploads.map((u) => u.id),
-                  ownerId: access.subject.userId,
-                  messageId: promptRow.id,
-                },
-              }
-            : {}),
-        });
+        await Promise.all([
+          insertTurn(this.db, this.name, newRows, {
+            model: model.id,
+            titleIfEmpty: titleFrom(firstPrompt),
+            activeLeafId: assistantId,
+            ...(reopened ? { reopen: reopened.id } : {}),
+            ...(promptRow && uploads.length > 0
+              ? {
+                  attach: {
+                    ids: uploads.map((u) => u.id),
+                    ownerId: subject.userId,
+                    messageId: promptRow.id,
+                  },
+                }
+              : {}),
+          }),
+          this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_MS),
+        ]);
       } catch (cause) {
+        generation.stop();
+        await running.catch(() => undefined);
+        generation.dispose();
         this.checkpoint.end(assistantId);
         throw cause;
       }
       this.nextPosition = position;
       this.revision++;
-      await this.ctx.storage.setAlarm(Date.now() + KEEPALIVE_MS);
       const assistantMessage = toChatMessage(assistantRow);
       const turnMessages = newRows.map((row) =>
         row === promptRow && uploads.length > 0
@@ -883,7 +951,7 @@ export class ConversationRoom extends Server<Env> {
       const turn: LiveTurn = {
         generation,
         kind: access.trigger ?? plan.kind,
-        subject: access.subject,
+        subject,
         ownKey,
         slot,
         requestId: access.requestId,
@@ -903,9 +971,11 @@ export class ConversationRoom extends Server<Env> {
         const allRows = [...rows, ...newRows];
         this.publish({ type: "path", messages: presentPath(allRows, assistantId, files) });
       }
+      // Everyone knows the message now: its text may flow.
+      generation.announce();
       this.notifyHub(conversation?.ownerId);
       const isFirstTurn = rows.length === 0 && (conversation?.title ?? "") === "";
-      turn.finished = this.finishTurn(turn).then(() => {
+      turn.finished = this.finishTurn(turn, running).then(() => {
         if (isFirstTurn) return this.autoTitle(firstPrompt, generation.text);
       });
       return turn;
@@ -954,9 +1024,9 @@ export class ConversationRoom extends Server<Env> {
     return out;
   }
 
-  private async finishTurn(turn: LiveTurn): Promise<void> {
+  private async finishTurn(turn: LiveTurn, running: Promise<FinalMessage>): Promise<void> {
     const { generation } = turn;
-    const final = await generation.run();
+    const final = await running;
     await turn.slot?.release().catch(() => undefined);
     logGeneration({
       requestId: turn.requestId,
@@ -1092,6 +1162,23 @@ function shapeTurn(
       }
       return { parentId: target.parentId, context: before, prompt: null, model: target.model ?? "", target };
   }
+}
+
+/**
+ * The least time between two delta frames, by the number of devices watching. A chunk after a
+ * pause always leaves on the next tick; only chunks that follow closely wait for the interval.
+ * Each frame costs a send per device, so the spacing grows with the audience to keep the room
+ * near 4,000 sends a second: up to 8 devices a frame at most every 2 ms (a burst of a thousand
+ * tokens still becomes a few dozen frames), 16 devices every 4 ms, 64 or more every 16 ms (one
+ * screen refresh, which nobody reading can tell apart).
+ */
+export function frameIntervalFor(devices: number): number {
+  return Math.min(16, Math.max(2, devices / 4));
+}
+
+/** The highest position any message of the conversation has (deleted ones included), or -1. */
+function lastPositionOf(rows: readonly Message[]): number {
+  return rows.reduce((last, row) => Math.max(last, row.position), -1);
 }
 
 /** A stable, opaque presence id per person and room (so ids cannot be matched across rooms). */

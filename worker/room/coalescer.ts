@@ -15,7 +15,8 @@ export interface CoalescedDelta {
 }
 
 export interface CoalescerOptions {
-  intervalMs?: number;
+  /** The least time between two frames; a function is asked again before each wait. */
+  intervalMs?: number | (() => number);
   maxFrameChars?: number;
   now?: () => number;
 }
@@ -29,7 +30,9 @@ export class DeltaCoalescer {
   private sentReasoning = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlushAt = -Infinity;
-  private readonly intervalMs: number;
+  /** While held, text accumulates but no frame leaves (the message is not announced yet). */
+  private held = false;
+  private readonly intervalMs: () => number;
   private readonly maxFrameChars: number;
   private readonly now: () => number;
 
@@ -37,7 +40,8 @@ export class DeltaCoalescer {
     private readonly emit: (delta: CoalescedDelta) => void,
     options: CoalescerOptions = {},
   ) {
-    this.intervalMs = options.intervalMs ?? 16;
+    const interval = options.intervalMs ?? 16;
+    this.intervalMs = typeof interval === "number" ? () => interval : interval;
     this.maxFrameChars = options.maxFrameChars ?? 16_384;
     this.now = options.now ?? Date.now;
   }
@@ -48,6 +52,17 @@ export class DeltaCoalescer {
     this.reasoning = reasoning;
     this.sentText = text.length;
     this.sentReasoning = reasoning.length;
+  }
+
+  /** Keeps everything pending until `release`. */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Lets frames flow again, sending what accumulated meanwhile at once. */
+  release(): void {
+    this.held = false;
+    this.flush();
   }
 
   pushText(chunk: string): void {
@@ -66,13 +81,13 @@ export class DeltaCoalescer {
     return this.text.length - this.sentText + (this.reasoning.length - this.sentReasoning);
   }
 
-  /** Sends whatever is pending now (used before `done`, and by the timer). */
+  /** Sends whatever is pending now (used before `done`, and by the timer), unless held. */
   flush(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.pendingChars === 0) return;
+    if (this.held || this.pendingChars === 0) return;
     const delta: CoalescedDelta = {
       offset: this.sentText,
       text: this.text.slice(this.sentText),
@@ -92,12 +107,13 @@ export class DeltaCoalescer {
   }
 
   private schedule(): void {
+    if (this.held) return;
     if (this.pendingChars >= this.maxFrameChars) {
       this.flush();
       return;
     }
     if (this.timer !== undefined) return;
-    const wait = Math.max(0, this.lastFlushAt + this.intervalMs - this.now());
+    const wait = Math.max(0, this.lastFlushAt + this.intervalMs() - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();

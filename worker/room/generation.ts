@@ -27,6 +27,8 @@ export interface GenerationInput {
   onTool?: (call: ToolCall) => void;
   /** Text the message already has (continuing a stopped answer); new text is appended. */
   initial?: { text: string; reasoning: string };
+  /** The least time between two delta frames (see DeltaCoalescer), default 16 ms. */
+  frameIntervalMs?: () => number;
   /** The longest this answer may take (default GENERATION_DEADLINE_MS). */
   maxDurationMs?: number;
 }
@@ -39,10 +41,14 @@ export class Generation {
   /** When the first text or reasoning arrived (for time-to-first-token), if it did. */
   firstTokenAt: number | null = null;
   readonly toolCalls: ToolCall[] = [];
+  private heldTools: ToolCall[] | null = null;
 
   constructor(private readonly input: GenerationInput) {
     this.messageId = input.messageId;
-    this.coalescer = new DeltaCoalescer(input.onDelta);
+    this.coalescer = new DeltaCoalescer(
+      input.onDelta,
+      input.frameIntervalMs ? { intervalMs: input.frameIntervalMs } : {},
+    );
     if (input.initial) this.coalescer.seed(input.initial.text, input.initial.reasoning);
   }
 
@@ -68,6 +74,26 @@ export class Generation {
    */
   flush(): void {
     this.coalescer.flush();
+  }
+
+  /** Holds text back from `onDelta` until `announce` (the provider may answer before D1 has the message). */
+  hold(): void {
+    this.coalescer.hold();
+    this.heldTools ??= [];
+  }
+
+  /** The message exists for every device now: send what is pending and stream from here on. */
+  announce(): void {
+    this.coalescer.release();
+    const held = this.heldTools ?? [];
+    this.heldTools = null;
+    for (const call of held) this.input.onTool?.(call);
+  }
+
+  /** Tool frames wait for the announcement like text does, in order. */
+  private showTool(call: ToolCall): void {
+    if (this.heldTools) this.heldTools.push(call);
+    else this.input.onTool?.(call);
   }
 
   /** Cancels the upstream call; `run` then resolves with status `stopped`. */
@@ -126,10 +152,10 @@ export class Generation {
         const results = calls.map((call) => {
           const shown: ToolCall = { ...call, result: null, offset };
           this.toolCalls.push(shown);
-          this.input.onTool?.(shown);
+          this.showTool(shown);
           const done: ToolCall = { ...shown, result: runTool(call.name, call.arguments) };
           this.toolCalls[this.toolCalls.indexOf(shown)] = done;
-          this.input.onTool?.(done);
+          this.showTool(done);
           return done;
         });
         request = {
