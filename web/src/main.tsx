@@ -1,6 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./components/App.tsx";
+import { openRoomEarly } from "./room.ts";
+import { parseRoute } from "./router.ts";
 import { startSession } from "./session.ts";
 import { startTheme } from "./theme.ts";
 import { takeAuthError } from "./auth-error.ts";
@@ -9,6 +11,9 @@ import "./styles.css";
 
 startTheme();
 startSession();
+// A chat opened by its address: connect to its room while the app renders for the first time.
+const route = parseRoute(location.pathname);
+if (route.name === "chat") openRoomEarly(route.id);
 const authError = takeAuthError();
 // After the first render, so the toaster is mounted to show it.
 if (authError) setTimeout(() => toast.error(authError), 0);

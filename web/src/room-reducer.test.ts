@@ -355,6 +355,23 @@ describe("history over a cached streaming answer", () => {
   });
 });
 
+describe("history that arrives after the snapshot", () => {
+  it("puts the older messages the snapshot left out in front, once", () => {
+    const all = Array.from({ length: 6 }, (_, i) =>
+      message({
+        id: `m${i}`,
+        role: i % 2 === 0 ? "user" : "assistant",
+        content: `message ${i}`,
+        createdAt: i,
+        parentId: i === 0 ? null : `m${i - 1}`,
+      }),
+    );
+    const history = { type: "history" as const, title: "Hello", messages: all };
+    const { state } = run(initialRoomState(CONV), snapshot(all.slice(3)), history, history);
+    expect(state.messages.map((m) => m.id)).toEqual(["m0", "m1", "m2", "m3", "m4", "m5"]);
+  });
+});
+
 describe("roomReducer: branches", () => {
   // u1 → a1 (complete); u1 has a second answer a2 (regenerated).
   const a1 = message({ id: "a1", role: "assistant", content: "First answer.", parentId: "u1", createdAt: 2 });

@@ -505,7 +505,19 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
 
   switch (action.type) {
     case "history": {
-      if (state.synced) return result(state.title === null ? { ...state, title: action.title } : state);
+      if (state.synced) {
+        // The snapshot came first and holds only the newest messages: the older ones the
+        // history has go in front of them, so a long chat keeps its beginning.
+        const first = state.messages[0];
+        const at = first ? action.messages.findIndex((m) => m.id === first.id) : -1;
+        const older = at > 0 ? action.messages.slice(0, at) : [];
+        if (older.length === 0 && state.title !== null) return result(state);
+        return result({
+          ...state,
+          title: state.title ?? action.title,
+          messages: [...older, ...state.messages],
+        });
+      }
       const pending = state.messages.filter((m) => m.pending);
       // A message still streaming is stored with the text of its last checkpoint (often ""): what
       // we hold (from the cache) may be further along, and the resume offset counts on it.

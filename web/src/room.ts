@@ -30,6 +30,7 @@ import {
   roomReducer,
   streamingMessage,
   type RoomAction,
+  type RoomMessage,
   type RoomState,
 } from "./room-reducer.ts";
 import { getShareInfo } from "./share-api.ts";
@@ -61,6 +62,49 @@ const TYPING_EXPIRY_MS = 7_000;
 /** After an unexpected close, how often a shared room asks whether its link still works. */
 const LINK_CHECK_MS = 10_000;
 
+/**
+ * While only the text of a streaming answer changes, the message list re-renders at most this
+ * often (other changes render on the next frame). Every delta is applied at once; this only
+ * spaces out the repaints of a fast stream (a render of a long answer costs a few milliseconds).
+ */
+const STREAM_RENDER_MS = 50;
+
+/** The view without the streamed text: the same object for as long as only that text changes. */
+function sameExceptStreamedText(before: RoomView, after: RoomView): boolean {
+  if (
+    before.connection !== after.connection ||
+    before.notFound !== after.notFound ||
+    before.linkInactive !== after.linkInactive
+  )
+    return false;
+  const a = before.state;
+  const b = after.state;
+  if (
+    a.conversationId !== b.conversationId ||
+    a.title !== b.title ||
+    a.viewers !== b.viewers ||
+    a.self !== b.self ||
+    a.people !== b.people ||
+    a.beforeEdit !== b.beforeEdit ||
+    a.synced !== b.synced ||
+    a.error !== b.error ||
+    a.deleted !== b.deleted ||
+    a.messages.length !== b.messages.length
+  )
+    return false;
+  for (let i = 0; i < a.messages.length; i++) {
+    const x = a.messages[i]!;
+    const y = b.messages[i]!;
+    if (x === y) continue;
+    if (x.status !== "streaming" || y.status !== "streaming") return false;
+    for (const key of Object.keys(y) as Array<keyof RoomMessage>) {
+      if (key !== "content" && key !== "reasoning" && x[key] !== y[key]) return false;
+    }
+    if (Object.keys(x).length !== Object.keys(y).length) return false;
+  }
+  return true;
+}
+
 /** What goes with a prompt besides its text: uploaded files and generation options. */
 export interface SendExtras {
   attachments?: AttachmentInfo[];
@@ -88,10 +132,15 @@ function newClientId(): string {
 export class RoomClient {
   readonly conversationId: string;
   private view: RoomView;
+  /** `view` as of the last change that was more than streamed text (see `getShell`). */
+  private shell: RoomView;
   private readonly socket: PartySocket;
   private readonly listeners = new Set<() => void>();
   private notifyPending = false;
-  private readonly events: RoomEvents;
+  /** The pending notification is for streamed text only (it may wait for STREAM_RENDER_MS). */
+  private textOnly = true;
+  private lastNotify = 0;
+  private events: RoomEvents;
   private closed = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -112,6 +161,7 @@ export class RoomClient {
       notFound: false,
       linkInactive: false,
     };
+    this.shell = this.view;
     const share = this.share;
     this.socket = new PartySocket({
       host: location.host,
@@ -147,6 +197,18 @@ export class RoomClient {
   }
 
   getView = (): RoomView => this.view;
+
+  /** Who hears about activity from now on (a room opened before React took it over). */
+  setEvents(events: RoomEvents): void {
+    this.events = events;
+  }
+
+  /**
+   * The view for everything but the message list: unchanged (the same object) while only the text
+   * of a streaming answer grows, so the header and the composer do not re-render for each delta.
+   * Its messages may hold an older copy of the streaming text; the list reads `getView`.
+   */
+  getShell = (): RoomView => this.shell;
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -281,25 +343,49 @@ export class RoomClient {
     if (view.state !== this.view.state && this.saveTimer === undefined && !this.closed) {
       this.saveTimer = setTimeout(() => this.save(), 1_000);
     }
+    const textOnly = sameExceptStreamedText(this.shell, view);
+    if (!textOnly) this.shell = view;
     this.view = view;
-    this.scheduleNotify();
+    this.scheduleNotify(textOnly);
   }
 
   /**
    * Tells React at most once per animation frame: a burst of frames (tokens queued up while the
    * tab was busy) becomes one render instead of one each, so a slow device catches up instead of
-   * falling further behind. The timer covers tabs in the background, where frames do not run.
+   * falling further behind. While only streamed text changed, at most every STREAM_RENDER_MS. The
+   * timer covers tabs in the background, where frames do not run.
    */
-  private scheduleNotify(): void {
-    if (this.notifyPending) return;
+  private scheduleNotify(textOnly: boolean): void {
+    if (this.notifyPending) {
+      if (!textOnly && this.textOnly) {
+        // Something besides text changed: render on the next frame after all.
+        this.textOnly = false;
+        this.armNotify(0);
+      }
+      return;
+    }
     this.notifyPending = true;
+    this.textOnly = textOnly;
+    const wait = textOnly ? Math.max(0, this.lastNotify + STREAM_RENDER_MS - performance.now()) : 0;
+    this.armNotify(wait);
+  }
+
+  private notifyGeneration = 0;
+
+  private armNotify(wait: number): void {
+    const generation = ++this.notifyGeneration;
     const flush = () => {
-      if (!this.notifyPending) return;
+      if (!this.notifyPending || generation !== this.notifyGeneration) return;
       this.notifyPending = false;
+      this.lastNotify = performance.now();
       for (const listener of this.listeners) listener();
     };
-    if (typeof requestAnimationFrame === "function") requestAnimationFrame(flush);
-    setTimeout(flush, 100);
+    const onFrame = () => {
+      if (typeof requestAnimationFrame === "function") requestAnimationFrame(flush);
+      setTimeout(flush, 100);
+    };
+    if (wait > 4) setTimeout(onFrame, wait - 4);
+    else onFrame();
   }
 
   private onOpen = (): void => {
@@ -394,6 +480,44 @@ const idleView: RoomView = {
 const noopSubscribe = () => () => {};
 const idleGetView = () => idleView;
 
+/**
+ * A room not owned by any view: opened before the app rendered (`openRoomEarly`), or just let go
+ * by one (a view that remounts at once, as React's StrictMode does, takes it back instead of
+ * opening a second connection). Closed when nobody takes it in time.
+ */
+let spare: { room: RoomClient; share: string | undefined; timer: ReturnType<typeof setTimeout> } | null =
+  null;
+
+function keepSpare(room: RoomClient, share: string | undefined, ms: number): void {
+  if (spare) {
+    clearTimeout(spare.timer);
+    spare.room.close();
+  }
+  const timer = setTimeout(() => {
+    if (spare?.room === room) spare = null;
+    room.close();
+  }, ms);
+  spare = { room, share, timer };
+}
+
+/**
+ * Opens the room of the chat in the address bar while the app is still starting (its socket, HTTP
+ * history and cache read then overlap the first render); the chat view adopts it when it mounts.
+ */
+export function openRoomEarly(conversationId: string): void {
+  if (!spare) keepSpare(new RoomClient(conversationId), undefined, 10_000);
+}
+
+function takeSpareRoom(conversationId: string, share: string | undefined): RoomClient | null {
+  const taken = spare;
+  if (!taken) return null;
+  spare = null;
+  clearTimeout(taken.timer);
+  if (taken.room.conversationId === conversationId && taken.share === share) return taken.room;
+  taken.room.close();
+  return null;
+}
+
 /** The room of `conversationId` (or an idle placeholder for `null`), live while mounted. */
 export function useRoom(
   conversationId: string | null,
@@ -411,16 +535,22 @@ export function useRoom(
       setClient(null);
       return;
     }
-    const room = new RoomClient(
-      conversationId,
-      { onActivity: (frame) => onActivityRef.current?.(frame) },
-      share ? { share } : {},
-    );
+    const events: RoomEvents = { onActivity: (frame) => onActivityRef.current?.(frame) };
+    const adopted = takeSpareRoom(conversationId, share);
+    adopted?.setEvents(events);
+    const room = adopted ?? new RoomClient(conversationId, events, share ? { share } : {});
     setClient(room);
-    return () => room.close();
+    // Closed on the next task unless a view of the same room takes it back first.
+    return () => keepSpare(room, share, 0);
   }, [conversationId, share]);
 
   const current = client && client.conversationId === conversationId ? client : null;
-  const view = useSyncExternalStore(current?.subscribe ?? noopSubscribe, current?.getView ?? idleGetView);
+  const view = useSyncExternalStore(current?.subscribe ?? noopSubscribe, current?.getShell ?? idleGetView);
   return [view, current];
+}
+
+/** The room's messages as they are now, streamed text included (`fallback` without a room). */
+export function useRoomMessages(room: RoomClient | null, fallback: RoomMessage[]): RoomMessage[] {
+  const view = useSyncExternalStore(room?.subscribe ?? noopSubscribe, room?.getView ?? idleGetView);
+  return room ? view.state.messages : fallback;
 }

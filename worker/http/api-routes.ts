@@ -178,13 +178,20 @@ apiRoutes.get("/usage", async (c) => {
 apiRoutes.post("/chat/stream", async (c) => {
   const body = await readJsonBody(c.req.raw, chatStreamRequestSchema);
   const identity = c.get("identity");
-  const providers = await callerProviders(c.env, identity);
+  const db = database(c.env.DB);
+  // Reads that do not depend on each other, at once.
+  const [providers, user] = await Promise.all([
+    callerProviders(c.env, identity),
+    identity.kind === "user" ? findUser(db, identity.userId) : undefined,
+    body.conversationId
+      ? allowedConversation(c.env, body.conversationId, identity.userId, "write")
+      : undefined,
+  ]);
   const model = await usableModel({ ...c.env, ...providers.env }, body.model);
   const prompt = body.messages.at(-1);
   if (!prompt || prompt.role !== "user" || prompt.content.trim() === "") {
     throw new ApiError(400, "invalid_request", "The last message must be a non-empty user message.");
   }
-  const db = database(c.env.DB);
   let conversationId = body.conversationId;
   const options = {
     ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
@@ -194,7 +201,6 @@ apiRoutes.post("/chat/stream", async (c) => {
     ...(body.responseFormat !== undefined ? { responseFormat: body.responseFormat } : {}),
   };
   checkOptions(model, options);
-  if (conversationId) await allowedConversation(c.env, conversationId, identity.userId, "write");
   await moderatePrompt(db, getConfig(c.env), {
     text: prompt.content,
     userId: identity.userId,
@@ -231,7 +237,6 @@ apiRoutes.post("/chat/stream", async (c) => {
     headers: { "content-type": "application/json", "x-request-id": c.get("requestId") },
     body: JSON.stringify(roomRequest),
   });
-  const user = identity.kind === "user" ? await findUser(db, identity.userId) : undefined;
   const response = await room.fetch(
     withIdentity(request, {
       userId: identity.userId,

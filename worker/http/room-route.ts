@@ -34,9 +34,12 @@ roomSocketRoute.get("/conversation/:id", async (c) => {
   const identity = c.get("identity");
   const db = database(c.env.DB);
   const share = c.req.query("share") ?? null;
-  const access = await conversationAccess(db, c.req.param("id"), identity.userId, share);
+  // Both reads at once: a reconnecting device waits for them before it catches up.
+  const [access, user] = await Promise.all([
+    conversationAccess(db, c.req.param("id"), identity.userId, share),
+    identity.kind === "user" ? findUser(db, identity.userId) : undefined,
+  ]);
   if (!access) throw notFound();
-  const user = identity.kind === "user" ? await findUser(db, identity.userId) : undefined;
   const room = await getServerByName(c.env.ConversationRoom, access.conversation.id);
   return room.fetch(
     withIdentity(c.req.raw, {

@@ -10,7 +10,7 @@ import { users } from "../db/schema";
 import { z } from "zod";
 import type { Config } from "../env";
 import type { Db } from "../db/queries";
-import { monthRange, userMonthTotal, type UsageTotals } from "../db/usage";
+import { monthRange, totalFrom, userMonthTotalQuery, type UsageTotals } from "../db/usage";
 import type { RateDecision } from "./RateLimiter";
 
 export type { RateDecision } from "./RateLimiter";
@@ -176,15 +176,6 @@ export function rateLimitHeaders(decision: RateDecision, now = Date.now()): Reco
   return headers;
 }
 
-/** Checks the monthly token and cost caps; throws when the subject has used them up. */
-export async function checkQuota(db: Db, subject: Subject, limits: Limits, now = new Date()): Promise<void> {
-  const { monthlyTokens: tokenCap, monthlyCostUsd: costCap } = limits;
-  if (tokenCap === 0 && costCap === 0) return;
-  const range = monthRange(now);
-  const used = await userMonthTotal(db, subject.userId, range, { serverPaidOnly: true });
-  enforceQuota({ limits, used, now });
-}
-
 /**
  * What admission needs to know from D1 about a person, before anything is spent: read with
  * `limitsRowQuery` and `userMonthTotalQuery` in the same batch as the rest of a turn's reads.
@@ -241,8 +232,14 @@ export async function admitChat(
   config: Config,
   { ownKey = false }: { ownKey?: boolean } = {},
 ): Promise<RateDecision> {
-  const limits = await limitsFor(db, subject, config);
+  const now = new Date();
+  // The limits and this month's usage in one round trip.
+  const [limitRows, usedRows] = await db.batch([
+    limitsRowQuery(db, subject),
+    userMonthTotalQuery(db, subject.userId, monthRange(now), { serverPaidOnly: true }),
+  ]);
+  const limits = limitsFrom(subject, config, limitRows);
   // Answers paid with the person's own key are theirs to spend: only the rate limit applies.
-  if (!ownKey) await checkQuota(db, subject, limits);
+  if (!ownKey) enforceQuota({ limits, used: totalFrom(usedRows), now });
   return hitRateLimit(env, subject, limits);
 }

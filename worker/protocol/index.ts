@@ -224,8 +224,9 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
     messageId: z.string(),
     offset: z.number().int().nonnegative(),
     text: z.string(),
-    reasoningOffset: z.number().int().nonnegative(),
-    reasoning: z.string(),
+    /** Both left out of the encoded frame while the answer has no reasoning at all. */
+    reasoningOffset: z.number().int().nonnegative().default(0),
+    reasoning: z.string().default(""),
   }),
   z.object({
     type: z.literal("done"),
@@ -321,6 +322,16 @@ export function parseServerFrame(raw: string): ServerFrame | null {
 }
 
 export function encodeFrame(frame: ServerFrame | ClientFrame | HubFrame): string {
+  if (
+    frame.type === "delta" &&
+    "reasoning" in frame &&
+    frame.reasoning === "" &&
+    frame.reasoningOffset === 0
+  ) {
+    // Most answers have no reasoning: a delta is then a third shorter without the two fields.
+    const { reasoning: _reasoning, reasoningOffset: _offset, ...rest } = frame;
+    return JSON.stringify(rest);
+  }
   return JSON.stringify(frame);
 }
 

@@ -198,7 +198,7 @@ export class ConversationRoom extends Server<Env> {
   }
 
   override async onStart(): Promise<void> {
-    this.checkpoint = new LiveCheckpoint(this.ctx.storage.sql);
+    this.checkpoint = new LiveCheckpoint(this.ctx.storage);
     await this.recoverInterrupted();
   }
 
@@ -207,7 +207,7 @@ export class ConversationRoom extends Server<Env> {
    * means the previous instance died mid-answer: keep its text and mark it `interrupted`.
    */
   private async recoverInterrupted(): Promise<void> {
-    for (const row of this.checkpoint.leftovers()) {
+    for (const row of await this.checkpoint.leftovers()) {
       await finalizeMessage(this.db, row.messageId, {
         content: row.content,
         reasoning: row.reasoning,
@@ -300,15 +300,16 @@ export class ConversationRoom extends Server<Env> {
 
   private async loadPath(): Promise<{ revision: number; title: string; messages: ChatMessage[] }> {
     const revision = this.revision;
-    const [conversation, rows, files] = await Promise.all([
-      findConversation(this.db, this.name),
-      listMessages(this.db, this.name),
-      attachmentsByMessage(this.db, this.name),
+    // One batch: a device reconnecting mid-answer waits for this before it catches up.
+    const [[conversation], rows, fileRows] = await this.db.batch([
+      conversationQuery(this.db, this.name),
+      messagesQuery(this.db, this.name),
+      conversationAttachmentsQuery(this.db, this.name),
     ]);
     return {
       revision,
       title: conversation?.title ?? "",
-      messages: presentPath(rows, conversation?.activeLeafId ?? null, files),
+      messages: presentPath(rows, conversation?.activeLeafId ?? null, byMessage(fileRows)),
     };
   }
 

@@ -1,8 +1,13 @@
 /**
- * Crash safety for the message being generated. Its partial text lives in one row of the room's
- * own SQLite storage, updated at most about once a second (never a row per chunk). When the room
- * starts and finds a row, the generation that wrote it is gone (deploy, eviction, crash): the
+ * Crash safety for the message being generated. Its partial text lives in one entry of the room's
+ * own storage, rewritten at most about once a second (never an entry per chunk). When the room
+ * starts and finds an entry, the generation that wrote it is gone (deploy, eviction, crash): the
  * room finalizes that message as `interrupted` with the text it had.
+ *
+ * The entry is created with a confirmed write before D1 learns of the message. The rewrites
+ * that follow do not hold back the room's outgoing frames until they reach disk
+ * (`allowUnconfirmed`): a checkpoint is a best-effort copy anyway, and waiting for it once a
+ * second would make every device's next token late by a disk flush.
  */
 export interface CheckpointRow {
   messageId: string;
@@ -10,43 +15,39 @@ export interface CheckpointRow {
   reasoning: string;
 }
 
+const PREFIX = "live:";
+
+interface Stored {
+  content: string;
+  reasoning: string;
+  updatedAt: number;
+}
+
 export class LiveCheckpoint {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: (() => CheckpointRow) | undefined;
 
   constructor(
-    private readonly sql: SqlStorage,
+    private readonly storage: DurableObjectStorage,
     private readonly intervalMs = 1_000,
-  ) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS live_message (
-      message_id TEXT PRIMARY KEY,
-      content TEXT NOT NULL,
-      reasoning TEXT NOT NULL,
-      updated_at INTEGER NOT NULL
-    )`);
-  }
+  ) {}
 
-  /** Rows left behind by generations that did not finish. */
-  leftovers(): CheckpointRow[] {
-    return this.sql
-      .exec<{ message_id: string; content: string; reasoning: string }>(
-        "SELECT message_id, content, reasoning FROM live_message",
-      )
-      .toArray()
-      .map((row) => ({ messageId: row.message_id, content: row.content, reasoning: row.reasoning }));
+  /** Entries left behind by generations that did not finish. */
+  async leftovers(): Promise<CheckpointRow[]> {
+    const rows: CheckpointRow[] = [];
+    for (const [key, value] of await this.storage.list<Stored>({ prefix: PREFIX })) {
+      rows.push({ messageId: key.slice(PREFIX.length), content: value.content, reasoning: value.reasoning });
+    }
+    return rows;
   }
 
   /** Starts tracking a generation; `read` returns its current text when a checkpoint is due. */
   begin(messageId: string, read: () => CheckpointRow): void {
-    this.sql.exec(
-      "INSERT OR REPLACE INTO live_message (message_id, content, reasoning, updated_at) VALUES (?, '', '', ?)",
-      messageId,
-      Date.now(),
-    );
+    void this.storage.put<Stored>(PREFIX + messageId, { content: "", reasoning: "", updatedAt: Date.now() });
     this.current = read;
   }
 
-  /** Notes that the text changed; the row is rewritten at most once per interval. */
+  /** Notes that the text changed; the entry is rewritten at most once per interval. */
   touched(): void {
     if (this.timer !== undefined || !this.current) return;
     this.timer = setTimeout(() => {
@@ -55,7 +56,7 @@ export class LiveCheckpoint {
     }, this.intervalMs);
   }
 
-  /** Removes the row once the message is safely in D1. */
+  /** Removes the entry once the message is safely in D1. */
   end(messageId: string): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -64,18 +65,16 @@ export class LiveCheckpoint {
   }
 
   remove(messageId: string): void {
-    this.sql.exec("DELETE FROM live_message WHERE message_id = ?", messageId);
+    void this.storage.delete(PREFIX + messageId);
   }
 
   private write(): void {
     if (!this.current) return;
     const row = this.current();
-    this.sql.exec(
-      "UPDATE live_message SET content = ?, reasoning = ?, updated_at = ? WHERE message_id = ?",
-      row.content,
-      row.reasoning,
-      Date.now(),
-      row.messageId,
+    void this.storage.put<Stored>(
+      PREFIX + row.messageId,
+      { content: row.content, reasoning: row.reasoning, updatedAt: Date.now() },
+      { allowUnconfirmed: true },
     );
   }
 }

@@ -3,12 +3,30 @@
  * formatted JSON block when the whole answer is JSON. Only the last part re-renders while text
  * streams in.
  */
-import { memo } from "react";
+import { memo, useEffect, useState } from "react";
 import type { ToolCall } from "../../../worker/protocol/index.ts";
 import { jsonAnswer, looksLikeJsonSoFar, splitAtToolCalls } from "../answer-parts.ts";
 import { CodeBlock } from "../markdown/CodeBlock.tsx";
-import { Markdown } from "../markdown/Markdown.tsx";
+import type { Markdown as MarkdownComponent } from "../markdown/Markdown.tsx";
 import { ToolSteps } from "./ToolSteps.tsx";
+
+/**
+ * The Markdown renderer (with its parser) is a chunk of its own, so the start screen does not
+ * wait for it. It is requested as soon as the app starts, well before a chat's messages arrive;
+ * until it is there, an answer shows as plain text.
+ */
+let Markdown: typeof MarkdownComponent | null = null;
+const markdownReady = import("../markdown/Markdown.tsx").then((module) => {
+  Markdown = module.Markdown;
+});
+
+function useMarkdown(): typeof MarkdownComponent | null {
+  const [, setLoaded] = useState(Markdown !== null);
+  useEffect(() => {
+    if (Markdown === null) void markdownReady.then(() => setLoaded(true));
+  }, []);
+  return Markdown;
+}
 
 interface AnswerBodyProps {
   content: string;
@@ -40,5 +58,11 @@ function AnswerText({ text, streaming }: { text: string; streaming: boolean }) {
   }
   // A JSON answer on its way: a plain code block until it is complete (markdown would reflow it).
   if (streaming && looksLikeJsonSoFar(text)) return <CodeBlock language="json" code={text} open />;
-  return <Markdown text={text} streaming={streaming} />;
+  return <MarkdownText text={text} streaming={streaming} />;
+}
+
+function MarkdownText({ text, streaming }: { text: string; streaming: boolean }) {
+  const Renderer = useMarkdown();
+  if (Renderer === null) return <p className="whitespace-pre-wrap">{text}</p>;
+  return <Renderer text={text} streaming={streaming} />;
 }

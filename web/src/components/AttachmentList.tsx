@@ -3,14 +3,16 @@
  * lightbox, other files as chips that link to the file. Someone who opened the chat through a
  * share link reads the files through that link (`?share=<token>`, from AttachmentAccess).
  */
-import { createContext, useContext, useState } from "react";
-import * as Dialog from "@radix-ui/react-dialog";
-import { ExternalLink, File as AnyFile, FileCode, FileText, X } from "lucide-react";
+import { createContext, lazy, Suspense, useContext, useState } from "react";
+import { File as AnyFile, FileCode, FileText } from "lucide-react";
 import type { AttachmentInfo } from "../../../worker/protocol/index.ts";
 import { attachmentUrl, formatBytes, type AttachmentKind } from "../attachments.ts";
 
 /** The share token of the room on screen (undefined in one's own chats). */
 export const AttachmentAccess = createContext<string | undefined>(undefined);
+
+/** The lightbox (and its dialog library) loads the first time an image is opened. */
+const Lightbox = lazy(() => import("./AttachmentLightbox.tsx"));
 
 export function FileIcon({ kind, size }: { kind: AttachmentKind | null; size: number }) {
   if (kind === "pdf") return <FileText size={size} aria-hidden />;
@@ -21,6 +23,7 @@ export function FileIcon({ kind, size }: { kind: AttachmentKind | null; size: nu
 export function AttachmentList({ attachments }: { attachments: readonly AttachmentInfo[] | undefined }) {
   const share = useContext(AttachmentAccess);
   const [open, setOpen] = useState<AttachmentInfo | null>(null);
+  const [used, setUsed] = useState(false);
   if (!attachments || attachments.length === 0) return null;
   const images = attachments.filter((a) => a.kind === "image");
   const files = attachments.filter((a) => a.kind !== "image");
@@ -32,7 +35,10 @@ export function AttachmentList({ attachments }: { attachments: readonly Attachme
             <li key={image.id}>
               <button
                 type="button"
-                onClick={() => setOpen(image)}
+                onClick={() => {
+                  setUsed(true);
+                  setOpen(image);
+                }}
                 aria-label={`View ${image.name}`}
                 className="block overflow-hidden rounded-xl border border-line bg-subtle transition-opacity hover:opacity-90"
               >
@@ -73,60 +79,11 @@ export function AttachmentList({ attachments }: { attachments: readonly Attachme
           ))}
         </ul>
       )}
-      <Lightbox image={open} share={share} onClose={() => setOpen(null)} />
+      {used && (
+        <Suspense fallback={null}>
+          <Lightbox image={open} share={share} onClose={() => setOpen(null)} />
+        </Suspense>
+      )}
     </div>
-  );
-}
-
-function Lightbox({
-  image,
-  share,
-  onClose,
-}: {
-  image: AttachmentInfo | null;
-  share: string | undefined;
-  onClose: () => void;
-}) {
-  return (
-    <Dialog.Root open={image !== null} onOpenChange={(next) => !next && onClose()}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-50 bg-overlay motion-safe:animate-fade-in" />
-        <Dialog.Content
-          data-testid="lightbox"
-          aria-describedby={undefined}
-          className="fixed top-1/2 left-1/2 z-50 flex max-h-[92vh] w-max max-w-[94vw] -translate-x-1/2 -translate-y-1/2 flex-col overflow-hidden rounded-2xl border border-line bg-surface text-ink shadow-pop motion-safe:animate-pop-in"
-        >
-          {image && (
-            <>
-              <div className="flex h-11 items-center gap-2 border-b border-line pr-1.5 pl-4">
-                <Dialog.Title className="min-w-0 flex-1 truncate text-sm font-medium">
-                  {image.name}
-                </Dialog.Title>
-                <a
-                  href={attachmentUrl(image.id, share)}
-                  target="_blank"
-                  rel="noopener noreferrer"
-                  className="flex h-8 items-center gap-1.5 rounded-lg px-2.5 text-[13px] text-muted hover:bg-hover hover:text-ink"
-                >
-                  <ExternalLink size={14} aria-hidden />
-                  Open in new tab
-                </a>
-                <Dialog.Close
-                  aria-label="Close"
-                  className="grid size-8 place-items-center rounded-lg text-muted hover:bg-hover hover:text-ink"
-                >
-                  <X size={16} aria-hidden />
-                </Dialog.Close>
-              </div>
-              <img
-                src={attachmentUrl(image.id, share)}
-                alt={image.name}
-                className="block max-h-[calc(92vh-2.75rem)] max-w-[94vw] object-contain"
-              />
-            </>
-          )}
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
   );
 }

@@ -252,6 +252,7 @@ export function ChatView({
           <AttachmentAccess.Provider value={share?.token}>
             <MessageList
               key={conversationId ?? "new"}
+              room={room}
               messages={state.messages}
               models={models.models}
               synced={conversationId === null || state.synced}

@@ -1,14 +1,25 @@
 /**
- * The message log. Finished messages are memoized as one block (a streamed token re-renders only
- * the streaming answer, however long the chat) and skip layout off-screen (`content-visibility`).
+ * The message log. Every message is a memoized row of one flat keyed list (a streamed token
+ * re-renders only the streaming answer, however long the chat; a finished answer keeps its DOM),
+ * and finished rows far from the viewport skip layout and paint (`content-visibility`).
+ *
+ * The log follows new text while you are at its bottom: a ResizeObserver scrolls after the
+ * browser has laid the page out anyway, so no update forces a layout of its own.
+ *
+ * A long chat opens with its last rows first; the rows above follow a few at a time in later
+ * tasks, so the newest messages are readable (and the page usable) at once.
  */
-import { memo, useLayoutEffect, useRef, type ReactNode } from "react";
+import { memo, startTransition, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { ModelInfo } from "../../../worker/protocol/index.ts";
 import type { RoomMessage } from "../room-reducer.ts";
+import { useRoomMessages, type RoomClient } from "../room.ts";
 import { AssistantMessage, UserMessage } from "./Message.tsx";
 import type { MessageCommands } from "./MessageActions.tsx";
 
 interface MessageListProps {
+  /** The live room; its messages (streamed text included) are read here, not in the parent. */
+  room?: RoomClient | null;
+  /** The messages without a room (or as the parent last saw them). */
   messages: RoomMessage[];
   models: ModelInfo[];
   /** Rendered when there are no messages (greeting, skeleton). */
@@ -20,6 +31,9 @@ interface MessageListProps {
 
 /** Within this distance of the bottom the list follows new text; further up, it leaves you be. */
 const STICK_PX = 120;
+/** Rows rendered at once when a chat opens; older ones follow in batches of BATCH_ROWS. */
+const FIRST_ROWS = 16;
+const BATCH_ROWS = 24;
 
 /** Index of the first message that may still change (streaming or awaiting its echo). */
 function settledCount(messages: RoomMessage[]): number {
@@ -31,25 +45,83 @@ function settledCount(messages: RoomMessage[]): number {
   return count;
 }
 
-export function MessageList({ messages, models, empty, synced, commands }: MessageListProps) {
+/**
+ * How many of the oldest messages are not rendered yet. Starts so that only the last FIRST_ROWS
+ * show, then shrinks by a batch per task until everything is there.
+ */
+function useDeferredRows(total: number): number {
+  const [hidden, setHidden] = useState(() => Math.max(0, total - FIRST_ROWS));
+  // A chat that grows from empty (history arriving) starts with its tail too.
+  const [seen, setSeen] = useState(total);
+  if (seen === 0 && total > 0) {
+    setSeen(total);
+    setHidden(Math.max(0, total - FIRST_ROWS));
+  }
+  const hide = Math.min(hidden, total);
+  useEffect(() => {
+    if (hide === 0) return;
+    // A macrotask per batch: input, paint and the socket get their turn in between.
+    // A transition renders in slices that yield to the browser.
+    const timer = setTimeout(
+      () => startTransition(() => setHidden((value) => Math.max(0, value - BATCH_ROWS))),
+      0,
+    );
+    return () => clearTimeout(timer);
+  }, [hide]);
+  return hide;
+}
+
+export function MessageList({
+  room = null,
+  messages: fallback,
+  models,
+  empty,
+  synced,
+  commands,
+}: MessageListProps) {
+  const messages = useRoomMessages(room, fallback);
   const scroller = useRef<HTMLDivElement>(null);
+  const log = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const lastLength = useRef(messages.length);
 
+  // A new prompt from here always scrolls down; streamed text only while you are at the bottom.
   useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    // A new prompt from here always scrolls down; streamed text only while you are at the bottom.
     const grew = messages.length > lastLength.current && messages.at(-1)?.pending;
     lastLength.current = messages.length;
-    if (pinned.current || grew) {
-      el.scrollTop = el.scrollHeight;
-      pinned.current = true;
-    }
+    if (grew) pinned.current = true;
   }, [messages]);
 
+  // Follow the bottom when the log grows or the viewport shrinks, after the browser's own layout.
+  useEffect(() => {
+    const el = scroller.current;
+    const content = log.current;
+    if (!el || !content || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => {
+      if (pinned.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(content);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  const hidden = useDeferredRows(messages.length);
   const settled = settledCount(messages);
   const tailId = messages.at(-1)?.id;
+  const rows: ReactNode[] = [];
+  for (let index = hidden; index < messages.length; index++) {
+    const message = messages[index]!;
+    rows.push(
+      <MessageItem
+        key={message.id}
+        message={message}
+        models={models}
+        isTail={message.id === tailId}
+        commands={commands}
+        offscreen={index < settled - 2}
+      />,
+    );
+  }
 
   return (
     <div
@@ -61,6 +133,7 @@ export function MessageList({ messages, models, empty, synced, commands }: Messa
       }}
     >
       <div
+        ref={log}
         role="log"
         aria-live="polite"
         aria-relevant="additions"
@@ -69,59 +142,13 @@ export function MessageList({ messages, models, empty, synced, commands }: Messa
         className="mx-auto flex w-full max-w-3xl flex-col gap-8 px-4 pt-6 pb-10 sm:px-6 sm:pt-10"
       >
         {messages.length === 0 && empty}
-        <History messages={messages} count={settled} models={models} tailId={tailId} commands={commands} />
-        {messages.slice(settled).map((message) => (
-          <MessageItem
-            key={message.id}
-            message={message}
-            models={models}
-            isTail={message.id === tailId}
-            commands={commands}
-          />
-        ))}
+        {rows}
       </div>
     </div>
   );
 }
 
-interface HistoryProps {
-  messages: RoomMessage[];
-  count: number;
-  models: ModelInfo[];
-  tailId: string | undefined;
-  commands: MessageCommands;
-}
-
-/** The settled messages; re-renders only when one of them (not the streaming one) changes. */
-const History = memo(
-  function History({ messages, count, models, tailId, commands }: HistoryProps) {
-    return messages
-      .slice(0, count)
-      .map((message, index) => (
-        <MessageItem
-          key={message.id}
-          message={message}
-          models={models}
-          isTail={message.id === tailId}
-          commands={commands}
-          offscreen={index < count - 2}
-        />
-      ));
-  },
-  (before, after) => {
-    if (
-      before.count !== after.count ||
-      before.models !== after.models ||
-      before.tailId !== after.tailId ||
-      before.commands !== after.commands
-    )
-      return false;
-    for (let i = 0; i < after.count; i++) if (before.messages[i] !== after.messages[i]) return false;
-    return true;
-  },
-);
-
-function MessageItem({
+const MessageItem = memo(function MessageItem({
   message,
   models,
   isTail,
@@ -149,4 +176,4 @@ function MessageItem({
       offscreen={offscreen}
     />
   );
-}
+});

@@ -1,30 +1,42 @@
 /**
  * GFM markdown to React elements, built from marked's tokens (no HTML strings, so nothing from a
- * model reaches `innerHTML`; raw HTML in an answer shows as text). Each top-level block is memoized
- * on its source, so while an answer streams only its last block re-renders.
+ * model reaches `innerHTML`; raw HTML in an answer shows as text).
+ *
+ * While an answer streams, its text is lexed incrementally: blocks that a blank line has closed
+ * are lexed once and kept (frozen in chunks that React skips as a whole), and only the text after
+ * the last such boundary is lexed (and healed) again for each delta, so a long answer costs the
+ * same per delta as a short one. Each block is also memoized on its source.
  */
-import { Fragment, memo, useMemo, type ReactNode } from "react";
-import { Lexer, type MarkedToken, type Token } from "marked";
+import { Fragment, memo, useRef, type ReactNode } from "react";
+import type { MarkedToken, Token } from "marked";
 import { CodeBlock } from "./CodeBlock.tsx";
-import { endsInsideFence, healMarkdown } from "./heal.ts";
+import { emptyLexState, lexMarkdown, updateLexState, type LexState } from "./incremental.ts";
 
 const SAFE_URL = /^(https?:|mailto:|#|\/)/i;
 
-function lex(text: string): Token[] {
-  return Lexer.lex(text, { gfm: true, breaks: false });
-}
-
 export function Markdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
-  const blocks = useMemo(() => lex(streaming ? healMarkdown(text) : text), [text, streaming]);
-  const openFence = streaming && endsInsideFence(text);
+  const state = useRef<LexState | null>(null);
+  // A text that never streamed here is lexed whole (same result, without the bookkeeping).
+  if (state.current === null && !streaming)
+    state.current = { ...emptyLexState(), text, tail: lexMarkdown(text) };
+  state.current = updateLexState(state.current ?? emptyLexState(), text, streaming);
+  const { chunks, tail, open } = state.current;
   return (
     <>
-      {blocks.map((token, index) => (
-        <Block key={index} token={token} raw={token.raw} open={openFence && index === blocks.length - 1} />
+      {chunks.map((tokens, index) => (
+        <Chunk key={`c${index}`} tokens={tokens} />
+      ))}
+      {tail.map((token, index) => (
+        <Block key={index} token={token} raw={token.raw} open={open && index === tail.length - 1} />
       ))}
     </>
   );
 }
+
+/** Frozen blocks: rendered once, then skipped as a whole while the rest of the answer streams. */
+const Chunk = memo(function Chunk({ tokens }: { tokens: Token[] }) {
+  return tokens.map((token, index) => <Block key={index} token={token} raw={token.raw} open={false} />);
+});
 
 const Block = memo(
   function Block({ token, open }: { token: Token; raw: string; open: boolean }) {

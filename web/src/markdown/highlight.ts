@@ -38,9 +38,26 @@ export function peekHighlight(language: string, code: string): HighlightedLines 
   return results.get(key(language.toLowerCase(), code));
 }
 
+/** A macrotask boundary: lets the page paint and handle input between two steps. */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * One highlight at a time, each step in its own task: when several blocks finish together (an
+ * answer that completes, a chat that opens), their tokenizing does not add up to one long task.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
 /** Highlights `code`; null when the language is unknown (the block stays plain). */
-export async function highlight(language: string, code: string): Promise<HighlightedLines | null> {
+export function highlight(language: string, code: string): Promise<HighlightedLines | null> {
   const requested = language.toLowerCase();
+  const cached = results.get(key(requested, code));
+  if (cached) return Promise.resolve(cached);
+  const run = queue.then(() => highlightNow(requested, code));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+async function highlightNow(requested: string, code: string): Promise<HighlightedLines | null> {
   const cached = results.get(key(requested, code));
   if (cached) return cached;
   const { bundledLanguages } = await import("shiki/langs");
@@ -51,6 +68,7 @@ export async function highlight(language: string, code: string): Promise<Highlig
   if (!core.getLoadedLanguages().includes(name)) {
     await core.loadLanguage(bundledLanguages[name as keyof typeof bundledLanguages]);
   }
+  await nextTask();
   const { tokens } = core.codeToTokens(code, {
     lang: name,
     themes: { light: "github-light-default", dark: "github-dark-default" },
