@@ -104,7 +104,7 @@ describe("DeltaCoalescer", () => {
 
   it("spaces frames further apart as more devices watch", () => {
     expect(frameIntervalFor(1)).toBe(2);
-    expect(frameIntervalFor(16)).toBe(4);
+    expect(frameIntervalFor(16)).toBe(8);
     expect(frameIntervalFor(64)).toBe(16);
     expect(frameIntervalFor(500)).toBe(16);
   });

@@ -317,8 +317,27 @@ export function parseClientFrame(raw: string): ClientFrame | null {
 
 /** Parses one server frame; `null` when the text is not a valid frame. */
 export function parseServerFrame(raw: string): ServerFrame | null {
-  const result = serverFrameSchema.safeParse(parseJson(raw));
+  const value = parseJson(raw);
+  const delta = asDeltaFrame(value);
+  if (delta) return delta;
+  const result = serverFrameSchema.safeParse(value);
   return result.success ? result.data : null;
+}
+
+/**
+ * Deltas are nearly every frame a device receives, so they are checked field by field here, as
+ * strictly as the schema would (same defaults, unknown fields dropped), without the cost of the
+ * whole union for each token. Anything else, or a malformed delta, goes to the schema.
+ */
+function asDeltaFrame(value: unknown): DeltaFrame | null {
+  if (typeof value !== "object" || value === null || (value as { type?: unknown }).type !== "delta") {
+    return null;
+  }
+  const { messageId, offset, text, reasoningOffset = 0, reasoning = "" } = value as Record<string, unknown>;
+  const count = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+  if (typeof messageId !== "string" || typeof text !== "string" || typeof reasoning !== "string") return null;
+  if (!count(offset) || !count(reasoningOffset)) return null;
+  return { type: "delta", messageId, offset, text, reasoningOffset, reasoning };
 }
 
 export function encodeFrame(frame: ServerFrame | ClientFrame | HubFrame): string {

@@ -13,6 +13,9 @@ import { runTool } from "../tools";
 import { logError } from "../observability/log";
 import { DeltaCoalescer, type CoalescedDelta } from "./coalescer";
 
+/** Provider events handled in a row before the generation yields to the room's other work. */
+const YIELD_EVERY_EVENTS = 64;
+
 /** Rounds of tool calls one answer may make before Parley stops feeding results back. */
 export const MAX_TOOL_STEPS = 5;
 
@@ -113,8 +116,17 @@ export class Generation {
       for (let step = 0; ; step++) {
         const stepStart = this.text.length;
         const calls: ProviderToolCall[] = [];
+        let sinceYield = 0;
         for await (const event of provider.stream(request, signal)) {
           if (signal.aborted) break;
+          // When the provider's data is already buffered, this loop would run on microtasks
+          // alone and starve everything else in the room (a device reconnecting, the frame
+          // timer, Stop): every so many events, let other work in.
+          if (++sinceYield >= YIELD_EVERY_EVENTS) {
+            sinceYield = 0;
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            if (signal.aborted) break;
+          }
           switch (event.type) {
             case "text":
               this.firstTokenAt ??= Date.now();

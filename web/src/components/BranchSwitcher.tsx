@@ -4,6 +4,7 @@
  * watch see where they are without the arrows.
  */
 import { ChevronLeft, ChevronRight } from "lucide-react";
+import { useBusy } from "./MessageActions.tsx";
 
 interface BranchSwitcherProps {
   messageId: string;
@@ -23,9 +24,10 @@ export function BranchSwitcher({
   messageId,
   siblings,
   onSwitch,
-  disabled = false,
+  disabled: off = false,
   noun,
 }: BranchSwitcherProps) {
+  const disabled = useBusy(off);
   const index = siblings.indexOf(messageId);
   if (siblings.length < 2 || index < 0) return null;
   const previous = siblings[index - 1];

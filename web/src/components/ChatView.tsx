@@ -30,6 +30,7 @@ import { LimitHint } from "./LimitHint.tsx";
 import { LinkInactive } from "./LinkInactive.tsx";
 import type { MessageCommands } from "./MessageActions.tsx";
 import { MessageList } from "./Messages.tsx";
+import { BusyContext } from "./MessageActions.tsx";
 import { TypingIndicator } from "./TypingIndicator.tsx";
 
 const loadShareDialog = () => import("./ShareDialog.tsx");
@@ -182,7 +183,6 @@ export function ChatView({
   const commands = useMemo<MessageCommands>(
     () => ({
       canWrite: writable && room !== null,
-      busy,
       models: models.models,
       model,
       regenerate: (messageId, other) => room?.regenerate(messageId, other),
@@ -191,7 +191,7 @@ export function ChatView({
       edit: (messageId, content) => model && room?.edit(messageId, content, model),
       switchBranch: (messageId) => room?.switchBranch(messageId),
     }),
-    [writable, room, busy, models.models, model],
+    [writable, room, models.models, model],
   );
 
   const loading = conversationId !== null && !state.synced && state.messages.length === 0 && !notFound;
@@ -250,30 +250,32 @@ export function ChatView({
       ) : (
         <>
           <AttachmentAccess.Provider value={share?.token}>
-            <MessageList
-              key={conversationId ?? "new"}
-              room={room}
-              messages={state.messages}
-              models={models.models}
-              synced={conversationId === null || state.synced}
-              commands={commands}
-              empty={
-                loading ? (
-                  <Skeleton />
-                ) : !writable || share ? (
-                  <p className="pt-16 text-center text-sm text-muted">
-                    Nothing here yet. New messages appear live.
-                  </p>
-                ) : (
-                  <Greeting
-                    onPick={(prompt) => {
-                      setDraft(prompt);
-                      document.getElementById("composer")?.focus();
-                    }}
-                  />
-                )
-              }
-            />
+            <BusyContext.Provider value={busy}>
+              <MessageList
+                key={conversationId ?? "new"}
+                room={room}
+                messages={state.messages}
+                models={models.models}
+                synced={conversationId === null || state.synced}
+                commands={commands}
+                empty={
+                  loading ? (
+                    <Skeleton />
+                  ) : !writable || share ? (
+                    <p className="pt-16 text-center text-sm text-muted">
+                      Nothing here yet. New messages appear live.
+                    </p>
+                  ) : (
+                    <Greeting
+                      onPick={(prompt) => {
+                        setDraft(prompt);
+                        document.getElementById("composer")?.focus();
+                      }}
+                    />
+                  )
+                }
+              />
+            </BusyContext.Provider>
           </AttachmentAccess.Provider>
           {roomError && (
             <div className="mx-auto w-full max-w-3xl px-3 pb-2 sm:px-6">

@@ -12,6 +12,7 @@ import {
   DeleteButton,
   EditButton,
   RegenerateButtons,
+  useBusy,
   type MessageCommands,
 } from "./MessageActions.tsx";
 import { MessageEditor } from "./MessageEditor.tsx";
@@ -43,7 +44,7 @@ export const UserMessage = memo(function UserMessage({
       {editing ? (
         <MessageEditor
           initial={message.content}
-          disabled={commands.busy || commands.model === null}
+          disabled={commands.model === null}
           onCancel={() => setEditing(false)}
           onSave={(content) => {
             setEditing(false);
@@ -60,20 +61,13 @@ export const UserMessage = memo(function UserMessage({
         <div className="-mr-1 flex min-h-8 items-center gap-0.5">
           <div className={quietClass}>
             <CopyButton text={message.content} label="Copy message" />
-            {writable && <EditButton disabled={commands.busy} onEdit={() => setEditing(true)} />}
-            {writable && (
-              <DeleteButton
-                noun="message"
-                disabled={commands.busy}
-                onDelete={() => commands.deleteMessage(message.id)}
-              />
-            )}
+            {writable && <EditButton onEdit={() => setEditing(true)} />}
+            {writable && <DeleteButton noun="message" onDelete={() => commands.deleteMessage(message.id)} />}
           </div>
           <BranchSwitcher
             messageId={message.id}
             siblings={siblings}
             noun="prompt"
-            disabled={commands.busy}
             onSwitch={commands.canWrite ? commands.switchBranch : undefined}
           />
         </div>
@@ -165,18 +159,10 @@ export const AssistantMessage = memo(function AssistantMessage({
     writable && isTail && (message.status === "stopped" || message.status === "interrupted");
   const retry =
     writable && (message.status === "error" || message.status === "interrupted") ? (
-      <button
-        type="button"
-        onClick={() => commands.regenerate(message.id)}
-        disabled={commands.busy}
-        className="flex items-center gap-1 font-medium underline-offset-2 hover:underline disabled:opacity-40"
-      >
-        <RotateCcw size={13} aria-hidden />
-        Retry
-      </button>
+      <RetryButton onRetry={() => commands.regenerate(message.id)} />
     ) : null;
   const continueButton = continuable ? (
-    <ContinueButton disabled={commands.busy} onContinue={() => commands.continueAnswer(message.id)} />
+    <ContinueButton onContinue={() => commands.continueAnswer(message.id)} />
   ) : null;
   return (
     <article
@@ -221,7 +207,6 @@ export const AssistantMessage = memo(function AssistantMessage({
             messageId={message.id}
             siblings={message.siblings ?? []}
             noun="answer"
-            disabled={commands.busy}
             onSwitch={writable ? commands.switchBranch : undefined}
           />
           {message.status === "stopped" && (
@@ -246,16 +231,26 @@ export const AssistantMessage = memo(function AssistantMessage({
           <div className={`ml-1 ${quietClass}`}>
             {message.content && <CopyButton text={message.content} label="Copy answer" />}
             {writable && <RegenerateButtons messageId={message.id} commands={commands} />}
-            {writable && (
-              <DeleteButton
-                noun="answer"
-                disabled={commands.busy}
-                onDelete={() => commands.deleteMessage(message.id)}
-              />
-            )}
+            {writable && <DeleteButton noun="answer" onDelete={() => commands.deleteMessage(message.id)} />}
           </div>
         </div>
       )}
     </article>
   );
 });
+
+/** Asks for the failed or interrupted answer again (waits while another answer is written). */
+function RetryButton({ onRetry }: { onRetry: () => void }) {
+  const disabled = useBusy();
+  return (
+    <button
+      type="button"
+      onClick={onRetry}
+      disabled={disabled}
+      className="flex items-center gap-1 font-medium underline-offset-2 hover:underline disabled:opacity-40"
+    >
+      <RotateCcw size={13} aria-hidden />
+      Retry
+    </button>
+  );
+}

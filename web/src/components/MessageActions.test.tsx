@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ChatMessage, Person } from "../../../worker/protocol/index.ts";
 import { BranchSwitcher } from "./BranchSwitcher.tsx";
 import { AssistantMessage, UserMessage } from "./Message.tsx";
-import type { MessageCommands } from "./MessageActions.tsx";
+import { BusyContext, type MessageCommands } from "./MessageActions.tsx";
 import { initials } from "./Presence.tsx";
 import { typingText } from "./TypingIndicator.tsx";
 
@@ -30,7 +30,6 @@ function message(partial: Partial<ChatMessage> & Pick<ChatMessage, "id" | "role"
 function commands(partial: Partial<MessageCommands> = {}): MessageCommands {
   return {
     canWrite: true,
-    busy: false,
     models: [],
     model: "parley-demo",
     regenerate: vi.fn(),
@@ -114,16 +113,31 @@ describe("assistant message actions", () => {
   });
 
   it("waits while an answer is being written, and viewers only get Copy", () => {
+    const busyRoom = render(
+      <BusyContext.Provider value={true}>
+        <AssistantMessage
+          message={message({ id: "a1", role: "assistant", siblings: ["a0", "a1"] })}
+          modelName={null}
+          isTail
+          commands={commands()}
+          offscreen={false}
+        />
+      </BusyContext.Provider>,
+    );
+    for (const name of ["Regenerate", "Delete answer", "Previous answer"]) {
+      expect(screen.getByRole<HTMLButtonElement>("button", { name }).disabled).toBe(true);
+    }
+    busyRoom.unmount();
     const { rerender } = render(
       <AssistantMessage
         message={message({ id: "a1", role: "assistant" })}
         modelName={null}
         isTail
-        commands={commands({ busy: true })}
+        commands={commands()}
         offscreen={false}
       />,
     );
-    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Regenerate" }).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Regenerate" }).disabled).toBe(false);
     rerender(
       <AssistantMessage
         message={message({ id: "a1", role: "assistant", siblings: ["a0", "a1"] })}

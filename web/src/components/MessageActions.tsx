@@ -3,19 +3,29 @@
  * the same model, or another from a small menu), continue, edit, delete. What a person may do
  * comes from their role in the room; viewers only get Copy.
  */
-import { lazy, Suspense, useEffect, useState } from "react";
+import { createContext, lazy, Suspense, useContext, useEffect, useState } from "react";
 import { Check, ChevronDown, Copy, Pencil, Play, RotateCcw, Trash2 } from "lucide-react";
 import type { ModelInfo } from "../../../worker/protocol/index.ts";
 import { copyText } from "../clipboard.ts";
 
 const RegenerateMenu = lazy(() => import("./RegenerateMenu.tsx"));
 
+/**
+ * Whether an answer is being written in this room: actions that change the branch wait for it.
+ * The buttons read it themselves, so when it flips (twice per answer) they re-render and the
+ * messages around them do not.
+ */
+export const BusyContext = createContext(false);
+
+/** The room is busy, or this control is disabled for its own reason. */
+export function useBusy(disabled = false): boolean {
+  return useContext(BusyContext) || disabled;
+}
+
 /** Everything a message can ask of its room; one stable object per render of the chat. */
 export interface MessageCommands {
   /** Owner or collaborator (viewers only read). */
   canWrite: boolean;
-  /** An answer is being written: actions that change the branch wait for it. */
-  busy: boolean;
   models: ModelInfo[];
   /** The model the composer would send with (used for edits). */
   model: string | null;
@@ -51,7 +61,8 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
-export function EditButton({ onEdit, disabled }: { onEdit: () => void; disabled: boolean }) {
+export function EditButton({ onEdit, disabled: off = false }: { onEdit: () => void; disabled?: boolean }) {
+  const disabled = useBusy(off);
   return (
     <button
       type="button"
@@ -72,13 +83,14 @@ export function EditButton({ onEdit, disabled }: { onEdit: () => void; disabled:
  */
 export function DeleteButton({
   onDelete,
-  disabled,
+  disabled: off = false,
   noun,
 }: {
   onDelete: () => void;
-  disabled: boolean;
+  disabled?: boolean;
   noun: string;
 }) {
+  const disabled = useBusy(off);
   const [armed, setArmed] = useState(false);
   useEffect(() => {
     if (!armed) return;
@@ -128,7 +140,7 @@ export function RegenerateButtons({ messageId, commands }: { messageId: string; 
   const [menuOpen, setMenuOpen] = useState(false);
   // The menu's chunk loads on first use and then stays (Radix gives focus back to its own trigger).
   const [used, setUsed] = useState(false);
-  const disabled = commands.busy;
+  const disabled = useBusy();
   const trigger = (
     <button
       type="button"
@@ -174,7 +186,14 @@ export function RegenerateButtons({ messageId, commands }: { messageId: string; 
   );
 }
 
-export function ContinueButton({ onContinue, disabled }: { onContinue: () => void; disabled: boolean }) {
+export function ContinueButton({
+  onContinue,
+  disabled: off = false,
+}: {
+  onContinue: () => void;
+  disabled?: boolean;
+}) {
+  const disabled = useBusy(off);
   return (
     <button
       type="button"

@@ -5,16 +5,18 @@
 import { useLayoutEffect, useRef, useState } from "react";
 import { MAX_PROMPT_CHARS } from "../../../worker/protocol/index.ts";
 import { modKey } from "./Kbd.tsx";
+import { useBusy } from "./MessageActions.tsx";
 
 interface MessageEditorProps {
   initial: string;
-  /** Sending is not possible right now (an answer is being written, no model yet). */
+  /** Sending is not possible for a reason of its own (no model yet); a busy room also disables it. */
   disabled: boolean;
   onSave: (content: string) => void;
   onCancel: () => void;
 }
 
-export function MessageEditor({ initial, disabled, onSave, onCancel }: MessageEditorProps) {
+export function MessageEditor({ initial, disabled: off, onSave, onCancel }: MessageEditorProps) {
+  const disabled = useBusy(off);
   const [value, setValue] = useState(initial);
   const textarea = useRef<HTMLTextAreaElement>(null);
   const text = value.trim();
