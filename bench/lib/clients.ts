@@ -13,7 +13,7 @@
  * process, every microsecond spent per frame shows up in the later sockets' delays. Correctness is
  * checked instead by comparing each client's final text with what the upstream sent.
  */
-import type { ServerFrame } from "../../worker/protocol/index.ts";
+import { parseServerFrame, type ServerFrame } from "../../worker/protocol/index.ts";
 import { BENCH_MODEL, now, type Arrival } from "./upstream.ts";
 
 const byteLength = (text: string): number => Buffer.byteLength(text, "utf8");
@@ -233,10 +233,9 @@ export class ParleyWatcher {
   private onMessage(at: number, data: string): void {
     this.frames++;
     this.bytes += byteLength(data);
-    let frame: ServerFrame;
-    try {
-      frame = JSON.parse(data) as ServerFrame;
-    } catch {
+    // Parsed and checked the way the app does it.
+    const frame = parseServerFrame(data);
+    if (!frame) {
       this.errors.push(`invalid frame ${data.slice(0, 80)}`);
       return;
     }

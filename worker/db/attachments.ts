@@ -17,17 +17,10 @@ export async function findAttachment(db: Db, id: string): Promise<Attachment | u
   return row;
 }
 
-/** Uploads of `ownerId` among `ids` that no message carries yet, in the order of `ids`. */
-export async function unsentAttachments(
-  db: Db,
-  ids: readonly string[],
-  ownerId: string,
-): Promise<Attachment[]> {
-  if (ids.length === 0) return [];
-  return inOrderOf(ids, await unsentAttachmentsQuery(db, ids, ownerId));
-}
-
-/** The query behind `unsentAttachments` (for a D1 batch); `inOrderOf` orders its rows. */
+/**
+ * Uploads of `ownerId` among `ids` that no message carries yet, as a query for a D1 batch;
+ * `inOrderOf` puts its rows in the order of `ids`.
+ */
 export function unsentAttachmentsQuery(db: Db, ids: readonly string[], ownerId: string) {
   return db
     .select()

@@ -2,7 +2,7 @@
  * D1 access for conversations and messages. Routes and the ConversationRoom call these; none of
  * them builds SQL of its own. Messages are written only by their conversation's room.
  */
-import { and, asc, desc, eq, isNull, max, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type {
   ChatMessage,
@@ -228,14 +228,6 @@ export async function listRecentMessages(db: Db, conversationId: string, limit: 
     .orderBy(desc(messages.position))
     .limit(limit);
   return rows.reverse();
-}
-
-export async function lastPosition(db: Db, conversationId: string): Promise<number> {
-  const [row] = await db
-    .select({ last: max(messages.position) })
-    .from(messages)
-    .where(eq(messages.conversationId, conversationId));
-  return row?.last ?? -1;
 }
 
 /**
