@@ -1,7 +1,7 @@
 // DeltaCoalescer: few frames for a burst, no delay for a slow stream, offsets always exact.
 import { describe, expect, it } from "vitest";
 import { DeltaCoalescer, type CoalescedDelta } from "../../worker/room/coalescer";
-import { frameIntervalFor } from "../../worker/room/ConversationRoom";
+import { frameIntervalFor } from "../../worker/room/coalescer";
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -33,7 +33,7 @@ import {
   type CatalogueModel,
 } from "../providers/catalogue";
 import type { AppEnv } from "./app";
-import { ApiError } from "./errors";
+import { AppError } from "../errors";
 import { readJsonBody } from "./json-body";
 
 // -----------------------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ function readQuery<T extends z.ZodType>(c: Context<AppEnv>, schema: T): z.infer<
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    throw new ApiError(400, "invalid_request", `${where}${issue?.message ?? "invalid query"}`);
+    throw new AppError(400, "invalid_request", `${where}${issue?.message ?? "invalid query"}`);
   }
   return result.data;
 }
@@ -137,14 +137,14 @@ adminRoutes.patch("/models/:id", async (c) => {
   const patch = await readJsonBody(c.req.raw, adminModelPatchSchema);
   const id = c.req.param("id");
   if (isConfiguredModel(c.env, id)) {
-    throw new ApiError(400, "not_editable", "This model comes from CUSTOM_PROVIDERS; change it there.");
+    throw new AppError(400, "not_editable", "This model comes from CUSTOM_PROVIDERS; change it there.");
   }
   const db = database(c.env.DB);
   const before = await findStoredModel(db, c.env, id);
-  if (!before) throw new ApiError(404, "not_found", "Model not found.");
+  if (!before) throw new AppError(404, "not_found", "Model not found.");
   const after = applyModelPatch(before, patch);
   if (after.maxOutput > after.context) {
-    throw new ApiError(400, "invalid_request", "maxOutput cannot be larger than the context window.");
+    throw new AppError(400, "invalid_request", "maxOutput cannot be larger than the context window.");
   }
   await db.batch([
     modelUpdate(db, after),
@@ -164,7 +164,7 @@ adminRoutes.put("/settings/default-model", async (c) => {
   if (model !== null) {
     const found = (await loadCatalogue(db, c.env)).find((candidate) => candidate.id === model);
     if (!found?.enabled) {
-      throw new ApiError(400, "unknown_model", `"${model}" is not an enabled model of the catalogue.`);
+      throw new AppError(400, "unknown_model", `"${model}" is not an enabled model of the catalogue.`);
     }
   }
   const before = await readDefaultModel(db);
@@ -216,7 +216,7 @@ adminRoutes.get("/users", async (c) => {
 
 async function existingUser(c: Context<AppEnv>): Promise<AdminUser> {
   const user = await findAdminUser(database(c.env.DB), c.req.param("id") ?? "");
-  if (!user) throw new ApiError(404, "not_found", "No such person.");
+  if (!user) throw new AppError(404, "not_found", "No such person.");
   return user;
 }
 
@@ -248,7 +248,7 @@ adminRoutes.put("/users/:id/limits", async (c) => {
 adminRoutes.post("/users/:id/ban", async (c) => {
   const user = await existingUser(c);
   const actor = actorOf(c);
-  if (actor === user.id) throw new ApiError(400, "invalid_request", "You cannot ban yourself.");
+  if (actor === user.id) throw new AppError(400, "invalid_request", "You cannot ban yourself.");
   const bannedAt = user.bannedAt ?? Date.now();
   const db = database(c.env.DB);
   await db.batch([
@@ -309,5 +309,5 @@ adminRoutes.get("/audit", async (c) => {
 // Mounted ahead of the API's own session middleware (see app.ts): an unknown admin path must end
 // here, or the request would run through that middleware a second time on its way to a 404.
 adminRoutes.all("*", () => {
-  throw new ApiError(404, "not_found", "No such endpoint.");
+  throw new AppError(404, "not_found", "No such endpoint.");
 });

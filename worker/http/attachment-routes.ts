@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { authorize } from "../auth/policy";
 import {
-  AttachmentError,
+  attachmentRefused,
   attachmentLimits,
   classify,
   cleanName,
@@ -16,37 +16,24 @@ import {
 import { deleteAttachmentRows, findAttachment, insertAttachment, toAttachmentInfo } from "../db/attachments";
 import { database } from "../db/queries";
 import type { AppEnv } from "./app";
-import { ApiError, notFound } from "./errors";
+import { AppError, notFound } from "../errors";
 
 export const attachmentRoutes = new Hono<AppEnv>();
-
-function refused(error: unknown): never {
-  if (error instanceof AttachmentError) throw new ApiError(error.status, error.code, error.message);
-  throw error;
-}
 
 /** `POST /attachments?name=<file name>` with the raw bytes as body and the file's Content-Type. */
 attachmentRoutes.post("/attachments", async (c) => {
   const limits = attachmentLimits(c.env);
   const declaredLength = Number(c.req.header("content-length") ?? "0");
   if (declaredLength > limits.maxBytes) {
-    refused(
-      new AttachmentError(
-        "file_too_large",
-        `A file may be at most ${Math.round(limits.maxBytes / 1048576)} MB.`,
-        413,
-      ),
+    throw attachmentRefused(
+      "file_too_large",
+      `A file may be at most ${Math.round(limits.maxBytes / 1048576)} MB.`,
+      413,
     );
   }
   const name = cleanName(c.req.query("name"));
-  const bytes = await readCapped(c.req.raw.body, limits.maxBytes).catch(refused);
-  const { kind, mimeType } = (() => {
-    try {
-      return classify(bytes, c.req.header("content-type") ?? "", name, limits);
-    } catch (error) {
-      return refused(error);
-    }
-  })();
+  const bytes = await readCapped(c.req.raw.body, limits.maxBytes);
+  const { kind, mimeType } = classify(bytes, c.req.header("content-type") ?? "", name, limits);
   const owner = c.get("identity").userId;
   const id = crypto.randomUUID();
   const key = objectKey(owner, id);
@@ -111,7 +98,7 @@ attachmentRoutes.delete("/attachments/:id", async (c) => {
   const row = await findAttachment(db, c.req.param("id"));
   if (!row || row.ownerId !== c.get("identity").userId) throw notFound("File");
   if (row.messageId) {
-    throw new ApiError(
+    throw new AppError(
       409,
       "attachment_sent",
       "This file was sent with a message; delete the message instead.",

@@ -5,7 +5,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import {
-  AccountError,
   changePassword,
   claimGuestConversations,
   findUser,
@@ -19,7 +18,7 @@ import { REFRESH_COOKIE, cookie, readCookie } from "../auth/session";
 import { database } from "../db/queries";
 import type { User } from "../db/schema";
 import type { AppEnv } from "./app";
-import { ApiError } from "./errors";
+import { AppError } from "../errors";
 import { readJsonBody } from "./json-body";
 import { setCookieLater, startSession } from "./session-middleware";
 
@@ -40,13 +39,6 @@ export function publicUser(user: Pick<User, "id" | "kind" | "email" | "displayNa
   return { id: user.id, kind: user.kind, email: user.email, displayName: user.displayName, role: user.role };
 }
 
-function accountFailure(error: unknown): never {
-  if (error instanceof AccountError) {
-    throw new ApiError(error.code === "email_taken" ? 409 : 401, error.code, error.message);
-  }
-  throw error;
-}
-
 async function signedIn(c: Parameters<typeof startSession>[0], user: User) {
   const token = await issueRefreshToken(database(c.env.DB), user.id);
   await startSession(c, { userId: user.id, kind: "user", issuedAt: 0 }, token);
@@ -62,14 +54,14 @@ authRoutes.post("/signup", async (c) => {
     email: body.email,
     password: body.password,
     ...(body.displayName ? { displayName: body.displayName } : {}),
-  }).catch(accountFailure);
+  });
   return signedIn(c, user);
 });
 
 authRoutes.post("/signin", async (c) => {
   const body = await readJsonBody(c.req.raw, signInSchema);
   const db = database(c.env.DB);
-  const user = await signIn(db, body.email, body.password).catch(accountFailure);
+  const user = await signIn(db, body.email, body.password);
   const identity = c.get("identity");
   if (identity.kind === "guest") await claimGuestConversations(db, identity.userId, user.id);
   return signedIn(c, user);
@@ -87,7 +79,7 @@ authRoutes.post("/signout", async (c) => {
 /** Ends every session of this account, on every device (each within the access-token lifetime). */
 authRoutes.post("/signout-all", async (c) => {
   const identity = c.get("identity");
-  if (identity.kind !== "user") throw new ApiError(401, "unauthorized", "Sign in first.");
+  if (identity.kind !== "user") throw new AppError(401, "unauthorized", "Sign in first.");
   await revokeAllRefreshTokens(database(c.env.DB), identity.userId);
   setCookieLater(c, cookie(REFRESH_COOKIE, "", c.req.url, 0));
   await startSession(c, { userId: crypto.randomUUID(), kind: "guest", issuedAt: 0 });
@@ -97,12 +89,12 @@ authRoutes.post("/signout-all", async (c) => {
 /** Changes the password and signs out every other session. */
 authRoutes.post("/password", async (c) => {
   const identity = c.get("identity");
-  if (identity.kind !== "user") throw new ApiError(401, "unauthorized", "Sign in first.");
+  if (identity.kind !== "user") throw new AppError(401, "unauthorized", "Sign in first.");
   const body = await readJsonBody(c.req.raw, changePasswordSchema);
   const db = database(c.env.DB);
-  await changePassword(db, identity.userId, body.currentPassword, body.newPassword).catch(accountFailure);
+  await changePassword(db, identity.userId, body.currentPassword, body.newPassword);
   await revokeAllRefreshTokens(db, identity.userId);
   const user = await findUser(db, identity.userId);
-  if (!user) throw new ApiError(401, "unauthorized", "Sign in first.");
+  if (!user) throw new AppError(401, "unauthorized", "Sign in first.");
   return signedIn(c, user);
 });

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ApiError } from "./errors";
+import { AppError } from "../errors";
 
 /** Request bodies larger than this are refused before parsing. */
 export const MAX_BODY_BYTES = 1_000_000;
@@ -25,23 +25,23 @@ export async function readJsonBody<T extends z.ZodType>(
   if (text.length > MAX_BODY_BYTES) throw tooLarge();
   if (text.trim() === "") {
     if (options.allowEmpty) return undefined;
-    throw new ApiError(400, "invalid_json", "The request body must be JSON.");
+    throw new AppError(400, "invalid_json", "The request body must be JSON.");
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
+    throw new AppError(400, "invalid_json", "The request body is not valid JSON.");
   }
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    throw new ApiError(400, "invalid_request", `${where}${issue?.message ?? "invalid request"}`);
+    throw new AppError(400, "invalid_request", `${where}${issue?.message ?? "invalid request"}`);
   }
   return result.data;
 }
 
 function tooLarge() {
-  return new ApiError(413, "payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  return new AppError(413, "payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
 }

@@ -9,7 +9,7 @@ import { database } from "../db/queries";
 import { getConfig } from "../env";
 import { acceptsOwnKey } from "../providers";
 import type { AppEnv } from "./app";
-import { ApiError } from "./errors";
+import { AppError } from "../errors";
 import { readJsonBody } from "./json-body";
 
 export const keyRoutes = new Hono<AppEnv>();
@@ -19,14 +19,14 @@ export const saveKeySchema = z.object({ apiKey: z.string().trim().min(8).max(500
 function vaultSecret(env: Env): string {
   const secret = getConfig(env).ENCRYPTION_KEY;
   if (!secret) {
-    throw new ApiError(503, "byok_unavailable", "This Parley server is not set up to store your own keys.");
+    throw new AppError(503, "byok_unavailable", "This Parley server is not set up to store your own keys.");
   }
   return secret;
 }
 
 keyRoutes.use("*", async (c, next) => {
   if (c.get("identity").kind !== "user") {
-    throw new ApiError(401, "unauthorized", "Sign in to keep your own provider keys.");
+    throw new AppError(401, "unauthorized", "Sign in to keep your own provider keys.");
   }
   await next();
 });
@@ -38,7 +38,7 @@ keyRoutes.get("/", async (c) => {
 keyRoutes.put("/:provider", async (c) => {
   const provider = c.req.param("provider");
   if (!acceptsOwnKey(provider)) {
-    throw new ApiError(400, "invalid_request", `Parley cannot use your own key for "${provider}".`);
+    throw new AppError(400, "invalid_request", `Parley cannot use your own key for "${provider}".`);
   }
   const body = await readJsonBody(c.req.raw, saveKeySchema);
   const saved = await saveProviderKey(
@@ -57,6 +57,6 @@ keyRoutes.delete("/:provider", async (c) => {
     c.get("identity").userId,
     c.req.param("provider"),
   );
-  if (!removed) throw new ApiError(404, "not_found", "No key is saved for that provider.");
+  if (!removed) throw new AppError(404, "not_found", "No key is saved for that provider.");
   return c.body(null, 204);
 });

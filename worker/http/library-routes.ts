@@ -3,6 +3,7 @@
  * have, and undoing a delete. Only the owner gets anything here; anyone else gets a 404.
  */
 import { Hono } from "hono";
+import { getServerByName } from "partyserver";
 import { z } from "zod";
 import { findUser } from "../auth/accounts";
 import { authorize } from "../auth/policy";
@@ -20,7 +21,7 @@ import { searchHistory } from "../db/search";
 import { conversationUsage, userMonthUsage } from "../db/usage";
 import { loadCatalogue } from "../providers/catalogue";
 import type { AppEnv } from "./app";
-import { ApiError, notFound } from "./errors";
+import { AppError, notFound } from "../errors";
 import { notifyConversation } from "./hub-notify";
 
 export const libraryRoutes = new Hono<AppEnv>();
@@ -30,7 +31,7 @@ export const searchQuerySchema = z.string().trim().min(1).max(200);
 libraryRoutes.get("/search", async (c) => {
   const q = searchQuerySchema.safeParse(c.req.query("q") ?? "");
   if (!q.success) {
-    throw new ApiError(400, "invalid_request", "q: the search text must be 1 to 200 characters.");
+    throw new AppError(400, "invalid_request", "q: the search text must be 1 to 200 characters.");
   }
   const results = await searchHistory(c.env.DB, c.get("identity").userId, q.data);
   return c.json({ results });
@@ -41,7 +42,7 @@ export const exportFormatSchema = z.enum(["markdown", "json"]);
 libraryRoutes.get("/conversations/:id/export", async (c) => {
   const format = exportFormatSchema.safeParse(c.req.query("format") ?? "markdown");
   if (!format.success) {
-    throw new ApiError(400, "invalid_request", 'format: must be "markdown" or "json".');
+    throw new AppError(400, "invalid_request", 'format: must be "markdown" or "json".');
   }
   const db = database(c.env.DB);
   const { conversation } = await authorize(db, c.req.param("id"), c.get("identity").userId, "manage");
@@ -119,6 +120,8 @@ libraryRoutes.post("/conversations/:id/restore", async (c) => {
   const ownerId = c.get("identity").userId;
   const row = await restoreConversation(database(c.env.DB), c.req.param("id"), ownerId);
   if (!row) throw notFound();
+  const room = await getServerByName(c.env.ConversationRoom, row.id);
+  await room.conversationChanged();
   await notifyConversation(c.env, ownerId, toSummary(row));
   return c.json({ conversation: toSummary(row) });
 });

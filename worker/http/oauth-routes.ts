@@ -14,13 +14,13 @@ import {
   oauthClient,
   OAUTH_COOKIE,
   OAUTH_FLOW_TTL_SECONDS,
-  OAuthError,
+  isOAuthFailure,
 } from "../auth/oauth";
 import { cookie, readCookie } from "../auth/session";
 import { database } from "../db/queries";
 import { getConfig } from "../env";
 import type { AppEnv } from "./app";
-import { notFound } from "./errors";
+import { notFound } from "../errors";
 import { setCookieLater, startSession } from "./session-middleware";
 
 export const oauthRoutes = new Hono<AppEnv>();
@@ -69,7 +69,7 @@ oauthRoutes.get("/:provider/callback", async (c) => {
     await startSession(c, { userId: user.id, kind: "user", issuedAt: 0 }, refresh);
     return back();
   } catch (error) {
-    if (error instanceof OAuthError) return back(error.code);
+    if (isOAuthFailure(error)) return back(error.code);
     throw error;
   }
 });

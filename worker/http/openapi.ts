@@ -157,7 +157,7 @@ const conversationAnswer = z.object({ conversation: conversationSummarySchema })
 
 /** Shared components, named in the document. */
 const NAMED_OUTPUTS: Array<[string, z.ZodType]> = [
-  ["ApiError", apiErrorSchema],
+  ["AppError", apiErrorSchema],
   ["User", userSchema],
   ["ModelInfo", modelInfoSchema],
   ["ConversationSummary", conversationSummarySchema],
@@ -858,12 +858,12 @@ export function buildOpenApiDocument(routes: RouteDoc[] = ROUTES): Record<string
     for (const code of route.errors ?? []) {
       responses[String(code)] = {
         description: STATUS_TEXT[code] ?? "Error",
-        content: { "application/json": { schema: ref("ApiError") } },
+        content: { "application/json": { schema: ref("AppError") } },
       };
     }
     responses.default = {
       description: "Any other error, in the same shape",
-      content: { "application/json": { schema: ref("ApiError") } },
+      content: { "application/json": { schema: ref("AppError") } },
     };
     const bodyId = bodyIds.get(route);
     const operation: Record<string, unknown> = {

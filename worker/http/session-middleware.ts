@@ -17,7 +17,7 @@ import {
 import { database, type Db } from "../db/queries";
 import { users } from "../db/schema";
 import type { AppEnv } from "./app";
-import { ApiError } from "./errors";
+import { AppError } from "../errors";
 import { withHeaders } from "./with-headers";
 
 /** Queues a Set-Cookie for the response of this request. */
@@ -87,7 +87,7 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
     }
   }
   const banned = !c.get("newSession") && (await isBanned(db, c.get("identity").userId, ADMIN_EMAILS));
-  if (banned) c.res = new ApiError(403, "banned", BANNED_MESSAGE).toResponse();
+  if (banned) c.res = new AppError(403, "banned", BANNED_MESSAGE).toResponse();
   else await next();
   const cookies = c.get("cookies") ?? [];
   if (cookies.length > 0) {

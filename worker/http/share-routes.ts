@@ -11,7 +11,7 @@ import { activePath } from "../db/branches";
 import { activeShareOf, createShare, revokeShare, setShareMode, toShare } from "../db/shares";
 import { sharePutSchema } from "../protocol";
 import type { AppEnv } from "./app";
-import { notFound } from "./errors";
+import { notFound } from "../errors";
 import { readJsonBody } from "./json-body";
 import { notifyConversation } from "./hub-notify";
 

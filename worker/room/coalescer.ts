@@ -120,3 +120,16 @@ export class DeltaCoalescer {
     }, wait);
   }
 }
+
+/**
+ * The least time between two delta frames, by the number of devices watching. A chunk after a
+ * pause always leaves on the next tick; only chunks that follow closely wait for the interval.
+ * Each frame costs a send per device, so the spacing grows with the audience to keep the room
+ * near 2,000 socket sends a second when the provider streams faster than anyone reads: up to 4
+ * devices a frame at most every 2 ms (a burst of a thousand tokens still becomes a few dozen
+ * frames), 16 devices every 8 ms, 32 or more every 16 ms (one screen refresh, which nobody
+ * reading can tell apart).
+ */
+export function frameIntervalFor(devices: number): number {
+  return Math.min(16, Math.max(2, devices / 2));
+}
