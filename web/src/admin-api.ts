@@ -3,7 +3,7 @@
  * loaded /admin page imports this module, so none of it reaches the first chunk.
  */
 import { z } from "zod";
-import { modelInfoSchema } from "../../worker/protocol/index.ts";
+import { modelInfoSchema } from "#protocol/http";
 import { request } from "./api.ts";
 
 const BASE = "/api/v1/admin";

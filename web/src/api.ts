@@ -1,14 +1,13 @@
 /** The HTTP API (`/api/v1/*`), every answer parsed with the shared zod schemas. */
 import { z } from "zod";
+import { chatMessageSchema, type ChatMessage } from "#protocol/messages";
 import {
   apiErrorSchema,
-  chatMessageSchema,
   conversationSummarySchema,
   modelInfoSchema,
-  type ChatMessage,
   type ConversationSummary,
   type ModelInfo,
-} from "../../worker/protocol/index.ts";
+} from "#protocol/http";
 import { noteRateLimitHeaders, noteRateLimited } from "./rate-limit.ts";
 
 export class ApiError extends Error {

@@ -5,7 +5,7 @@ import {
   searchResultSchema,
   type ConversationSummary,
   type SearchResult,
-} from "../../worker/protocol/index.ts";
+} from "#protocol/http";
 import { request } from "./api.ts";
 
 /** The server refuses longer queries. */

@@ -1,16 +1,8 @@
 /** Live share links over HTTP (docs/api.md, "Sharing"); every answer parsed with the shared schemas. */
 import { z } from "zod";
-import {
-  conversationSummarySchema,
-  personSchema,
-  shareInfoSchema,
-  shareSchema,
-  type ConversationSummary,
-  type Person,
-  type Share,
-  type ShareInfo,
-  type ShareMode,
-} from "../../worker/protocol/index.ts";
+import { personSchema, type Person } from "#protocol/frames";
+import { conversationSummarySchema, type ConversationSummary } from "#protocol/http";
+import { shareInfoSchema, shareSchema, type Share, type ShareInfo, type ShareMode } from "#protocol/sharing";
 import { request } from "./api.ts";
 
 const shareResponse = z.object({ share: shareSchema });

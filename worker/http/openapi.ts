@@ -10,24 +10,19 @@
  */
 import { z } from "zod";
 import { version as PARLEY_VERSION } from "../../package.json";
+import { chatMessageSchema, attachmentInfoSchema } from "#protocol/messages";
+import { clientFrameSchema, personSchema, serverFrameSchema } from "#protocol/frames";
+import { hubFrameSchema } from "#protocol/hub";
 import {
   apiErrorSchema,
-  chatMessageSchema,
   chatStreamRequestSchema,
-  clientFrameSchema,
   conversationPatchSchema,
-  attachmentInfoSchema,
   conversationSummarySchema,
-  hubFrameSchema,
   modelInfoSchema,
-  personSchema,
-  serverFrameSchema,
-  shareInfoSchema,
-  sharePutSchema,
-  shareSchema,
   searchResultSchema,
   sseEventSchemas,
-} from "../protocol";
+} from "#protocol/http";
+import { shareInfoSchema, sharePutSchema, shareSchema } from "#protocol/sharing";
 import { createConversationSchema } from "./api-routes";
 import { changePasswordSchema, signInSchema, signUpSchema } from "./auth-routes";
 import {

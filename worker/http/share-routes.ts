@@ -9,7 +9,7 @@ import { authorize, findActiveShare } from "../auth/policy";
 import { createConversation, database, insertForkedMessages, listMessages, toSummary } from "../db/queries";
 import { activePath } from "../db/branches";
 import { activeShareOf, createShare, revokeShare, setShareMode, toShare } from "../db/shares";
-import { sharePutSchema } from "../protocol";
+import { sharePutSchema } from "#protocol/sharing";
 import type { AppEnv } from "./app";
 import { notFound } from "./errors";
 import { readJsonBody } from "./json-body";

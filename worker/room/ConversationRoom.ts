@@ -44,19 +44,21 @@ import { builtinTools } from "../tools";
 import { acceptsAttachment } from "../providers/attachments";
 import type { Message } from "../db/schema";
 import {
-  CLOSE_CODES,
-  encodeFrame,
   generationOptionsSchema,
-  parseClientFrame,
   roleSchema,
   MAX_PROMPT_CHARS,
   type ChatMessage,
-  type ClientFrame,
   type GenerationOptions,
+} from "#protocol/messages";
+import {
+  CLOSE_CODES,
+  encodeFrame,
+  parseClientFrame,
+  type ClientFrame,
   type LiveMessage,
   type Person,
   type ServerFrame,
-} from "../protocol";
+} from "#protocol/frames";
 import { can } from "../auth/policy";
 import { decryptProviderKeys, providerKeyRowsQuery } from "../auth/key-vault";
 import {

@@ -2,7 +2,8 @@
  * Translates the room's frames for one assistant message into the named Server-Sent Events of
  * `POST /api/v1/chat/stream`: meta, delta, reasoning, usage, done and error (docs/api.md).
  */
-import type { ServerFrame, SseEventName } from "../protocol";
+import type { ServerFrame } from "#protocol/frames";
+import type { SseEventName } from "#protocol/http";
 
 const encoder = new TextEncoder();
 

@@ -5,7 +5,7 @@
  */
 import { useMemo } from "react";
 import { PanelLeftClose, Search, Settings, SquarePen, X } from "lucide-react";
-import type { ConversationSummary } from "../../../worker/protocol/index.ts";
+import type { ConversationSummary } from "#protocol/http";
 import type { SessionUser } from "../api.ts";
 import { RECENCY_GROUPS, recencyGroup } from "../format.ts";
 import { onLinkClick } from "../router.ts";
