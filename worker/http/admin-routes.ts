@@ -32,7 +32,7 @@ import {
   toModelInfo,
   type CatalogueModel,
 } from "../providers/catalogue";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 import { readJsonBody } from "./json-body";
 

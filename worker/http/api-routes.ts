@@ -30,7 +30,7 @@ import { checkOptions, type RoomStreamRequest } from "../room/ConversationRoom";
 import { clientIp, displayNameOf, withIdentity } from "../room/identity";
 import { findUser } from "../auth/accounts";
 import { publicUser } from "./auth-routes";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { ApiError, notFound } from "./errors";
 import { readJsonBody } from "./json-body";
 import { withHeaders } from "./with-headers";

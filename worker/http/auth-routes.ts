@@ -18,7 +18,7 @@ import {
 import { REFRESH_COOKIE, cookie, readCookie } from "../auth/session";
 import { database } from "../db/queries";
 import type { User } from "../db/schema";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 import { readJsonBody } from "./json-body";
 import { setCookieLater, startSession } from "./session-middleware";

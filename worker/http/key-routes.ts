@@ -8,7 +8,7 @@ import { deleteProviderKey, listProviderKeys, saveProviderKey } from "../auth/ke
 import { database } from "../db/queries";
 import { getConfig } from "../env";
 import { acceptsOwnKey } from "../providers";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 import { readJsonBody } from "./json-body";
 

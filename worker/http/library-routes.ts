@@ -19,7 +19,7 @@ import type { Conversation, Message } from "../db/schema";
 import { searchHistory } from "../db/search";
 import { conversationUsage, userMonthUsage } from "../db/usage";
 import { loadCatalogue } from "../providers/catalogue";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { ApiError, notFound } from "./errors";
 import { notifyConversation } from "./hub-notify";
 

@@ -10,7 +10,7 @@ import { createConversation, database, insertForkedMessages, listMessages, toSum
 import { activePath } from "../db/branches";
 import { activeShareOf, createShare, revokeShare, setShareMode, toShare } from "../db/shares";
 import { sharePutSchema } from "#protocol/sharing";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { notFound } from "./errors";
 import { readJsonBody } from "./json-body";
 import { notifyConversation } from "./hub-notify";
