@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parseHubFrame, type HubFrame } from "#protocol/hub";
-import type { SearchResult } from "#protocol/http";
+import type { SearchResult } from "#protocol/library";
 import { NORMAL_CHUNKS, REASONING_CHUNKS } from "../fake-upstream/texts";
 import {
   connectRoom,

@@ -14,6 +14,7 @@ import {
   messageStatusSchema,
   toolCallSchema,
   usageSchema,
+  userKindSchema,
 } from "./messages.ts";
 
 /** What a connection may do in a room: owner, collaborator (share link) or watcher. */
@@ -25,7 +26,7 @@ export const personSchema = z.object({
   /** Opaque and stable within this room; not the person's user id. */
   id: z.string(),
   name: z.string(),
-  kind: z.enum(["guest", "user"]),
+  kind: userKindSchema,
   role: roomRoleSchema,
   devices: z.number().int().positive(),
   typing: z.boolean(),

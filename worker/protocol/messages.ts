@@ -24,6 +24,9 @@ export type FinishReason = z.infer<typeof finishReasonSchema>;
 export const roleSchema = z.enum(["system", "user", "assistant"]);
 export type Role = z.infer<typeof roleSchema>;
 
+/** A guest has only a session; a user signed up (an account). */
+export const userKindSchema = z.enum(["guest", "user"]);
+
 export const usageSchema = z.object({
   inputTokens: z.number().int().nonnegative(),
   outputTokens: z.number().int().nonnegative(),

@@ -1,6 +1,6 @@
 /** Live share links (docs/sharing.md): a conversation's link as its owner sees it, and what it opens. */
 import { z } from "zod";
-import { roomRoleSchema } from "./frames.ts";
+import { personSchema, roomRoleSchema } from "./frames.ts";
 
 export const SHARE_MODES = ["watch", "collaborate"] as const;
 export const shareModeSchema = z.enum(SHARE_MODES);
@@ -26,3 +26,13 @@ export const shareInfoSchema = z.object({
   role: roomRoleSchema,
 });
 export type ShareInfo = z.infer<typeof shareInfoSchema>;
+
+export const shareAnswerSchema = z.object({ share: shareSchema });
+
+/** `GET /api/v1/conversations/:id/share`: the link (or null) and who is in the room right now. */
+export const shareStateSchema = z.object({
+  share: shareSchema.nullable(),
+  viewers: z.number().int().nonnegative(),
+  people: z.array(personSchema),
+});
+export type ShareState = z.infer<typeof shareStateSchema>;
