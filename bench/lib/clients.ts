@@ -13,7 +13,7 @@
  * process, every microsecond spent per frame shows up in the later sockets' delays. Correctness is
  * checked instead by comparing each client's final text with what the upstream sent.
  */
-import { parseServerFrame, type ServerFrame } from "../../worker/protocol/index.ts";
+import { parseServerFrame, type ServerFrame } from "#protocol/frames";
 import { BENCH_MODEL, now, type Arrival } from "./upstream.ts";
 
 const byteLength = (text: string): number => Buffer.byteLength(text, "utf8");

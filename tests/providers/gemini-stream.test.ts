@@ -1,7 +1,7 @@
 // The Gemini native adapter against every successful stream shape the fake upstream plays:
 // CRLF frames with no terminator, thought parts, running usage totals, finish reasons.
 import { describe, expect, it } from "vitest";
-import type { FinishReason } from "../../worker/protocol";
+import type { FinishReason } from "#protocol/messages";
 import type { ProviderUsage } from "../../worker/providers/types";
 import {
   caseRequest,

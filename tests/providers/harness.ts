@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { z } from "zod";
-import type { ErrorInfo, FinishReason } from "../../worker/protocol";
+import type { ErrorInfo, FinishReason } from "#protocol/messages";
 import { AnthropicProvider } from "../../worker/providers/anthropic";
 import { GeminiProvider } from "../../worker/providers/gemini";
 import { type OpenAICompatibleConfig, OpenAIProvider } from "../../worker/providers/openai";

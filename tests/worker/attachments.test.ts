@@ -3,7 +3,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AttachmentInfo, ChatMessage, Share } from "../../worker/protocol";
+import type { AttachmentInfo, ChatMessage } from "#protocol/messages";
+import type { Share } from "#protocol/sharing";
 import { sweepUnsentUploads, UNSENT_UPLOAD_TTL_MS } from "../../worker/attachments/sweep";
 import {
   connectRoom,

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { slowText } from "../fake-upstream/texts.ts";
-import type { ChatMessage, ServerFrame } from "../../worker/protocol";
+import type { ChatMessage } from "#protocol/messages";
+import type { ServerFrame } from "#protocol/frames";
 import {
   connectRoom,
   createConversation,

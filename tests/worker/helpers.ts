@@ -3,7 +3,7 @@
  * workerd, with real D1, real ConversationRoom objects and real WebSockets.
  */
 import { env, exports } from "cloudflare:workers";
-import { parseServerFrame, type ServerFrame } from "../../worker/protocol";
+import { parseServerFrame, type ServerFrame } from "#protocol/frames";
 
 export const ORIGIN = "http://localhost";
 

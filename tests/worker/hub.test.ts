@@ -1,6 +1,6 @@
 // UserHub: every device of a person hears about changes to their history at once, without polling.
 import { describe, expect, it } from "vitest";
-import { parseHubFrame, type HubFrame } from "../../worker/protocol";
+import { parseHubFrame, type HubFrame } from "#protocol/hub";
 import { connectRoom, isType, newGuest, slowPrompt, uniqueTag, workerFetch } from "./helpers";
 
 interface HubClient {

@@ -2,7 +2,8 @@
 // of a delete: real D1 (with its FTS5 index), real rooms, the demo model and the fake upstream.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { parseHubFrame, type HubFrame, type SearchResult } from "../../worker/protocol";
+import { parseHubFrame, type HubFrame } from "#protocol/hub";
+import type { SearchResult } from "#protocol/library";
 import { NORMAL_CHUNKS, REASONING_CHUNKS } from "../fake-upstream/texts";
 import {
   connectRoom,

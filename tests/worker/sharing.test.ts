@@ -2,7 +2,8 @@
 // rotating and changing the mode take effect on connected sockets at once.
 import { describe, expect, it } from "vitest";
 import { slowText } from "../fake-upstream/texts.ts";
-import { CLOSE_CODES, type Share } from "../../worker/protocol";
+import { CLOSE_CODES } from "#protocol/frames";
+import type { Share } from "#protocol/sharing";
 import {
   connectRoom,
   createConversation,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "../../worker/tools/calculator";
 import { runTool } from "../../worker/tools";
-import type { ChatMessage } from "../../worker/protocol";
+import type { ChatMessage } from "#protocol/messages";
 import {
   connectRoom,
   createConversation,

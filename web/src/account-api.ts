@@ -3,29 +3,19 @@
  * dialog and the settings page use these, so they stay out of the first chunk.
  */
 import { z } from "zod";
-import { ApiError, request, userResponse, type SessionUser } from "./api.ts";
+import {
+  keyAnswerSchema,
+  keyListSchema,
+  monthUsageSchema,
+  userAnswerSchema,
+  type MonthUsage,
+  type SessionUser,
+  type StoredKey,
+} from "#protocol/http";
+import { ApiError, request } from "./api.ts";
 
 /** The providers that can run on a person's own key (worker/providers: acceptsOwnKey). */
 export const OWN_KEY_PROVIDERS = ["openai", "anthropic", "gemini", "openrouter", "deepseek"] as const;
-
-const savedKeySchema = z.object({ provider: z.string(), last4: z.string(), updatedAt: z.number() });
-export type SavedKey = z.infer<typeof savedKeySchema>;
-
-const totalsShape = {
-  answers: z.number(),
-  inputTokens: z.number(),
-  cachedInputTokens: z.number(),
-  outputTokens: z.number(),
-  reasoningTokens: z.number(),
-  costUsd: z.number(),
-};
-const usageSchema = z.object({
-  month: z.string(),
-  total: z.object(totalsShape),
-  byModel: z.array(z.object({ model: z.string(), ...totalsShape })),
-});
-export type MonthUsage = z.infer<typeof usageSchema>;
-export type UsageTotals = MonthUsage["total"];
 
 const post = (body: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(body) });
 
@@ -34,11 +24,11 @@ export async function signUp(input: {
   password: string;
   displayName?: string;
 }): Promise<SessionUser> {
-  return (await request("/api/v1/auth/signup", userResponse, post(input))).user;
+  return (await request("/api/v1/auth/signup", userAnswerSchema, post(input))).user;
 }
 
 export async function signIn(input: { email: string; password: string }): Promise<SessionUser> {
-  return (await request("/api/v1/auth/signin", userResponse, post(input))).user;
+  return (await request("/api/v1/auth/signin", userAnswerSchema, post(input))).user;
 }
 
 export async function signOut({ everywhere = false } = {}): Promise<void> {
@@ -48,16 +38,17 @@ export async function signOut({ everywhere = false } = {}): Promise<void> {
 }
 
 export async function changePassword(currentPassword: string, newPassword: string): Promise<SessionUser> {
-  return (await request("/api/v1/auth/password", userResponse, post({ currentPassword, newPassword }))).user;
+  const body = post({ currentPassword, newPassword });
+  return (await request("/api/v1/auth/password", userAnswerSchema, body)).user;
 }
 
-export async function listKeys(): Promise<SavedKey[]> {
-  return (await request("/api/v1/keys", z.object({ keys: z.array(savedKeySchema) }))).keys;
+export async function listKeys(): Promise<StoredKey[]> {
+  return (await request("/api/v1/keys", keyListSchema)).keys;
 }
 
-export async function saveKey(provider: string, apiKey: string): Promise<SavedKey> {
+export async function saveKey(provider: string, apiKey: string): Promise<StoredKey> {
   return (
-    await request(`/api/v1/keys/${encodeURIComponent(provider)}`, z.object({ key: savedKeySchema }), {
+    await request(`/api/v1/keys/${encodeURIComponent(provider)}`, keyAnswerSchema, {
       method: "PUT",
       body: JSON.stringify({ apiKey }),
     })
@@ -69,7 +60,7 @@ export async function deleteKey(provider: string): Promise<void> {
 }
 
 export async function getUsage(): Promise<MonthUsage> {
-  return request("/api/v1/usage", usageSchema);
+  return request("/api/v1/usage", monthUsageSchema);
 }
 
 /**

@@ -3,7 +3,7 @@
 // `npx vitest run --config vitest.e2e.config.ts web/src/answer-parts.test.tsx`.
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ToolCall } from "../../worker/protocol/index.ts";
+import type { ToolCall } from "#protocol/messages";
 import { jsonAnswer, splitAtToolCalls, summarizeToolCall } from "./answer-parts.ts";
 import { AnswerBody } from "./components/AnswerBody.tsx";
 

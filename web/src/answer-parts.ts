@@ -3,7 +3,7 @@
  * where they happened in the text, a one-line summary of each call, and whether the whole answer
  * is JSON (shown as a formatted code block instead of prose).
  */
-import type { ToolCall } from "../../worker/protocol/index.ts";
+import type { ToolCall } from "#protocol/messages";
 
 export type AnswerPart = { kind: "text"; text: string } | { kind: "tools"; calls: ToolCall[] };
 

@@ -1,14 +1,17 @@
 /** The HTTP API (`/api/v1/*`), every answer parsed with the shared zod schemas. */
 import { z } from "zod";
+import type { ChatMessage } from "#protocol/messages";
 import {
   apiErrorSchema,
-  chatMessageSchema,
-  conversationSummarySchema,
-  modelInfoSchema,
-  type ChatMessage,
+  conversationAnswerSchema,
+  conversationDetailSchema,
+  conversationListSchema,
+  modelListSchema,
+  userAnswerSchema,
   type ConversationSummary,
   type ModelInfo,
-} from "../../worker/protocol/index.ts";
+  type SessionUser,
+} from "#protocol/http";
 import { noteRateLimitHeaders, noteRateLimited } from "./rate-limit.ts";
 
 export class ApiError extends Error {
@@ -59,47 +62,29 @@ export async function request<T>(path: string, schema: z.ZodType<T>, init?: Requ
   return parsed.data;
 }
 
-const modelsResponse = z.object({ models: z.array(modelInfoSchema) });
-const conversationsResponse = z.object({ conversations: z.array(conversationSummarySchema) });
-const conversationResponse = z.object({ conversation: conversationSummarySchema });
-const conversationDetailResponse = z.object({
-  conversation: conversationSummarySchema,
-  messages: z.array(chatMessageSchema),
-});
-
-const sessionUserSchema = z.object({
-  id: z.string(),
-  kind: z.enum(["guest", "user"]),
-  email: z.string().nullable().catch(null),
-  displayName: z.string().nullable().catch(null),
-  role: z.string().catch("member"),
-});
-export type SessionUser = z.infer<typeof sessionUserSchema>;
-export const userResponse = z.object({ user: sessionUserSchema });
-
 /** Who the cookie says this browser is (a guest until someone signs in). */
 export async function getSession(): Promise<SessionUser> {
-  return (await request("/api/v1/session", userResponse)).user;
+  return (await request("/api/v1/session", userAnswerSchema)).user;
 }
 
 export async function listModels(): Promise<ModelInfo[]> {
-  return (await request("/api/v1/models", modelsResponse)).models;
+  return (await request("/api/v1/models", modelListSchema)).models;
 }
 
 export async function listConversations(): Promise<ConversationSummary[]> {
-  return (await request("/api/v1/conversations", conversationsResponse)).conversations;
+  return (await request("/api/v1/conversations", conversationListSchema)).conversations;
 }
 
 export async function createConversation(model?: string): Promise<ConversationSummary> {
   const body = JSON.stringify(model ? { model } : {});
-  return (await request("/api/v1/conversations", conversationResponse, { method: "POST", body }))
+  return (await request("/api/v1/conversations", conversationAnswerSchema, { method: "POST", body }))
     .conversation;
 }
 
 export async function getConversation(
   id: string,
 ): Promise<{ conversation: ConversationSummary; messages: ChatMessage[] }> {
-  return request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationDetailResponse);
+  return request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationDetailSchema);
 }
 
 export async function updateConversation(
@@ -107,7 +92,7 @@ export async function updateConversation(
   patch: { title?: string; pinned?: boolean },
 ): Promise<ConversationSummary> {
   return (
-    await request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationResponse, {
+    await request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationAnswerSchema, {
       method: "PATCH",
       body: JSON.stringify(patch),
     })

@@ -4,7 +4,8 @@
 // `npx vitest run --config vitest.e2e.config.ts web/src/attachments.test.tsx`.
 import { act, cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AttachmentInfo, ModelInfo } from "../../worker/protocol/index.ts";
+import type { AttachmentInfo } from "#protocol/messages";
+import type { ModelInfo } from "#protocol/http";
 import { ApiError } from "./api.ts";
 import {
   attachmentUrl,

@@ -5,13 +5,8 @@
  * dropped; `send` then only carries the ids (docs/attachments.md).
  */
 import { useCallback, useEffect, useReducer, useRef } from "react";
-import {
-  apiErrorSchema,
-  attachmentInfoSchema,
-  MAX_ATTACHMENTS,
-  type AttachmentInfo,
-  type ModelInfo,
-} from "../../worker/protocol/index.ts";
+import { attachmentInfoSchema, MAX_ATTACHMENTS, type AttachmentInfo } from "#protocol/messages";
+import { apiErrorSchema, type ModelInfo } from "#protocol/http";
 import { ApiError } from "./api.ts";
 
 export type AttachmentKind = AttachmentInfo["kind"];

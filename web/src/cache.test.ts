@@ -2,7 +2,8 @@
 // time so "after a reload" means an empty memory and only what IndexedDB kept.
 import { IDBFactory } from "fake-indexeddb";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { ChatMessage, ConversationSummary } from "../../worker/protocol/index.ts";
+import type { ChatMessage } from "#protocol/messages";
+import type { ConversationSummary } from "#protocol/http";
 
 type CacheModule = typeof import("./cache.ts");
 

@@ -7,14 +7,13 @@
  * app may have written it). Without IndexedDB (private mode, old browsers) only memory is used.
  */
 import { z } from "zod";
+import { chatMessageSchema, type ChatMessage } from "#protocol/messages";
 import {
-  chatMessageSchema,
   conversationSummarySchema,
   modelInfoSchema,
-  type ChatMessage,
   type ConversationSummary,
   type ModelInfo,
-} from "../../worker/protocol/index.ts";
+} from "#protocol/http";
 
 const DB_NAME = "parley";
 const STORE = "kv";

@@ -4,7 +4,7 @@
  * also follows the person's hub, so changes made on another device show up here at once.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ConversationSummary, ModelInfo } from "../../worker/protocol/index.ts";
+import type { ConversationSummary, ModelInfo } from "#protocol/http";
 import {
   ApiError,
   deleteConversation,

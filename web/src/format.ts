@@ -1,5 +1,5 @@
 /** Small formatters for the muted metadata under answers. */
-import type { Usage } from "../../worker/protocol/index.ts";
+import type { Usage } from "#protocol/messages";
 
 const integer = new Intl.NumberFormat("en-US");
 

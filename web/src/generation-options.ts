@@ -4,7 +4,8 @@
  * refuses options a model cannot honour, so they are never sent to it.
  */
 import { useCallback, useState } from "react";
-import type { GenerationOptions, ModelInfo } from "../../worker/protocol/index.ts";
+import type { GenerationOptions } from "#protocol/messages";
+import type { ModelInfo } from "#protocol/http";
 
 export interface OptionSwitches {
   tools: boolean;

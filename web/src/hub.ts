@@ -7,7 +7,8 @@
  * while it was offline is picked up then.
  */
 import PartySocket from "partysocket";
-import { parseHubFrame, type ConversationSummary } from "../../worker/protocol/index.ts";
+import { parseHubFrame } from "#protocol/hub";
+import type { ConversationSummary } from "#protocol/http";
 
 export interface HubEvents {
   /** (Re)connected: fetch the whole list again. */

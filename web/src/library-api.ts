@@ -1,31 +1,20 @@
 /** Search, exports and the Undo of a delete over HTTP (docs/api.md); answers parsed with the shared schemas. */
-import { z } from "zod";
-import {
-  conversationSummarySchema,
-  searchResultSchema,
-  type ConversationSummary,
-  type SearchResult,
-} from "../../worker/protocol/index.ts";
+import { conversationAnswerSchema, type ConversationSummary } from "#protocol/http";
+import { MAX_SEARCH_CHARS, searchResultsSchema, type SearchResult } from "#protocol/library";
 import { request } from "./api.ts";
-
-/** The server refuses longer queries. */
-export const MAX_SEARCH_CHARS = 200;
-
-const searchResponse = z.object({ results: z.array(searchResultSchema) });
-const conversationResponse = z.object({ conversation: conversationSummarySchema });
 
 /** Titles and message text of the caller's chats matching `query` (titles first, at most 20). */
 export async function searchHistory(query: string, signal?: AbortSignal): Promise<SearchResult[]> {
   const q = query.trim().slice(0, MAX_SEARCH_CHARS);
   if (q === "") return [];
   const init: RequestInit = signal ? { signal } : {};
-  return (await request(`/api/v1/search?q=${encodeURIComponent(q)}`, searchResponse, init)).results;
+  return (await request(`/api/v1/search?q=${encodeURIComponent(q)}`, searchResultsSchema, init)).results;
 }
 
 /** Brings back a chat deleted less than a minute ago. */
 export async function restoreConversation(id: string): Promise<ConversationSummary> {
   const path = `/api/v1/conversations/${encodeURIComponent(id)}/restore`;
-  return (await request(path, conversationResponse, { method: "POST" })).conversation;
+  return (await request(path, conversationAnswerSchema, { method: "POST" })).conversation;
 }
 
 /** A download link for one chat (the visible branch as Markdown, or everything as JSON). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ModelInfo } from "../../worker/protocol/index.ts";
+import type { ModelInfo } from "#protocol/http";
 import { formatContext, formatPrice, groupModels } from "./model-groups.ts";
 
 function model(id: string, provider: string, extra: Partial<ModelInfo> = {}): ModelInfo {

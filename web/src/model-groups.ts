@@ -1,5 +1,5 @@
 /** The model picker's data: models grouped by provider (known providers first), searchable. */
-import type { ModelInfo } from "../../worker/protocol/index.ts";
+import type { ModelInfo } from "#protocol/http";
 
 const PROVIDER_LABELS: Record<string, string> = {
   demo: "Parley",

@@ -1,7 +1,7 @@
 // Delta frames take a hand-written fast path through parseServerFrame: it must accept and reject
 // exactly what the schema does, and round-trip what the room encodes.
 import { describe, expect, it } from "vitest";
-import { encodeFrame, parseServerFrame } from "../../worker/protocol/index.ts";
+import { encodeFrame, parseServerFrame } from "#protocol/frames";
 
 const base = { type: "delta", messageId: "m1", offset: 3, text: "lo" } as const;
 

@@ -1,7 +1,8 @@
 // Unit tests for the room reducer (pure: no browser, no server). Collected by vitest.e2e.config.ts:
 // `npx vitest run --config vitest.e2e.config.ts web/src/room-reducer.test.ts`.
 import { describe, expect, it } from "vitest";
-import type { ChatMessage, ClientFrame, Person, ServerFrame } from "../../worker/protocol/index.ts";
+import type { ChatMessage } from "#protocol/messages";
+import type { ClientFrame, Person, ServerFrame } from "#protocol/frames";
 import {
   applyChunk,
   canWrite,

@@ -18,17 +18,8 @@
  * The list is always one branch of the conversation tree (the one the room shows): every message
  * has a `parentId`, and `siblings` when there are alternatives to switch to.
  */
-import type {
-  AttachmentInfo,
-  ChatMessage,
-  ClientFrame,
-  ErrorInfo,
-  LiveMessage,
-  Person,
-  RoomRoleName,
-  ServerFrame,
-  ToolCall,
-} from "../../worker/protocol/index.ts";
+import type { AttachmentInfo, ChatMessage, ErrorInfo, ToolCall } from "#protocol/messages";
+import type { ClientFrame, LiveMessage, Person, RoomRoleName, ServerFrame } from "#protocol/frames";
 
 export interface RoomMessage extends ChatMessage {
   /** Optimistic user message not yet confirmed by the server (matched back by `clientId`). */

@@ -2,7 +2,7 @@
 // The room client's socket handling, with PartySocket replaced by a fake:
 // `npx vitest run --config vitest.e2e.config.ts web/src/room.test.ts`
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CLOSE_CODES, type ServerFrame } from "../../worker/protocol/index.ts";
+import { CLOSE_CODES, type ServerFrame } from "#protocol/frames";
 
 const sockets: FakeSocket[] = [];
 

@@ -11,15 +11,14 @@
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import PartySocket from "partysocket";
+import type { AttachmentInfo, GenerationOptions } from "#protocol/messages";
 import {
   CLOSE_CODES,
   encodeFrame,
   parseServerFrame,
-  type AttachmentInfo,
   type ClientFrame,
-  type GenerationOptions,
   type ServerFrame,
-} from "../../worker/protocol/index.ts";
+} from "#protocol/frames";
 import { ApiError, getConversation } from "./api.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
 import { noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it, vi } from "vitest";
-import type { SessionUser } from "./api.ts";
+import type { SessionUser } from "#protocol/http";
 
 const { clearIdentityCache } = vi.hoisted(() => ({ clearIdentityCache: vi.fn(async () => {}) }));
 vi.mock("./cache.ts", () => ({ clearIdentityCache }));

@@ -8,7 +8,8 @@
  * another device), everything cached for the previous one is wiped first.
  */
 import { useSyncExternalStore } from "react";
-import { getSession, type SessionUser } from "./api.ts";
+import type { SessionUser } from "#protocol/http";
+import { getSession } from "./api.ts";
 import { clearIdentityCache } from "./cache.ts";
 
 const KEY = "parley:session";
@@ -25,7 +26,7 @@ function readSaved(): SessionUser | null {
       kind: saved.kind,
       email: typeof saved.email === "string" ? saved.email : null,
       displayName: typeof saved.displayName === "string" ? saved.displayName : null,
-      role: typeof saved.role === "string" ? saved.role : "member",
+      role: saved.role === "admin" ? "admin" : "member",
     };
   } catch {
     return null;

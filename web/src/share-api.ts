@@ -1,49 +1,33 @@
 /** Live share links over HTTP (docs/api.md, "Sharing"); every answer parsed with the shared schemas. */
 import { z } from "zod";
+import { conversationAnswerSchema, type ConversationSummary } from "#protocol/http";
 import {
-  conversationSummarySchema,
-  personSchema,
+  shareAnswerSchema,
   shareInfoSchema,
-  shareSchema,
-  type ConversationSummary,
-  type Person,
+  shareStateSchema,
   type Share,
   type ShareInfo,
   type ShareMode,
-} from "../../worker/protocol/index.ts";
+  type ShareState,
+} from "#protocol/sharing";
 import { request } from "./api.ts";
-
-const shareResponse = z.object({ share: shareSchema });
-/** The owner's view: the link (if any) and who is in the room right now. */
-const shareStateResponse = z.object({
-  share: shareSchema.nullable(),
-  people: z.array(personSchema).catch([]),
-  viewers: z.number().int().nonnegative().catch(0),
-});
-const forkResponse = z.object({ conversation: conversationSummarySchema });
-
-export interface ShareState {
-  share: Share | null;
-  people: Person[];
-  viewers: number;
-}
 
 const sharePath = (conversationId: string) =>
   `/api/v1/conversations/${encodeURIComponent(conversationId)}/share`;
 
 export function getShare(conversationId: string): Promise<ShareState> {
-  return request(sharePath(conversationId), shareStateResponse);
+  return request(sharePath(conversationId), shareStateSchema);
 }
 
 /** Creates the link, or changes the mode of the existing one (its guests reconnect with the new role). */
 export async function putShare(conversationId: string, mode: ShareMode): Promise<Share> {
   const body = JSON.stringify({ mode });
-  return (await request(sharePath(conversationId), shareResponse, { method: "PUT", body })).share;
+  return (await request(sharePath(conversationId), shareAnswerSchema, { method: "PUT", body })).share;
 }
 
 /** A new link; the old one stops working at once. */
 export async function rotateShare(conversationId: string): Promise<Share> {
-  return (await request(`${sharePath(conversationId)}/rotate`, shareResponse, { method: "POST" })).share;
+  return (await request(`${sharePath(conversationId)}/rotate`, shareAnswerSchema, { method: "POST" })).share;
 }
 
 /** Stops sharing: everyone who came in through the link is disconnected. */
@@ -58,8 +42,11 @@ export function getShareInfo(token: string): Promise<ShareInfo> {
 
 /** Copies the branch the shared room shows into a new conversation of one's own. */
 export async function forkShare(token: string): Promise<ConversationSummary> {
-  return (await request(`/api/v1/shares/${encodeURIComponent(token)}/fork`, forkResponse, { method: "POST" }))
-    .conversation;
+  return (
+    await request(`/api/v1/shares/${encodeURIComponent(token)}/fork`, conversationAnswerSchema, {
+      method: "POST",
+    })
+  ).conversation;
 }
 
 /** The full address of a link, as people paste it. */

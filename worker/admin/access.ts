@@ -11,7 +11,7 @@ import { createMiddleware } from "hono/factory";
 import { findUser } from "../auth/accounts";
 import { database } from "../db/queries";
 import { getConfig } from "../env";
-import type { AppEnv } from "../http/app";
+import type { AppEnv } from "../http/app-env";
 import { AppError } from "../errors";
 import { originCheck, sessionMiddleware } from "../http/session-middleware";
 

@@ -6,20 +6,10 @@
 import { and, desc, lt, or, eq } from "drizzle-orm";
 import type { Db } from "../db/queries";
 import { auditLog, users } from "../db/schema";
+import type { AuditEntry } from "#protocol/admin";
 
 export type AuditAction =
   "model.update" | "settings.default_model" | "settings.limits" | "user.limits" | "user.ban" | "user.unban";
-
-export interface AuditEntry {
-  id: string;
-  actor: string;
-  /** The admin's email when the actor is an account. */
-  actorEmail: string | null;
-  action: string;
-  target: string;
-  detail: unknown;
-  createdAt: number;
-}
 
 /** The insert for one entry, to put in the batch that makes the change. */
 export function auditInsert(

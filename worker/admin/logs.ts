@@ -5,20 +5,9 @@
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Db } from "../db/queries";
 import { conversations, messages, moderationEvents, users } from "../db/schema";
+import type { ModerationEntry, UpstreamError } from "#protocol/admin";
 import type { Cursor } from "./cursor";
 import { billedTo } from "./users";
-
-export interface ModerationEntry {
-  id: string;
-  createdAt: number;
-  userId: string;
-  email: string | null;
-  conversationId: string | null;
-  check: string;
-  category: string;
-  /** The start of the refused prompt, kept so the admin can judge the decision. */
-  excerpt: string;
-}
 
 export async function listModeration(
   db: Db,
@@ -49,22 +38,11 @@ export async function listModeration(
     .limit(limit);
 }
 
-export interface UpstreamErrorEntry {
-  id: string;
-  createdAt: number;
-  conversationId: string;
-  userId: string;
-  provider: string | null;
-  model: string | null;
-  code: string | null;
-  message: string | null;
-}
-
 /** Failed answers, newest first. Only metadata columns are read: no prompt or answer text. */
 export async function listUpstreamErrors(
   db: Db,
   { limit, before }: { limit: number; before?: Cursor },
-): Promise<UpstreamErrorEntry[]> {
+): Promise<UpstreamError[]> {
   return db
     .select({
       id: messages.id,

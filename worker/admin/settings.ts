@@ -1,21 +1,16 @@
 /**
  * Operator settings kept in D1 (`settings`, one JSON value per key) and changed from /admin: the
  * global rate limits and monthly quotas per tier, and the default model. The limits are read on
- * every chat request by worker/limits (which owns their schema), so a change here is live at once.
+ * every chat request by worker/limits (their schema is in #protocol/admin), so a change here is
+ * live at once.
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Config } from "../env";
 import type { Db } from "../db/queries";
 import { settings } from "../db/schema";
-import {
-  LIMITS_SETTING,
-  envLimits,
-  layerLimits,
-  parseGlobalLimits,
-  type GlobalLimits,
-  type Limits,
-} from "../limits";
+import { LIMITS_SETTING, envLimits, layerLimits, parseGlobalLimits } from "../limits";
+import type { GlobalLimits, LimitsView } from "#protocol/admin";
 
 export const DEFAULT_MODEL_SETTING = "default_model";
 
@@ -47,15 +42,6 @@ export async function readDefaultModel(db: Db): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-export interface LimitsView {
-  /** What the environment sets (the deploy's defaults). */
-  defaults: { guest: Limits; user: Limits };
-  /** The admin's overrides of those (null or missing: the default stands). */
-  overrides: GlobalLimits;
-  /** What applies to someone without a personal override. */
-  effective: { guest: Limits; user: Limits };
 }
 
 export async function readLimits(db: Db, config: Config): Promise<LimitsView> {

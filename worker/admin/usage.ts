@@ -6,22 +6,10 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/queries";
 import { conversations, messages, users } from "../db/schema";
-import { billedTo, paidAnswersBetween, roundCost, usageColumns, type UsageSummary } from "./users";
+import type { UsageReport, UsageSummary } from "#protocol/admin";
+import { billedTo, paidAnswersBetween, roundCost, usageColumns } from "./users";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-export interface UsageReport {
-  days: number;
-  /** The first day counted, `YYYY-MM-DD` (UTC); the last is today. */
-  from: string;
-  to: string;
-  total: UsageSummary;
-  /** Every day of the range, oldest first, zeros included. */
-  byDay: Array<UsageSummary & { day: string }>;
-  byModel: Array<UsageSummary & { model: string }>;
-  /** The people who cost the most, with their email when they have an account. */
-  topUsers: Array<UsageSummary & { userId: string; email: string | null; kind: "guest" | "user" | null }>;
-}
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 

@@ -7,29 +7,8 @@ import { and, desc, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from "d
 import type { Db } from "../db/queries";
 import { conversations, messages, users, type User } from "../db/schema";
 import { monthRange } from "../db/usage";
-import type { LimitOverrides } from "../limits";
+import type { AdminUser, UsageSummary } from "#protocol/admin";
 import type { Cursor } from "./cursor";
-
-export interface UsageSummary {
-  answers: number;
-  tokens: number;
-  costUsd: number;
-}
-
-export interface AdminUser {
-  id: string;
-  kind: User["kind"];
-  email: string | null;
-  displayName: string | null;
-  role: User["role"];
-  bannedAt: number | null;
-  createdAt: number;
-  lastSeenAt: number;
-  /** Personal overrides; null keeps the tier's limit. */
-  limits: Required<{ [K in keyof LimitOverrides]: number | null }>;
-  /** This calendar month (UTC), answers Parley paid for. */
-  usage: UsageSummary;
-}
 
 /** Who an answer is billed to: its author, or for older rows the conversation's owner. */
 export const billedTo = sql<string>`coalesce(${messages.authorId}, ${conversations.ownerId})`;

@@ -7,7 +7,7 @@
  * signature, and text must be valid UTF-8. A file whose bytes do not match is refused.
  */
 import { z } from "zod";
-import type { AttachmentInfo } from "../protocol";
+import type { AttachmentInfo } from "#protocol/messages";
 import { AppError } from "../errors";
 
 export type AttachmentKind = AttachmentInfo["kind"];

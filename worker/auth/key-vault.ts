@@ -9,6 +9,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/queries";
 import { providerKeys } from "../db/schema";
 import { logError } from "../observability/log";
+import type { StoredKey } from "#protocol/http";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -42,19 +43,13 @@ async function userKey(secret: string, userId: string): Promise<CryptoKey> {
   );
 }
 
-export interface StoredKeySummary {
-  provider: string;
-  last4: string;
-  updatedAt: number;
-}
-
 export async function saveProviderKey(
   db: Db,
   secret: string,
   userId: string,
   provider: string,
   apiKey: string,
-): Promise<StoredKeySummary> {
+): Promise<StoredKey> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = await crypto.subtle.encrypt(
     { name: "AES-GCM", iv, additionalData: encoder.encode(`${userId}:${provider}`) },
@@ -81,7 +76,7 @@ export async function saveProviderKey(
   return { provider, last4: row.last4, updatedAt: now };
 }
 
-export async function listProviderKeys(db: Db, userId: string): Promise<StoredKeySummary[]> {
+export async function listProviderKeys(db: Db, userId: string): Promise<StoredKey[]> {
   return db
     .select({ provider: providerKeys.provider, last4: providerKeys.last4, updatedAt: providerKeys.updatedAt })
     .from(providerKeys)

@@ -11,11 +11,10 @@ import { jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import type { Db } from "../db/queries";
 import { users, type User } from "../db/schema";
+import { OAUTH_PROVIDERS, type OAuthProvider } from "#protocol/http";
 import { normalizeEmail } from "./accounts";
 import { AppError } from "../errors";
 
-export const OAUTH_PROVIDERS = ["github", "google"] as const;
-export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 export const OAUTH_COOKIE = "parley_oauth";
 const FLOW_TTL_SECONDS = 600;
 

@@ -10,7 +10,7 @@
  * Anyone else gets a 404, which does not reveal whether the conversation exists.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import type { RoomRoleName } from "../protocol";
+import type { RoomRoleName } from "#protocol/frames";
 import type { Db } from "../db/queries";
 import { conversations, shareLinks, type Conversation, type ShareLink } from "../db/schema";
 import { AppError, notFound } from "../errors";

@@ -1,6 +1,6 @@
 /** D1 access for attachment rows (the bytes are in R2; see worker/attachments). */
 import { and, eq, inArray, isNull, lt } from "drizzle-orm";
-import type { AttachmentInfo } from "../protocol";
+import type { AttachmentInfo } from "#protocol/messages";
 import type { Db } from "./queries";
 import { attachments, type Attachment } from "./schema";
 

@@ -4,7 +4,7 @@
  * path through the tree, from the first message to the conversation's `activeLeafId` (or to the
  * newest message when none is set). These functions work on the rows of one conversation.
  */
-import type { ChatMessage } from "../protocol";
+import type { ChatMessage } from "#protocol/messages";
 import type { Attachment, Message } from "./schema";
 import { toChatMessage } from "./queries";
 import { toAttachmentInfo } from "./attachments";

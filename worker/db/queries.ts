@@ -4,15 +4,9 @@
  */
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import type {
-  ChatMessage,
-  ConversationSummary,
-  ErrorInfo,
-  FinishReason,
-  MessageStatus,
-  Usage,
-} from "../protocol";
-import { finishReasonSchema, toolCallSchema, type ToolCall } from "../protocol";
+import type { ChatMessage, ErrorInfo, FinishReason, MessageStatus, Usage } from "#protocol/messages";
+import type { ConversationSummary } from "#protocol/http";
+import { finishReasonSchema, toolCallSchema, type ToolCall } from "#protocol/messages";
 import { z } from "zod";
 import { conversations, messages, users, type Conversation, type Message, type NewMessage } from "./schema";
 

@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { MESSAGE_STATUSES } from "../protocol";
+import { MESSAGE_STATUSES } from "#protocol/messages";
 
 /**
  * Guests and (later) accounts share one table: a guest is a row with `kind = 'guest'` and no

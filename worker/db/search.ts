@@ -5,7 +5,7 @@
  * never reaches FTS5 as query syntax: every term is quoted, so `"`, `*`, `NEAR(`, `-` or `:` are
  * just text. Every value is a bound parameter.
  */
-import type { SearchResult } from "../protocol";
+import type { SearchResult } from "#protocol/library";
 
 export const MAX_SEARCH_RESULTS = 20;
 /** More terms than this add nothing but cost. */

@@ -1,6 +1,6 @@
 /** D1 access for live share links (see worker/auth/policy.ts for what a link grants). */
 import { and, eq, isNull } from "drizzle-orm";
-import type { Share, ShareMode } from "../protocol";
+import type { Share, ShareMode } from "#protocol/sharing";
 import type { Db } from "./queries";
 import { shareLinks, type ShareLink } from "./schema";
 

@@ -5,15 +5,7 @@
 import { and, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "./queries";
 import { conversations, messages } from "./schema";
-
-export interface UsageTotals {
-  answers: number;
-  inputTokens: number;
-  cachedInputTokens: number;
-  outputTokens: number;
-  reasoningTokens: number;
-  costUsd: number;
-}
+import type { UsageTotals } from "#protocol/http";
 
 const totals = {
   answers: sql<number>`count(*)`,

@@ -18,10 +18,18 @@ import {
   settingUpsert,
 } from "../admin/settings";
 import { usageReport } from "../admin/usage";
-import { banUpdate, findAdminUser, limitsUpdate, searchUsers, type AdminUser } from "../admin/users";
+import { banUpdate, findAdminUser, limitsUpdate, searchUsers } from "../admin/users";
 import { database } from "../db/queries";
 import { getConfig } from "../env";
-import { LIMITS_SETTING, globalLimitsSchema, limitOverridesSchema, parseGlobalLimits } from "../limits";
+import { LIMITS_SETTING, parseGlobalLimits } from "../limits";
+import {
+  adminModelPatchSchema,
+  defaultModelSchema,
+  globalLimitsSchema,
+  limitOverridesSchema,
+  type AdminModel,
+  type AdminUser,
+} from "#protocol/admin";
 import { providerAvailable } from "../providers";
 import {
   applyModelPatch,
@@ -32,45 +40,13 @@ import {
   toModelInfo,
   type CatalogueModel,
 } from "../providers/catalogue";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { AppError } from "../errors";
 import { readJsonBody } from "./json-body";
 
 // -----------------------------------------------------------------------------------------------
 // Request shapes (also what worker/http/openapi.ts documents)
 // -----------------------------------------------------------------------------------------------
-
-const price = z.number().min(0).max(10_000);
-const tokenCount = z.number().int().min(1).max(100_000_000);
-
-export const adminModelPatchSchema = z
-  .object({
-    enabled: z.boolean().optional(),
-    name: z.string().trim().min(1).max(120).optional(),
-    context: tokenCount.optional(),
-    maxOutput: tokenCount.optional(),
-    sortOrder: z.number().int().min(-1_000_000).max(1_000_000).optional(),
-    caps: z
-      .object({
-        reasoning: z.boolean(),
-        vision: z.boolean(),
-        tools: z.boolean(),
-        json: z.boolean(),
-        temperature: z.boolean(),
-      })
-      .partial()
-      .strict()
-      .optional(),
-    pricing: z
-      .object({ inputPerMTok: price, cachedInputPerMTok: price, outputPerMTok: price })
-      .partial()
-      .strict()
-      .optional(),
-  })
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, "Name at least one field to change.");
-
-export const defaultModelSchema = z.object({ model: z.string().min(1).max(200).nullable() }).strict();
 
 export const globalLimitsBodySchema = globalLimitsSchema;
 export const userLimitsBodySchema = limitOverridesSchema;
@@ -108,15 +84,13 @@ export const adminRoutes = new Hono<AppEnv>();
 adminRoutes.use("*", adminAccess);
 
 /** A catalogue model as the admin sees it: everything, plus whether it can answer right now. */
-function adminModel(model: CatalogueModel, env: Env, defaultModel: string | null) {
+function adminModel(model: CatalogueModel, env: Env, defaultModel: string | null): AdminModel {
   return {
     ...toModelInfo(model),
     upstreamId: model.upstreamId,
     enabled: model.enabled,
     sortOrder: model.sortOrder,
-    /** The provider has a server key (or needs none). */
     available: providerAvailable(model.provider, env),
-    /** Models of CUSTOM_PROVIDERS endpoints change with the configuration, not here. */
     editable: !isConfiguredModel(env, model.id),
     isDefault: model.id === defaultModel,
   };

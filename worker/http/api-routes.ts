@@ -1,7 +1,6 @@
 /** The v1 JSON API: models, conversations and the SSE chat endpoint. See docs/api.md. */
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { z } from "zod";
 import {
   createConversation,
   database,
@@ -19,14 +18,19 @@ import { notifyConversation, notifyDeleted } from "./hub-notify";
 import { conversationUsage, monthRange, userMonthUsage } from "../db/usage";
 import { listProviderKeys } from "../auth/key-vault";
 import type { Identity } from "../auth/session";
-import { chatStreamRequestSchema, conversationPatchSchema, MAX_SYSTEM_PROMPT_CHARS } from "../protocol";
+import {
+  chatStreamRequestSchema,
+  conversationPatchSchema,
+  createConversationSchema,
+  type SessionUser,
+} from "#protocol/http";
 import { findUsableModel, toModelInfo, usableModels } from "../providers/catalogue";
 import { withOwnKeys, type ProviderEnv } from "../providers";
 import type { RoomStreamRequest } from "../room/sse";
 import { clientIp, withIdentity } from "../room/identity";
 import { findUser } from "../auth/accounts";
 import { publicUser } from "./auth-routes";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { AppError, notFound } from "../errors";
 import { readJsonBody } from "./json-body";
 
@@ -35,9 +39,8 @@ export const apiRoutes = new Hono<AppEnv>();
 apiRoutes.get("/session", async (c) => {
   const { userId, kind } = c.get("identity");
   const user = kind === "user" ? await findUser(database(c.env.DB), userId) : undefined;
-  return c.json({
-    user: user ? publicUser(user) : { id: userId, kind, email: null, displayName: null, role: "member" },
-  });
+  const guest: SessionUser = { id: userId, kind, email: null, displayName: null, role: "member" };
+  return c.json({ user: user ? publicUser(user) : guest });
 });
 
 /**
@@ -82,13 +85,6 @@ apiRoutes.get("/conversations", async (c) => {
   const rows = await listConversations(database(c.env.DB), c.get("identity").userId);
   return c.json({ conversations: rows.map(toSummary) });
 });
-
-export const createConversationSchema = z
-  .object({
-    model: z.string().min(1).max(200).optional(),
-    systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS).optional(),
-  })
-  .strict();
 
 apiRoutes.post("/conversations", async (c) => {
   const body = await readJsonBody(c.req.raw, createConversationSchema, { allowEmpty: true });

@@ -5,7 +5,6 @@
 import { Hono } from "hono";
 import { version as PARLEY_VERSION } from "../../package.json";
 import { HTTPException } from "hono/http-exception";
-import type { Identity } from "../auth/session";
 import { logError } from "../observability/log";
 import { requestLogger } from "../observability/middleware";
 import { AppError } from "../errors";
@@ -21,19 +20,7 @@ import { oauthRoutes } from "./oauth-routes";
 import { attachmentRoutes } from "./attachment-routes";
 import { adminRoutes } from "./admin-routes";
 import { openApiDocument } from "./openapi";
-
-export interface AppEnv {
-  Bindings: Env;
-  Variables: {
-    identity: Identity;
-    /** True when this request had no session and was given a new guest one. */
-    newSession?: boolean;
-    /** Set-Cookie values to add to the response. */
-    cookies?: string[];
-    /** This request's id (`x-request-id`), set by the request logger. */
-    requestId: string;
-  };
-}
+import type { AppEnv } from "./app-env";
 
 export function createApp() {
   const app = new Hono<AppEnv>();

@@ -15,7 +15,7 @@ import {
 } from "../attachments";
 import { deleteAttachmentRows, findAttachment, insertAttachment, toAttachmentInfo } from "../db/attachments";
 import { database } from "../db/queries";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { AppError, notFound } from "../errors";
 
 export const attachmentRoutes = new Hono<AppEnv>();

@@ -3,7 +3,6 @@
  * calls answer `{user}` and set the session cookies; see docs/security.md.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import {
   changePassword,
   claimGuestConversations,
@@ -17,25 +16,15 @@ import {
 import { REFRESH_COOKIE, cookie, readCookie } from "../auth/session";
 import { database } from "../db/queries";
 import type { User } from "../db/schema";
-import type { AppEnv } from "./app";
+import { changePasswordSchema, signInSchema, signUpSchema, type SessionUser } from "#protocol/http";
+import type { AppEnv } from "./app-env";
 import { AppError } from "../errors";
 import { readJsonBody } from "./json-body";
 import { setCookieLater, startSession } from "./session-middleware";
 
 export const authRoutes = new Hono<AppEnv>();
 
-const email = z.email().max(254);
-const password = z.string().min(8, "Use at least 8 characters.").max(200);
-
-export const signUpSchema = z
-  .object({ email, password, displayName: z.string().trim().min(1).max(80).optional() })
-  .strict();
-export const signInSchema = z.object({ email, password: z.string().min(1).max(200) }).strict();
-export const changePasswordSchema = z
-  .object({ currentPassword: z.string().min(1).max(200), newPassword: password })
-  .strict();
-
-export function publicUser(user: Pick<User, "id" | "kind" | "email" | "displayName" | "role">) {
+export function publicUser(user: Pick<User, "id" | "kind" | "email" | "displayName" | "role">): SessionUser {
   return { id: user.id, kind: user.kind, email: user.email, displayName: user.displayName, role: user.role };
 }
 

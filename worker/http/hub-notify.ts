@@ -1,6 +1,6 @@
 /** Pushes a change in someone's history to all of their devices through their UserHub. */
 import { getServerByName } from "partyserver";
-import type { ConversationSummary } from "../protocol";
+import type { ConversationSummary } from "#protocol/http";
 
 export async function notifyConversation(env: Env, ownerId: string, conversation: ConversationSummary) {
   const hub = await getServerByName(env.UserHub, ownerId);

@@ -3,18 +3,16 @@
  * come back out: answers carry the provider and the last four characters only.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import { deleteProviderKey, listProviderKeys, saveProviderKey } from "../auth/key-vault";
 import { database } from "../db/queries";
 import { getConfig } from "../env";
 import { acceptsOwnKey } from "../providers";
-import type { AppEnv } from "./app";
+import { saveKeySchema } from "#protocol/http";
+import type { AppEnv } from "./app-env";
 import { AppError } from "../errors";
 import { readJsonBody } from "./json-body";
 
 export const keyRoutes = new Hono<AppEnv>();
-
-export const saveKeySchema = z.object({ apiKey: z.string().trim().min(8).max(500) }).strict();
 
 function vaultSecret(env: Env): string {
   const secret = getConfig(env).ENCRYPTION_KEY;

@@ -20,24 +20,21 @@ import type { Conversation, Message } from "../db/schema";
 import { searchHistory } from "../db/search";
 import { conversationUsage, userMonthUsage } from "../db/usage";
 import { loadCatalogue } from "../providers/catalogue";
-import type { AppEnv } from "./app";
+import { EXPORT_FORMATS, searchQuerySchema } from "#protocol/library";
+import type { AppEnv } from "./app-env";
 import { AppError, notFound } from "../errors";
 import { notifyConversation } from "./hub-notify";
 
 export const libraryRoutes = new Hono<AppEnv>();
 
-export const searchQuerySchema = z.string().trim().min(1).max(200);
-
 libraryRoutes.get("/search", async (c) => {
   const q = searchQuerySchema.safeParse(c.req.query("q") ?? "");
-  if (!q.success) {
-    throw new AppError(400, "invalid_request", "q: the search text must be 1 to 200 characters.");
-  }
+  if (!q.success) throw new AppError(400, "invalid_request", `q: ${q.error.issues[0]?.message}`);
   const results = await searchHistory(c.env.DB, c.get("identity").userId, q.data);
   return c.json({ results });
 });
 
-export const exportFormatSchema = z.enum(["markdown", "json"]);
+export const exportFormatSchema = z.enum(EXPORT_FORMATS);
 
 libraryRoutes.get("/conversations/:id/export", async (c) => {
   const format = exportFormatSchema.safeParse(c.req.query("format") ?? "markdown");

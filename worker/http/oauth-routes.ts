@@ -19,7 +19,7 @@ import {
 import { cookie, readCookie } from "../auth/session";
 import { database } from "../db/queries";
 import { getConfig } from "../env";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { notFound } from "../errors";
 import { setCookieLater, startSession } from "./session-middleware";
 

@@ -4,43 +4,51 @@
  * through zod 4's JSON Schema output. `ROUTES` is the list of every documented operation;
  * tests/worker/openapi.test.ts compares it with the routes the Hono app really registers, so a
  * new `/api/v1` route without an entry here fails the test suite.
- *
- * Shapes that only exist as TypeScript types in the worker (the session's user, usage totals,
- * stored key summaries) are described here with zod, for documentation only.
  */
 import { z } from "zod";
 import { version as PARLEY_VERSION } from "../../package.json";
+import { chatMessageSchema, attachmentInfoSchema } from "#protocol/messages";
+import { clientFrameSchema, personSchema, serverFrameSchema } from "#protocol/frames";
+import { hubFrameSchema } from "#protocol/hub";
 import {
-  apiErrorSchema,
-  chatMessageSchema,
-  chatStreamRequestSchema,
-  clientFrameSchema,
-  conversationPatchSchema,
-  attachmentInfoSchema,
-  conversationSummarySchema,
-  hubFrameSchema,
-  modelInfoSchema,
-  personSchema,
-  serverFrameSchema,
-  shareInfoSchema,
-  sharePutSchema,
-  shareSchema,
+  accountExportSchema,
+  conversationExportSchema,
+  searchQuerySchema,
   searchResultSchema,
-  sseEventSchemas,
-} from "../protocol";
-import { createConversationSchema } from "./api-routes";
-import { changePasswordSchema, signInSchema, signUpSchema } from "./auth-routes";
+} from "#protocol/library";
 import {
   adminModelPatchSchema,
+  adminModelSchema,
+  adminUserSchema,
   defaultModelSchema,
+  limitsViewSchema,
+} from "#protocol/admin";
+import {
+  apiErrorSchema,
+  changePasswordSchema,
+  chatStreamRequestSchema,
+  conversationPatchSchema,
+  conversationSummarySchema,
+  createConversationSchema,
+  healthSchema,
+  modelInfoSchema,
+  saveKeySchema,
+  sessionUserSchema as userSchema,
+  signInSchema,
+  signUpSchema,
+  sseEventSchemas,
+  storedKeySchema,
+  usageTotalsSchema,
+} from "#protocol/http";
+import { shareInfoSchema, sharePutSchema, shareSchema } from "#protocol/sharing";
+import {
   globalLimitsBodySchema,
   pageQuerySchema,
   usageQuerySchema,
   userLimitsBodySchema,
   usersQuerySchema,
 } from "./admin-routes";
-import { saveKeySchema } from "./key-routes";
-import { exportFormatSchema, searchQuerySchema } from "./library-routes";
+import { exportFormatSchema } from "./library-routes";
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -83,74 +91,8 @@ export interface RouteDoc {
 // Response shapes the protocol module does not define
 // -----------------------------------------------------------------------------------------------
 
-const userSchema = z.object({
-  id: z.string(),
-  kind: z.enum(["guest", "user"]),
-  email: z.string().nullable(),
-  displayName: z.string().nullable(),
-  role: z.string(),
-});
-
-const usageTotalsSchema = z.object({
-  answers: z.number().int(),
-  inputTokens: z.number().int(),
-  cachedInputTokens: z.number().int(),
-  outputTokens: z.number().int(),
-  reasoningTokens: z.number().int(),
-  costUsd: z.number(),
-});
-
-const storedKeySchema = z.object({ provider: z.string(), last4: z.string(), updatedAt: z.number() });
-
-const healthSchema = z.object({
-  ok: z.boolean(),
-  service: z.literal("parley"),
-  version: z.string(),
-  d1: z.enum(["ok", "unreachable"]),
-});
-
-const exportedConversationSchema = conversationSummarySchema.extend({ activeLeafId: z.string().nullable() });
-
-const conversationExportSchema = z.object({
-  format: z.literal("parley.conversation.v1"),
-  exportedAt: z.string(),
-  conversation: exportedConversationSchema,
-  models: z.array(z.object({ id: z.string(), name: z.string() })),
-  messages: z.array(chatMessageSchema.extend({ onActiveBranch: z.boolean() })),
-  usage: usageTotalsSchema,
-});
-
-const accountExportSchema = z.object({
-  format: z.literal("parley.account.v1"),
-  exportedAt: z.string(),
-  profile: userSchema.extend({ createdAt: z.number().nullable() }),
-  conversations: z.array(exportedConversationSchema.extend({ messages: z.array(chatMessageSchema) })),
-  providerKeys: z.array(z.looseObject({ provider: z.string() })),
-  usage: z.array(z.looseObject({ month: z.string(), total: usageTotalsSchema })),
-});
-
 const userAnswer = z.object({ user: userSchema });
 
-// The admin API's answers, described by their main fields (the routes may add more).
-const adminModelSchema = modelInfoSchema.extend({
-  upstreamId: z.string(),
-  enabled: z.boolean(),
-  sortOrder: z.number(),
-  available: z.boolean(),
-  editable: z.boolean(),
-  isDefault: z.boolean(),
-});
-const adminUserSchema = z.looseObject({
-  id: z.string(),
-  kind: z.enum(["guest", "user"]),
-  email: z.string().nullable(),
-  bannedAt: z.number().nullable().optional(),
-});
-const limitsViewSchema = z.looseObject({
-  defaults: z.looseObject({}),
-  overrides: z.looseObject({}),
-  effective: z.looseObject({}),
-});
 const page = <T extends z.ZodType>(key: string, item: T) =>
   z.object({ [key]: z.array(item), nextCursor: z.string().nullable() });
 const conversationAnswer = z.object({ conversation: conversationSummarySchema });

@@ -15,7 +15,7 @@ import { findUser } from "../auth/accounts";
 import { conversationAccess } from "../auth/policy";
 import { database } from "../db/queries";
 import { clientIp, displayNameOf, withIdentity } from "../room/identity";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { AppError, notFound } from "../errors";
 
 export const roomSocketRoute = new Hono<AppEnv>();

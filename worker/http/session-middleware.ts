@@ -16,7 +16,7 @@ import {
 } from "../auth/session";
 import { database, type Db } from "../db/queries";
 import { users } from "../db/schema";
-import type { AppEnv } from "./app";
+import type { AppEnv } from "./app-env";
 import { AppError } from "../errors";
 import { withHeaders } from "./with-headers";
 

@@ -6,17 +6,18 @@
  * is how an offline laptop catches up. With hibernation, an idle hub costs nothing.
  */
 import { Server, type Connection } from "partyserver";
-import { encodeFrame, type ConversationSummary, type HubFrame } from "../protocol";
+import { encodeHubFrame, type HubFrame } from "#protocol/hub";
+import type { ConversationSummary } from "#protocol/http";
 
 export class UserHub extends Server<Env> {
   static override options = { hibernate: true };
 
   override onConnect(connection: Connection): void {
-    connection.send(encodeFrame({ type: "hello" }));
+    connection.send(encodeHubFrame({ type: "hello" }));
   }
 
   override onMessage(connection: Connection, raw: string | ArrayBuffer | ArrayBufferView): void {
-    if (typeof raw === "string" && raw.includes('"ping"')) connection.send(encodeFrame({ type: "pong" }));
+    if (typeof raw === "string" && raw.includes('"ping"')) connection.send(encodeHubFrame({ type: "pong" }));
   }
 
   /** A conversation was created or changed: every device upserts it in its sidebar. */
@@ -29,6 +30,6 @@ export class UserHub extends Server<Env> {
   }
 
   private push(frame: HubFrame): void {
-    this.broadcast(encodeFrame(frame));
+    this.broadcast(encodeHubFrame(frame));
   }
 }

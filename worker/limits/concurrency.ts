@@ -12,7 +12,7 @@
  * A lease lasts `LEASE_TTL_MS` and the slot renews it while the answer runs, so a room that
  * crashes (and stops renewing) frees the slot within one TTL instead of leaking it.
  */
-import type { ErrorInfo } from "../protocol";
+import type { ErrorInfo } from "#protocol/messages";
 import { AppError } from "../errors";
 import { rateKey, rateLimitedError, type RateDecision, type Subject } from "./index";
 

@@ -10,7 +10,15 @@ import { users } from "../db/schema";
 import { z } from "zod";
 import type { Config } from "../env";
 import type { Db } from "../db/queries";
-import { monthRange, type UsageTotals } from "../db/usage";
+import { monthRange } from "../db/usage";
+import {
+  LIMIT_FIELDS,
+  globalLimitsSchema,
+  type GlobalLimits,
+  type LimitOverrides,
+  type Limits,
+} from "#protocol/admin";
+import type { UsageTotals } from "#protocol/http";
 import type { RateDecision } from "./RateLimiter";
 import { AppError } from "../errors";
 
@@ -26,44 +34,6 @@ export interface Subject {
 export function rateKey(subject: Subject): string {
   return subject.kind === "guest" ? `ip:${subject.ip}` : `user:${subject.userId}`;
 }
-
-/** The limits that apply to one person: chat requests per window and the monthly caps. */
-export interface Limits {
-  rateLimit: number;
-  rateWindowSeconds: number;
-  /** Input + output tokens per calendar month (UTC); 0 means no cap. */
-  monthlyTokens: number;
-  /** USD per calendar month (UTC); 0 means no cap. */
-  monthlyCostUsd: number;
-}
-
-export const LIMIT_FIELDS = ["rateLimit", "rateWindowSeconds", "monthlyTokens", "monthlyCostUsd"] as const;
-
-/**
- * One tier's (or one person's) overrides; a missing or null field keeps the value beneath it.
- * The bounds keep an admin's typo from locking everyone out (a limit of 0) or overflowing.
- */
-export const limitOverridesSchema = z
-  .object({
-    rateLimit: z.number().int().min(1).max(1_000_000).nullable().optional(),
-    rateWindowSeconds: z
-      .number()
-      .int()
-      .min(1)
-      .max(31 * 24 * 3600)
-      .nullable()
-      .optional(),
-    monthlyTokens: z.number().int().min(0).max(1e12).nullable().optional(),
-    monthlyCostUsd: z.number().min(0).max(1e6).nullable().optional(),
-  })
-  .strict();
-export type LimitOverrides = z.infer<typeof limitOverridesSchema>;
-
-/** The admin's global defaults (`settings` row `limits`), over the env defaults. */
-export const globalLimitsSchema = z
-  .object({ guest: limitOverridesSchema.default({}), user: limitOverridesSchema.default({}) })
-  .strict();
-export type GlobalLimits = z.infer<typeof globalLimitsSchema>;
 
 /** The `settings` key holding `GlobalLimits` as JSON. */
 export const LIMITS_SETTING = "limits";

@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import type { AppEnv } from "../http/app";
+import type { AppEnv } from "../http/app-env";
 import { logRequest, requestIdFor, withRequestId } from "./log";
 
 export const requestLogger = createMiddleware<AppEnv>(async (c, next) => {

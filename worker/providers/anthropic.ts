@@ -16,7 +16,7 @@ import type {
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
 import { z } from "zod";
-import type { FinishReason } from "../protocol";
+import type { FinishReason } from "#protocol/messages";
 import { attachmentsOf, JSON_MODE_INSTRUCTION } from "./attachments";
 import {
   type AttemptContext,

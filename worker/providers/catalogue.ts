@@ -8,7 +8,8 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/queries";
 import { models, type ModelRow } from "../db/schema";
-import type { ModelInfo, Usage } from "../protocol";
+import type { Usage } from "#protocol/messages";
+import type { ModelInfo } from "#protocol/http";
 import { parseCustomProviders, providerAvailable, type ProviderEnv } from "./index";
 import type { ProviderUsage } from "./types";
 

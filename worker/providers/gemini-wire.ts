@@ -5,7 +5,7 @@
  * Fields degrade to null one by one so an odd value never costs a chunk its text.
  */
 import { z } from "zod";
-import type { FinishReason } from "../protocol";
+import type { FinishReason } from "#protocol/messages";
 import { attachmentsOf, JSON_MODE_INSTRUCTION } from "./attachments";
 import { thinkingBudget } from "./thinking-budget";
 import { argumentsObject, replayOf } from "./tool-calls";

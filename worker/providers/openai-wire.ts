@@ -6,7 +6,7 @@
  */
 import { APIConnectionError, APIError, APIUserAbortError } from "openai";
 import { z } from "zod";
-import type { FinishReason } from "../protocol";
+import type { FinishReason } from "#protocol/messages";
 import type { ProviderUsage } from "./types";
 import type { UpstreamFailure } from "./upstream-errors";
 

@@ -5,7 +5,7 @@
  * error → UpstreamFailure); this module decides whether to retry, wait or give up.
  */
 import { logError } from "../observability/log";
-import type { ErrorInfo } from "../protocol";
+import type { ErrorInfo } from "#protocol/messages";
 import { classifyFailure, type UpstreamFailure } from "./upstream-errors";
 import type { ProviderConfig, ProviderEvent } from "./types";
 

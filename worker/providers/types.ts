@@ -3,7 +3,7 @@
  * ConversationRoom, the SSE endpoint, usage accounting) only ever sees `ProviderEvent`s.
  * See shared PROVIDERS.md and docs/providers.md for the upstream formats behind it.
  */
-import type { ErrorInfo, FinishReason } from "../protocol";
+import type { ErrorInfo, FinishReason } from "#protocol/messages";
 
 export const BUILTIN_PROVIDER_IDS = [
   "openai",

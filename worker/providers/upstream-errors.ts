@@ -2,7 +2,7 @@
  * Upstream failures → the `{code, message, retryable}` users see. Messages are ours, written for
  * people; the upstream's own text is only quoted (sanitized) where it says what to fix.
  */
-import type { ErrorInfo } from "../protocol";
+import type { ErrorInfo } from "#protocol/messages";
 
 /** A failed upstream call in provider-neutral terms, filled in by each adapter from its SDK error. */
 export interface UpstreamFailure {

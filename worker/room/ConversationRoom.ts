@@ -11,7 +11,7 @@ import { can } from "../auth/policy";
 import { AppError } from "../errors";
 import { rateLimitHeaders } from "../limits";
 import { logError } from "../observability/log";
-import { CLOSE_CODES, encodeFrame, parseClientFrame, type ClientFrame, type Person } from "../protocol";
+import { CLOSE_CODES, encodeFrame, parseClientFrame, type ClientFrame, type Person } from "#protocol/frames";
 import { LiveCheckpoint } from "./checkpoint";
 import { readIdentityHeaders } from "./identity";
 import { Outbox } from "./outbox";

@@ -6,7 +6,7 @@
  */
 import type { FinalMessage } from "../db/queries";
 import { deadlineErrorInfo, GENERATION_DEADLINE_MS, withDeadline } from "../limits/concurrency";
-import type { ErrorInfo, FinishReason, ToolCall } from "../protocol";
+import type { ErrorInfo, FinishReason, ToolCall } from "#protocol/messages";
 import { priceUsage, type CatalogueModel } from "../providers/catalogue";
 import type { Provider, ProviderRequest, ProviderToolCall, ProviderUsage } from "../providers/types";
 import { runTool } from "../tools";

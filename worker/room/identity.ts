@@ -3,7 +3,7 @@
  * the worker, which authenticates the request, decides the role, and sets these headers after
  * removing any copy that came from outside.
  */
-import type { RoomRoleName } from "../protocol";
+import type { RoomRoleName } from "#protocol/frames";
 
 export type RoomRole = RoomRoleName;
 

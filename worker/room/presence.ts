@@ -4,7 +4,7 @@
  * API streams listening to the same frames.
  */
 import type { Connection } from "partyserver";
-import { encodeFrame, type Person, type ServerFrame } from "../protocol";
+import { encodeFrame, type Person, type ServerFrame } from "#protocol/frames";
 import type { RoomIdentity } from "./identity";
 
 /** Someone counts as typing this long after their last `typing` frame. */

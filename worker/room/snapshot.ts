@@ -6,7 +6,8 @@
  */
 import { presentPath } from "../db/branches";
 import { toChatMessage } from "../db/queries";
-import type { ChatMessage, LiveMessage, ServerFrame } from "../protocol";
+import type { ChatMessage } from "#protocol/messages";
+import type { LiveMessage, ServerFrame } from "#protocol/frames";
 import type { ConversationState } from "./outbox-ops";
 import type { Generation } from "./generation";
 

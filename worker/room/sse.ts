@@ -3,8 +3,14 @@
  * `POST /api/v1/chat/stream`: meta, delta, reasoning, usage, done and error (docs/api.md).
  */
 import { z } from "zod";
-import { generationOptionsSchema, MAX_PROMPT_CHARS, MAX_SYSTEM_PROMPT_CHARS, roleSchema } from "../protocol";
-import type { ServerFrame, SseEventName } from "../protocol";
+import {
+  generationOptionsSchema,
+  MAX_PROMPT_CHARS,
+  MAX_SYSTEM_PROMPT_CHARS,
+  roleSchema,
+} from "#protocol/messages";
+import type { ServerFrame } from "#protocol/frames";
+import type { SseEventName } from "#protocol/http";
 
 /**
  * Body of the internal `POST /stream` the worker forwards `/api/v1/chat/stream` as, after it has

@@ -5,7 +5,7 @@
  */
 import { lazy, Suspense, useState } from "react";
 import { ChevronsUpDown, LogIn } from "lucide-react";
-import type { SessionUser } from "../api.ts";
+import type { SessionUser } from "#protocol/http";
 import { accountLabel } from "../session.ts";
 
 const AccountMenu = lazy(() => import("./AccountMenu.tsx"));

@@ -1,6 +1,6 @@
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { LogOut, MonitorSmartphone, Settings, ShieldCheck } from "lucide-react";
-import type { SessionUser } from "../api.ts";
+import type { SessionUser } from "#protocol/http";
 import { navigate } from "../router.ts";
 import { AccountButtonFace, accountButtonClass } from "./AccountButton.tsx";
 

@@ -4,7 +4,7 @@
  * streams in.
  */
 import { memo, useEffect, useState } from "react";
-import type { ToolCall } from "../../../worker/protocol/index.ts";
+import type { ToolCall } from "#protocol/messages";
 import { jsonAnswer, looksLikeJsonSoFar, splitAtToolCalls } from "../answer-parts.ts";
 import { CodeBlock } from "../markdown/CodeBlock.tsx";
 import type { Markdown as MarkdownComponent } from "../markdown/Markdown.tsx";

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
-import type { ConversationSummary, ServerFrame } from "../../../worker/protocol/index.ts";
+import type { ServerFrame } from "#protocol/frames";
+import type { ConversationSummary } from "#protocol/http";
 import { describeError } from "../api.ts";
 import { useConversations, useModels } from "../data.ts";
 import { navigate, parseRoute, usePathname } from "../router.ts";

@@ -1,7 +1,7 @@
 /** The lightbox of AttachmentList: an image of a sent prompt, larger (a chunk of its own). */
 import * as Dialog from "@radix-ui/react-dialog";
 import { ExternalLink, X } from "lucide-react";
-import type { AttachmentInfo } from "../../../worker/protocol/index.ts";
+import type { AttachmentInfo } from "#protocol/messages";
 import { attachmentUrl } from "../attachments.ts";
 
 export default function Lightbox({

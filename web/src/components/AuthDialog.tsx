@@ -5,7 +5,8 @@
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
 import { LoaderCircle, X } from "lucide-react";
-import { describeError, type SessionUser } from "../api.ts";
+import type { SessionUser } from "#protocol/http";
+import { describeError } from "../api.ts";
 import { fieldError, signIn, signUp } from "../account-api.ts";
 import { accountLabel, applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";

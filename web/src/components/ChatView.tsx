@@ -7,12 +7,9 @@
  */
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { GitFork } from "lucide-react";
-import type {
-  ConversationSummary,
-  RoomRoleName,
-  ServerFrame,
-  Share,
-} from "../../../worker/protocol/index.ts";
+import type { RoomRoleName, ServerFrame } from "#protocol/frames";
+import type { ConversationSummary } from "#protocol/http";
+import type { Share } from "#protocol/sharing";
 import { createConversation, describeError } from "../api.ts";
 import type { ModelsState } from "../data.ts";
 import { useRateLimit } from "../rate-limit.ts";

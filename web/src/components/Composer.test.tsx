@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ModelInfo } from "../../../worker/protocol/index.ts";
+import type { ModelInfo } from "#protocol/http";
 import { Composer, type ComposerProps } from "./Composer.tsx";
 
 const demo: ModelInfo = {

@@ -5,7 +5,8 @@
  */
 import { useLayoutEffect, useRef, type ReactNode } from "react";
 import { ArrowUp, Square } from "lucide-react";
-import { MAX_PROMPT_CHARS, type ModelInfo } from "../../../worker/protocol/index.ts";
+import { MAX_PROMPT_CHARS } from "#protocol/messages";
+import type { ModelInfo } from "#protocol/http";
 import { filesOf } from "../attachments.ts";
 import { ModelButton } from "./ModelTrigger.tsx";
 

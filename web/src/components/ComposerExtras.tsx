@@ -5,7 +5,8 @@
  */
 import { useCallback, useMemo, type ReactNode } from "react";
 import { AlertTriangle } from "lucide-react";
-import { MAX_ATTACHMENTS, type ModelInfo } from "../../../worker/protocol/index.ts";
+import { MAX_ATTACHMENTS } from "#protocol/messages";
+import type { ModelInfo } from "#protocol/http";
 import { modelProblem, sendBlock, useDraftAttachments } from "../attachments.ts";
 import { optionsFor, useOptionSwitches } from "../generation-options.ts";
 import type { SendExtras } from "../room.ts";

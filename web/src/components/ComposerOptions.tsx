@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from "react";
 import { Braces, Wrench } from "lucide-react";
-import type { ModelInfo } from "../../../worker/protocol/index.ts";
+import type { ModelInfo } from "#protocol/http";
 import type { OptionSwitches } from "../generation-options.ts";
 
 interface ComposerOptionsProps {

@@ -1,6 +1,7 @@
 import { lazy, memo, Suspense, useEffect, useRef, useState } from "react";
 import { Ellipsis } from "lucide-react";
-import { MAX_TITLE_CHARS, type ConversationSummary } from "../../../worker/protocol/index.ts";
+import { MAX_TITLE_CHARS } from "#protocol/messages";
+import type { ConversationSummary } from "#protocol/http";
 import { onLinkClick } from "../router.ts";
 
 interface ConversationRowProps {

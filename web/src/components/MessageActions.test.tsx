@@ -2,7 +2,8 @@
 // `npx vitest run --config vitest.e2e.config.ts web/src/components/MessageActions.test.tsx`
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ChatMessage, Person } from "../../../worker/protocol/index.ts";
+import type { ChatMessage } from "#protocol/messages";
+import type { Person } from "#protocol/frames";
 import { BranchSwitcher } from "./BranchSwitcher.tsx";
 import { AssistantMessage, UserMessage } from "./Message.tsx";
 import { BusyContext, type MessageCommands } from "./MessageActions.tsx";

@@ -5,7 +5,7 @@
  */
 import { createContext, lazy, Suspense, useContext, useEffect, useState } from "react";
 import { Check, ChevronDown, Copy, Pencil, Play, RotateCcw, Trash2 } from "lucide-react";
-import type { ModelInfo } from "../../../worker/protocol/index.ts";
+import type { ModelInfo } from "#protocol/http";
 import { copyText } from "../clipboard.ts";
 
 const RegenerateMenu = lazy(() => import("./RegenerateMenu.tsx"));

@@ -10,7 +10,7 @@
  * tasks, so the newest messages are readable (and the page usable) at once.
  */
 import { memo, startTransition, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
-import type { ModelInfo } from "../../../worker/protocol/index.ts";
+import type { ModelInfo } from "#protocol/http";
 import type { RoomMessage } from "../room-reducer.ts";
 import { useRoomMessages, type RoomClient } from "../room.ts";
 import { AssistantMessage, UserMessage } from "./Message.tsx";

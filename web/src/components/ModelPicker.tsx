@@ -6,7 +6,7 @@
 import { useMemo, useState, type KeyboardEvent } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { Brain, Check, Eye } from "lucide-react";
-import type { ModelInfo } from "../../../worker/protocol/index.ts";
+import type { ModelInfo } from "#protocol/http";
 import { formatContext, formatPrice, groupModels } from "../model-groups.ts";
 import { ModelTriggerLabel, modelTriggerClass } from "./ModelTrigger.tsx";
 

@@ -4,7 +4,7 @@
  */
 import { lazy, Suspense } from "react";
 import { Brain, ChevronDown } from "lucide-react";
-import type { ModelInfo } from "../../../worker/protocol/index.ts";
+import type { ModelInfo } from "#protocol/http";
 
 const ModelPicker = lazy(() => import("./ModelPicker.tsx"));
 

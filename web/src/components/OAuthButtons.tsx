@@ -1,9 +1,6 @@
 import { useEffect, useState } from "react";
-import { z } from "zod";
+import { oauthProvidersSchema, type OAuthProvider as Provider } from "#protocol/http";
 import { request } from "../api.ts";
-
-const providersSchema = z.object({ providers: z.array(z.enum(["github", "google"])) });
-type Provider = z.infer<typeof providersSchema>["providers"][number];
 
 const LABELS: Record<Provider, string> = { github: "Continue with GitHub", google: "Continue with Google" };
 
@@ -15,7 +12,7 @@ export function OAuthButtons() {
   const [providers, setProviders] = useState<Provider[]>([]);
   useEffect(() => {
     let live = true;
-    request("/api/v1/auth/oauth", providersSchema)
+    request("/api/v1/auth/oauth", oauthProvidersSchema)
       .then((body) => live && setProviders(body.providers))
       .catch(() => undefined);
     return () => {

@@ -5,7 +5,8 @@
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
 import { MessageSquare, MessageSquareText, Moon, Search, Settings, SquarePen, Keyboard } from "lucide-react";
-import type { ConversationSummary, SearchResult } from "../../../worker/protocol/index.ts";
+import type { ConversationSummary } from "#protocol/http";
+import type { SearchResult } from "#protocol/library";
 import { searchHistory } from "../library-api.ts";
 import { Kbd, modKey } from "./Kbd.tsx";
 

@@ -4,7 +4,7 @@
  * names with their device counts (a separate chunk, loaded on first use).
  */
 import { lazy, Suspense, useState } from "react";
-import type { Person, RoomRoleName } from "../../../worker/protocol/index.ts";
+import type { Person, RoomRoleName } from "#protocol/frames";
 
 const PresenceList = lazy(() => import("./PresenceList.tsx"));
 

@@ -1,7 +1,7 @@
 /** The list behind the header's avatar stack: everyone here, their devices and what they may do. */
 import type { ReactNode } from "react";
 import * as Popover from "@radix-ui/react-popover";
-import type { Person } from "../../../worker/protocol/index.ts";
+import type { Person } from "#protocol/frames";
 import { Avatar, devicesLabel, ROLE_LABELS } from "./Presence.tsx";
 
 export default function PresenceList({

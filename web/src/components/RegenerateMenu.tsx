@@ -4,7 +4,7 @@
  */
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { ChevronDown } from "lucide-react";
-import type { ModelInfo } from "../../../worker/protocol/index.ts";
+import type { ModelInfo } from "#protocol/http";
 import { groupModels } from "../model-groups.ts";
 
 const itemClass =

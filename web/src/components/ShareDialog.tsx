@@ -7,7 +7,8 @@
 import { useEffect, useState, type ReactNode } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
 import { Check, Copy, Eye, Link2, PenLine, RefreshCw, X } from "lucide-react";
-import type { Person, Share, ShareMode } from "../../../worker/protocol/index.ts";
+import type { Person } from "#protocol/frames";
+import type { Share, ShareMode } from "#protocol/sharing";
 import { describeError } from "../api.ts";
 import { copyText } from "../clipboard.ts";
 import { deleteShare, getShare, putShare, rotateShare, shareUrl } from "../share-api.ts";

@@ -5,8 +5,8 @@
  */
 import { useMemo } from "react";
 import { PanelLeftClose, Search, Settings, SquarePen, X } from "lucide-react";
-import type { ConversationSummary } from "../../../worker/protocol/index.ts";
-import type { SessionUser } from "../api.ts";
+import type { ConversationSummary } from "#protocol/http";
+import type { SessionUser } from "#protocol/http";
 import { RECENCY_GROUPS, recencyGroup } from "../format.ts";
 import { onLinkClick } from "../router.ts";
 import { AccountButton } from "./AccountButton.tsx";

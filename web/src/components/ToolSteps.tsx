@@ -4,7 +4,7 @@
  */
 import { useState } from "react";
 import { ChevronRight, Loader2, Wrench } from "lucide-react";
-import type { ToolCall } from "../../../worker/protocol/index.ts";
+import type { ToolCall } from "#protocol/messages";
 import { prettyJson, summarizeToolCall } from "../answer-parts.ts";
 
 export function ToolSteps({ calls }: { calls: readonly ToolCall[] }) {

@@ -1,6 +1,6 @@
 /** "Ana is typing…" above the composer, for everyone else in the room who has an unsent draft. */
 import { PenLine } from "lucide-react";
-import type { Person } from "../../../worker/protocol/index.ts";
+import type { Person } from "#protocol/frames";
 
 export function typingText(people: readonly Person[], selfId: string | null): string | null {
   const names = people.filter((p) => p.typing && p.id !== selfId).map((p) => p.name);

@@ -4,7 +4,8 @@
  */
 import { useEffect, useState, type FormEvent } from "react";
 import { KeyRound, LoaderCircle, LogIn, Trash2 } from "lucide-react";
-import { ApiError, describeError, type SessionUser } from "../api.ts";
+import type { MonthUsage, SessionUser, StoredKey, UsageTotals } from "#protocol/http";
+import { ApiError, describeError } from "../api.ts";
 import {
   OWN_KEY_PROVIDERS,
   changePassword,
@@ -13,9 +14,6 @@ import {
   getUsage,
   listKeys,
   saveKey,
-  type MonthUsage,
-  type SavedKey,
-  type UsageTotals,
 } from "../account-api.ts";
 import { FormField, describedBy, inputClass, primaryButtonClass } from "../components/AuthDialog.tsx";
 import { initials } from "../components/AccountButton.tsx";
@@ -263,7 +261,7 @@ export function KeysSection({
 }
 
 function KeyList({ onChanged }: { onChanged: () => void }) {
-  const [keys, setKeys] = useState<SavedKey[] | null>(null);
+  const [keys, setKeys] = useState<StoredKey[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [unavailable, setUnavailable] = useState<string | null>(null);
@@ -393,7 +391,7 @@ function KeyForm({
 }: {
   provider: string;
   onCancel: () => void;
-  onSaved: (key: SavedKey) => void;
+  onSaved: (key: StoredKey) => void;
   onUnavailable: (message: string) => void;
 }) {
   const [value, setValue] = useState("");

@@ -5,7 +5,7 @@
  */
 import { useRef, type KeyboardEvent } from "react";
 import { ArrowLeft, ShieldCheck } from "lucide-react";
-import type { SessionUser } from "../api.ts";
+import type { SessionUser } from "#protocol/http";
 import { navigate, onLinkClick } from "../router.ts";
 import { LimitsTab } from "./admin/LimitsTab.tsx";
 import { AuditTab, ErrorsTab, ModerationTab } from "./admin/LogTabs.tsx";

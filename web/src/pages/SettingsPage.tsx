@@ -3,7 +3,7 @@
  * of everything Parley keeps about the person.
  */
 import { Download, Monitor, Moon, Sun } from "lucide-react";
-import type { SessionUser } from "../api.ts";
+import type { SessionUser } from "#protocol/http";
 import type { ModelsState } from "../data.ts";
 import { ACCOUNT_EXPORT_URL } from "../library-api.ts";
 import { groupModels } from "../model-groups.ts";

@@ -5,7 +5,8 @@
  * that was revoked or rotated shows that it is no longer active.
  */
 import { useCallback, useEffect, useState } from "react";
-import type { ConversationSummary, ShareInfo } from "../../../worker/protocol/index.ts";
+import type { ConversationSummary } from "#protocol/http";
+import type { ShareInfo } from "#protocol/sharing";
 import { ApiError, describeError } from "../api.ts";
 import type { ModelsState } from "../data.ts";
 import { navigate } from "../router.ts";

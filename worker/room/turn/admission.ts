@@ -23,7 +23,7 @@ import {
 } from "../../limits";
 import { acquireGenerationSlot, type GenerationSlot } from "../../limits/concurrency";
 import { moderatePrompt } from "../../moderation";
-import type { GenerationOptions } from "../../protocol";
+import type { GenerationOptions } from "#protocol/messages";
 import { createProvider, withOwnKeys } from "../../providers";
 import { acceptsAttachment } from "../../providers/attachments";
 import {

@@ -6,7 +6,7 @@
 import { toBase64 } from "../../attachments";
 import { contextOf } from "../../db/branches";
 import type { Attachment, Message } from "../../db/schema";
-import type { GenerationOptions } from "../../protocol";
+import type { GenerationOptions } from "#protocol/messages";
 import { acceptsAttachment } from "../../providers/attachments";
 import { DEFAULT_MAX_OUTPUT_TOKENS, type CatalogueModel } from "../../providers/catalogue";
 import type { ProviderAttachment, ProviderMessage, ProviderRequest } from "../../providers/types";

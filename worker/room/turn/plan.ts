@@ -6,7 +6,8 @@
  */
 import type { Message } from "../../db/schema";
 import { AppError } from "../../errors";
-import type { ClientFrame, GenerationOptions } from "../../protocol";
+import type { ClientFrame } from "#protocol/frames";
+import type { GenerationOptions } from "#protocol/messages";
 
 /** What a turn does: answer a new prompt, answer an edited prompt, answer again, or carry on. */
 export type TurnPlan =

@@ -13,7 +13,7 @@ import { AppError } from "../../errors";
 import type { RateDecision, Subject } from "../../limits";
 import type { GenerationSlot } from "../../limits/concurrency";
 import { logError } from "../../observability/log";
-import type { ChatMessage } from "../../protocol";
+import type { ChatMessage } from "#protocol/messages";
 import { frameIntervalFor } from "../coalescer";
 import type { LiveCheckpoint } from "../checkpoint";
 import { Generation } from "../generation";

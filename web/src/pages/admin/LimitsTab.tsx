@@ -8,15 +8,12 @@ import { LoaderCircle, Search } from "lucide-react";
 import { describeError } from "../../api.ts";
 import {
   LIMIT_FIELDS,
-  getLimits,
-  listUsers,
-  putLimits,
-  putUserLimits,
   type AdminUser,
   type LimitField,
   type LimitOverrides,
   type Limits,
-} from "../../admin-api.ts";
+} from "#protocol/admin";
+import { getLimits, listUsers, putLimits, putUserLimits } from "../../admin-api.ts";
 import { inputClass, primaryButtonClass } from "../../components/AuthDialog.tsx";
 import { formatInteger } from "../../format.ts";
 import { toast } from "../../toasts.ts";

@@ -3,13 +3,8 @@
  * (provider, model, error code and message — never anyone's text), and the admin audit log.
  */
 import type { ReactNode } from "react";
-import {
-  listAudit,
-  listModeration,
-  listUpstreamErrors,
-  type AuditEntry,
-  type Page,
-} from "../../admin-api.ts";
+import type { AuditEntry } from "#protocol/admin";
+import { listAudit, listModeration, listUpstreamErrors, type Page } from "../../admin-api.ts";
 import { providerLabel } from "../../model-groups.ts";
 import {
   Badge,

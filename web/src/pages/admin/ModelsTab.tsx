@@ -5,13 +5,8 @@
 import { useState, type KeyboardEvent } from "react";
 import { Star } from "lucide-react";
 import { describeError } from "../../api.ts";
-import {
-  listAdminModels,
-  patchModel,
-  setDefaultModel,
-  type AdminModel,
-  type ModelPatch,
-} from "../../admin-api.ts";
+import type { AdminModel, AdminModelPatch } from "#protocol/admin";
+import { listAdminModels, patchModel, setDefaultModel } from "../../admin-api.ts";
 import { formatContext, providerLabel } from "../../model-groups.ts";
 import { toast } from "../../toasts.ts";
 import {
@@ -108,7 +103,7 @@ export function ModelsTab() {
       current ? { ...current, models: current.models.map((m) => (m.id === model.id ? model : m)) } : current,
     );
 
-  const save = async (model: AdminModel, patch: ModelPatch, done: string) => {
+  const save = async (model: AdminModel, patch: AdminModelPatch, done: string) => {
     try {
       replace(await patchModel(model.id, patch));
       toast.info(done);

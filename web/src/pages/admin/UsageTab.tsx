@@ -4,7 +4,8 @@
  * the operator nothing and are left out.
  */
 import { useState } from "react";
-import { getUsageReport, type UsageReport } from "../../admin-api.ts";
+import type { UsageReport } from "#protocol/admin";
+import { getUsageReport } from "../../admin-api.ts";
 import { formatCost, formatInteger } from "../../format.ts";
 import { Panel, TableNote, cardClass, shortId, tableClass, tdClass, thClass, useLoaded } from "./ui.tsx";
 
