@@ -69,22 +69,6 @@ describe("DeltaCoalescer", () => {
     ]);
   });
 
-  it("holds text while the message is not announced, then sends it all in one frame", async () => {
-    const { frames, coalescer } = collect();
-    coalescer.hold();
-    coalescer.pushText("early ");
-    await tick(5);
-    coalescer.pushText("tokens");
-    coalescer.flush();
-    await tick(5);
-    expect(frames).toHaveLength(0);
-    coalescer.release();
-    expect(frames).toEqual([{ offset: 0, text: "early tokens", reasoningOffset: 0, reasoning: "" }]);
-    coalescer.pushText(" later");
-    await tick(30);
-    expect(frames[1]).toEqual({ offset: 12, text: " later", reasoningOffset: 0, reasoning: "" });
-  });
-
   it("asks for the interval again before each wait, so it can follow the audience", async () => {
     let interval = 0;
     const { frames, coalescer } = collect({ intervalMs: () => interval });

@@ -42,6 +42,7 @@ import {
 } from "../providers/catalogue";
 import type { AppEnv } from "./app-env";
 import { AppError } from "../errors";
+import { dropRoomCaches } from "../room/caches";
 import { readJsonBody } from "./json-body";
 
 // -----------------------------------------------------------------------------------------------
@@ -129,6 +130,8 @@ adminRoutes.patch("/models/:id", async (c) => {
       detail: { before: editableFields(before), changes: patch },
     }),
   ]);
+  // Rooms keep catalogue rows for admission: the change reaches them before it is confirmed.
+  await dropRoomCaches(c.env);
   return c.json({ model: adminModel(after, c.env, await readDefaultModel(db)) });
 });
 
@@ -174,6 +177,7 @@ adminRoutes.put("/settings/limits", async (c) => {
       detail: { before, after: next },
     }),
   ]);
+  await dropRoomCaches(c.env);
   return c.json(limitsView(next, getConfig(c.env)));
 });
 
@@ -216,6 +220,7 @@ adminRoutes.put("/users/:id/limits", async (c) => {
       detail: { email: user.email, before: user.limits, after: limits },
     }),
   ]);
+  await dropRoomCaches(c.env, { userId: user.id });
   return c.json({ user: { ...user, limits } });
 });
 

@@ -10,6 +10,7 @@ import { acceptsOwnKey } from "../providers";
 import { saveKeySchema } from "#protocol/http";
 import type { AppEnv } from "./app-env";
 import { AppError } from "../errors";
+import { dropRoomCaches } from "../room/caches";
 import { readJsonBody } from "./json-body";
 
 export const keyRoutes = new Hono<AppEnv>();
@@ -46,6 +47,8 @@ keyRoutes.put("/:provider", async (c) => {
     provider,
     body.apiKey,
   );
+  // Rooms keep a person's keys for admission: the new one is used from the very next answer.
+  await dropRoomCaches(c.env, { userId: c.get("identity").userId });
   return c.json({ key: saved });
 });
 
@@ -56,5 +59,6 @@ keyRoutes.delete("/:provider", async (c) => {
     c.req.param("provider"),
   );
   if (!removed) throw new AppError(404, "not_found", "No key is saved for that provider.");
+  await dropRoomCaches(c.env, { userId: c.get("identity").userId });
   return c.body(null, 204);
 });

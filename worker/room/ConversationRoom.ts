@@ -22,6 +22,7 @@ import { roomStreamRequestSchema, streamTurnAsSse } from "./sse";
 import { RoomStore } from "./store";
 import { newestLeafUnder } from "../db/branches";
 import { KEEPALIVE_MS, TurnRunner, type TurnHost } from "./turn/runner";
+import { AdmissionCache } from "./turn/facts";
 import { planFromFrame, type TurnFrame } from "./turn/plan";
 
 export class ConversationRoom extends Server<Env> {
@@ -31,12 +32,14 @@ export class ConversationRoom extends Server<Env> {
   /** The room's copy of its conversation and its outbox to D1 (tests reach the outbox here). */
   store!: RoomStore;
   private turns!: TurnRunner;
+  private facts!: AdmissionCache;
   private readonly audience = new Audience(() => this.getConnections<ConnectionState>());
 
   override async onStart(): Promise<void> {
     this.checkpoint = new LiveCheckpoint(this.ctx.storage);
     const outbox = new Outbox(this.ctx.storage, this.env.DB, this.name, (at) => this.wakeBy(at));
     this.store = new RoomStore(outbox, this.name);
+    this.facts = new AdmissionCache(this.env, this.name);
     const host: TurnHost = {
       name: this.name,
       env: this.env,
@@ -44,6 +47,7 @@ export class ConversationRoom extends Server<Env> {
       store: this.store,
       checkpoint: this.checkpoint,
       audience: this.audience,
+      facts: this.facts,
       wakeBy: (at) => this.wakeBy(at),
     };
     this.turns = new TurnRunner(host);
@@ -272,6 +276,14 @@ export class ConversationRoom extends Server<Env> {
   conversationChanged(title?: string): void {
     this.store.invalidate();
     if (title !== undefined) this.audience.publish({ type: "title", title });
+  }
+
+  /**
+   * What this room keeps for admission changed: one person's keys, limits or usage, or (without
+   * a person) the catalogue or everyone's limits (worker/room/caches.ts).
+   */
+  dropCaches(userId?: string): void {
+    this.facts.drop(userId);
   }
 
   /**

@@ -6,7 +6,7 @@
  * retry after a lost answer is harmless: each row reaches D1 exactly once in effect.
  *
  * When D1 is down or slow, answers keep streaming; the queue retries with backoff (in memory, and
- * through the room's alarm should the object be evicted meanwhile). docs/decisions/0007 explains
+ * through the room's alarm should the object be evicted meanwhile). docs/decisions/0003-room-storage-first.md explains
  * what is durable where.
  */
 import { drizzle } from "drizzle-orm/d1";

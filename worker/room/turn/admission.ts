@@ -6,84 +6,20 @@
  * room, and finally the person's RateLimiter counts the request and hands out a generation slot
  * in one call. Nothing is spent upstream before all of it has passed.
  */
-import { decryptProviderKeys, providerKeyRowsQuery } from "../../auth/key-vault";
-import { inOrderOf, unsentAttachmentsQuery } from "../../db/attachments";
 import type { Db } from "../../db/queries";
 import type { Attachment } from "../../db/schema";
-import { monthRange, totalFrom, userMonthTotalQuery } from "../../db/usage";
 import { getConfig } from "../../env";
 import { AppError } from "../../errors";
-import {
-  enforceQuota,
-  limitsFrom,
-  limitsRowQuery,
-  rateLimitFor,
-  type RateDecision,
-  type Subject,
-} from "../../limits";
+import { enforceQuota, limitsFrom, rateLimitFor, type RateDecision, type Subject } from "../../limits";
 import { acquireGenerationSlot, type GenerationSlot } from "../../limits/concurrency";
 import { moderatePrompt } from "../../moderation";
 import type { GenerationOptions } from "#protocol/messages";
 import { createProvider, withOwnKeys } from "../../providers";
 import { acceptsAttachment } from "../../providers/attachments";
-import {
-  catalogueModelFrom,
-  findCatalogueModel,
-  isUsableModel,
-  modelRowQuery,
-  type CatalogueModel,
-} from "../../providers/catalogue";
+import { isUsableModel, type CatalogueModel } from "../../providers/catalogue";
 import type { Provider } from "../../providers/types";
-import { optionsOf, uploadsOf, type ShapedTurn, type TurnPlan } from "./plan";
-
-/** What admission reads about the person and the request, in one D1 round trip. */
-export interface AdmissionFacts {
-  ownKeys: Map<string, string>;
-  /** The catalogue row of the model the plan names (a regenerate may pick its model later). */
-  planned: CatalogueModel | undefined;
-  uploads: Attachment[];
-  uploadIds: string[];
-  limitRows: Awaited<ReturnType<typeof limitsRowQuery>>;
-  used: ReturnType<typeof totalFrom>;
-  readAt: Date;
-}
-
-/**
- * Reads what admission needs; independent of the conversation's own rows, so the room runs it
- * beside loading those.
- */
-export async function readAdmissionFacts(
-  env: Env,
-  db: Db,
-  subject: Subject,
-  plan: TurnPlan,
-): Promise<AdmissionFacts> {
-  const config = getConfig(env);
-  const uploadIds = uploadsOf(plan);
-  const plannedModel = plan.kind === "continue" ? undefined : plan.model;
-  const readAt = new Date();
-  const [keyRows, modelRows, uploadRows, limitRows, usedRows] = await db.batch([
-    providerKeyRowsQuery(db, subject.userId),
-    modelRowQuery(db, plannedModel ?? ""),
-    unsentAttachmentsQuery(db, uploadIds, subject.userId),
-    limitsRowQuery(db, subject),
-    userMonthTotalQuery(db, subject.userId, monthRange(readAt), { serverPaidOnly: true }),
-  ]);
-  // A person's own key replaces the server's for its provider (and is not billed to quotas).
-  const ownKeys =
-    subject.kind === "user" && config.ENCRYPTION_KEY
-      ? await decryptProviderKeys(config.ENCRYPTION_KEY, subject.userId, keyRows)
-      : new Map<string, string>();
-  return {
-    ownKeys,
-    planned: plannedModel ? catalogueModelFrom(env, plannedModel, modelRows) : undefined,
-    uploads: inOrderOf(uploadIds, uploadRows),
-    uploadIds,
-    limitRows,
-    used: totalFrom(usedRows),
-    readAt,
-  };
-}
+import type { AdmissionFacts } from "./facts";
+import { optionsOf, type ShapedTurn, type TurnPlan } from "./plan";
 
 export interface AdmissionRequest {
   env: Env;
@@ -93,6 +29,8 @@ export interface AdmissionRequest {
   plan: TurnPlan;
   shaped: ShapedTurn;
   facts: AdmissionFacts;
+  /** Looks up a model the plan did not name (a regenerate keeps its answer's model). */
+  findModel: (id: string) => Promise<CatalogueModel | undefined>;
 }
 
 /** A turn that may start: what answers it, and the slot it holds until the answer ends. */
@@ -116,7 +54,7 @@ export async function admit(request: AdmissionRequest): Promise<Admitted> {
   const candidate =
     facts.planned && facts.planned.id === shaped.model
       ? facts.planned
-      : await findCatalogueModel(db, env, shaped.model);
+      : await request.findModel(shaped.model);
   const model = candidate && isUsableModel(candidate, providerEnv) ? candidate : undefined;
   const provider = model ? createProvider(model.provider, providerEnv) : null;
   if (!model || !provider) {

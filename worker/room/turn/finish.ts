@@ -5,7 +5,8 @@
  * retrying and `done` does not wait).
  */
 import type { FinalMessage } from "../../db/queries";
-import { logGeneration } from "../../observability/log";
+import { logError, logGeneration } from "../../observability/log";
+import { dropRoomCaches } from "../caches";
 import type { LiveTurn, TurnHost } from "./runner";
 
 /** The longest `done` waits for D1 to take the final text before it goes out anyway. */
@@ -42,9 +43,21 @@ export async function finishTurn(
   const inD1 = host.store.write({ kind: "final", messageId: generation.messageId, final, at: Date.now() });
   host.checkpoint.end(generation.messageId);
   generation.dispose();
+  // The author's quota: this room counts the answer at once; their other rooms are told once D1
+  // has it, before `done` goes out, so their very next turn sees it too.
+  const spent = final.usage && !turn.ownKey ? final.usage : null;
+  if (spent) host.facts.spent(turn.subject.userId, spent);
+  const recorded = inD1.then((stored) =>
+    stored && spent
+      ? dropRoomCaches(host.env, { userId: turn.subject.userId, except: host.name })
+      : undefined,
+  );
   // A device that reads the conversation over HTTP right after `done` sees the final text.
   let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([inD1, new Promise((resolve) => (timer = setTimeout(resolve, DONE_WAITS_FOR_D1_MS)))]);
+  await Promise.race([
+    recorded.catch((cause: unknown) => logError("usage_notify_failed", { room: host.name, cause })),
+    new Promise((resolve) => (timer = setTimeout(resolve, DONE_WAITS_FOR_D1_MS))),
+  ]);
   clearTimeout(timer);
   settle();
   host.audience.publish({

@@ -21,10 +21,11 @@ import type { Audience } from "../presence";
 import type { RoomStore } from "../store";
 import { retitle } from "../auto-title";
 import { visibleMessages } from "../snapshot";
-import { admit, readAdmissionFacts } from "./admission";
+import { admit } from "./admission";
+import type { AdmissionCache } from "./facts";
 import { CONTINUE_PROMPT, providerMessages, providerRequest } from "./context";
 import { finishTurn } from "./finish";
-import { shapeTurn, titleFrom, type TurnPlan } from "./plan";
+import { shapeTurn, titleFrom, uploadsOf, type TurnPlan } from "./plan";
 import { lastPositionOf, turnRows } from "./rows";
 
 const BUSY_MESSAGE = "An answer is still being written in this conversation. Wait for it or stop it first.";
@@ -38,6 +39,8 @@ export interface TurnHost {
   readonly store: RoomStore;
   readonly checkpoint: LiveCheckpoint;
   readonly audience: Audience;
+  /** What admission knows about people and models between turns. */
+  readonly facts: AdmissionCache;
   /** Makes sure the room's alarm fires by `at` (it keeps a running answer from being evicted). */
   wakeBy(at: number): void;
 }
@@ -111,7 +114,12 @@ export class TurnRunner {
       const { env, store } = this.host;
       const { plan, subject } = request;
       const db = database(env.DB);
-      const [state, facts] = await Promise.all([store.read(), readAdmissionFacts(env, db, subject, plan)]);
+      const plannedModel = plan.kind === "continue" ? undefined : plan.model;
+      // Both from memory in a warm room; on a cold start, two D1 reads side by side.
+      const [state, facts] = await Promise.all([
+        store.read(),
+        this.host.facts.read(db, subject, plannedModel, uploadsOf(plan)),
+      ]);
       const existing =
         state.conversation && state.conversation.deletedAt === null ? state.conversation : undefined;
       if (!request.create && !existing) throw new AppError(404, "not_found", "Conversation not found.");
@@ -121,7 +129,16 @@ export class TurnRunner {
       const isFirstTurn = state.rows.length === 0 && (existing?.title ?? "") === "";
       const path = activePath(state.rows, existing?.activeLeafId ?? null);
       const shaped = shapeTurn(plan, state.rows, path);
-      const admitted = await admit({ env, db, conversationId: this.host.name, subject, plan, shaped, facts });
+      const admitted = await admit({
+        env,
+        db,
+        conversationId: this.host.name,
+        subject,
+        plan,
+        shaped,
+        facts,
+        findModel: (id) => this.host.facts.model(db, id),
+      });
       slot = admitted.slot;
       if (admitted.rate) request.onAdmitted?.(admitted.rate);
       const { model, uploads } = admitted;
