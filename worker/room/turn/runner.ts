@@ -156,9 +156,20 @@ export class TurnRunner {
         now,
       });
       const answerId = rows.answer.id;
-      const sentFiles = rows.prompt
-        ? uploads.map((file) => ({ ...file, messageId: rows.prompt!.id, conversationId: this.host.name }))
+      const promptId = rows.prompt?.id;
+      const attached = promptId
+        ? uploads.map((file) => ({ ...file, messageId: promptId, conversationId: this.host.name }))
         : [];
+      // An edited prompt keeps the files of the version it replaces, as a fresh send would.
+      const copies =
+        promptId && plan.kind === "edit"
+          ? (state.files.get(plan.messageId) ?? []).map((file) => ({
+              ...file,
+              id: crypto.randomUUID(),
+              messageId: promptId,
+            }))
+          : [];
+      const sentFiles = [...copies, ...attached];
       const files = new Map(state.files);
       if (rows.prompt && sentFiles.length > 0) files.set(rows.prompt.id, sentFiles);
       const contextPath = [...shaped.context, ...rows.added.filter((row) => row.id !== answerId)];
@@ -203,7 +214,8 @@ export class TurnRunner {
         rows: rows.added,
         ...(rows.reopened ? { reopen: { id: rows.reopened.id, at: now } } : {}),
         bump: { at: now, activeLeafId: answerId, model: model.id, titleIfEmpty: titleFrom(firstPrompt) },
-        ...(sentFiles.length > 0 ? { attach: { rows: sentFiles, ownerId: subject.userId } } : {}),
+        ...(attached.length > 0 ? { attach: { rows: attached, ownerId: subject.userId } } : {}),
+        ...(copies.length > 0 ? { copies } : {}),
       });
       this.host.ctx.waitUntil(inD1);
       this.host.wakeBy(now + KEEPALIVE_MS);
