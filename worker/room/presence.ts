@@ -4,7 +4,7 @@
  * API streams listening to the same frames.
  */
 import type { Connection } from "partyserver";
-import { encodeFrame, type Person, type ServerFrame } from "#protocol/frames";
+import { CLOSE_CODES, encodeFrame, type Person, type ServerFrame } from "#protocol/frames";
 import type { RoomIdentity } from "./identity";
 
 /** Someone counts as typing this long after their last `typing` frame. */
@@ -110,6 +110,29 @@ export class Audience {
 
   publishPresence(): void {
     this.publish({ type: "presence", viewers: this.viewerCount(), people: this.people() });
+  }
+
+  /**
+   * A share link was revoked or rotated (`revoked`), or its mode changed: everyone who came in
+   * through it is disconnected at once; returns how many. After a mode change they may come
+   * back with their new role.
+   */
+  closeShare(token: string, revoked: boolean): number {
+    let closed = 0;
+    for (const connection of this.all()) {
+      if (connection.state?.share !== token || connection.state.role === "owner") continue;
+      // Said in a frame first: some proxies deliver the close itself late.
+      const code = revoked ? "access_revoked" : "access_changed";
+      const message = revoked ? "This share link is no longer active." : "The share link's mode changed.";
+      connection.send(encodeFrame({ type: "error", code, message, retryable: !revoked }));
+      connection.close(
+        revoked ? CLOSE_CODES.accessRevoked : CLOSE_CODES.accessChanged,
+        revoked ? "This share link is no longer active" : "Share settings changed",
+      );
+      closed++;
+    }
+    if (closed > 0) this.publishPresence();
+    return closed;
   }
 
   setTyping(connection: Connection<ConnectionState>, state: ConnectionState, active: boolean): void {

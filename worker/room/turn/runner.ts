@@ -5,14 +5,11 @@
  * through the outbox while the provider is already answering. docs/architecture.md walks through
  * it step by step.
  */
-import { getServerByName } from "partyserver";
 import { activePath } from "../../db/branches";
-import { database, toChatMessage, toSummary } from "../../db/queries";
-import type { Conversation } from "../../db/schema";
+import { database, toChatMessage } from "../../db/queries";
 import { AppError } from "../../errors";
 import type { RateDecision, Subject } from "../../limits";
 import type { GenerationSlot } from "../../limits/concurrency";
-import { logError } from "../../observability/log";
 import type { ChatMessage } from "#protocol/messages";
 import { frameIntervalFor } from "../coalescer";
 import type { LiveCheckpoint } from "../checkpoint";
@@ -20,13 +17,14 @@ import { Generation } from "../generation";
 import type { Audience } from "../presence";
 import type { RoomStore } from "../store";
 import { retitle } from "../auto-title";
+import { notifyOwner } from "../owner";
 import { visibleMessages } from "../snapshot";
 import { admit } from "./admission";
 import type { AdmissionCache } from "./facts";
 import { CONTINUE_PROMPT, providerMessages, providerRequest } from "./context";
 import { finishTurn } from "./finish";
 import { shapeTurn, titleFrom, uploadsOf, type TurnPlan } from "./plan";
-import { lastPositionOf, turnRows } from "./rows";
+import { lastPositionOf, newConversation, turnRows } from "./rows";
 
 const BUSY_MESSAGE = "An answer is still being written in this conversation. Wait for it or stop it first.";
 export const busyError = () => new AppError(409, "conversation_busy", BUSY_MESSAGE, { retryable: true });
@@ -286,41 +284,9 @@ export class TurnRunner {
     if (state) audience.publish({ type: "path", messages: visibleMessages(state) });
   }
 
-  /** Tells every device of the owner that this conversation changed (new message, new title). */
   notifyOwner(): void {
-    const conversation = this.host.store.cached?.conversation;
-    if (!conversation || conversation.deletedAt !== null) return;
-    const summary = toSummary(conversation);
-    const send = async () => {
-      const hub = await getServerByName(this.host.env.UserHub, conversation.ownerId);
-      await hub.conversationChanged(summary);
-    };
-    this.host.ctx.waitUntil(
-      send().catch((cause: unknown) => logError("hub_notify_failed", { room: this.host.name, cause })),
-    );
+    notifyOwner(this.host);
   }
 }
 
 type ChatMessageSource = Parameters<typeof toChatMessage>[0];
-
-function newConversation(
-  id: string,
-  subject: Subject,
-  model: string,
-  create: { systemPrompt: string },
-  now: number,
-): Conversation {
-  return {
-    id,
-    ownerId: subject.userId,
-    title: "",
-    model,
-    systemPrompt: create.systemPrompt,
-    pinnedAt: null,
-    activeLeafId: null,
-    forkedFrom: null,
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-  };
-}
