@@ -34,6 +34,15 @@ export class RoomStore {
     return this.loading;
   }
 
+  /**
+   * A conversation that does not exist yet (an API client's first turn, under an id the worker
+   * just made up): its copy starts empty, without asking D1.
+   */
+  startNew(): ConversationState {
+    this.state ??= { conversation: undefined, rows: [], files: new Map() };
+    return this.state;
+  }
+
   /** The copy in memory, if there is one (never reads). */
   get cached(): ConversationState | null {
     return this.state;
@@ -82,6 +91,9 @@ export class RoomStore {
  */
 export async function recoverInterrupted(store: RoomStore, checkpoint: LiveCheckpoint): Promise<void> {
   const leftovers = await checkpoint.leftovers();
+  // An answer's checkpoint entry and its rows are written and removed together, so without an
+  // entry there is nothing to recover, and a fresh room need not read D1 to start.
+  if (leftovers.length === 0) return;
   const state = await store.read();
   for (const row of state.rows.filter((message) => message.status === "streaming")) {
     const saved = leftovers.find((entry) => entry.messageId === row.id);

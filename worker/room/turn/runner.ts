@@ -115,7 +115,7 @@ export class TurnRunner {
       const plannedModel = plan.kind === "continue" ? undefined : plan.model;
       // Both from memory in a warm room; on a cold start, two D1 reads side by side.
       const [state, facts] = await Promise.all([
-        store.read(),
+        request.create && !store.cached && !store.outbox.size ? store.startNew() : store.read(),
         this.host.facts.read(db, subject, plannedModel, uploadsOf(plan)),
       ]);
       const existing =
