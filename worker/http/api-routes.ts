@@ -163,9 +163,9 @@ apiRoutes.get("/usage", async (c) => {
 });
 
 /**
- * Streams an answer as Server-Sent Events. The worker only authenticates the caller and checks
- * they may write in the conversation; the room admits the turn exactly as it admits a device's
- * `send` (model, options, moderation, quota, rate, slot) and runs it, so browsers that have the
+ * Streams an answer as Server-Sent Events. The worker only authenticates the caller; the room
+ * checks that the conversation is theirs and admits the turn exactly as it admits a device's
+ * `send` (model, options, moderation, quota, rate, slot), then runs it, so browsers that have the
  * conversation open watch it live. Closing this stream does not stop the answer.
  */
 apiRoutes.post("/chat/stream", async (c) => {
@@ -175,7 +175,6 @@ apiRoutes.post("/chat/stream", async (c) => {
   if (!prompt || prompt.role !== "user" || prompt.content.trim() === "") {
     throw new AppError(400, "invalid_request", "The last message must be a non-empty user message.");
   }
-  if (body.conversationId) await allowedConversation(c.env, body.conversationId, identity.userId, "write");
   const conversationId = body.conversationId ?? crypto.randomUUID();
   const roomRequest: RoomStreamRequest = {
     model: body.model,

@@ -229,6 +229,7 @@ export class ConversationRoom extends Server<Env> {
           plan: { kind: "send", ...send, attachments: [] },
           subject: identity,
           trigger: "stream",
+          ownerOnly: true,
           ...(create ? { create } : {}),
           ...(requestId ? { requestId } : {}),
           onAdmitted: (decision) => (rate = rateLimitHeaders(decision)),

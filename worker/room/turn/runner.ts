@@ -54,6 +54,8 @@ export interface TurnRequest {
   clientId?: string;
   /** An API client starting a new conversation: it is created with this turn, never before. */
   create?: { systemPrompt: string };
+  /** Only the conversation's owner may ask (the API: the room itself checks who owns it). */
+  ownerOnly?: boolean;
   onAdmitted?: (decision: RateDecision) => void;
 }
 
@@ -120,7 +122,9 @@ export class TurnRunner {
       ]);
       const existing =
         state.conversation && state.conversation.deletedAt === null ? state.conversation : undefined;
-      if (!request.create && !existing) throw new AppError(404, "not_found", "Conversation not found.");
+      const mine = existing && (!request.ownerOnly || existing.ownerId === subject.userId);
+      // Someone else's conversation answers exactly like one that does not exist.
+      if (!request.create && !mine) throw new AppError(404, "not_found", "Conversation not found.");
       if (request.create && state.conversation)
         throw new AppError(409, "conflict", "That conversation already exists.");
       // Read before the turn's own rows land in the same copy.
