@@ -35,18 +35,23 @@ export class Audience {
    * socket's attachment again. After a wake from hibernation the set is rebuilt from it once.
    */
   ready(): ReadyConnection[] {
-    if (!this.readyById) {
-      this.readyById = new Map();
-      for (const connection of this.all()) {
-        if (connection.state?.ready) this.readyById.set(connection.id, connection);
-      }
-    }
+    const devices = this.readyById ?? this.rebuild();
     const open: ReadyConnection[] = [];
-    for (const [id, connection] of this.readyById) {
-      if (connection.readyState !== WebSocket.READY_STATE_OPEN) this.readyById.delete(id);
+    for (const [id, connection] of devices) {
+      if (connection.readyState !== WebSocket.READY_STATE_OPEN) devices.delete(id);
       else open.push(connection as ReadyConnection);
     }
     return open;
+  }
+
+  /** After a wake from hibernation: the devices that had their snapshot, from their sockets. */
+  private rebuild(): Map<string, Connection<ConnectionState>> {
+    const devices = new Map<string, Connection<ConnectionState>>();
+    for (const connection of this.all()) {
+      if (connection.state?.ready) devices.set(connection.id, connection);
+    }
+    this.readyById = devices;
+    return devices;
   }
 
   /** How many devices receive live frames (for the frame spacing). */
@@ -56,8 +61,7 @@ export class Audience {
 
   /** A device got its snapshot: every later frame reaches it. */
   join(connection: Connection<ConnectionState>): void {
-    this.ready();
-    this.readyById?.set(connection.id, connection);
+    (this.readyById ?? this.rebuild()).set(connection.id, connection);
   }
 
   leave(connection: Connection<ConnectionState>): void {
@@ -74,7 +78,12 @@ export class Audience {
   /** Sends a frame to every device that has its snapshot, and to every API stream listening. */
   publish(frame: ServerFrame): void {
     const data = encodeFrame(frame);
-    for (const connection of this.ready()) connection.send(data);
+    // The hot loop of every delta: one send per device, no list built per frame.
+    const devices = this.readyById ?? this.rebuild();
+    for (const [id, connection] of devices) {
+      if (connection.readyState === WebSocket.READY_STATE_OPEN) connection.send(data);
+      else devices.delete(id);
+    }
     for (const listener of this.listeners) listener(frame);
   }
 
