@@ -15,7 +15,7 @@ import {
   listKeys,
   saveKey,
 } from "../account-api.ts";
-import { FormField, describedBy, inputClass, primaryButtonClass } from "../components/AuthDialog.tsx";
+import { FormField, describedBy, inputClass, primaryButtonClass } from "../components/FormField.tsx";
 import { initials } from "../components/AccountButton.tsx";
 import type { ModelsState } from "../data.ts";
 import { formatCost, formatInteger } from "../format.ts";

@@ -14,7 +14,7 @@ import {
   type Limits,
 } from "#protocol/admin";
 import { getLimits, listUsers, putLimits, putUserLimits } from "../../admin-api.ts";
-import { inputClass, primaryButtonClass } from "../../components/AuthDialog.tsx";
+import { inputClass, primaryButtonClass } from "../../components/FormField.tsx";
 import { formatInteger } from "../../format.ts";
 import { toast } from "../../toasts.ts";
 import { Badge, Panel, TableNote, cardClass, shortId, useLoaded } from "./ui.tsx";
