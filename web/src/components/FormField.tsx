@@ -11,6 +11,8 @@ export const inputClass =
 export const primaryButtonClass =
   "inline-flex h-10 items-center justify-center gap-2 rounded-xl bg-accent px-4 text-sm font-medium text-accent-ink shadow-xs transition-colors hover:bg-accent-hover disabled:cursor-not-allowed disabled:opacity-60";
 
+export const smallPrimary = primaryButtonClass.replace("h-10", "h-9").replace("px-4", "px-3.5");
+
 export function FormField({
   id,
   label,

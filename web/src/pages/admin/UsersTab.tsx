@@ -11,7 +11,7 @@ import { getLimits, listUsers, setBanned } from "../../admin-api.ts";
 import { inputClass } from "../../components/FormField.tsx";
 import { formatCost, formatInteger } from "../../format.ts";
 import { toast } from "../../toasts.ts";
-import { UserLimitsForm } from "./LimitsTab.tsx";
+import { UserLimitsForm } from "./UserLimitsForm.tsx";
 import {
   Badge,
   LoadMore,
