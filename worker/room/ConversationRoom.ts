@@ -109,7 +109,10 @@ export class ConversationRoom extends Server<Env> {
     try {
       const state = await this.store.read();
       // Joined, built and sent in one go after the last await: the snapshot holds everything
-      // published so far, and every later frame reaches this device.
+      // published so far, and every later frame reaches this device. Text the coalescer still
+      // holds goes to the devices already here first: this one gets it in its snapshot, and a
+      // delta sent to it before the snapshot would look like a gap.
+      this.turns.generation?.flush();
       connection.setState({ ...identity, personId, ready: true, typingUntil: 0 });
       this.audience.join(connection);
       const snapshot = snapshotFrame({

@@ -59,9 +59,8 @@ export interface SnapshotInput {
   people: Extract<ServerFrame, { type: "snapshot" }>["people"];
 }
 
+/** Build it after `generation.flush()` (see `ConversationRoom.onConnect`). */
 export function snapshotFrame(input: SnapshotInput): ServerFrame {
-  // Everything pending goes out first, so the snapshot's text and the next delta meet exactly.
-  input.generation?.flush();
   return {
     type: "snapshot",
     conversationId: input.conversationId,
