@@ -17,17 +17,10 @@ import { readIdentityHeaders } from "./identity";
 import { Outbox } from "./outbox";
 import { Audience, personIdFor, type ConnectionState } from "./presence";
 import { purgeIfDue, schedulePurge } from "./purge";
-import {
-  holdsCurrentState,
-  joinPointFrom,
-  resumeFrame,
-  resumedFrame,
-  snapshotFrame,
-  visibleMessages,
-} from "./snapshot";
+import { holdsCurrentState, joinPointFrom, resumeFrame, resumedFrame, snapshotFrame } from "./snapshot";
 import { roomStreamRequestSchema, streamTurnAsSse } from "./sse";
+import { reshape } from "./reshape";
 import { recoverInterrupted, RoomStore } from "./store";
-import { newestLeafUnder } from "../db/branches";
 import { KEEPALIVE_MS, TurnRunner, type TurnHost } from "./turn/runner";
 import { AdmissionCache } from "./turn/facts";
 import { planFromFrame, type TurnFrame } from "./turn/plan";
@@ -159,7 +152,7 @@ export class ConversationRoom extends Server<Env> {
       case "delete_message":
       case "switch_branch":
         if (!can(state.role, "write")) throw forbidden("You can watch this conversation but not change it.");
-        return this.reshape(frame);
+        return this.turns.exclusive(() => reshape(this.store, this.audience, this.name, frame));
       case "stop":
         if (!can(state.role, "stop")) throw forbidden("Only participants can stop an answer.");
         return this.turns.stop(frame.messageId);
@@ -203,23 +196,6 @@ export class ConversationRoom extends Server<Env> {
     const failure = AppError.from(cause);
     if (!failure.expose) logError("turn_failed", { room: this.name, cause });
     connection.send(encodeFrame(failure.toFrame()));
-  }
-
-  /** Deletes one message or switches the visible branch, then shows everyone the new path. */
-  private reshape(frame: Extract<ClientFrame, { type: "delete_message" | "switch_branch" }>): Promise<void> {
-    return this.turns.exclusive(async () => {
-      const state = await this.store.read();
-      const target = state.rows.find((row) => row.id === frame.messageId && row.deletedAt === null);
-      if (!target) throw new AppError(404, "not_found", "That message is not in this conversation.");
-      if (frame.type === "switch_branch") {
-        const leafId = newestLeafUnder(state.rows, target.id)?.id ?? target.id;
-        void this.store.write({ kind: "leaf", conversationId: this.name, leafId });
-      } else {
-        void this.store.write({ kind: "delete", messageId: target.id, at: Date.now() });
-      }
-      this.store.revision++;
-      this.audience.publish({ type: "path", messages: visibleMessages(await this.store.read()) });
-    });
   }
 
   override onClose(connection: Connection<ConnectionState>): void {

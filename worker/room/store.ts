@@ -13,8 +13,6 @@ import type { Outbox } from "./outbox";
 import { applyToState, type ConversationState, type OutboxOp } from "./outbox-ops";
 
 export class RoomStore {
-  /** Bumped whenever the visible branch changes, so devices and snapshots can tell. */
-  revision = 0;
   private state: ConversationState | null = null;
   private loading: Promise<ConversationState> | null = null;
   /** Bumped by `invalidate`, so a read that started before it is not kept. */

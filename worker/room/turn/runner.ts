@@ -221,7 +221,6 @@ export class TurnRunner {
       });
       this.host.ctx.waitUntil(inD1);
       this.host.wakeBy(now + KEEPALIVE_MS);
-      store.revision++;
 
       const running = generation.run();
       const turn: LiveTurn = {
