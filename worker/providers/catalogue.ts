@@ -306,7 +306,7 @@ export async function findUsableModel(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Admin changes (worker/http/admin-routes.ts)
+// Admin changes (worker/http/routes/admin/models.ts)
 // ---------------------------------------------------------------------------------------------
 
 /** What an admin may change about a catalogue model; a missing field stays as it is. */
