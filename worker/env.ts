@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parseCustomProviders } from "./providers";
+import { misconfigured } from "./errors";
 
 const optionalSecret = z
   .string()
@@ -94,10 +95,6 @@ export const configSchema = z.object({
 });
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
 const parsed = new WeakMap<object, Config>();
 
 export function getConfig(env: Env): Config {
@@ -106,13 +103,13 @@ export function getConfig(env: Env): Config {
   const result = configSchema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`Invalid worker configuration: ${problems.join("; ")}`);
+    throw misconfigured(`Invalid worker configuration: ${problems.join("; ")}`);
   }
   try {
     // Validated here so a malformed value fails every request loudly, not just model lookups.
     parseCustomProviders(result.data);
   } catch (cause) {
-    throw new ConfigError(`Invalid worker configuration: CUSTOM_PROVIDERS: ${String(cause)}`);
+    throw misconfigured(`Invalid worker configuration: CUSTOM_PROVIDERS: ${String(cause)}`);
   }
   parsed.set(env, result.data);
   return result.data;

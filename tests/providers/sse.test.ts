@@ -29,10 +29,11 @@ describe("readServerSentEvents", () => {
     );
   });
 
-  it("keeps a CRLF cut between two reads as one line end", async () => {
-    expect(await events(["data: a\r", "\n\r", "\ndata: b\r\n\r\n"])).toEqual([
-      { event: "message", data: "a" },
-      { event: "message", data: "b" },
+  it("keeps a CRLF cut between two reads as one line end, not a frame end", async () => {
+    // Read as two line ends, each cut would be a blank line: the event name would be dropped and
+    // the two data lines would arrive as two broken frames.
+    expect(await events(["event: error\r", '\ndata: {"a":\r', "\ndata: 1}\r\n\r\n"])).toEqual([
+      { event: "error", data: '{"a":\n1}' },
     ]);
   });
 

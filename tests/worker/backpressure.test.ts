@@ -7,11 +7,11 @@ import { createApp } from "../../worker/http/app";
 import {
   acquireGenerationSlot,
   GENERATION_CAPS,
-  GenerationLimitError,
   withDeadline,
   DeadlineExceededError,
 } from "../../worker/limits/concurrency";
 import type { Subject } from "../../worker/limits";
+import { AppError } from "../../worker/errors";
 import {
   ORIGIN,
   connectRoom,
@@ -34,13 +34,13 @@ function guestAt(ip: string): Subject {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function refusal(promise: Promise<unknown>): Promise<GenerationLimitError> {
+async function refusal(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(
     () => expect.unreachable("the slot should have been refused"),
     (cause: unknown) => cause,
   );
-  expect(error).toBeInstanceOf(GenerationLimitError);
-  return error as GenerationLimitError;
+  expect(error).toBeInstanceOf(AppError);
+  return error as AppError;
 }
 
 describe("acquireGenerationSlot", () => {

@@ -1,7 +1,7 @@
 // DeltaCoalescer: few frames for a burst, no delay for a slow stream, offsets always exact.
 import { describe, expect, it } from "vitest";
 import { DeltaCoalescer, type CoalescedDelta } from "../../worker/room/coalescer";
-import { frameIntervalFor } from "../../worker/room/ConversationRoom";
+import { frameIntervalFor } from "../../worker/room/coalescer";
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,22 +67,6 @@ describe("DeltaCoalescer", () => {
       { offset: 0, text: "Answer", reasoningOffset: 0, reasoning: "thinking…" },
       { offset: 6, text: "", reasoningOffset: 9, reasoning: " more" },
     ]);
-  });
-
-  it("holds text while the message is not announced, then sends it all in one frame", async () => {
-    const { frames, coalescer } = collect();
-    coalescer.hold();
-    coalescer.pushText("early ");
-    await tick(5);
-    coalescer.pushText("tokens");
-    coalescer.flush();
-    await tick(5);
-    expect(frames).toHaveLength(0);
-    coalescer.release();
-    expect(frames).toEqual([{ offset: 0, text: "early tokens", reasoningOffset: 0, reasoning: "" }]);
-    coalescer.pushText(" later");
-    await tick(30);
-    expect(frames[1]).toEqual({ offset: 12, text: " later", reasoningOffset: 0, reasoning: "" });
   });
 
   it("asks for the interval again before each wait, so it can follow the audience", async () => {

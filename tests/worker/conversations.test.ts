@@ -10,6 +10,7 @@ import {
   newGuest,
   slowPrompt,
   uniqueTag,
+  upstreamRequests,
   workerFetch,
 } from "./helpers";
 
@@ -105,6 +106,35 @@ describe("conversation settings", () => {
     expect((await workerFetch(`/api/v1/conversations/${id}`, { headers: { cookie } })).status).toBe(404);
     expect((await listed(cookie)).some((c) => c.id === id)).toBe(false);
     await expect(connectRoom(id, cookie)).rejects.toThrow(/404/);
+  });
+});
+
+describe("system prompt", () => {
+  it("applies a system prompt changed while the room is open to the very next answer", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const device = await connectRoom(id, cookie);
+    const first = uniqueTag("system-before");
+    device.send({ type: "send", content: slowPrompt(first, 3, 1), model: "gpt-5-mini" });
+    await device.waitFor(isType("done"));
+
+    expect((await patch(cookie, id, { systemPrompt: "Answer like a pirate." })).status).toBe(200);
+    const second = uniqueTag("system-after");
+    device.send({ type: "send", content: slowPrompt(second, 3, 1), model: "gpt-5-mini" });
+    await device.waitFor((f) => f.type === "done" && device.frames.filter(isType("done")).length === 2);
+
+    const systemOf = async (tag: string) => {
+      const [request] = await upstreamRequests(tag);
+      const body = request?.body;
+      const messages =
+        typeof body === "object" && body !== null && "messages" in body && Array.isArray(body.messages)
+          ? (body.messages as Array<{ role: string; content: unknown }>)
+          : [];
+      return messages.find((m) => m.role === "system" || m.role === "developer")?.content ?? null;
+    };
+    expect(await systemOf(first)).toBeNull();
+    expect(await systemOf(second)).toBe("Answer like a pirate.");
+    device.close();
   });
 });
 

@@ -228,20 +228,22 @@ describe("the redaction layer", () => {
 describe("error reporting (Sentry)", () => {
   it("without SENTRY_DSN sends nothing and changes nothing", async () => {
     const sent: string[] = [];
-    const fetch = withErrorReporting(
-      (request, workerEnv, ctx) => createApp().fetch(request, workerEnv, ctx),
-      {
-        transport: (options) =>
-          Sentry.createTransport(options, async (request) => {
-            sent.push(String(request.body));
-            return { statusCode: 200 };
-          }),
-      },
-    );
+    const app = createApp();
+    // A failure, which is what would be reported if anything were.
+    app.get("/api/v1/__explode", () => {
+      throw new Error("something broke");
+    });
+    const fetch = withErrorReporting((request, workerEnv, ctx) => app.fetch(request, workerEnv, ctx), {
+      transport: (options) =>
+        Sentry.createTransport(options, async (request) => {
+          sent.push(String(request.body));
+          return { statusCode: 200 };
+        }),
+    });
     const ctx = createExecutionContext();
-    const response = await fetch(new Request(`${ORIGIN}/healthz`), env, ctx);
+    const response = await fetch(new Request(`${ORIGIN}/api/v1/__explode`), env, ctx);
     await waitOnExecutionContext(ctx);
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(500);
     expect(sent).toEqual([]);
   });
 

@@ -70,6 +70,9 @@ describe("own provider keys", () => {
         .find((c) => c.startsWith("parley_session="))
         ?.split("=")[1] ?? "";
     const joined = lines.join("\n");
+    // The capture saw the requests that carried the key; without them the checks below prove nothing.
+    expect(joined).toContain('"route":"/api/v1/keys/:provider"');
+    expect(joined).toContain('"route":"/api/v1/chat/stream"');
     expect(joined).not.toContain(OWN_KEY);
     expect(joined).not.toContain("long enough password");
     expect(session.length).toBeGreaterThan(20);

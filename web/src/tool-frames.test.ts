@@ -107,20 +107,33 @@ describe("tool frames", () => {
     expect(state.messages[1]!.content).toBe("It is 4.");
   });
 
-  it("the stored answer's own calls win once it is finished", () => {
-    const stored = call({ result: '{"result":4}' });
-    let state = run(
+  // The frames brought two calls and the stored answer has one: with equal counts, keeping the
+  // held calls would look the same as taking the stored ones.
+  const heldTwoCalls = (): RoomState =>
+    run(
       initialRoomState(CONV),
       frame(snapshot([prompt, answer])),
-      frame({ type: "tool", messageId: "a1", call: call() }),
-    );
-    state = run(
-      state,
+      frame({ type: "tool", messageId: "a1", call: call({ result: "4" }) }),
       frame({
-        type: "message",
-        message: { ...answer, status: "complete", content: "4", toolCalls: [stored] },
+        type: "tool",
+        messageId: "a1",
+        call: call({ id: "call-2", name: "get_current_time", arguments: "{}" }),
       }),
     );
+  const stored = call({ result: '{"result":4}' });
+  const finished: ChatMessage = { ...answer, status: "complete", content: "It is 4.", toolCalls: [stored] };
+
+  it("the stored answer's own calls win once it is finished", () => {
+    const state = run(heldTwoCalls(), frame({ type: "message", message: finished }));
+    expect(state.messages[1]!.toolCalls).toEqual([stored]);
+  });
+
+  it("a reconnect snapshot of an answer stored a moment ago shows its stored calls", () => {
+    // The room stores the answer before it lets go of its live part, so a device that connects in
+    // between gets the finished row and a live part for it.
+    const live = { messageId: "a1", offset: 0, text: "It is 4.", reasoningOffset: 0, reasoning: "" };
+    const state = run(heldTwoCalls(), { type: "disconnected" }, frame(snapshot([prompt, finished], live)));
+    expect(state.messages[1]).toMatchObject({ status: "complete", content: "It is 4." });
     expect(state.messages[1]!.toolCalls).toEqual([stored]);
   });
 });

@@ -12,7 +12,7 @@ import { findUser } from "../auth/accounts";
 import { database } from "../db/queries";
 import { getConfig } from "../env";
 import type { AppEnv } from "../http/app-env";
-import { ApiError } from "../http/errors";
+import { AppError } from "../errors";
 import { originCheck, sessionMiddleware } from "../http/session-middleware";
 
 /** The `audit_log.actor` of the token. */
@@ -47,8 +47,8 @@ async function checkBearer(c: Context<AppEnv>): Promise<void> {
   const valid =
     match?.[1] !== undefined && ADMIN_TOKEN !== undefined && (await sameSecret(match[1], ADMIN_TOKEN));
   if (!valid) {
-    throw new ApiError(401, "invalid_token", "That admin token is not valid.", {
-      "WWW-Authenticate": 'Bearer realm="parley-admin"',
+    throw new AppError(401, "invalid_token", "That admin token is not valid.", {
+      headers: { "WWW-Authenticate": 'Bearer realm="parley-admin"' },
     });
   }
 }
@@ -62,7 +62,7 @@ async function requireAdminAccount(c: Context<AppEnv>, next: () => Promise<void>
   const identity = c.get("identity");
   const user = identity.kind === "user" ? await findUser(database(c.env.DB), identity.userId) : undefined;
   if (user?.role !== "admin") {
-    c.res = new ApiError(403, "forbidden", "Only Parley's administrators can do this.").toResponse();
+    c.res = new AppError(403, "forbidden", "Only Parley's administrators can do this.").toResponse();
     return;
   }
   await next();

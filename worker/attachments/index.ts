@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import type { AttachmentInfo } from "#protocol/messages";
+import { AppError } from "../errors";
 
 export type AttachmentKind = AttachmentInfo["kind"];
 
@@ -48,14 +49,13 @@ export function attachmentLimits(env: object): AttachmentLimits {
   };
 }
 
-export class AttachmentError extends Error {
-  constructor(
-    readonly code: "unsupported_file_type" | "file_too_large" | "file_mismatch" | "empty_file",
-    message: string,
-    readonly status: 400 | 413 | 415,
-  ) {
-    super(message);
-  }
+/** An upload Parley refuses, with the status that says why. */
+export function attachmentRefused(
+  code: "unsupported_file_type" | "file_too_large" | "file_mismatch" | "empty_file",
+  message: string,
+  status: 400 | 413 | 415,
+): AppError {
+  return new AppError(status, code, message);
 }
 
 function startsWith(bytes: Uint8Array, signature: number[], at = 0): boolean {
@@ -84,7 +84,7 @@ export function cleanName(raw: string | null | undefined): string {
 }
 
 /**
- * What Parley stores this upload as, or an AttachmentError. `declared` is the request's
+ * What Parley stores this upload as, or a refusal (AppError). `declared` is the request's
  * Content-Type (parameters ignored).
  */
 export function classify(
@@ -93,7 +93,7 @@ export function classify(
   name: string,
   limits: AttachmentLimits,
 ): { kind: AttachmentKind; mimeType: string } {
-  if (bytes.byteLength === 0) throw new AttachmentError("empty_file", "The file is empty.", 400);
+  if (bytes.byteLength === 0) throw attachmentRefused("empty_file", "The file is empty.", 400);
   if (bytes.byteLength > limits.maxBytes) throw tooLarge(limits.maxBytes);
   const type = declared.split(";")[0]!.trim().toLowerCase();
   if ((IMAGE_TYPES as readonly string[]).includes(type)) {
@@ -121,20 +121,20 @@ export function classify(
       mimeType: type.startsWith("text/") || type === "application/json" ? type : "text/plain",
     };
   }
-  throw new AttachmentError(
+  throw attachmentRefused(
     "unsupported_file_type",
     "Parley takes images (PNG, JPEG, WebP, GIF), PDFs and text or code files.",
     415,
   );
 }
 
-function tooLarge(max: number, what = "file"): AttachmentError {
+function tooLarge(max: number, what = "file"): AppError {
   const size = max >= 1024 * 1024 ? `${Math.round(max / 1024 / 1024)} MB` : `${Math.round(max / 1024)} KB`;
-  return new AttachmentError("file_too_large", `A ${what} may be at most ${size}.`, 413);
+  return attachmentRefused("file_too_large", `A ${what} may be at most ${size}.`, 413);
 }
 
-function mismatch(name: string, what: string): AttachmentError {
-  return new AttachmentError("file_mismatch", `"${name}" does not look like ${what}.`, 400);
+function mismatch(name: string, what: string): AppError {
+  return attachmentRefused("file_mismatch", `"${name}" does not look like ${what}.`, 400);
 }
 
 /**

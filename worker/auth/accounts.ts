@@ -15,15 +15,11 @@ import type { Db } from "../db/queries";
 import { conversations, messages, refreshTokens, users, type User } from "../db/schema";
 import { hashPassword, verifyPassword } from "./password";
 import { REFRESH_TTL_SECONDS } from "./session";
+import { AppError } from "../errors";
 
-export class AccountError extends Error {
-  constructor(
-    readonly code: "email_taken" | "invalid_credentials",
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const emailTaken = () =>
+  new AppError(409, "email_taken", "An account with this email already exists. Sign in instead.");
+const invalidCredentials = (message: string) => new AppError(401, "invalid_credentials", message);
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -70,7 +66,7 @@ export async function signUp(
 ): Promise<User> {
   const email = normalizeEmail(input.email);
   if (await findByEmail(db, email)) {
-    throw new AccountError("email_taken", "An account with this email already exists. Sign in instead.");
+    throw emailTaken();
   }
   const passwordHash = await hashPassword(input.password);
   const now = Date.now();
@@ -93,7 +89,7 @@ export async function signUp(
   } catch {
     // The unique email index caught a concurrent sign-up with the same address.
   }
-  throw new AccountError("email_taken", "An account with this email already exists. Sign in instead.");
+  throw emailTaken();
 }
 
 /** The account for these credentials; the same error for an unknown email and a wrong password. */
@@ -106,7 +102,7 @@ export async function signIn(
   const user = await findByEmail(db, email);
   // Hash anyway when the email is unknown, so timing does not reveal which emails exist.
   const valid = await verifyPassword(password, user?.passwordHash ?? "pbkdf2-sha256$100000$AAAA$AAAA");
-  if (!user || !valid) throw new AccountError("invalid_credentials", "That email and password do not match.");
+  if (!user || !valid) throw invalidCredentials("That email and password do not match.");
   return { ...user, role: await syncAdminRole(db, user, adminEmails) };
 }
 
@@ -125,7 +121,7 @@ export async function claimGuestConversations(db: Db, guestId: string, userId: s
 export async function changePassword(db: Db, userId: string, current: string, next: string): Promise<void> {
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user?.passwordHash || !(await verifyPassword(current, user.passwordHash))) {
-    throw new AccountError("invalid_credentials", "The current password is not right.");
+    throw invalidCredentials("The current password is not right.");
   }
   await db
     .update(users)

@@ -13,17 +13,24 @@ import type { Db } from "../db/queries";
 import { users, type User } from "../db/schema";
 import { OAUTH_PROVIDERS, type OAuthProvider } from "#protocol/http";
 import { normalizeEmail } from "./accounts";
+import { AppError } from "../errors";
 
 export const OAUTH_COOKIE = "parley_oauth";
 const FLOW_TTL_SECONDS = 600;
 
-export class OAuthError extends Error {
-  constructor(
-    readonly code: "oauth_failed" | "oauth_unverified_email" | "oauth_state_mismatch",
-    message: string,
-  ) {
-    super(message);
-  }
+/**
+ * A sign-in that did not work. The callback route turns it into a redirect carrying the code, so
+ * the status only matters if one ever reaches `onError`.
+ */
+function oauthFailure(
+  code: "oauth_failed" | "oauth_unverified_email" | "oauth_state_mismatch",
+  message: string,
+): AppError {
+  return new AppError(400, code, message);
+}
+
+export function isOAuthFailure(error: unknown): error is AppError {
+  return error instanceof AppError && error.code.startsWith("oauth_");
 }
 
 interface Endpoints {
@@ -143,7 +150,7 @@ export async function checkCallback(
   state: string | undefined,
   secret: string,
 ): Promise<string> {
-  const mismatch = new OAuthError(
+  const mismatch = oauthFailure(
     "oauth_state_mismatch",
     "That sign-in attempt expired or did not start here. Try again.",
   );
@@ -187,7 +194,7 @@ export async function fetchProfile(
   redirectUri: string,
 ): Promise<OAuthProfile> {
   const failed = () =>
-    new OAuthError("oauth_failed", `Sign-in with ${label(client.provider)} did not work. Try again.`);
+    oauthFailure("oauth_failed", `Sign-in with ${label(client.provider)} did not work. Try again.`);
   const tokenResponse = await fetch(client.endpoints.token, {
     method: "POST",
     headers: { accept: "application/json", "content-type": "application/x-www-form-urlencoded" },
@@ -230,8 +237,8 @@ export async function fetchProfile(
   return { email: user.data.email, name: user.data.name ?? null };
 }
 
-function unverified(provider: OAuthProvider): OAuthError {
-  return new OAuthError(
+function unverified(provider: OAuthProvider): AppError {
+  return oauthFailure(
     "oauth_unverified_email",
     `Your ${label(provider)} account has no verified email address, which Parley needs to sign you in.`,
   );

@@ -13,7 +13,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { RoomRoleName } from "#protocol/frames";
 import type { Db } from "../db/queries";
 import { conversations, shareLinks, type Conversation, type ShareLink } from "../db/schema";
-import { ApiError, notFound } from "../http/errors";
+import { AppError, notFound } from "../errors";
 
 export type ConversationAction = "read" | "write" | "stop" | "manage";
 
@@ -90,7 +90,7 @@ export async function authorize(
   const access = await conversationAccess(db, conversationId, userId, shareToken);
   if (!access) throw notFound();
   if (!can(access.role, action)) {
-    throw new ApiError(403, "forbidden", "Your access to this conversation does not allow that.");
+    throw new AppError(403, "forbidden", "Your access to this conversation does not allow that.");
   }
   return access;
 }

@@ -61,22 +61,6 @@ export function byMessage(rows: readonly Attachment[]): Map<string, Attachment[]
   return grouped;
 }
 
-/** The statement that hands uploads to the message sending them (for a batch). */
-export function linkAttachments(
-  db: Db,
-  ids: readonly string[],
-  ownerId: string,
-  messageId: string,
-  conversationId: string,
-) {
-  return db
-    .update(attachments)
-    .set({ messageId, conversationId })
-    .where(
-      and(inArray(attachments.id, [...ids]), eq(attachments.ownerId, ownerId), isNull(attachments.messageId)),
-    );
-}
-
 export async function deleteAttachmentRows(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length > 0) await db.delete(attachments).where(inArray(attachments.id, [...ids]));
 }

@@ -7,7 +7,6 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { ChatMessage, ErrorInfo, FinishReason, MessageStatus, Usage } from "#protocol/messages";
 import type { ConversationSummary } from "#protocol/http";
 import { finishReasonSchema, toolCallSchema, type ToolCall } from "#protocol/messages";
-import { linkAttachments } from "./attachments";
 import { z } from "zod";
 import { conversations, messages, users, type Conversation, type Message, type NewMessage } from "./schema";
 
@@ -224,66 +223,6 @@ export async function listRecentMessages(db: Db, conversationId: string, limit: 
   return rows.reverse();
 }
 
-/**
- * Inserts the messages of a new turn (or reopens a stopped answer to continue it), makes the new
- * answer the visible branch and bumps the conversation, atomically.
- */
-export async function insertTurn(
-  db: Db,
-  conversationId: string,
-  rows: NewMessage[],
-  conversation: {
-    model: string;
-    titleIfEmpty: string;
-    activeLeafId: string;
-    reopen?: string;
-    /** Uploads the new prompt carries: handed to it in the same batch. */
-    attach?: { ids: string[]; ownerId: string; messageId: string };
-  },
-): Promise<void> {
-  const now = Date.now();
-  const bump = db
-    .update(conversations)
-    .set({
-      updatedAt: now,
-      activeLeafId: conversation.activeLeafId,
-      model: conversation.model,
-      title: sql`CASE WHEN ${conversations.title} = '' THEN ${conversation.titleIfEmpty} ELSE ${conversations.title} END`,
-    })
-    .where(eq(conversations.id, conversationId));
-  const reopen = conversation.reopen
-    ? [
-        db
-          .update(messages)
-          .set({
-            status: "streaming",
-            finishReason: null,
-            errorCode: null,
-            errorMessage: null,
-            updatedAt: now,
-          })
-          .where(eq(messages.id, conversation.reopen)),
-      ]
-    : [];
-  // D1 binds at most 100 parameters per statement: a few rows per insert.
-  const insert = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    insert.push(db.insert(messages).values(rows.slice(i, i + ROWS_PER_INSERT)));
-  }
-  const attach = conversation.attach
-    ? [
-        linkAttachments(
-          db,
-          conversation.attach.ids,
-          conversation.attach.ownerId,
-          conversation.attach.messageId,
-          conversationId,
-        ),
-      ]
-    : [];
-  await db.batch([bump, ...reopen, ...insert, ...attach]);
-}
-
 export interface FinalMessage {
   content: string;
   reasoning: string;
@@ -293,51 +232,6 @@ export interface FinalMessage {
   error: ErrorInfo | null;
   /** Tools called while writing the answer; omitted (kept as is) when there were none. */
   toolCalls?: ToolCall[] | null;
-}
-
-/** Writes a finished (or stopped, interrupted, failed) assistant message. */
-export async function finalizeMessage(db: Db, messageId: string, final: FinalMessage): Promise<void> {
-  await db
-    .update(messages)
-    .set({
-      content: final.content,
-      reasoning: final.reasoning,
-      status: final.status,
-      finishReason: final.finishReason,
-      errorCode: final.error?.code ?? null,
-      errorMessage: final.error?.message ?? null,
-      inputTokens: final.usage?.inputTokens ?? null,
-      outputTokens: final.usage?.outputTokens ?? null,
-      cachedInputTokens: final.usage?.cachedInputTokens ?? null,
-      reasoningTokens: final.usage?.reasoningTokens ?? null,
-      costUsd: final.usage?.costUsd ?? null,
-      ...(final.toolCalls ? { toolCalls: JSON.stringify(final.toolCalls) } : {}),
-      updatedAt: Date.now(),
-    })
-    .where(eq(messages.id, messageId));
-}
-
-/**
- * Marks every message of the conversation still `streaming` as `interrupted`: called when a room
- * starts and knows no generation is running. Texts recovered from the room's checkpoint are
- * written by `finalizeMessage` first; this catches rows that never reached a checkpoint.
- */
-export async function interruptStaleMessages(db: Db, conversationId: string): Promise<void> {
-  await db
-    .update(messages)
-    .set({ status: "interrupted", finishReason: "interrupted", updatedAt: Date.now() })
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.status, "streaming")));
-}
-
-/** Shows another branch: the path to `leafId` becomes what everyone in the room sees. */
-export async function setActiveLeaf(db: Db, conversationId: string, leafId: string): Promise<void> {
-  await db.update(conversations).set({ activeLeafId: leafId }).where(eq(conversations.id, conversationId));
-}
-
-/** Hides one message; the branch still runs through it, and the model no longer sees it. */
-export async function softDeleteMessage(db: Db, messageId: string): Promise<void> {
-  const now = Date.now();
-  await db.update(messages).set({ deletedAt: now, updatedAt: now }).where(eq(messages.id, messageId));
 }
 
 /**

@@ -270,3 +270,20 @@ export const attachments = sqliteTable(
   ],
 );
 export type Attachment = typeof attachments.$inferSelect;
+
+/**
+ * Rooms that keep admission facts in memory (the model catalogue, a person's limits, keys and
+ * usage), so that a change to any of them reaches those rooms before the change is confirmed:
+ * an admin's edit, a saved key or another room's spending applies to the very next turn. A room
+ * registers in the same D1 batch that reads the facts, and its copy lives no longer than
+ * `expiresAt`; see docs/decisions/0004-admission-facts-in-the-room.md.
+ */
+export const roomCaches = sqliteTable(
+  "room_caches",
+  {
+    roomId: text("room_id").notNull(),
+    userId: text("user_id").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_caches_user").on(t.userId)],
+);

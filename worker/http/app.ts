@@ -5,14 +5,9 @@
  * OpenAPI document comes from the same declarations that validate requests.
  */
 import { HTTPException } from "hono/http-exception";
-import { ConfigError } from "../env";
-import { LimitError, rateLimitHeaders } from "../limits";
-import { GenerationLimitError } from "../limits/concurrency";
 import { logError } from "../observability/log";
 import { requestLogger } from "../observability/middleware";
-import { ContentBlockedError } from "../moderation";
-import { RoomError } from "../room/ConversationRoom";
-import { ApiError } from "./errors";
+import { AppError } from "../errors";
 import { openApiDocument, openApiRoute } from "./openapi";
 import { createRouter } from "./router";
 import { adminRoutes } from "./routes/admin";
@@ -35,28 +30,15 @@ export function createApp() {
   const app = createRouter();
 
   app.onError((error) => {
-    if (error instanceof ApiError) return error.toResponse();
-    if (error instanceof RoomError) return new ApiError(error.status, error.code, error.message).toResponse();
-    if (error instanceof ContentBlockedError)
-      return new ApiError(400, "content_blocked", error.message).toResponse();
-    if (error instanceof LimitError) {
-      const headers = error.decision
-        ? rateLimitHeaders(error.decision)
-        : { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) };
-      return new ApiError(429, error.code, error.message, headers).toResponse();
-    }
-    if (error instanceof GenerationLimitError) {
-      const headers = { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) };
-      return new ApiError(error.status, error.code, error.message, headers).toResponse();
-    }
     if (error instanceof HTTPException) {
-      return new ApiError(error.status === 413 ? 413 : 400, "bad_request", error.message).toResponse();
+      return new AppError(error.status === 413 ? 413 : 400, "bad_request", error.message).toResponse();
     }
-    const code = error instanceof ConfigError ? "misconfigured" : "internal_error";
-    logError("unhandled_error", { code, error });
-    return new ApiError(500, code, "Something went wrong on our side. Please try again.").toResponse();
+    const failure = AppError.from(error);
+    // What the person is not shown is what the operator needs: the detail goes to the log.
+    if (!failure.expose) logError("unhandled_error", { code: failure.code, error });
+    return failure.toResponse();
   });
-  app.notFound(() => new ApiError(404, "not_found", "No such endpoint.").toResponse());
+  app.notFound(() => new AppError(404, "not_found", "No such endpoint.").toResponse());
 
   app.use("*", requestLogger);
   app.use("*", securityHeaders);

@@ -7,7 +7,7 @@
 import { createMiddleware } from "hono/factory";
 import type { z } from "zod";
 import type { AppEnv } from "./app-env";
-import { ApiError } from "./errors";
+import { AppError } from "../errors";
 
 /** Request bodies larger than this are refused before parsing. */
 export const MAX_BODY_BYTES = 1_000_000;
@@ -18,7 +18,7 @@ export function jsonBody<T extends z.ZodType>(schema: T, { optional = false } = 
 }
 
 function tooLarge() {
-  return new ApiError(413, "payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+  return new AppError(413, "payload_too_large", `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
 }
 
 function jsonReader({ optional }: { optional: boolean }) {
@@ -29,7 +29,7 @@ function jsonReader({ optional }: { optional: boolean }) {
     if (text.length > MAX_BODY_BYTES) throw tooLarge();
     const headers = new Headers(c.req.raw.headers);
     if (text.trim() === "") {
-      if (!optional) throw new ApiError(400, "invalid_json", "The request body must be JSON.");
+      if (!optional) throw new AppError(400, "invalid_json", "The request body must be JSON.");
       // No body and no label: the validator then hands the route an empty object. (A fresh
       // request, since one made from the read request with a null body would reuse the old one.)
       headers.delete("content-type");
@@ -39,7 +39,7 @@ function jsonReader({ optional }: { optional: boolean }) {
     try {
       JSON.parse(text);
     } catch {
-      throw new ApiError(400, "invalid_json", "The request body is not valid JSON.");
+      throw new AppError(400, "invalid_json", "The request body is not valid JSON.");
     }
     // The validator parses only bodies labelled as JSON; this one is, whatever the client said.
     headers.set("content-type", "application/json");

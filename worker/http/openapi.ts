@@ -41,7 +41,7 @@ import { json } from "./responses";
  * that contain them (met first as a nullable field, a component would become nullable itself).
  */
 const COMPONENTS: Array<[string, z.ZodType]> = [
-  ["ApiError", apiErrorSchema],
+  ["AppError", apiErrorSchema],
   ["Health", healthSchema],
   ["User", sessionUserSchema],
   ["ErrorInfo", errorInfoSchema],

@@ -5,14 +5,14 @@
  */
 import { OpenAPIHono, type Hook } from "@hono/zod-openapi";
 import type { AppEnv } from "./app-env";
-import { ApiError } from "./errors";
+import { AppError } from "../errors";
 
 /** 400 `invalid_request`, naming the first offending field (`messages.0.content: Too big: …`). */
 export const refuseInvalid: Hook<unknown, AppEnv, string, void> = (result) => {
   if (result.success) return;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-  throw new ApiError(400, "invalid_request", `${where}${issue?.message ?? `invalid ${result.target}`}`);
+  throw new AppError(400, "invalid_request", `${where}${issue?.message ?? `invalid ${result.target}`}`);
 };
 
 export function createRouter() {

@@ -17,7 +17,7 @@ import {
 import { database, type Db } from "../db/queries";
 import { users } from "../db/schema";
 import type { AppEnv } from "./app-env";
-import { ApiError } from "./errors";
+import { AppError } from "../errors";
 import { withHeaders } from "./with-headers";
 
 /** Queues a Set-Cookie for the response of this request. */
@@ -87,7 +87,7 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
     }
   }
   const banned = !c.get("newSession") && (await isBanned(db, c.get("identity").userId, ADMIN_EMAILS));
-  if (banned) c.res = new ApiError(403, "banned", BANNED_MESSAGE).toResponse();
+  if (banned) c.res = new AppError(403, "banned", BANNED_MESSAGE).toResponse();
   else await next();
   const cookies = c.get("cookies") ?? [];
   if (cookies.length > 0) {
@@ -100,7 +100,7 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
 /** Route middleware: only signed-in accounts get past it; a guest gets 401 with `message`. */
 export function requireAccount(message: string) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.get("identity").kind !== "user") throw new ApiError(401, "unauthorized", message);
+    if (c.get("identity").kind !== "user") throw new AppError(401, "unauthorized", message);
     await next();
   });
 }

@@ -13,6 +13,7 @@
  * crashes (and stops renewing) frees the slot within one TTL instead of leaking it.
  */
 import type { ErrorInfo } from "#protocol/messages";
+import { AppError } from "../errors";
 import { rateKey, rateLimitedError, type RateDecision, type Subject } from "./index";
 
 /** Answers one person may have generating at the same time, across all their conversations. */
@@ -23,22 +24,6 @@ export const GENERATION_DEADLINE_MS = 10 * 60_000;
 
 /** How long a lease lives without renewal; a crashed room's slot is free after this. */
 export const LEASE_TTL_MS = 60_000;
-
-/** Refused or unavailable: maps to `429 too_many_generations` / `503 server_busy` (app.ts). */
-export class GenerationLimitError extends Error {
-  override name = "GenerationLimitError";
-  constructor(
-    readonly code: "too_many_generations" | "server_busy",
-    message: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(message);
-  }
-
-  get status(): 429 | 503 {
-    return this.code === "server_busy" ? 503 : 429;
-  }
-}
 
 export interface GenerationSlot {
   readonly leaseId: string;
@@ -68,7 +53,7 @@ function plural(count: number, one: string): string {
 }
 
 /**
- * Takes one of the subject's generation slots, or throws GenerationLimitError: 429
+ * Takes one of the subject's generation slots, or throws an AppError: 429
  * `too_many_generations` when the subject already has `cap` answers running, 503
  * `server_busy` when the limiter itself is overloaded.
  */
@@ -96,21 +81,23 @@ export async function acquireGenerationSlot(
     }
   } catch (cause) {
     if ((cause as { overloaded?: unknown } | null)?.overloaded === true) {
-      throw new GenerationLimitError(
+      throw new AppError(
+        503,
         "server_busy",
         "Parley is handling too many answers right now. Try again in a few seconds.",
-        5_000,
+        { retryAfterMs: 5_000, expose: true },
       );
     }
     throw cause;
   }
   if (!decision.granted) {
     const who = subject.kind === "guest" ? "Guests on one network" : "You";
-    throw new GenerationLimitError(
+    throw new AppError(
+      429,
       "too_many_generations",
       `${who} can have ${plural(cap, "answer")} being written at a time. ` +
         "Wait for one to finish or stop it, then try again.",
-      Math.max(1_000, Math.min(decision.retryAfterMs, 10_000)),
+      { retryAfterMs: Math.max(1_000, Math.min(decision.retryAfterMs, 10_000)) },
     );
   }
 

@@ -10,7 +10,7 @@ import { users } from "../db/schema";
 import { z } from "zod";
 import type { Config } from "../env";
 import type { Db } from "../db/queries";
-import { monthRange, totalFrom, userMonthTotalQuery } from "../db/usage";
+import { monthRange } from "../db/usage";
 import {
   LIMIT_FIELDS,
   globalLimitsSchema,
@@ -20,6 +20,7 @@ import {
 } from "#protocol/admin";
 import type { UsageTotals } from "#protocol/http";
 import type { RateDecision } from "./RateLimiter";
+import { AppError } from "../errors";
 
 export type { RateDecision } from "./RateLimiter";
 
@@ -28,17 +29,6 @@ export interface Subject {
   kind: "guest" | "user";
   /** The client's address, for guests (who can mint new identities at will). */
   ip: string;
-}
-
-export class LimitError extends Error {
-  constructor(
-    readonly code: "rate_limited" | "quota_exhausted",
-    message: string,
-    readonly retryAfterMs: number,
-    readonly decision?: RateDecision,
-  ) {
-    super(message);
-  }
 }
 
 export function rateKey(subject: Subject): string {
@@ -163,10 +153,11 @@ export function enforceQuota({ limits, used, now }: AdmissionFacts): void {
   const tokens = used.inputTokens + used.outputTokens;
   if ((tokenCap > 0 && tokens >= tokenCap) || (costCap > 0 && used.costUsd >= costCap)) {
     const range = monthRange(now);
-    throw new LimitError(
+    throw new AppError(
+      429,
       "quota_exhausted",
       `You have used this month's allowance. It renews on ${new Date(range.end).toISOString().slice(0, 10)}.`,
-      range.end - now.getTime(),
+      { retryAfterMs: range.end - now.getTime() },
     );
   }
 }
@@ -182,34 +173,11 @@ export async function hitRateLimit(env: Env, subject: Subject, limits: Limits): 
 }
 
 /** The refusal for a request over the rate limit, saying how long to wait. */
-export function rateLimitedError(decision: RateDecision): LimitError {
-  return new LimitError(
+export function rateLimitedError(decision: RateDecision): AppError {
+  return new AppError(
+    429,
     "rate_limited",
     `You have sent ${decision.limit} messages in a short time. Try again in ${waitText(decision.retryAfterMs)}.`,
-    decision.retryAfterMs,
-    decision,
+    { retryAfterMs: decision.retryAfterMs, headers: rateLimitHeaders(decision) },
   );
-}
-
-/**
- * Admits one chat request or throws LimitError. The quota is checked first, so a request refused
- * for quota does not spend a rate slot; the rate limiter counts only admitted requests.
- */
-export async function admitChat(
-  env: Env,
-  db: Db,
-  subject: Subject,
-  config: Config,
-  { ownKey = false }: { ownKey?: boolean } = {},
-): Promise<RateDecision> {
-  const now = new Date();
-  // The limits and this month's usage in one round trip.
-  const [limitRows, usedRows] = await db.batch([
-    limitsRowQuery(db, subject),
-    userMonthTotalQuery(db, subject.userId, monthRange(now), { serverPaidOnly: true }),
-  ]);
-  const limits = limitsFrom(subject, config, limitRows);
-  // Answers paid with the person's own key are theirs to spend: only the rate limit applies.
-  if (!ownKey) enforceQuota({ limits, used: totalFrom(usedRows), now });
-  return hitRateLimit(env, subject, limits);
 }

@@ -8,6 +8,7 @@ import type { Config } from "../env";
 import type { Db } from "../db/queries";
 import { moderationEvents } from "../db/schema";
 import { logError } from "../observability/log";
+import { AppError } from "../errors";
 
 export interface ModerationInput {
   text: string;
@@ -25,14 +26,15 @@ export interface ModerationCheck {
   check(input: ModerationInput, signal: AbortSignal): Promise<ModerationRefusal | null>;
 }
 
-export class ContentBlockedError extends Error {
-  constructor(readonly refusal: ModerationRefusal) {
-    super(
-      refusal.check === "max_prompt_size"
-        ? "This message is longer than this server accepts. Shorten it and try again."
-        : "This message was not sent: it goes against this server's content rules.",
-    );
-  }
+/** The refusal a person sees when a check stops their prompt. */
+export function contentBlocked(refusal: ModerationRefusal): AppError {
+  return new AppError(
+    400,
+    "content_blocked",
+    refusal.check === "max_prompt_size"
+      ? "This message is longer than this server accepts. Shorten it and try again."
+      : "This message was not sent: it goes against this server's content rules.",
+  );
 }
 
 export function maxPromptSize(maxChars: number): ModerationCheck {
@@ -133,6 +135,6 @@ export async function moderatePrompt(db: Db, config: Config, input: ModerationIn
       excerpt: input.text.slice(0, 200),
       createdAt: Date.now(),
     });
-    throw new ContentBlockedError(refusal);
+    throw contentBlocked(refusal);
   }
 }

@@ -2,8 +2,14 @@
  * Names a conversation after its first answer: a cheap available model writes a short title;
  * without one (demo-only set-ups) the provisional title cut from the first prompt stays.
  */
-import type { CatalogueModel } from "../providers/catalogue";
+import { database, setTitleIfUntitled } from "../db/queries";
+import { getConfig } from "../env";
+import { logError } from "../observability/log";
+import { createProvider } from "../providers";
+import { usableModels, type CatalogueModel } from "../providers/catalogue";
 import { isBuiltinProviderId, type Provider } from "../providers/types";
+import { titleFrom } from "./turn/plan";
+import type { TurnHost } from "./turn/runner";
 
 const TITLE_INSTRUCTION =
   "Write a title of three to six words for the conversation above. Answer with the title only: " +
@@ -62,4 +68,31 @@ export async function writeTitle(
     return null;
   }
   return cleanTitle(text);
+}
+
+/**
+ * Replaces the provisional title with one a cheap model writes, once the first answer is done;
+ * failures keep the old one. `notify` tells the owner's devices.
+ */
+export async function retitle(
+  host: TurnHost,
+  prompt: string,
+  answer: string,
+  notify: () => void,
+): Promise<void> {
+  if (answer === "") return;
+  try {
+    const db = database(host.env.DB);
+    const model = pickTitleModel(await usableModels(db, host.env), getConfig(host.env).TITLE_MODEL);
+    const provider = model ? createProvider(model.provider, host.env) : null;
+    if (!model || !provider) return;
+    const title = await writeTitle(provider, model, prompt, answer, AbortSignal.timeout(15_000));
+    if (title && (await setTitleIfUntitled(db, host.name, title, titleFrom(prompt)))) {
+      host.store.noteTitle(title);
+      host.audience.publish({ type: "title", title });
+      notify();
+    }
+  } catch (cause) {
+    logError("auto_title_failed", { room: host.name, cause });
+  }
 }

@@ -30,8 +30,6 @@ export class DeltaCoalescer {
   private sentReasoning = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlushAt = -Infinity;
-  /** While held, text accumulates but no frame leaves (the message is not announced yet). */
-  private held = false;
   private readonly intervalMs: () => number;
   private readonly maxFrameChars: number;
   private readonly now: () => number;
@@ -54,17 +52,6 @@ export class DeltaCoalescer {
     this.sentReasoning = reasoning.length;
   }
 
-  /** Keeps everything pending until `release`. */
-  hold(): void {
-    this.held = true;
-  }
-
-  /** Lets frames flow again, sending what accumulated meanwhile at once. */
-  release(): void {
-    this.held = false;
-    this.flush();
-  }
-
   pushText(chunk: string): void {
     if (chunk === "") return;
     this.text += chunk;
@@ -81,13 +68,13 @@ export class DeltaCoalescer {
     return this.text.length - this.sentText + (this.reasoning.length - this.sentReasoning);
   }
 
-  /** Sends whatever is pending now (used before `done`, and by the timer), unless held. */
+  /** Sends whatever is pending now (used before `done`, and by the timer). */
   flush(): void {
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.held || this.pendingChars === 0) return;
+    if (this.pendingChars === 0) return;
     const delta: CoalescedDelta = {
       offset: this.sentText,
       text: this.text.slice(this.sentText),
@@ -107,7 +94,6 @@ export class DeltaCoalescer {
   }
 
   private schedule(): void {
-    if (this.held) return;
     if (this.pendingChars >= this.maxFrameChars) {
       this.flush();
       return;
@@ -119,4 +105,17 @@ export class DeltaCoalescer {
       this.flush();
     }, wait);
   }
+}
+
+/**
+ * The least time between two delta frames, by the number of devices watching. A chunk after a
+ * pause always leaves on the next tick; only chunks that follow closely wait for the interval.
+ * Each frame costs a send per device, so the spacing grows with the audience to keep the room
+ * near 2,000 socket sends a second when the provider streams faster than anyone reads: up to 4
+ * devices a frame at most every 2 ms (a burst of a thousand tokens still becomes a few dozen
+ * frames), 16 devices every 8 ms, 32 or more every 16 ms (one screen refresh, which nobody
+ * reading can tell apart).
+ */
+export function frameIntervalFor(devices: number): number {
+  return Math.min(16, Math.max(2, devices / 2));
 }

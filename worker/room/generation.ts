@@ -44,7 +44,6 @@ export class Generation {
   /** When the first text or reasoning arrived (for time-to-first-token), if it did. */
   firstTokenAt: number | null = null;
   readonly toolCalls: ToolCall[] = [];
-  private heldTools: ToolCall[] | null = null;
 
   constructor(private readonly input: GenerationInput) {
     this.messageId = input.messageId;
@@ -77,26 +76,6 @@ export class Generation {
    */
   flush(): void {
     this.coalescer.flush();
-  }
-
-  /** Holds text back from `onDelta` until `announce` (the provider may answer before D1 has the message). */
-  hold(): void {
-    this.coalescer.hold();
-    this.heldTools ??= [];
-  }
-
-  /** The message exists for every device now: send what is pending and stream from here on. */
-  announce(): void {
-    this.coalescer.release();
-    const held = this.heldTools ?? [];
-    this.heldTools = null;
-    for (const call of held) this.input.onTool?.(call);
-  }
-
-  /** Tool frames wait for the announcement like text does, in order. */
-  private showTool(call: ToolCall): void {
-    if (this.heldTools) this.heldTools.push(call);
-    else this.input.onTool?.(call);
   }
 
   /** Cancels the upstream call; `run` then resolves with status `stopped`. */
@@ -164,10 +143,10 @@ export class Generation {
         const results = calls.map((call) => {
           const shown: ToolCall = { ...call, result: null, offset };
           this.toolCalls.push(shown);
-          this.showTool(shown);
+          this.input.onTool?.(shown);
           const done: ToolCall = { ...shown, result: runTool(call.name, call.arguments) };
           this.toolCalls[this.toolCalls.indexOf(shown)] = done;
-          this.showTool(done);
+          this.input.onTool?.(done);
           return done;
         });
         request = {

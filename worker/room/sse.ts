@@ -2,8 +2,30 @@
  * Translates the room's frames for one assistant message into the named Server-Sent Events of
  * `POST /api/v1/chat/stream`: meta, delta, reasoning, usage, done and error (docs/api.md).
  */
+import { z } from "zod";
+import {
+  generationOptionsSchema,
+  MAX_PROMPT_CHARS,
+  MAX_SYSTEM_PROMPT_CHARS,
+  roleSchema,
+} from "#protocol/messages";
 import type { ServerFrame } from "#protocol/frames";
 import type { SseEventName } from "#protocol/http";
+
+/**
+ * Body of the internal `POST /stream` the worker forwards `/api/v1/chat/stream` as, after it has
+ * authenticated the caller. The room admits it like any other turn.
+ */
+export const roomStreamRequestSchema = z.object({
+  model: z.string().min(1).max(200),
+  content: z.string().min(1).max(MAX_PROMPT_CHARS),
+  /** Earlier messages of a brand-new conversation, stored before the prompt. */
+  prior: z.array(z.object({ role: roleSchema, content: z.string() })).default([]),
+  options: generationOptionsSchema.default({}),
+  /** Present when the turn starts a new conversation (with its system prompt). */
+  create: z.object({ systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS) }).optional(),
+});
+export type RoomStreamRequest = z.input<typeof roomStreamRequestSchema>;
 
 const encoder = new TextEncoder();
 

@@ -4,7 +4,7 @@
  * same D1 batch as the change. See docs/admin.md.
  */
 import { adminAccess } from "../../../admin/access";
-import { ApiError } from "../../errors";
+import { AppError } from "../../../errors";
 import { createRouter } from "../../router";
 import { modelAdmin } from "./models";
 import { peopleAdmin } from "./people";
@@ -18,5 +18,5 @@ adminRoutes.route("/", reportAdmin);
 // Mounted ahead of the API's own session middleware (see app.ts): an unknown admin path must end
 // here, or the request would run through that middleware a second time on its way to a 404.
 adminRoutes.all("*", () => {
-  throw new ApiError(404, "not_found", "No such endpoint.");
+  throw new AppError(404, "not_found", "No such endpoint.");
 });

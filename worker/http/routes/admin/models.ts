@@ -14,7 +14,8 @@ import {
   type CatalogueModel,
 } from "../../../providers/catalogue";
 import type { AdminModel } from "#protocol/admin";
-import { ApiError } from "../../errors";
+import { AppError } from "../../../errors";
+import { dropRoomCaches } from "../../../room/caches";
 import { createRouter } from "../../router";
 import { listModelsRoute, setDefaultModelRoute, updateModelRoute } from "./routes";
 
@@ -47,14 +48,14 @@ export const modelAdmin = createRouter()
     const patch = c.req.valid("json");
     const { id } = c.req.valid("param");
     if (isConfiguredModel(c.env, id)) {
-      throw new ApiError(400, "not_editable", "This model comes from CUSTOM_PROVIDERS; change it there.");
+      throw new AppError(400, "not_editable", "This model comes from CUSTOM_PROVIDERS; change it there.");
     }
     const db = database(c.env.DB);
     const before = await findStoredModel(db, c.env, id);
-    if (!before) throw new ApiError(404, "not_found", "Model not found.");
+    if (!before) throw new AppError(404, "not_found", "Model not found.");
     const after = applyModelPatch(before, patch);
     if (after.maxOutput > after.context) {
-      throw new ApiError(400, "invalid_request", "maxOutput cannot be larger than the context window.");
+      throw new AppError(400, "invalid_request", "maxOutput cannot be larger than the context window.");
     }
     await db.batch([
       modelUpdate(db, after),
@@ -65,6 +66,8 @@ export const modelAdmin = createRouter()
         detail: { before: editableFields(before), changes: patch },
       }),
     ]);
+    // Rooms keep catalogue rows for admission: the change reaches them before it is confirmed.
+    await dropRoomCaches(c.env);
     return c.json({ model: adminModel(after, c.env, await readDefaultModel(db)) }, 200);
   })
   .openapi(setDefaultModelRoute, async (c) => {
@@ -73,7 +76,7 @@ export const modelAdmin = createRouter()
     if (model !== null) {
       const found = (await loadCatalogue(db, c.env)).find((candidate) => candidate.id === model);
       if (!found?.enabled) {
-        throw new ApiError(400, "unknown_model", `"${model}" is not an enabled model of the catalogue.`);
+        throw new AppError(400, "unknown_model", `"${model}" is not an enabled model of the catalogue.`);
       }
     }
     const before = await readDefaultModel(db);

@@ -5,13 +5,14 @@ import { nextCursor } from "../../../admin/cursor";
 import { banUpdate, findAdminUser, limitsUpdate, searchUsers } from "../../../admin/users";
 import { database } from "../../../db/queries";
 import type { AdminUser } from "#protocol/admin";
-import { ApiError } from "../../errors";
+import { AppError } from "../../../errors";
+import { dropRoomCaches } from "../../../room/caches";
 import { createRouter } from "../../router";
 import { banUserRoute, getUserRoute, listUsersRoute, setUserLimitsRoute, unbanUserRoute } from "./routes";
 
 async function existingUser(env: Env, id: string): Promise<AdminUser> {
   const user = await findAdminUser(database(env.DB), id);
-  if (!user) throw new ApiError(404, "not_found", "No such person.");
+  if (!user) throw new AppError(404, "not_found", "No such person.");
   return user;
 }
 
@@ -49,12 +50,13 @@ export const peopleAdmin = createRouter()
         detail: { email: user.email, before: user.limits, after: limits },
       }),
     ]);
+    await dropRoomCaches(c.env, { userId: user.id });
     return c.json({ user: { ...user, limits } }, 200);
   })
   .openapi(banUserRoute, async (c) => {
     const user = await existingUser(c.env, c.req.valid("param").id);
     const actor = actorOf(c);
-    if (actor === user.id) throw new ApiError(400, "invalid_request", "You cannot ban yourself.");
+    if (actor === user.id) throw new AppError(400, "invalid_request", "You cannot ban yourself.");
     const bannedAt = user.bannedAt ?? Date.now();
     const db = database(c.env.DB);
     await db.batch([

@@ -8,6 +8,7 @@ import { usageReport } from "../../../admin/usage";
 import { database } from "../../../db/queries";
 import { getConfig } from "../../../env";
 import { LIMITS_SETTING, parseGlobalLimits } from "../../../limits";
+import { dropRoomCaches } from "../../../room/caches";
 import { createRouter } from "../../router";
 import {
   auditRoute,
@@ -41,6 +42,7 @@ export const reportAdmin = createRouter()
         detail: { before, after: next },
       }),
     ]);
+    await dropRoomCaches(c.env);
     return c.json(limitsView(next, getConfig(c.env)), 200);
   })
   .openapi(usageRoute, async (c) => {

@@ -5,7 +5,7 @@
  */
 import { authorize } from "../../../auth/policy";
 import {
-  AttachmentError,
+  attachmentRefused,
   attachmentLimits,
   classify,
   cleanName,
@@ -19,37 +19,24 @@ import {
   toAttachmentInfo,
 } from "../../../db/attachments";
 import { database } from "../../../db/queries";
-import { ApiError, notFound } from "../../errors";
+import { AppError, notFound } from "../../../errors";
 import { createRouter } from "../../router";
 import { deleteAttachmentRoute, getAttachmentRoute, uploadAttachmentRoute } from "./routes";
-
-function refused(error: unknown): never {
-  if (error instanceof AttachmentError) throw new ApiError(error.status, error.code, error.message);
-  throw error;
-}
 
 export const attachmentRoutes = createRouter()
   .openapi(uploadAttachmentRoute, async (c) => {
     const limits = attachmentLimits(c.env);
     const declaredLength = Number(c.req.header("content-length") ?? "0");
     if (declaredLength > limits.maxBytes) {
-      refused(
-        new AttachmentError(
-          "file_too_large",
-          `A file may be at most ${Math.round(limits.maxBytes / 1048576)} MB.`,
-          413,
-        ),
+      throw attachmentRefused(
+        "file_too_large",
+        `A file may be at most ${Math.round(limits.maxBytes / 1048576)} MB.`,
+        413,
       );
     }
     const name = cleanName(c.req.valid("query").name);
-    const bytes = await readCapped(c.req.raw.body, limits.maxBytes).catch(refused);
-    const { kind, mimeType } = (() => {
-      try {
-        return classify(bytes, c.req.header("content-type") ?? "", name, limits);
-      } catch (error) {
-        return refused(error);
-      }
-    })();
+    const bytes = await readCapped(c.req.raw.body, limits.maxBytes);
+    const { kind, mimeType } = classify(bytes, c.req.header("content-type") ?? "", name, limits);
     const owner = c.get("identity").userId;
     const id = crypto.randomUUID();
     const key = objectKey(owner, id);
@@ -114,7 +101,7 @@ export const attachmentRoutes = createRouter()
     const row = await findAttachment(db, c.req.valid("param").id);
     if (!row || row.ownerId !== c.get("identity").userId) throw notFound("File");
     if (row.messageId) {
-      throw new ApiError(
+      throw new AppError(
         409,
         "attachment_sent",
         "This file was sent with a message; delete the message instead.",

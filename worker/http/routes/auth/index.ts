@@ -5,7 +5,6 @@
  */
 import type { Context } from "hono";
 import {
-  AccountError,
   changePassword,
   claimGuestConversations,
   findUser,
@@ -20,7 +19,7 @@ import { database } from "../../../db/queries";
 import type { User } from "../../../db/schema";
 import type { SessionUser } from "#protocol/http";
 import type { AppEnv } from "../../app-env";
-import { ApiError } from "../../errors";
+import { AppError } from "../../../errors";
 import { createRouter } from "../../router";
 import { setCookieLater, startSession } from "../../session-middleware";
 import {
@@ -34,13 +33,6 @@ import {
 
 export function publicUser(user: Pick<User, "id" | "kind" | "email" | "displayName" | "role">): SessionUser {
   return { id: user.id, kind: user.kind, email: user.email, displayName: user.displayName, role: user.role };
-}
-
-function accountFailure(error: unknown): never {
-  if (error instanceof AccountError) {
-    throw new ApiError(error.code === "email_taken" ? 409 : 401, error.code, error.message);
-  }
-  throw error;
 }
 
 async function signedIn(c: Context<AppEnv>, user: User) {
@@ -72,13 +64,13 @@ export const authRoutes = createRouter()
       email: body.email,
       password: body.password,
       ...(body.displayName ? { displayName: body.displayName } : {}),
-    }).catch(accountFailure);
+    });
     return signedIn(c, user);
   })
   .openapi(signInRoute, async (c) => {
     const body = c.req.valid("json");
     const db = database(c.env.DB);
-    const user = await signIn(db, body.email, body.password).catch(accountFailure);
+    const user = await signIn(db, body.email, body.password);
     const identity = c.get("identity");
     if (identity.kind === "guest") await claimGuestConversations(db, identity.userId, user.id);
     return signedIn(c, user);
@@ -97,9 +89,9 @@ export const authRoutes = createRouter()
     const identity = c.get("identity");
     const body = c.req.valid("json");
     const db = database(c.env.DB);
-    await changePassword(db, identity.userId, body.currentPassword, body.newPassword).catch(accountFailure);
+    await changePassword(db, identity.userId, body.currentPassword, body.newPassword);
     await revokeAllRefreshTokens(db, identity.userId);
     const user = await findUser(db, identity.userId);
-    if (!user) throw new ApiError(401, "unauthorized", "Sign in first.");
+    if (!user) throw new AppError(401, "unauthorized", "Sign in first.");
     return signedIn(c, user);
   });

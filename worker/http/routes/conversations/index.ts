@@ -16,7 +16,7 @@ import {
   toSummary,
   updateConversation,
 } from "../../../db/queries";
-import { notFound } from "../../errors";
+import { notFound } from "../../../errors";
 import { notifyConversation, notifyDeleted } from "../../hub-notify";
 import { createRouter } from "../../router";
 import { usableModel } from "../models/access";
@@ -68,10 +68,9 @@ export const conversationRoutes = createRouter()
     const { conversation } = await authorize(db, id, identity.userId, "manage");
     const updated = await updateConversation(db, conversation.id, patch);
     if (!updated) throw notFound();
-    if (patch.title !== undefined) {
-      const room = await getServerByName(c.env.ConversationRoom, conversation.id);
-      await room.announceTitle(updated.title);
-    }
+    // The room keeps a copy of the conversation (its system prompt for the next turn, its title).
+    const room = await getServerByName(c.env.ConversationRoom, conversation.id);
+    await room.conversationChanged(patch.title !== undefined ? updated.title : undefined);
     await notifyConversation(c.env, identity.userId, toSummary(updated));
     return c.json({ conversation: toSummary(updated) }, 200);
   })
@@ -89,6 +88,8 @@ export const conversationRoutes = createRouter()
     const ownerId = c.get("identity").userId;
     const row = await restoreConversation(database(c.env.DB), c.req.valid("param").id, ownerId);
     if (!row) throw notFound();
+    const room = await getServerByName(c.env.ConversationRoom, row.id);
+    await room.conversationChanged();
     await notifyConversation(c.env, ownerId, toSummary(row));
     return c.json({ conversation: toSummary(row) }, 200);
   });

@@ -6,14 +6,15 @@ import { deleteProviderKey, listProviderKeys, saveProviderKey } from "../../../a
 import { database } from "../../../db/queries";
 import { getConfig } from "../../../env";
 import { acceptsOwnKey } from "../../../providers";
-import { ApiError } from "../../errors";
+import { AppError } from "../../../errors";
+import { dropRoomCaches } from "../../../room/caches";
 import { createRouter } from "../../router";
 import { deleteKeyRoute, listKeysRoute, saveKeyRoute } from "./routes";
 
 function vaultSecret(env: Env): string {
   const secret = getConfig(env).ENCRYPTION_KEY;
   if (!secret) {
-    throw new ApiError(503, "byok_unavailable", "This Parley server is not set up to store your own keys.");
+    throw new AppError(503, "byok_unavailable", "This Parley server is not set up to store your own keys.");
   }
   return secret;
 }
@@ -25,16 +26,19 @@ export const keyRoutes = createRouter()
   .openapi(saveKeyRoute, async (c) => {
     const { provider } = c.req.valid("param");
     if (!acceptsOwnKey(provider)) {
-      throw new ApiError(400, "invalid_request", `Parley cannot use your own key for "${provider}".`);
+      throw new AppError(400, "invalid_request", `Parley cannot use your own key for "${provider}".`);
     }
     const { apiKey } = c.req.valid("json");
     const db = database(c.env.DB);
     const saved = await saveProviderKey(db, vaultSecret(c.env), c.get("identity").userId, provider, apiKey);
+    // Rooms keep a person's keys for admission: the new one is used from the very next answer.
+    await dropRoomCaches(c.env, { userId: c.get("identity").userId });
     return c.json({ key: saved }, 200);
   })
   .openapi(deleteKeyRoute, async (c) => {
     const { provider } = c.req.valid("param");
     const removed = await deleteProviderKey(database(c.env.DB), c.get("identity").userId, provider);
-    if (!removed) throw new ApiError(404, "not_found", "No key is saved for that provider.");
+    if (!removed) throw new AppError(404, "not_found", "No key is saved for that provider.");
+    await dropRoomCaches(c.env, { userId: c.get("identity").userId });
     return c.body(null, 204);
   });

@@ -4,7 +4,7 @@ import type { Identity } from "../../../auth/session";
 import { database } from "../../../db/queries";
 import { withOwnKeys, type ProviderEnv } from "../../../providers";
 import { findUsableModel } from "../../../providers/catalogue";
-import { ApiError } from "../../errors";
+import { AppError } from "../../../errors";
 
 /**
  * The providers this caller can reach: the server's, plus those they saved their own key for
@@ -24,7 +24,7 @@ export async function callerProviders(
 export async function usableModel(env: Env & ProviderEnv, id: string) {
   const model = await findUsableModel(database(env.DB), env, id);
   if (!model) {
-    throw new ApiError(400, "unknown_model", `The model "${id}" is not available. See GET /api/v1/models.`);
+    throw new AppError(400, "unknown_model", `The model "${id}" is not available. See GET /api/v1/models.`);
   }
   return model;
 }

@@ -13,12 +13,12 @@ import {
   oauthClient,
   OAUTH_COOKIE,
   OAUTH_FLOW_TTL_SECONDS,
-  OAuthError,
+  isOAuthFailure,
 } from "../../../auth/oauth";
 import { cookie, readCookie } from "../../../auth/session";
 import { database } from "../../../db/queries";
 import { getConfig } from "../../../env";
-import { notFound } from "../../errors";
+import { notFound } from "../../../errors";
 import { createRouter } from "../../router";
 import { setCookieLater, startSession } from "../../session-middleware";
 import { finishOAuthRoute, listOAuthProvidersRoute, startOAuthRoute } from "./routes";
@@ -67,7 +67,7 @@ export const oauthRoutes = createRouter()
       await startSession(c, { userId: user.id, kind: "user", issuedAt: 0 }, refresh);
       return back();
     } catch (error) {
-      if (error instanceof OAuthError) return back(error.code);
+      if (isOAuthFailure(error)) return back(error.code);
       throw error;
     }
   });

@@ -16,16 +16,16 @@ import { conversationAccess } from "../../../auth/policy";
 import { database } from "../../../db/queries";
 import { clientIp, displayNameOf, withIdentity } from "../../../room/identity";
 import type { AppEnv } from "../../app-env";
-import { ApiError, notFound } from "../../errors";
+import { AppError, notFound } from "../../../errors";
 
 export const roomSocketRoute = new Hono<AppEnv>();
 
 function requireUpgrade(c: Context<AppEnv>): void {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-    throw new ApiError(426, "upgrade_required", "This endpoint speaks WebSocket only.");
+    throw new AppError(426, "upgrade_required", "This endpoint speaks WebSocket only.");
   }
   if (c.get("newSession")) {
-    throw new ApiError(401, "unauthorized", "Open Parley in this browser first to get a session.");
+    throw new AppError(401, "unauthorized", "Open Parley in this browser first to get a session.");
   }
 }
 

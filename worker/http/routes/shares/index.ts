@@ -15,7 +15,7 @@ import {
 } from "../../../db/queries";
 import { activeShareOf, createShare, revokeShare, setShareMode, toShare } from "../../../db/shares";
 import type { RoomRoleName } from "#protocol/frames";
-import { notFound } from "../../errors";
+import { notFound } from "../../../errors";
 import { notifyConversation } from "../../hub-notify";
 import { createRouter } from "../../router";
 import {

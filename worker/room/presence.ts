@@ -1,0 +1,132 @@
+/**
+ * Who is in a room and how frames reach them: the devices that have their snapshot (live frames
+ * skip a device until then), the people behind them with their roles and typing state, and the
+ * API streams listening to the same frames.
+ */
+import type { Connection } from "partyserver";
+import { encodeFrame, type Person, type ServerFrame } from "#protocol/frames";
+import type { RoomIdentity } from "./identity";
+
+/** Someone counts as typing this long after their last `typing` frame. */
+const TYPING_MS = 6_000;
+
+export interface ConnectionState extends RoomIdentity {
+  /** Opaque presence id: the same for all devices of a person, unrelated to their user id. */
+  personId: string;
+  /** False until the snapshot was sent; live frames skip the connection until then. */
+  ready: boolean;
+  typingUntil: number;
+}
+
+export type ReadyConnection = Connection<ConnectionState> & { state: ConnectionState };
+
+export class Audience {
+  /** Devices with their snapshot, by connection id (see `ready`). */
+  private readyById: Map<string, Connection<ConnectionState>> | null = null;
+  private readonly listeners = new Set<(frame: ServerFrame) => void>();
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** `all` lists every socket of the room (the hibernation API), used once after a wake. */
+  constructor(private readonly all: () => Iterable<Connection<ConnectionState>>) {}
+
+  /**
+   * The devices that have their snapshot. Kept in memory while this instance lives, because
+   * every delta goes to each of them: asking the hibernation API per frame would decode every
+   * socket's attachment again. After a wake from hibernation the set is rebuilt from it once.
+   */
+  ready(): ReadyConnection[] {
+    if (!this.readyById) {
+      this.readyById = new Map();
+      for (const connection of this.all()) {
+        if (connection.state?.ready) this.readyById.set(connection.id, connection);
+      }
+    }
+    const open: ReadyConnection[] = [];
+    for (const [id, connection] of this.readyById) {
+      if (connection.readyState !== WebSocket.READY_STATE_OPEN) this.readyById.delete(id);
+      else open.push(connection as ReadyConnection);
+    }
+    return open;
+  }
+
+  /** How many devices receive live frames (for the frame spacing). */
+  get size(): number {
+    return this.readyById?.size ?? 0;
+  }
+
+  /** A device got its snapshot: every later frame reaches it. */
+  join(connection: Connection<ConnectionState>): void {
+    this.ready();
+    this.readyById?.set(connection.id, connection);
+  }
+
+  leave(connection: Connection<ConnectionState>): void {
+    this.readyById?.delete(connection.id);
+    this.publishPresence();
+  }
+
+  /** Adds a listener for every published frame; returns the function that removes it. */
+  subscribe(listener: (frame: ServerFrame) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** Sends a frame to every device that has its snapshot, and to every API stream listening. */
+  publish(frame: ServerFrame): void {
+    const data = encodeFrame(frame);
+    for (const connection of this.ready()) connection.send(data);
+    for (const listener of this.listeners) listener(frame);
+  }
+
+  viewerCount(): number {
+    return this.ready().length;
+  }
+
+  /** Everyone here, one entry per person with their devices folded together. */
+  people(now = Date.now()): Person[] {
+    const byPerson = new Map<string, Person>();
+    for (const { state } of this.ready()) {
+      const person = byPerson.get(state.personId);
+      const typing = state.typingUntil > now;
+      if (person) {
+        person.devices++;
+        person.typing ||= typing;
+        // The strongest role any of their devices holds.
+        if (state.role === "owner" || (state.role === "editor" && person.role === "viewer"))
+          person.role = state.role;
+      } else {
+        byPerson.set(state.personId, {
+          id: state.personId,
+          name: state.name,
+          kind: state.kind,
+          role: state.role,
+          devices: 1,
+          typing,
+        });
+      }
+    }
+    return [...byPerson.values()];
+  }
+
+  publishPresence(): void {
+    this.publish({ type: "presence", viewers: this.viewerCount(), people: this.people() });
+  }
+
+  setTyping(connection: Connection<ConnectionState>, state: ConnectionState, active: boolean): void {
+    const now = Date.now();
+    const wasTyping = state.typingUntil > now;
+    connection.setState({ ...state, typingUntil: active ? now + TYPING_MS : 0 });
+    if (wasTyping !== active) this.publishPresence();
+    if (active) {
+      // Tell everyone when it lapses; if this instance hibernates first, clients expire it too.
+      clearTimeout(this.typingTimer);
+      this.typingTimer = setTimeout(() => this.publishPresence(), TYPING_MS + 50);
+    }
+  }
+}
+
+/** A stable, opaque presence id per person and room (so ids cannot be matched across rooms). */
+export async function personIdFor(room: string, userId: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${room}:${userId}`));
+  return [...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,130 @@
+/**
+ * The message rows a turn adds: earlier messages an API client brought for a new conversation,
+ * the prompt, and the empty `streaming` answer (or the stopped answer a `continue` reopens).
+ * Pure: ids, positions and timestamps come in, rows go out.
+ */
+import type { Message } from "../../db/schema";
+import type { ShapedTurn, TurnPlan } from "./plan";
+
+export interface TurnRowsInput {
+  conversationId: string;
+  plan: TurnPlan;
+  shaped: ShapedTurn;
+  /** The conversation has no messages yet (only then are a plan's `prior` messages stored). */
+  isEmpty: boolean;
+  /** The position the first new row takes. */
+  position: number;
+  authorId: string;
+  model: { id: string; provider: string };
+  ownKey: boolean;
+  now: number;
+  newId?: () => string;
+}
+
+export interface TurnRows {
+  /** Rows to insert, oldest first (a reopened answer is not among them). */
+  added: Message[];
+  /** The answer being written: new, or the reopened one marked `streaming` again. */
+  answer: Message;
+  /** The stored prompt, when the turn has one. */
+  prompt: Message | undefined;
+  /** The answer a `continue` reopens. */
+  reopened: Message | undefined;
+  /** The position after the last new row. */
+  nextPosition: number;
+}
+
+export function turnRows(input: TurnRowsInput): TurnRows {
+  const { plan, shaped, now } = input;
+  const newId = input.newId ?? (() => crypto.randomUUID());
+  let position = input.position;
+  const row = (
+    role: Message["role"],
+    content: string,
+    parentId: string | null,
+    extra: Partial<Message> = {},
+  ) => {
+    const message: Message = {
+      ...EMPTY_COLUMNS,
+      id: newId(),
+      conversationId: input.conversationId,
+      position: position++,
+      parentId,
+      authorId: input.authorId,
+      role,
+      content,
+      status: "complete",
+      createdAt: now,
+      updatedAt: now,
+      ...extra,
+    };
+    return message;
+  };
+  const added: Message[] = [];
+  let parent = shaped.parentId;
+  if (plan.kind === "send" && input.isEmpty) {
+    for (const prior of plan.prior) {
+      const priorRow = row(prior.role, prior.content, parent);
+      added.push(priorRow);
+      parent = priorRow.id;
+    }
+  }
+  let prompt: Message | undefined;
+  if (shaped.prompt !== null) {
+    prompt = row("user", shaped.prompt, parent);
+    added.push(prompt);
+    parent = prompt.id;
+  }
+  const reopened = plan.kind === "continue" ? shaped.target : undefined;
+  const answer: Message = reopened
+    ? {
+        ...reopened,
+        status: "streaming",
+        finishReason: null,
+        errorCode: null,
+        errorMessage: null,
+        updatedAt: now,
+      }
+    : row("assistant", "", parent, {
+        status: "streaming",
+        model: input.model.id,
+        provider: input.model.provider,
+        ownKey: input.ownKey,
+      });
+  if (!reopened) added.push(answer);
+  return { added, answer, prompt, reopened, nextPosition: position };
+}
+
+/** The highest position any message of the conversation has (deleted ones included), or -1. */
+export function lastPositionOf(rows: readonly Message[]): number {
+  return rows.reduce((last, row) => Math.max(last, row.position), -1);
+}
+
+const EMPTY_COLUMNS: Omit<
+  Message,
+  | "id"
+  | "conversationId"
+  | "position"
+  | "role"
+  | "content"
+  | "status"
+  | "createdAt"
+  | "updatedAt"
+  | "parentId"
+  | "authorId"
+> = {
+  reasoning: "",
+  model: null,
+  provider: null,
+  finishReason: null,
+  errorCode: null,
+  errorMessage: null,
+  inputTokens: null,
+  outputTokens: null,
+  cachedInputTokens: null,
+  reasoningTokens: null,
+  costUsd: null,
+  ownKey: false,
+  deletedAt: null,
+  toolCalls: null,
+};

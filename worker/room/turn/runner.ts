@@ -1,0 +1,314 @@
+/**
+ * One turn, from the plan to the first frame: read (the room's copy of the conversation and the
+ * person's admission facts, side by side), shape, admit, store, announce, stream. After
+ * admission nothing waits for D1: the turn is durable in the room's own SQLite and reaches D1
+ * through the outbox while the provider is already answering. docs/architecture.md walks through
+ * it step by step.
+ */
+import { getServerByName } from "partyserver";
+import { activePath } from "../../db/branches";
+import { database, toChatMessage, toSummary } from "../../db/queries";
+import type { Conversation } from "../../db/schema";
+import { AppError } from "../../errors";
+import type { RateDecision, Subject } from "../../limits";
+import type { GenerationSlot } from "../../limits/concurrency";
+import { logError } from "../../observability/log";
+import type { ChatMessage } from "#protocol/messages";
+import { frameIntervalFor } from "../coalescer";
+import type { LiveCheckpoint } from "../checkpoint";
+import { Generation } from "../generation";
+import type { Audience } from "../presence";
+import type { RoomStore } from "../store";
+import { retitle } from "../auto-title";
+import { visibleMessages } from "../snapshot";
+import { admit } from "./admission";
+import type { AdmissionCache } from "./facts";
+import { CONTINUE_PROMPT, providerMessages, providerRequest } from "./context";
+import { finishTurn } from "./finish";
+import { shapeTurn, titleFrom, uploadsOf, type TurnPlan } from "./plan";
+import { lastPositionOf, turnRows } from "./rows";
+
+const BUSY_MESSAGE = "An answer is still being written in this conversation. Wait for it or stop it first.";
+export const busyError = () => new AppError(409, "conversation_busy", BUSY_MESSAGE, { retryable: true });
+
+/** What a turn needs of its room. */
+export interface TurnHost {
+  readonly name: string;
+  readonly env: Env;
+  readonly ctx: DurableObjectState;
+  readonly store: RoomStore;
+  readonly checkpoint: LiveCheckpoint;
+  readonly audience: Audience;
+  /** What admission knows about people and models between turns. */
+  readonly facts: AdmissionCache;
+  /** Makes sure the room's alarm fires by `at` (it keeps a running answer from being evicted). */
+  wakeBy(at: number): void;
+}
+
+export interface TurnRequest {
+  plan: TurnPlan;
+  subject: Subject;
+  /** How the turn was asked for, for the log line (default: the plan's kind). */
+  trigger?: "stream";
+  /** The HTTP request that asked for it, so the generation's log line matches the request's. */
+  requestId?: string;
+  /** Lets the sender match its optimistic bubble with the stored prompt. */
+  clientId?: string;
+  /** An API client starting a new conversation: it is created with this turn, never before. */
+  create?: { systemPrompt: string };
+  onAdmitted?: (decision: RateDecision) => void;
+}
+
+export interface LiveTurn {
+  generation: Generation;
+  trigger: string;
+  subject: Subject;
+  ownKey: boolean;
+  /** The sender's concurrent-generation slot, released when the answer ends. */
+  slot: GenerationSlot;
+  requestId: string | undefined;
+  /** Settles when the answer is final and `done` went out. */
+  finished: Promise<unknown>;
+}
+
+/** While a generation runs, an alarm this often keeps the object from being evicted as idle. */
+export const KEEPALIVE_MS = 30_000;
+
+export class TurnRunner {
+  /** Set synchronously when a turn or a reshape is accepted, before any await, so two cannot race. */
+  private busy = false;
+  current: LiveTurn | null = null;
+
+  constructor(private readonly host: TurnHost) {}
+
+  get generation(): Generation | undefined {
+    return this.current?.generation;
+  }
+
+  /** Runs `change` with the room to itself (no turn may start meanwhile), or refuses as busy. */
+  async exclusive<T>(change: () => Promise<T>): Promise<T> {
+    if (this.busy) throw busyError();
+    this.busy = true;
+    try {
+      return await change();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  stop(messageId?: string): void {
+    const generation = this.current?.generation;
+    if (generation && (!messageId || messageId === generation.messageId)) generation.stop();
+  }
+
+  /**
+   * Admits a turn and starts its answer in this object, independent of whoever asked: stores the
+   * prompt (new or edited) with an empty `streaming` answer, or reopens a stopped one, tells
+   * every device, and streams.
+   */
+  async start(request: TurnRequest): Promise<LiveTurn> {
+    if (this.busy) throw busyError();
+    this.busy = true;
+    let slot: GenerationSlot | null = null;
+    try {
+      const { env, store } = this.host;
+      const { plan, subject } = request;
+      const db = database(env.DB);
+      const plannedModel = plan.kind === "continue" ? undefined : plan.model;
+      // Both from memory in a warm room; on a cold start, two D1 reads side by side.
+      const [state, facts] = await Promise.all([
+        store.read(),
+        this.host.facts.read(db, subject, plannedModel, uploadsOf(plan)),
+      ]);
+      const existing =
+        state.conversation && state.conversation.deletedAt === null ? state.conversation : undefined;
+      if (!request.create && !existing) throw new AppError(404, "not_found", "Conversation not found.");
+      if (request.create && state.conversation)
+        throw new AppError(409, "conflict", "That conversation already exists.");
+      // Read before the turn's own rows land in the same copy.
+      const isFirstTurn = state.rows.length === 0 && (existing?.title ?? "") === "";
+      const path = activePath(state.rows, existing?.activeLeafId ?? null);
+      const shaped = shapeTurn(plan, state.rows, path);
+      const admitted = await admit({
+        env,
+        db,
+        conversationId: this.host.name,
+        subject,
+        plan,
+        shaped,
+        facts,
+        findModel: (id) => this.host.facts.model(db, id),
+      });
+      slot = admitted.slot;
+      if (admitted.rate) request.onAdmitted?.(admitted.rate);
+      const { model, uploads } = admitted;
+
+      const now = Date.now();
+      const rows = turnRows({
+        conversationId: this.host.name,
+        plan,
+        shaped,
+        isEmpty: state.rows.length === 0,
+        position: lastPositionOf(state.rows) + 1,
+        authorId: subject.userId,
+        model,
+        ownKey: admitted.ownKey,
+        now,
+      });
+      const answerId = rows.answer.id;
+      const sentFiles = rows.prompt
+        ? uploads.map((file) => ({ ...file, messageId: rows.prompt!.id, conversationId: this.host.name }))
+        : [];
+      const files = new Map(state.files);
+      if (rows.prompt && sentFiles.length > 0) files.set(rows.prompt.id, sentFiles);
+      const contextPath = [...shaped.context, ...rows.added.filter((row) => row.id !== answerId)];
+      const messages = await providerMessages(env.ATTACHMENTS, contextPath, files, model);
+      if (rows.reopened) {
+        messages.push({ role: "assistant", content: rows.reopened.content });
+        messages.push({ role: "user", content: CONTINUE_PROMPT });
+      }
+      const systemPrompt = request.create?.systemPrompt ?? existing?.systemPrompt;
+      const generation = new Generation({
+        messageId: answerId,
+        model,
+        provider: admitted.provider,
+        request: providerRequest(model, admitted.options, systemPrompt, messages),
+        onDelta: (delta) => this.host.audience.publish({ type: "delta", messageId: answerId, ...delta }),
+        onProgress: () => this.host.checkpoint.touched(),
+        onTool: (call) => this.host.audience.publish({ type: "tool", messageId: answerId, call }),
+        frameIntervalMs: () => frameIntervalFor(this.host.audience.size),
+        ...(rows.reopened
+          ? { initial: { text: rows.reopened.content, reasoning: rows.reopened.reasoning } }
+          : {}),
+      });
+
+      // Durable before anyone hears of it: the checkpoint entry and the turn's rows are in this
+      // object's storage, and the output gate holds every frame below until they are on disk.
+      this.host.checkpoint.begin(answerId, () => ({
+        messageId: answerId,
+        content: generation.text,
+        reasoning: generation.reasoning,
+      }));
+      const firstPrompt = rows.added.find((row) => row.role === "user")?.content ?? shaped.prompt ?? "";
+      if (request.create) {
+        store.write({
+          kind: "conversation",
+          row: newConversation(this.host.name, subject, model.id, request.create, now),
+          ownerKind: subject.kind,
+        });
+      }
+      const inD1 = store.write({
+        kind: "turn",
+        conversationId: this.host.name,
+        rows: rows.added,
+        ...(rows.reopened ? { reopen: { id: rows.reopened.id, at: now } } : {}),
+        bump: { at: now, activeLeafId: answerId, model: model.id, titleIfEmpty: titleFrom(firstPrompt) },
+        ...(sentFiles.length > 0 ? { attach: { rows: sentFiles, ownerId: subject.userId } } : {}),
+      });
+      this.host.ctx.waitUntil(inD1);
+      this.host.wakeBy(now + KEEPALIVE_MS);
+      store.revision++;
+
+      const running = generation.run();
+      const turn: LiveTurn = {
+        generation,
+        trigger: request.trigger ?? plan.kind,
+        subject,
+        ownKey: admitted.ownKey,
+        slot,
+        requestId: request.requestId,
+        finished: Promise.resolve(),
+      };
+      this.current = turn;
+      this.announce(request, rows.added, rows.prompt?.id, sentFiles, toChatMessage(rows.answer));
+      this.notifyOwner();
+      turn.finished = finishTurn(this.host, turn, running, () => {
+        this.current = null;
+        this.busy = false;
+      }).then((final) => {
+        this.notifyOwner();
+        if (isFirstTurn) return retitle(this.host, firstPrompt, final.content, () => this.notifyOwner());
+      });
+      return turn;
+    } catch (cause) {
+      this.busy = false;
+      this.current = null;
+      await slot?.release().catch(() => undefined);
+      throw cause;
+    }
+  }
+
+  /** Tells every device about the turn's messages: new ones in order, or the reshaped branch. */
+  private announce(
+    request: TurnRequest,
+    added: readonly ChatMessageSource[],
+    promptId: string | undefined,
+    sentFiles: readonly { id: string }[],
+    answer: ChatMessage,
+  ): void {
+    const { plan, clientId } = request;
+    const { audience, store } = this.host;
+    if (plan.kind === "continue") {
+      audience.publish({ type: "message", message: answer });
+      return;
+    }
+    if (plan.kind === "send") {
+      const state = store.cached;
+      for (const row of added) {
+        const message = toChatMessage(row);
+        const files = row.id === promptId && sentFiles.length > 0 ? state?.files.get(row.id) : undefined;
+        if (files)
+          message.attachments = files.map(({ id, name, mimeType, kind, size }) => ({
+            id,
+            name,
+            mimeType,
+            kind,
+            size,
+          }));
+        const mine = row.role === "user" && clientId !== undefined;
+        audience.publish({ type: "message", message, ...(mine ? { clientId } : {}) });
+      }
+      return;
+    }
+    const state = store.cached;
+    if (state) audience.publish({ type: "path", messages: visibleMessages(state) });
+  }
+
+  /** Tells every device of the owner that this conversation changed (new message, new title). */
+  notifyOwner(): void {
+    const conversation = this.host.store.cached?.conversation;
+    if (!conversation || conversation.deletedAt !== null) return;
+    const summary = toSummary(conversation);
+    const send = async () => {
+      const hub = await getServerByName(this.host.env.UserHub, conversation.ownerId);
+      await hub.conversationChanged(summary);
+    };
+    this.host.ctx.waitUntil(
+      send().catch((cause: unknown) => logError("hub_notify_failed", { room: this.host.name, cause })),
+    );
+  }
+}
+
+type ChatMessageSource = Parameters<typeof toChatMessage>[0];
+
+function newConversation(
+  id: string,
+  subject: Subject,
+  model: string,
+  create: { systemPrompt: string },
+  now: number,
+): Conversation {
+  return {
+    id,
+    ownerId: subject.userId,
+    title: "",
+    model,
+    systemPrompt: create.systemPrompt,
+    pinnedAt: null,
+    activeLeafId: null,
+    forkedFrom: null,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+  };
+}
