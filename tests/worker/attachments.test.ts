@@ -172,6 +172,41 @@ describe("attachment access", () => {
   });
 });
 
+describe("editing a prompt with files", () => {
+  it("keeps the prompt's files on the new version, for the model and for every device", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const socket = await connectRoom(id, cookie);
+    const text = await uploaded(cookie, "alpha,beta\n1,2\n", "text/csv", "table.csv");
+    socket.send({ type: "send", content: "Sum it", model: "parley-demo", attachments: [text.id] });
+    const first = await socket.waitFor(isType("message"));
+    await socket.waitFor(isType("done"));
+
+    const tag = uniqueTag("edit-files");
+    socket.send({
+      type: "edit",
+      messageId: first.message.id,
+      content: `Sum it twice ${slowPrompt(tag, 2, 1)}`,
+      model: "gpt-5-mini",
+    });
+    const path = await socket.waitFor(isType("path"));
+    await socket.waitFor((f) => f.type === "done" && socket.frames.filter(isType("done")).length === 2);
+    const edited = path.messages.find((m) => m.role === "user");
+    expect(edited?.id).not.toBe(first.message.id);
+    expect(edited?.attachments?.map((file) => file.name)).toEqual(["table.csv"]);
+    const [request] = await upstreamRequests(tag);
+    expect(JSON.stringify(request!.body)).toContain('<file name=\\"table.csv\\">\\nalpha,beta\\n1,2\\n');
+
+    // The copy reads like the original, and the first version keeps its own file.
+    const copy = edited!.attachments![0]!;
+    expect(await (await workerFetch(`/api/v1/attachments/${copy.id}`, { headers: { cookie } })).text()).toBe(
+      "alpha,beta\n1,2\n",
+    );
+    expect((await workerFetch(`/api/v1/attachments/${text.id}`, { headers: { cookie } })).status).toBe(200);
+    socket.close();
+  });
+});
+
 describe("unsent uploads", () => {
   it("can be deleted by their owner, from R2 too", async () => {
     const cookie = await newGuest();

@@ -1,7 +1,7 @@
 // The room is durable in its own storage first and D1 follows through an outbox: when D1 fails
 // during a turn the answer still streams to every device, and its rows reach D1 exactly once
 // when D1 is back.
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConversationRoom } from "../../worker/room/ConversationRoom";
@@ -107,5 +107,30 @@ describe("D1 failing during a turn", () => {
     expect(stored[1]?.content).toBe(slowText(20));
     client.close();
     late.close();
+  });
+
+  it("leaves nothing behind when the room is evicted with writes still queued", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const client = await connectRoom(id, cookie);
+    await client.waitFor(isType("snapshot"));
+    await setD1(id, brokenD1);
+    client.send({ type: "send", content: slowPrompt(uniqueTag("outbox-evicted"), 10, 5), model: MODEL });
+    const first = await client.waitFor(isType("delta"));
+    await client.waitFor(isDoneFor(first.messageId));
+    expect(await pendingWrites(id)).toBeGreaterThan(0);
+
+    // A new instance (with the real D1) finds the queue in its storage and sends it.
+    await abortAllDurableObjects();
+    const stored = await eventually(
+      () => storedMessages(id),
+      (rows) => rows.length === 2 && rows[1]?.status === "complete",
+    );
+    expect(stored.map((m) => [m.role, m.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "complete"],
+    ]);
+    expect(stored[1]?.content).toBe(slowText(10));
+    client.close();
   });
 });

@@ -63,8 +63,8 @@ describe("Restart mid-generation", () => {
     const client = await connectRoom(id, cookie);
     client.send({ type: "send", content: slowPrompt(uniqueTag("restart"), 400, 10), model: MODEL });
     const delta = await client.waitFor(isType("delta"));
-    // Give the room time for at least one checkpoint (about once a second).
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Give the room time for at least one checkpoint (every two seconds).
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     const seen = client.textOf(delta.messageId);
 
     await abortAllDurableObjects();

@@ -222,4 +222,19 @@ describe("room frames", () => {
     expect(room.getView().state.messages.map((m) => [m.content, m.pending])).toEqual([["New", true]]);
     room.close();
   });
+
+  it("a regenerate or an edit carries the composer's options, as a send does", () => {
+    const room = new RoomClient("c1");
+    const socket = sockets[0]!;
+    socket.receive(snapshot("owner"));
+    room.regenerate("a1", undefined, { tools: true });
+    room.regenerate("a1", "other-model", { responseFormat: "json" });
+    room.edit("u1", "Again", "parley-demo", { tools: true, responseFormat: "json" });
+    expect(socket.sent.slice(0, 2)).toEqual([
+      { type: "regenerate", messageId: "a1", options: { tools: true } },
+      { type: "regenerate", messageId: "a1", model: "other-model", options: { responseFormat: "json" } },
+    ]);
+    expect(socket.sent[2]).toMatchObject({ type: "edit", options: { tools: true, responseFormat: "json" } });
+    room.close();
+  });
 });

@@ -231,16 +231,24 @@ export class RoomClient {
   }
 
   /** A new answer to the same prompt (another branch), with the same model unless one is given. */
-  regenerate(messageId: string, model?: string): void {
-    this.sendFrame(model ? { type: "regenerate", messageId, model } : { type: "regenerate", messageId });
+  regenerate(messageId: string, model?: string, options?: GenerationOptions): void {
+    this.sendFrame({
+      type: "regenerate",
+      messageId,
+      ...(model ? { model } : {}),
+      ...(options ? { options } : {}),
+    });
   }
 
-  /** Replaces a prompt with new text and answers it; the old prompt stays as a branch. */
-  edit(messageId: string, content: string, model: string): void {
+  /**
+   * Replaces a prompt with new text and answers it; the old prompt stays as a branch, and the new
+   * one keeps its files (the room copies them).
+   */
+  edit(messageId: string, content: string, model: string, options?: GenerationOptions): void {
     const clientId = newClientId();
     this.typing.stop();
     this.dispatch({ type: "optimistic-edit", messageId, clientId, content, model, now: Date.now() });
-    this.sendFrame({ type: "edit", messageId, content, model, clientId });
+    this.sendFrame({ type: "edit", messageId, content, model, clientId, ...(options ? { options } : {}) });
   }
 
   /** Carries on writing a stopped or interrupted answer (the last one). */

@@ -51,11 +51,17 @@ export class RateLimiter extends DurableObject<Env> {
 
   /** Counts one request if the window has room; never counts a refused one. */
   async hit(limit: number, windowMs: number, now = Date.now()): Promise<RateDecision> {
+    const decision = await this.countHit(limit, windowMs, now);
+    await this.ctx.storage.put(STORAGE_KEY, this.hits, FAST);
+    return decision;
+  }
+
+  /** The decision for one request, applied to the log in memory (the caller writes it). */
+  private async countHit(limit: number, windowMs: number, now: number): Promise<RateDecision> {
     const recent = (await this.load()).filter((at) => at > now - windowMs);
     const allowed = recent.length < limit;
     if (allowed) recent.push(now);
     this.hits = recent;
-    await this.ctx.storage.put(STORAGE_KEY, recent, FAST);
     const oldest = recent[0] ?? now;
     const resetAt = recent.length > 0 ? oldest + windowMs : now;
     return {
@@ -92,14 +98,19 @@ export class RateLimiter extends DurableObject<Env> {
    * already held just extends it). A refused request changes nothing.
    */
   async acquire(leaseId: string, cap: number, ttlMs: number, now = Date.now()): Promise<LeaseDecision> {
+    const decision = await this.takeLease(leaseId, cap, ttlMs, now);
+    await this.saveLeases(this.leases ?? {});
+    return decision;
+  }
+
+  /** The lease decision, applied to the leases in memory (the caller writes them). */
+  private async takeLease(leaseId: string, cap: number, ttlMs: number, now: number): Promise<LeaseDecision> {
     const leases = await this.liveLeases(now);
     const held = Object.values(leases);
     if (leases[leaseId] === undefined && held.length >= cap) {
-      await this.saveLeases(leases);
       return { granted: false, cap, active: held.length, retryAfterMs: Math.min(...held) - now };
     }
     leases[leaseId] = now + ttlMs;
-    await this.saveLeases(leases);
     return { granted: true, cap, active: Object.keys(leases).length, retryAfterMs: 0 };
   }
 
@@ -116,9 +127,20 @@ export class RateLimiter extends DurableObject<Env> {
     ttlMs: number,
     now = Date.now(),
   ): Promise<{ rate: RateDecision; lease: LeaseDecision | null }> {
-    const rate = await this.hit(limit, windowMs, now);
-    if (!rate.allowed) return { rate, lease: null };
-    return { rate, lease: await this.acquire(leaseId, cap, ttlMs, now) };
+    const rate = await this.countHit(limit, windowMs, now);
+    if (!rate.allowed) {
+      await this.ctx.storage.put(STORAGE_KEY, this.hits, FAST);
+      return { rate, lease: null };
+    }
+    const lease = await this.takeLease(leaseId, cap, ttlMs, now);
+    // Both changes in one write: this call stands before every first token.
+    const leases = this.leases ?? {};
+    if (Object.keys(leases).length === 0) {
+      await this.ctx.storage.put(STORAGE_KEY, this.hits, FAST);
+    } else {
+      await this.ctx.storage.put({ [STORAGE_KEY]: this.hits, [LEASES_KEY]: leases }, FAST);
+    }
+    return { rate, lease };
   }
 
   async renew(leaseId: string, ttlMs: number, now = Date.now()): Promise<boolean> {

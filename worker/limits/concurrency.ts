@@ -37,7 +37,7 @@ export interface SlotOptions {
   /** Overrides the cap of `GENERATION_CAPS` for this subject. */
   cap?: number;
   ttlMs?: number;
-  /** How often the lease is renewed while held; 0 turns renewal off. Default: a third of the TTL. */
+  /** How often the lease is renewed while held; 0 turns renewal off. Default: half the TTL. */
   renewEveryMs?: number;
   /** Renewal stops after this long even if `release` was never called. */
   maxHoldMs?: number;
@@ -64,7 +64,7 @@ export async function acquireGenerationSlot(
 ): Promise<GenerationSlot> {
   const cap = options.cap ?? GENERATION_CAPS[subject.kind];
   const ttlMs = options.ttlMs ?? LEASE_TTL_MS;
-  const renewEveryMs = options.renewEveryMs ?? Math.floor(ttlMs / 3);
+  const renewEveryMs = options.renewEveryMs ?? Math.floor(ttlMs / 2);
   const maxHoldMs = options.maxHoldMs ?? GENERATION_DEADLINE_MS + ttlMs;
   const limiter = env.RateLimiter.getByName(rateKey(subject));
   const leaseId = crypto.randomUUID();

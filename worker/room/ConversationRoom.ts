@@ -19,7 +19,7 @@ import { Audience, personIdFor, type ConnectionState } from "./presence";
 import { purgeIfDue, schedulePurge } from "./purge";
 import { resumeFrame, resumePointFrom, snapshotFrame, visibleMessages } from "./snapshot";
 import { roomStreamRequestSchema, streamTurnAsSse } from "./sse";
-import { RoomStore } from "./store";
+import { recoverInterrupted, RoomStore } from "./store";
 import { newestLeafUnder } from "../db/branches";
 import { KEEPALIVE_MS, TurnRunner, type TurnHost } from "./turn/runner";
 import { AdmissionCache } from "./turn/facts";
@@ -52,30 +52,7 @@ export class ConversationRoom extends Server<Env> {
     };
     this.turns = new TurnRunner(host);
     if (outbox.size > 0) this.ctx.waitUntil(outbox.flush());
-    await this.recoverInterrupted();
-  }
-
-  /**
-   * A fresh instance has no answer being written, so a checkpoint entry or a `streaming` message
-   * means the previous instance died mid-answer: keep its text and mark it `interrupted`.
-   */
-  private async recoverInterrupted(): Promise<void> {
-    const leftovers = await this.checkpoint.leftovers();
-    const state = await this.store.read();
-    const interrupted = state.rows.filter((row) => row.status === "streaming");
-    for (const row of interrupted) {
-      const saved = leftovers.find((entry) => entry.messageId === row.id);
-      const final = {
-        content: saved?.content ?? row.content,
-        reasoning: saved?.reasoning ?? row.reasoning,
-        status: "interrupted" as const,
-        finishReason: "interrupted" as const,
-        usage: null,
-        error: null,
-      };
-      void this.store.write({ kind: "final", messageId: row.id, final, at: Date.now() });
-    }
-    for (const entry of leftovers) this.checkpoint.remove(entry.messageId);
+    await recoverInterrupted(this.store, this.checkpoint);
   }
 
   /** Makes sure the alarm fires by `at`. */
@@ -252,6 +229,7 @@ export class ConversationRoom extends Server<Env> {
           plan: { kind: "send", ...send, attachments: [] },
           subject: identity,
           trigger: "stream",
+          ownerOnly: true,
           ...(create ? { create } : {}),
           ...(requestId ? { requestId } : {}),
           onAdmitted: (decision) => (rate = rateLimitHeaders(decision)),
@@ -304,21 +282,7 @@ export class ConversationRoom extends Server<Env> {
    * through it is disconnected at once. After a mode change they may reconnect with their new role.
    */
   shareChanged(token: string, revoked: boolean): number {
-    let closed = 0;
-    for (const connection of this.getConnections<ConnectionState>()) {
-      if (connection.state?.share !== token || connection.state.role === "owner") continue;
-      // Said in a frame first: some proxies deliver the close itself late.
-      const code = revoked ? "access_revoked" : "access_changed";
-      const message = revoked ? "This share link is no longer active." : "The share link's mode changed.";
-      connection.send(encodeFrame({ type: "error", code, message, retryable: !revoked }));
-      connection.close(
-        revoked ? CLOSE_CODES.accessRevoked : CLOSE_CODES.accessChanged,
-        revoked ? "This share link is no longer active" : "Share settings changed",
-      );
-      closed++;
-    }
-    if (closed > 0) this.audience.publishPresence();
-    return closed;
+    return this.audience.closeShare(token, revoked);
   }
 
   /** How many people and devices are here now (for the owner's share dialog over HTTP). */

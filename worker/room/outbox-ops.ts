@@ -31,6 +31,8 @@ export type OutboxOp =
       bump: { at: number; activeLeafId: string; model: string; titleIfEmpty: string };
       /** Uploads the prompt carries, already pointing at it. */
       attach?: { rows: Attachment[]; ownerId: string };
+      /** Files an edited prompt keeps from the version it replaces: new rows, same stored bytes. */
+      copies?: Attachment[];
     }
   | { kind: "final"; messageId: string; final: FinalMessage; at: number }
   | { kind: "leaf"; conversationId: string; leafId: string }
@@ -89,6 +91,7 @@ export function d1Statements(db: Db, op: OutboxOp): Array<BatchItem<"sqlite">> {
             .onConflictDoNothing(),
         );
       }
+      for (const file of op.copies ?? []) out.push(db.insert(attachments).values(file).onConflictDoNothing());
       for (const file of op.attach?.rows ?? []) {
         out.push(
           db
@@ -150,7 +153,7 @@ export function applyToState(state: ConversationState, op: OutboxOp): void {
       for (const row of op.rows) {
         if (!state.rows.some((m) => m.id === row.id)) state.rows.push({ ...row });
       }
-      for (const file of op.attach?.rows ?? []) {
+      for (const file of [...(op.copies ?? []), ...(op.attach?.rows ?? [])]) {
         if (!file.messageId) continue;
         const list = state.files.get(file.messageId) ?? [];
         if (!list.some((f) => f.id === file.id)) state.files.set(file.messageId, [...list, file]);

@@ -25,6 +25,8 @@ export class Outbox {
   private running: Promise<boolean> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private failures = 0;
+  /** The table is made by the first write, so a room that never writes stores nothing at all. */
+  private hasTable: boolean;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -34,13 +36,19 @@ export class Outbox {
     private readonly onBacklog: (retryAt: number) => void,
   ) {
     this.target = d1;
-    storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL)",
-    );
+    this.hasTable =
+      storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").toArray()
+        .length > 0;
   }
 
   /** Queues a write; it is durable in the room's SQLite when this returns. */
   enqueue(op: OutboxOp): void {
+    if (!this.hasTable) {
+      this.storage.sql.exec(
+        "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL)",
+      );
+      this.hasTable = true;
+    }
     this.storage.sql.exec("INSERT INTO outbox (op) VALUES (?)", JSON.stringify(op));
   }
 
@@ -50,6 +58,7 @@ export class Outbox {
   }
 
   get size(): number {
+    if (!this.hasTable) return 0;
     return this.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM outbox").one().n;
   }
 
@@ -91,6 +100,7 @@ export class Outbox {
   }
 
   private rows(limit: number): Array<{ seq: number; op: OutboxOp }> {
+    if (!this.hasTable) return [];
     return this.storage.sql
       .exec<{ seq: number; op: string }>("SELECT seq, op FROM outbox ORDER BY seq LIMIT ?", limit)
       .toArray()

@@ -4,7 +4,7 @@
  * API streams listening to the same frames.
  */
 import type { Connection } from "partyserver";
-import { encodeFrame, type Person, type ServerFrame } from "#protocol/frames";
+import { CLOSE_CODES, encodeFrame, type Person, type ServerFrame } from "#protocol/frames";
 import type { RoomIdentity } from "./identity";
 
 /** Someone counts as typing this long after their last `typing` frame. */
@@ -35,18 +35,23 @@ export class Audience {
    * socket's attachment again. After a wake from hibernation the set is rebuilt from it once.
    */
   ready(): ReadyConnection[] {
-    if (!this.readyById) {
-      this.readyById = new Map();
-      for (const connection of this.all()) {
-        if (connection.state?.ready) this.readyById.set(connection.id, connection);
-      }
-    }
+    const devices = this.readyById ?? this.rebuild();
     const open: ReadyConnection[] = [];
-    for (const [id, connection] of this.readyById) {
-      if (connection.readyState !== WebSocket.READY_STATE_OPEN) this.readyById.delete(id);
+    for (const [id, connection] of devices) {
+      if (connection.readyState !== WebSocket.READY_STATE_OPEN) devices.delete(id);
       else open.push(connection as ReadyConnection);
     }
     return open;
+  }
+
+  /** After a wake from hibernation: the devices that had their snapshot, from their sockets. */
+  private rebuild(): Map<string, Connection<ConnectionState>> {
+    const devices = new Map<string, Connection<ConnectionState>>();
+    for (const connection of this.all()) {
+      if (connection.state?.ready) devices.set(connection.id, connection);
+    }
+    this.readyById = devices;
+    return devices;
   }
 
   /** How many devices receive live frames (for the frame spacing). */
@@ -56,8 +61,7 @@ export class Audience {
 
   /** A device got its snapshot: every later frame reaches it. */
   join(connection: Connection<ConnectionState>): void {
-    this.ready();
-    this.readyById?.set(connection.id, connection);
+    (this.readyById ?? this.rebuild()).set(connection.id, connection);
   }
 
   leave(connection: Connection<ConnectionState>): void {
@@ -74,7 +78,12 @@ export class Audience {
   /** Sends a frame to every device that has its snapshot, and to every API stream listening. */
   publish(frame: ServerFrame): void {
     const data = encodeFrame(frame);
-    for (const connection of this.ready()) connection.send(data);
+    // The hot loop of every delta: one send per device, no list built per frame.
+    const devices = this.readyById ?? this.rebuild();
+    for (const [id, connection] of devices) {
+      if (connection.readyState === WebSocket.READY_STATE_OPEN) connection.send(data);
+      else devices.delete(id);
+    }
     for (const listener of this.listeners) listener(frame);
   }
 
@@ -110,6 +119,29 @@ export class Audience {
 
   publishPresence(): void {
     this.publish({ type: "presence", viewers: this.viewerCount(), people: this.people() });
+  }
+
+  /**
+   * A share link was revoked or rotated (`revoked`), or its mode changed: everyone who came in
+   * through it is disconnected at once; returns how many. After a mode change they may come
+   * back with their new role.
+   */
+  closeShare(token: string, revoked: boolean): number {
+    let closed = 0;
+    for (const connection of this.all()) {
+      if (connection.state?.share !== token || connection.state.role === "owner") continue;
+      // Said in a frame first: some proxies deliver the close itself late.
+      const code = revoked ? "access_revoked" : "access_changed";
+      const message = revoked ? "This share link is no longer active." : "The share link's mode changed.";
+      connection.send(encodeFrame({ type: "error", code, message, retryable: !revoked }));
+      connection.close(
+        revoked ? CLOSE_CODES.accessRevoked : CLOSE_CODES.accessChanged,
+        revoked ? "This share link is no longer active" : "Share settings changed",
+      );
+      closed++;
+    }
+    if (closed > 0) this.publishPresence();
+    return closed;
   }
 
   setTyping(connection: Connection<ConnectionState>, state: ConnectionState, active: boolean): void {

@@ -8,6 +8,7 @@
  */
 import { byMessage, conversationAttachmentsQuery } from "../db/attachments";
 import { conversationQuery, database, messagesQuery } from "../db/queries";
+import type { LiveCheckpoint } from "./checkpoint";
 import type { Outbox } from "./outbox";
 import { applyToState, type ConversationState, type OutboxOp } from "./outbox-ops";
 
@@ -31,6 +32,15 @@ export class RoomStore {
       this.loading = null;
     });
     return this.loading;
+  }
+
+  /**
+   * A conversation that does not exist yet (an API client's first turn, under an id the worker
+   * just made up): its copy starts empty, without asking D1.
+   */
+  startNew(): ConversationState {
+    this.state ??= { conversation: undefined, rows: [], files: new Map() };
+    return this.state;
   }
 
   /** The copy in memory, if there is one (never reads). */
@@ -73,4 +83,29 @@ export class RoomStore {
     if (epoch === this.epoch) this.state = state;
     return state;
   }
+}
+
+/**
+ * A fresh instance has no answer being written, so a checkpoint entry or a `streaming` message
+ * means the previous instance died mid-answer: keep its text and mark it `interrupted`.
+ */
+export async function recoverInterrupted(store: RoomStore, checkpoint: LiveCheckpoint): Promise<void> {
+  const leftovers = await checkpoint.leftovers();
+  // An answer's checkpoint entry and its rows are written and removed together, so without an
+  // entry there is nothing to recover, and a fresh room need not read D1 to start.
+  if (leftovers.length === 0) return;
+  const state = await store.read();
+  for (const row of state.rows.filter((message) => message.status === "streaming")) {
+    const saved = leftovers.find((entry) => entry.messageId === row.id);
+    const final = {
+      content: saved?.content ?? row.content,
+      reasoning: saved?.reasoning ?? row.reasoning,
+      status: "interrupted" as const,
+      finishReason: "interrupted" as const,
+      usage: null,
+      error: null,
+    };
+    void store.write({ kind: "final", messageId: row.id, final, at: Date.now() });
+  }
+  for (const entry of leftovers) checkpoint.remove(entry.messageId);
 }

@@ -5,7 +5,7 @@
  * The same view shows a room opened through a share link (`share`): collaborators write like the
  * owner; watchers get the live history without a composer, and can fork a copy of their own.
  */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { GitFork } from "lucide-react";
 import type { RoomRoleName, ServerFrame } from "#protocol/frames";
 import type { ConversationSummary } from "#protocol/http";
@@ -177,19 +177,27 @@ export function ChatView({
   }, [busy, room, writable]);
 
   const model = models.model;
-  const commands = useMemo<MessageCommands>(
-    () => ({
+  const { optionsFor } = extras;
+  // Read when a command runs, so the commands stay the same object while an answer streams.
+  const messagesRef = useRef(state.messages);
+  messagesRef.current = state.messages;
+  const commands = useMemo<MessageCommands>(() => {
+    const info = (id: string | null | undefined) => models.models.find((m) => m.id === id);
+    return {
       canWrite: writable && room !== null,
       models: models.models,
       model,
-      regenerate: (messageId, other) => room?.regenerate(messageId, other),
+      // The composer's switches (tools, JSON) go with a regenerate or an edit, as with a send.
+      regenerate: (messageId, other) => {
+        const answeredBy = other ?? messagesRef.current.find((m) => m.id === messageId)?.model;
+        room?.regenerate(messageId, other, optionsFor(info(answeredBy)));
+      },
       continueAnswer: (messageId) => room?.continueAnswer(messageId),
       deleteMessage: (messageId) => room?.deleteMessage(messageId),
-      edit: (messageId, content) => model && room?.edit(messageId, content, model),
+      edit: (messageId, content) => model && room?.edit(messageId, content, model, optionsFor(info(model))),
       switchBranch: (messageId) => room?.switchBranch(messageId),
-    }),
-    [writable, room, models.models, model],
-  );
+    };
+  }, [writable, room, models.models, model, optionsFor]);
 
   const loading = conversationId !== null && !state.synced && state.messages.length === 0 && !notFound;
   const crowd = state.people.length > 1;

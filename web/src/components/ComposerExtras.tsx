@@ -5,7 +5,7 @@
  */
 import { useCallback, useMemo, type ReactNode } from "react";
 import { AlertTriangle } from "lucide-react";
-import { MAX_ATTACHMENTS } from "#protocol/messages";
+import { MAX_ATTACHMENTS, type GenerationOptions } from "#protocol/messages";
 import type { ModelInfo } from "#protocol/http";
 import { modelProblem, sendBlock, useDraftAttachments } from "../attachments.ts";
 import { optionsFor, useOptionSwitches } from "../generation-options.ts";
@@ -31,6 +31,8 @@ export interface ComposerExtras {
   take: () => SendExtras;
   /** The prompt went out: forget the chips (the files now belong to the message). */
   sent: () => void;
+  /** The switches' options for another model: a regenerate or an edit honours them too. */
+  optionsFor: (model: ModelInfo | undefined) => GenerationOptions | undefined;
 }
 
 export function useComposerExtras(model: ModelInfo | undefined): ComposerExtras {
@@ -78,7 +80,18 @@ export function useComposerExtras(model: ModelInfo | undefined): ComposerExtras 
     [items, remove, attach, model, switches, setSwitch, problem, blockedReason],
   );
 
-  return { composer, dropOverlay: <DropOverlay onFiles={attach} />, take, sent: clear };
+  const optionsForModel = useCallback(
+    (other: ModelInfo | undefined) => optionsFor(other, switches),
+    [switches],
+  );
+
+  return {
+    composer,
+    dropOverlay: <DropOverlay onFiles={attach} />,
+    take,
+    sent: clear,
+    optionsFor: optionsForModel,
+  };
 }
 
 function ModelWarning({ text }: { text: string }) {

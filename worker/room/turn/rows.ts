@@ -3,7 +3,8 @@
  * the prompt, and the empty `streaming` answer (or the stopped answer a `continue` reopens).
  * Pure: ids, positions and timestamps come in, rows go out.
  */
-import type { Message } from "../../db/schema";
+import type { Conversation, Message } from "../../db/schema";
+import type { Subject } from "../../limits";
 import type { ShapedTurn, TurnPlan } from "./plan";
 
 export interface TurnRowsInput {
@@ -128,3 +129,26 @@ const EMPTY_COLUMNS: Omit<
   deletedAt: null,
   toolCalls: null,
 };
+
+/** The row of a conversation an API client starts with its first turn. */
+export function newConversation(
+  id: string,
+  subject: Subject,
+  model: string,
+  create: { systemPrompt: string },
+  now: number,
+): Conversation {
+  return {
+    id,
+    ownerId: subject.userId,
+    title: "",
+    model,
+    systemPrompt: create.systemPrompt,
+    pinnedAt: null,
+    activeLeafId: null,
+    forkedFrom: null,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+  };
+}

@@ -5,14 +5,11 @@
  * through the outbox while the provider is already answering. docs/architecture.md walks through
  * it step by step.
  */
-import { getServerByName } from "partyserver";
 import { activePath } from "../../db/branches";
-import { database, toChatMessage, toSummary } from "../../db/queries";
-import type { Conversation } from "../../db/schema";
+import { database, toChatMessage } from "../../db/queries";
 import { AppError } from "../../errors";
 import type { RateDecision, Subject } from "../../limits";
 import type { GenerationSlot } from "../../limits/concurrency";
-import { logError } from "../../observability/log";
 import type { ChatMessage } from "#protocol/messages";
 import { frameIntervalFor } from "../coalescer";
 import type { LiveCheckpoint } from "../checkpoint";
@@ -20,13 +17,14 @@ import { Generation } from "../generation";
 import type { Audience } from "../presence";
 import type { RoomStore } from "../store";
 import { retitle } from "../auto-title";
+import { notifyOwner } from "../owner";
 import { visibleMessages } from "../snapshot";
 import { admit } from "./admission";
 import type { AdmissionCache } from "./facts";
 import { CONTINUE_PROMPT, providerMessages, providerRequest } from "./context";
 import { finishTurn } from "./finish";
 import { shapeTurn, titleFrom, uploadsOf, type TurnPlan } from "./plan";
-import { lastPositionOf, turnRows } from "./rows";
+import { lastPositionOf, newConversation, turnRows } from "./rows";
 
 const BUSY_MESSAGE = "An answer is still being written in this conversation. Wait for it or stop it first.";
 export const busyError = () => new AppError(409, "conversation_busy", BUSY_MESSAGE, { retryable: true });
@@ -56,6 +54,8 @@ export interface TurnRequest {
   clientId?: string;
   /** An API client starting a new conversation: it is created with this turn, never before. */
   create?: { systemPrompt: string };
+  /** Only the conversation's owner may ask (the API: the room itself checks who owns it). */
+  ownerOnly?: boolean;
   onAdmitted?: (decision: RateDecision) => void;
 }
 
@@ -117,12 +117,14 @@ export class TurnRunner {
       const plannedModel = plan.kind === "continue" ? undefined : plan.model;
       // Both from memory in a warm room; on a cold start, two D1 reads side by side.
       const [state, facts] = await Promise.all([
-        store.read(),
+        request.create && !store.cached && !store.outbox.size ? store.startNew() : store.read(),
         this.host.facts.read(db, subject, plannedModel, uploadsOf(plan)),
       ]);
       const existing =
         state.conversation && state.conversation.deletedAt === null ? state.conversation : undefined;
-      if (!request.create && !existing) throw new AppError(404, "not_found", "Conversation not found.");
+      const mine = existing && (!request.ownerOnly || existing.ownerId === subject.userId);
+      // Someone else's conversation answers exactly like one that does not exist.
+      if (!request.create && !mine) throw new AppError(404, "not_found", "Conversation not found.");
       if (request.create && state.conversation)
         throw new AppError(409, "conflict", "That conversation already exists.");
       // Read before the turn's own rows land in the same copy.
@@ -156,9 +158,20 @@ export class TurnRunner {
         now,
       });
       const answerId = rows.answer.id;
-      const sentFiles = rows.prompt
-        ? uploads.map((file) => ({ ...file, messageId: rows.prompt!.id, conversationId: this.host.name }))
+      const promptId = rows.prompt?.id;
+      const attached = promptId
+        ? uploads.map((file) => ({ ...file, messageId: promptId, conversationId: this.host.name }))
         : [];
+      // An edited prompt keeps the files of the version it replaces, as a fresh send would.
+      const copies =
+        promptId && plan.kind === "edit"
+          ? (state.files.get(plan.messageId) ?? []).map((file) => ({
+              ...file,
+              id: crypto.randomUUID(),
+              messageId: promptId,
+            }))
+          : [];
+      const sentFiles = [...copies, ...attached];
       const files = new Map(state.files);
       if (rows.prompt && sentFiles.length > 0) files.set(rows.prompt.id, sentFiles);
       const contextPath = [...shaped.context, ...rows.added.filter((row) => row.id !== answerId)];
@@ -203,7 +216,8 @@ export class TurnRunner {
         rows: rows.added,
         ...(rows.reopened ? { reopen: { id: rows.reopened.id, at: now } } : {}),
         bump: { at: now, activeLeafId: answerId, model: model.id, titleIfEmpty: titleFrom(firstPrompt) },
-        ...(sentFiles.length > 0 ? { attach: { rows: sentFiles, ownerId: subject.userId } } : {}),
+        ...(attached.length > 0 ? { attach: { rows: attached, ownerId: subject.userId } } : {}),
+        ...(copies.length > 0 ? { copies } : {}),
       });
       this.host.ctx.waitUntil(inD1);
       this.host.wakeBy(now + KEEPALIVE_MS);
@@ -274,41 +288,9 @@ export class TurnRunner {
     if (state) audience.publish({ type: "path", messages: visibleMessages(state) });
   }
 
-  /** Tells every device of the owner that this conversation changed (new message, new title). */
   notifyOwner(): void {
-    const conversation = this.host.store.cached?.conversation;
-    if (!conversation || conversation.deletedAt !== null) return;
-    const summary = toSummary(conversation);
-    const send = async () => {
-      const hub = await getServerByName(this.host.env.UserHub, conversation.ownerId);
-      await hub.conversationChanged(summary);
-    };
-    this.host.ctx.waitUntil(
-      send().catch((cause: unknown) => logError("hub_notify_failed", { room: this.host.name, cause })),
-    );
+    notifyOwner(this.host);
   }
 }
 
 type ChatMessageSource = Parameters<typeof toChatMessage>[0];
-
-function newConversation(
-  id: string,
-  subject: Subject,
-  model: string,
-  create: { systemPrompt: string },
-  now: number,
-): Conversation {
-  return {
-    id,
-    ownerId: subject.userId,
-    title: "",
-    model,
-    systemPrompt: create.systemPrompt,
-    pinnedAt: null,
-    activeLeafId: null,
-    forkedFrom: null,
-    createdAt: now,
-    updatedAt: now,
-    deletedAt: null,
-  };
-}

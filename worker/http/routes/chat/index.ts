@@ -1,22 +1,15 @@
 /** `POST /api/v1/chat/stream`: one turn over HTTP, answered as Server-Sent Events. See docs/api.md. */
 import { getServerByName } from "partyserver";
-import { authorize, type ConversationAction } from "../../../auth/policy";
-import { database } from "../../../db/queries";
 import { AppError } from "../../../errors";
 import type { RoomStreamRequest } from "../../../room/sse";
 import { clientIp, withIdentity } from "../../../room/identity";
 import { createRouter } from "../../router";
 import { chatStreamRoute } from "./routes";
 
-/** A conversation the caller may act on (worker/auth/policy.ts), or a 404/403. */
-async function allowedConversation(env: Env, id: string, userId: string, action: ConversationAction) {
-  return (await authorize(database(env.DB), id, userId, action)).conversation;
-}
-
 /**
- * Streams an answer as Server-Sent Events. The worker only authenticates the caller and checks
- * they may write in the conversation; the room admits the turn exactly as it admits a device's
- * `send` (model, options, moderation, quota, rate, slot) and runs it, so browsers that have the
+ * Streams an answer as Server-Sent Events. The worker only authenticates the caller; the room
+ * checks that the conversation is theirs and admits the turn exactly as it admits a device's
+ * `send` (model, options, moderation, quota, rate, slot), then runs it, so browsers that have the
  * conversation open watch it live. Closing this stream does not stop the answer.
  */
 export const chatRoutes = createRouter().openapi(chatStreamRoute, async (c) => {
@@ -26,7 +19,6 @@ export const chatRoutes = createRouter().openapi(chatStreamRoute, async (c) => {
   if (!prompt || prompt.role !== "user" || prompt.content.trim() === "") {
     throw new AppError(400, "invalid_request", "The last message must be a non-empty user message.");
   }
-  if (body.conversationId) await allowedConversation(c.env, body.conversationId, identity.userId, "write");
   const conversationId = body.conversationId ?? crypto.randomUUID();
   const roomRequest: RoomStreamRequest = {
     model: body.model,
