@@ -8,7 +8,7 @@ import type { AppEnv } from "./app-env";
 import { AppError } from "../errors";
 
 /** 400 `invalid_request`, naming the first offending field (`messages.0.content: Too big: …`). */
-export const refuseInvalid: Hook<unknown, AppEnv, string, void> = (result) => {
+const refuseInvalid: Hook<unknown, AppEnv, string, void> = (result) => {
   if (result.success) return;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
