@@ -65,7 +65,7 @@ export async function getUsage(): Promise<MonthUsage> {
 
 /**
  * Splits an API error into the field it names and a sentence for people. Validation errors read
- * `field: message` (the worker's readJsonBody); a few codes belong to a known field.
+ * `field: message` (the worker's request validation); a few codes belong to a known field.
  */
 export function fieldError(
   error: unknown,

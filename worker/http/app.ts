@@ -1,29 +1,33 @@
 /**
  * The worker's HTTP surface: health, the v1 JSON API and the WebSocket entry to rooms. Every
- * error leaves as `{"error":{"code","message"}}` through `onError`; routes only throw.
+ * error leaves as `{"error":{"code","message"}}` through `onError`; routes only throw. Each
+ * concept's routes live in worker/http/routes/<concept>/, declared with `createRoute` so the
+ * OpenAPI document comes from the same declarations that validate requests.
  */
-import { Hono } from "hono";
-import { version as PARLEY_VERSION } from "../../package.json";
 import { HTTPException } from "hono/http-exception";
 import { logError } from "../observability/log";
 import { requestLogger } from "../observability/middleware";
 import { AppError } from "../errors";
-import { originCheck, sessionMiddleware } from "./session-middleware";
-import { authRoutes } from "./auth-routes";
-import { keyRoutes } from "./key-routes";
+import { openApiDocument, openApiRoute } from "./openapi";
+import { createRouter } from "./router";
+import { adminRoutes } from "./routes/admin";
+import { attachmentRoutes } from "./routes/attachments";
+import { authRoutes } from "./routes/auth";
+import { chatRoutes } from "./routes/chat";
+import { conversationRoutes } from "./routes/conversations";
+import { healthRoutes } from "./routes/health";
+import { keyRoutes } from "./routes/keys";
+import { libraryRoutes } from "./routes/library";
+import { modelRoutes } from "./routes/models";
+import { oauthRoutes } from "./routes/oauth";
+import { roomSocketRoute } from "./routes/room";
+import { shareRoutes } from "./routes/shares";
+import { usageRoutes } from "./routes/usage";
 import { securityHeaders } from "./security-headers";
-import { apiRoutes } from "./api-routes";
-import { libraryRoutes } from "./library-routes";
-import { roomSocketRoute } from "./room-route";
-import { shareRoutes } from "./share-routes";
-import { oauthRoutes } from "./oauth-routes";
-import { attachmentRoutes } from "./attachment-routes";
-import { adminRoutes } from "./admin-routes";
-import { openApiDocument } from "./openapi";
-import type { AppEnv } from "./app-env";
+import { originCheck, sessionMiddleware } from "./session-middleware";
 
 export function createApp() {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
   app.onError((error) => {
     if (error instanceof HTTPException) {
@@ -38,28 +42,28 @@ export function createApp() {
 
   app.use("*", requestLogger);
   app.use("*", securityHeaders);
-  app.get("/healthz", async (c) => {
-    const d1 = await c.env.DB.prepare("SELECT 1 AS ok")
-      .first<{ ok: number }>()
-      .then((row) => (row?.ok === 1 ? "ok" : "unreachable"))
-      .catch(() => "unreachable");
-    const ok = d1 === "ok";
-    return c.json({ ok, service: "parley", version: PARLEY_VERSION, d1 }, ok ? 200 : 503);
-  });
-  // Before the session middleware: reading the API description starts no session.
-  app.get("/api/v1/openapi.json", (c) => c.json(openApiDocument()));
+  // Before the session middleware: neither health checks nor the API description start a session.
+  app.route("/", healthRoutes);
+  app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200));
   // Before the session middleware too: admin routes run it themselves for cookie requests only,
   // since a bearer-token script needs neither a session nor an Origin (worker/admin/access.ts).
   app.route("/api/v1/admin", adminRoutes);
   app.use("/api/*", originCheck, sessionMiddleware);
   app.use("/parties/*", originCheck, sessionMiddleware);
-  app.route("/api/v1/auth/oauth", oauthRoutes);
-  app.route("/api/v1/auth", authRoutes);
-  app.route("/api/v1/keys", keyRoutes);
-  app.route("/api/v1", apiRoutes);
-  app.route("/api/v1", libraryRoutes);
-  app.route("/api/v1", shareRoutes);
-  app.route("/api/v1", attachmentRoutes);
+  for (const routes of [
+    authRoutes,
+    oauthRoutes,
+    keyRoutes,
+    modelRoutes,
+    usageRoutes,
+    conversationRoutes,
+    chatRoutes,
+    libraryRoutes,
+    shareRoutes,
+    attachmentRoutes,
+  ]) {
+    app.route("/api/v1", routes);
+  }
   app.route("/parties", roomSocketRoute);
   return app;
 }

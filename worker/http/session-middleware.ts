@@ -97,6 +97,14 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   }
 });
 
+/** Route middleware: only signed-in accounts get past it; a guest gets 401 with `message`. */
+export function requireAccount(message: string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get("identity").kind !== "user") throw new AppError(401, "unauthorized", message);
+    await next();
+  });
+}
+
 /**
  * Refuses cross-site state changes: a browser always sends `Origin` on POST, PATCH, DELETE and
  * WebSocket upgrades, so one that names another site is a forged request riding our cookie.

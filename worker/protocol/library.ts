@@ -42,6 +42,7 @@ export const conversationExportSchema = z.object({
   messages: z.array(chatMessageSchema.extend({ onActiveBranch: z.boolean() })),
   usage: usageTotalsSchema,
 });
+export type ConversationExport = z.infer<typeof conversationExportSchema>;
 
 /** `GET /api/v1/account/export`: everything Parley keeps about the caller. */
 export const accountExportSchema = z.object({
@@ -53,3 +54,4 @@ export const accountExportSchema = z.object({
   providerKeys: z.array(z.object({ provider: z.string(), last4: z.string(), createdAt: z.number() })),
   usage: z.array(monthUsageSchema),
 });
+export type AccountExport = z.infer<typeof accountExportSchema>;

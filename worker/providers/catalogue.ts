@@ -149,7 +149,7 @@ export async function findUsableModel(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Admin changes (worker/http/admin-routes.ts)
+// Admin changes (worker/http/routes/admin/models.ts)
 // ---------------------------------------------------------------------------------------------
 
 /**

@@ -11,12 +11,12 @@
  */
 import { Hono, type Context } from "hono";
 import { getServerByName } from "partyserver";
-import { findUser } from "../auth/accounts";
-import { conversationAccess } from "../auth/policy";
-import { database } from "../db/queries";
-import { clientIp, displayNameOf, withIdentity } from "../room/identity";
-import type { AppEnv } from "./app-env";
-import { AppError, notFound } from "../errors";
+import { findUser } from "../../../auth/accounts";
+import { conversationAccess } from "../../../auth/policy";
+import { database } from "../../../db/queries";
+import { clientIp, displayNameOf, withIdentity } from "../../../room/identity";
+import type { AppEnv } from "../../app-env";
+import { AppError, notFound } from "../../../errors";
 
 export const roomSocketRoute = new Hono<AppEnv>();
 

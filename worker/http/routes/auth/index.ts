@@ -1,0 +1,97 @@
+/**
+ * `/api/v1/session` and `/api/v1/auth/*`: who you are, sign up, sign in, sign out (here or
+ * everywhere), change password. Successful calls answer `{user}` and set the session cookies;
+ * see docs/security.md.
+ */
+import type { Context } from "hono";
+import {
+  changePassword,
+  claimGuestConversations,
+  findUser,
+  issueRefreshToken,
+  revokeAllRefreshTokens,
+  revokeRefreshToken,
+  signIn,
+  signUp,
+} from "../../../auth/accounts";
+import { REFRESH_COOKIE, cookie, readCookie } from "../../../auth/session";
+import { database } from "../../../db/queries";
+import type { User } from "../../../db/schema";
+import type { SessionUser } from "#protocol/http";
+import type { AppEnv } from "../../app-env";
+import { AppError } from "../../../errors";
+import { createRouter } from "../../router";
+import { setCookieLater, startSession } from "../../session-middleware";
+import {
+  changePasswordRoute,
+  sessionRoute,
+  signInRoute,
+  signOutEverywhereRoute,
+  signOutRoute,
+  signUpRoute,
+} from "./routes";
+
+export function publicUser(user: Pick<User, "id" | "kind" | "email" | "displayName" | "role">): SessionUser {
+  return { id: user.id, kind: user.kind, email: user.email, displayName: user.displayName, role: user.role };
+}
+
+async function signedIn(c: Context<AppEnv>, user: User) {
+  const token = await issueRefreshToken(database(c.env.DB), user.id);
+  await startSession(c, { userId: user.id, kind: "user", issuedAt: 0 }, token);
+  return c.json({ user: publicUser(user) }, 200);
+}
+
+/** Ends the browser's session; it continues as a new guest. */
+async function continueAsGuest(c: Context<AppEnv>) {
+  setCookieLater(c, cookie(REFRESH_COOKIE, "", c.req.url, 0));
+  await startSession(c, { userId: crypto.randomUUID(), kind: "guest", issuedAt: 0 });
+  return c.body(null, 204);
+}
+
+export const authRoutes = createRouter()
+  .openapi(sessionRoute, async (c) => {
+    const { userId, kind } = c.get("identity");
+    const user = kind === "user" ? await findUser(database(c.env.DB), userId) : undefined;
+    const guest: SessionUser = { id: userId, kind, email: null, displayName: null, role: "member" };
+    return c.json({ user: user ? publicUser(user) : guest }, 200);
+  })
+  .openapi(signUpRoute, async (c) => {
+    const body = c.req.valid("json");
+    const identity = c.get("identity");
+    const user = await signUp(database(c.env.DB), {
+      // A guest becomes the account, keeping its chats; a signed-in user signs up afresh.
+      guestId: identity.kind === "guest" ? identity.userId : null,
+      email: body.email,
+      password: body.password,
+      ...(body.displayName ? { displayName: body.displayName } : {}),
+    });
+    return signedIn(c, user);
+  })
+  .openapi(signInRoute, async (c) => {
+    const body = c.req.valid("json");
+    const db = database(c.env.DB);
+    const user = await signIn(db, body.email, body.password);
+    const identity = c.get("identity");
+    if (identity.kind === "guest") await claimGuestConversations(db, identity.userId, user.id);
+    return signedIn(c, user);
+  })
+  .openapi(signOutRoute, async (c) => {
+    const refresh = readCookie(c.req.header("cookie"), REFRESH_COOKIE);
+    if (refresh) await revokeRefreshToken(database(c.env.DB), refresh);
+    return continueAsGuest(c);
+  })
+  .openapi(signOutEverywhereRoute, async (c) => {
+    // Every device's session ends within the access-token lifetime.
+    await revokeAllRefreshTokens(database(c.env.DB), c.get("identity").userId);
+    return continueAsGuest(c);
+  })
+  .openapi(changePasswordRoute, async (c) => {
+    const identity = c.get("identity");
+    const body = c.req.valid("json");
+    const db = database(c.env.DB);
+    await changePassword(db, identity.userId, body.currentPassword, body.newPassword);
+    await revokeAllRefreshTokens(db, identity.userId);
+    const user = await findUser(db, identity.userId);
+    if (!user) throw new AppError(401, "unauthorized", "Sign in first.");
+    return signedIn(c, user);
+  });
