@@ -3,8 +3,9 @@
  * repeatedly drop their connection for k tokens' worth of time and reconnect, the way each
  * system's own client does:
  *
- * - Parley: a new room socket with `?resume=<messageId>&offset=<what it holds>`; the snapshot
- *   carries the text from that offset on, then live deltas follow.
+ * - Parley: a new room socket with `?resume=<messageId>&offset=<what it holds>&version=<room
+ *   version it holds>`; the room answers with `resumed` (the text from that offset on) when only
+ *   text changed meanwhile, else with a snapshot from that offset on; then live deltas follow.
  * - peer: a new agent socket; the agent offers the active stream, the client acknowledges, and
  *   the stored chunks are replayed from the first one, then live chunks follow.
  *
@@ -100,8 +101,10 @@ async function parleyStream(context: BenchContext): Promise<Stream> {
         async reconnect() {
           const messageId = watcher.messageId ?? anchor.messageId ?? "";
           const had = watcher.text;
-          const query = `?resume=${encodeURIComponent(messageId)}&offset=${had.length}`;
-          watcher = await guest.connect(conversationId, query, { messageId, text: had });
+          const { version } = watcher;
+          // What the app's reconnect quotes (web/src/room-resume.ts): the text held, the version.
+          const query = `?resume=${encodeURIComponent(messageId)}&offset=${had.length}${version !== null ? `&version=${encodeURIComponent(version)}` : ""}`;
+          watcher = await guest.connect(conversationId, query, { messageId, text: had, version });
           opened.push(watcher);
           return watcher.arrivals;
         },

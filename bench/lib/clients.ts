@@ -13,7 +13,7 @@
  * process, every microsecond spent per frame shows up in the later sockets' delays. Correctness is
  * checked instead by comparing each client's final text with what the upstream sent.
  */
-import { parseServerFrame, type ServerFrame } from "#protocol/frames";
+import { changesRoomState, nextRoomVersion, parseServerFrame, type ServerFrame } from "#protocol/frames";
 import { BENCH_MODEL, now, type Arrival } from "./upstream.ts";
 
 const byteLength = (text: string): number => Buffer.byteLength(text, "utf8");
@@ -78,11 +78,7 @@ export class ParleyGuest {
     return body.conversation.id;
   }
 
-  connect(
-    conversationId: string,
-    query = "",
-    seed?: { messageId: string; text: string },
-  ): Promise<ParleyWatcher> {
+  connect(conversationId: string, query = "", seed?: ParleySeed): Promise<ParleyWatcher> {
     return ParleyWatcher.open(this, conversationId, query, seed);
   }
 
@@ -132,7 +128,17 @@ export class ParleyGuest {
   }
 }
 
-/** One device in a Parley room. Tracks the answer being streamed with the merge rule. */
+/** What a reconnecting device already holds: the answer it follows so far, and the room version. */
+export interface ParleySeed {
+  messageId: string;
+  text: string;
+  version: string | null;
+}
+
+/**
+ * One device in a Parley room. Tracks the answer being streamed with the merge rule, and the room
+ * version the way the app does (docs/protocol.md#reconnecting), to quote when it reconnects.
+ */
 export class ParleyWatcher {
   readonly ws: WebSocket;
   /** The assistant message being followed and the text held for it. */
@@ -147,7 +153,10 @@ export class ParleyWatcher {
   /** Gaps noticed (a delta past what we hold → `resume`). */
   gaps = 0;
   doneLength: number | null = null;
+  /** When the first frame (`snapshot`, or `resumed` after a reconnect) arrived. */
   snapshotAt = 0;
+  /** The room version this device holds every change of; null until a snapshot or after a gap. */
+  version: string | null = null;
   private done = deferred<void>();
   private firstDelta = deferred<number>();
   private snapshot = deferred<void>();
@@ -170,7 +179,7 @@ export class ParleyWatcher {
     guest: ParleyGuest,
     conversationId: string,
     query: string,
-    seed?: { messageId: string; text: string },
+    seed?: ParleySeed,
   ): Promise<ParleyWatcher> {
     const url = `${guest.baseUrl.replace(/^http/, "ws")}/parties/conversation/${conversationId}${query}`;
     const watcher = new ParleyWatcher(url, guest.cookie);
@@ -178,6 +187,7 @@ export class ParleyWatcher {
     if (seed) {
       watcher.messageId = seed.messageId;
       watcher.text = seed.text;
+      watcher.version = seed.version;
     }
     await withTimeout(watcher.snapshot.promise, 30_000, "Parley snapshot");
     return watcher;
@@ -243,7 +253,15 @@ export class ParleyWatcher {
   }
 
   private apply(at: number, frame: ServerFrame): void {
+    if (frame.type === "snapshot") this.version = frame.version;
+    else if (this.version !== null && changesRoomState(frame)) this.version = nextRoomVersion(this.version);
     switch (frame.type) {
+      case "resumed":
+        // Nothing but text changed while away: the rest of the answer we named, from `offset`.
+        this.snapshotAt = at;
+        if (this.messageId !== null && frame.text !== "") this.merge(at, frame.offset, frame.text);
+        this.snapshot.resolve();
+        return;
       case "snapshot": {
         this.snapshotAt = at;
         if (frame.live && (this.messageId === null || this.messageId === frame.live.messageId)) {
@@ -287,6 +305,7 @@ export class ParleyWatcher {
         this.doneLength = frame.length;
         if (this.text.length < frame.length) {
           this.gaps++;
+          this.version = null;
           this.send({ type: "resume", messageId: frame.messageId, offset: this.text.length });
           return;
         }
@@ -306,6 +325,8 @@ export class ParleyWatcher {
     const have = this.text.length;
     if (offset > have) {
       this.gaps++;
+      // As in the app: the answer may be a `message` only we get, so our count is no longer sure.
+      this.version = null;
       if (this.messageId) this.send({ type: "resume", messageId: this.messageId, offset: have });
       return;
     }

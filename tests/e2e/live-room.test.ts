@@ -25,17 +25,22 @@ const conversationDetail = z.object({
 });
 
 /**
- * Installed before the app loads: records the page's WebSockets and the frames it sends, and can
- * swallow incoming delta frames (to force a gap in the offsets).
+ * Installed before the app loads: records the page's WebSockets, the frames it sends and the type
+ * of each socket's first frame, and can swallow incoming delta frames (to force a gap in the offsets).
  */
 const SOCKET_TAP = `(() => {
   const Native = window.WebSocket;
-  const tap = { sockets: [], sent: [], dropDeltas: 0, dropped: 0 };
+  const tap = { sockets: [], sent: [], firstFrames: [], dropDeltas: 0, dropped: 0 };
   window.__parleyTap = tap;
   class Tapped extends Native {
     constructor(url, protocols) {
       super(url, protocols);
       tap.sockets.push(this);
+      let first = true;
+      super.addEventListener("message", (event) => {
+        if (first && typeof event.data === "string") tap.firstFrames.push({ url: String(url), type: JSON.parse(event.data).type });
+        first = false;
+      });
     }
     send(data) {
       tap.sent.push(String(data));
@@ -58,7 +63,13 @@ const SOCKET_TAP = `(() => {
 
 declare global {
   interface Window {
-    __parleyTap?: { sockets: WebSocket[]; sent: string[]; dropDeltas: number; dropped: number };
+    __parleyTap?: {
+      sockets: WebSocket[];
+      sent: string[];
+      firstFrames: Array<{ url: string; type: string }>;
+      dropDeltas: number;
+      dropped: number;
+    };
   }
 }
 
@@ -317,6 +328,36 @@ describe("live room", () => {
       expect(final).toBe(stored.content);
       await waitForStatus(pageA, answerId, "complete");
       expect((await messageState(pageA, answerId))?.text).toBe(final);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("(f) a connection dropped mid-stream gets back only the text it missed, not a snapshot", async () => {
+    const page = await owner.newPage();
+    watchConsole(page, "F");
+    try {
+      await page.addInitScript(SOCKET_TAP);
+      await page.goto(`${server.url}/c/${conversationId}`);
+      const answerId = await sendPrompt(page, "Stream again; I will drop the connection.");
+      await expect
+        .poll(async () => (await messageState(page, answerId))?.text.length ?? 0, { timeout: 20_000 })
+        .toBeGreaterThan(30);
+      await page.evaluate(() => {
+        for (const socket of window.__parleyTap!.sockets)
+          if (socket.url.includes("/parties/conversation/")) socket.close();
+      });
+      const samples = await sampleUntilDone(page, answerId);
+
+      // The reconnect quoted the room version and got `resumed`: the list was never sent again.
+      const rooms = await page.evaluate(() =>
+        window.__parleyTap!.firstFrames.filter((frame) => frame.url.includes("/parties/conversation/")),
+      );
+      expect(rooms.map((frame) => frame.type)).toEqual(["snapshot", "resumed"]);
+      expect(rooms[1]!.url).toMatch(new RegExp(`resume=${answerId}.*version=`));
+      const final = (await messageState(page, answerId))?.text ?? "";
+      for (const sample of samples) expect(final.startsWith(sample.text)).toBe(true);
+      expect(final).toBe((await storedAnswer(answerId)).content);
     } finally {
       await page.close();
     }

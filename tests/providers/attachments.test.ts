@@ -2,7 +2,8 @@
 // received, byte for byte as JSON), and `acceptsAttachment` says which models can take which kind.
 import { describe, expect, it } from "vitest";
 import { acceptsAttachment } from "../../worker/providers/attachments";
-import { type CatalogueModel, DEFAULT_CATALOGUE } from "../../worker/providers/catalogue";
+import type { CatalogueModel } from "../../worker/providers/catalogue-model";
+import { DEFAULT_CATALOGUE } from "../../worker/providers/default-models";
 import type { Provider, ProviderAttachment, ProviderRequest } from "../../worker/providers/types";
 import {
   anthropicAdapter,

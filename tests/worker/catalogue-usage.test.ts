@@ -2,7 +2,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { database } from "../../worker/db/queries";
-import { DEFAULT_CATALOGUE, loadCatalogue, priceUsage, usableModels } from "../../worker/providers/catalogue";
+import { loadCatalogue, priceUsage, usableModels } from "../../worker/providers/catalogue";
+import { DEFAULT_CATALOGUE } from "../../worker/providers/default-models";
 import {
   connectRoom,
   createConversation,

@@ -3,7 +3,7 @@
  * workerd, with real D1, real ConversationRoom objects and real WebSockets.
  */
 import { env, exports } from "cloudflare:workers";
-import { parseServerFrame, type ServerFrame } from "#protocol/frames";
+import { changesRoomState, nextRoomVersion, parseServerFrame, type ServerFrame } from "#protocol/frames";
 
 export const ORIGIN = "http://localhost";
 
@@ -58,6 +58,8 @@ export function uniqueTag(prefix: string): string {
 export interface RoomClient {
   socket: WebSocket;
   frames: ServerFrame[];
+  /** Every frame as it came over the wire (what it cost). */
+  raw: string[];
   /** Waits for the first frame (from the start of the connection) matching `predicate`. */
   waitFor<T extends ServerFrame>(
     predicate: (frame: ServerFrame) => frame is T,
@@ -67,6 +69,8 @@ export interface RoomClient {
   send(frame: unknown): void;
   /** The text of `messageId` as this client assembles it from snapshot and deltas by offset. */
   textOf(messageId: string): string;
+  /** The room version this client holds, as the web app counts it (to quote in `?version=`). */
+  version(): string | null;
   /** Settles with the close code and reason when the server (or the test) closes the socket. */
   closed: Promise<{ code: number; reason: string }>;
   close(): void;
@@ -74,7 +78,7 @@ export interface RoomClient {
 
 /**
  * Opens a socket to a conversation's room. `held` seeds the texts this device already has, as a
- * reconnecting browser would (it then passes `?resume=…&offset=…` in `query`).
+ * reconnecting browser would (it then passes `?resume=…&offset=…`, maybe `&version=…`, in `query`).
  */
 export async function connectRoom(
   conversationId: string,
@@ -90,13 +94,21 @@ export async function connectRoom(
   if (response.status !== 101 || !socket) throw new Error(`upgrade refused: ${response.status}`);
   socket.accept();
   const frames: ServerFrame[] = [];
+  const raw: string[] = [];
   const waiters = new Set<() => void>();
   const texts = new Map<string, string>(Object.entries(held));
+  const params = new URLSearchParams(query);
+  const resumeId = params.get("resume");
+  let version = params.get("version");
   socket.addEventListener("message", (event) => {
-    const frame = typeof event.data === "string" ? parseServerFrame(event.data) : null;
+    const data = typeof event.data === "string" ? event.data : "";
+    const frame = parseServerFrame(data);
     if (!frame) throw new Error(`unparsable frame: ${String(event.data)}`);
     frames.push(frame);
-    applyToTexts(texts, frame);
+    raw.push(data);
+    applyToTexts(texts, frame, resumeId);
+    if (frame.type === "snapshot") version = frame.version;
+    else if (version !== null && changesRoomState(frame)) version = nextRoomVersion(version);
     for (const wake of waiters) wake();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -105,6 +117,7 @@ export async function connectRoom(
   const client: RoomClient = {
     socket,
     frames,
+    raw,
     closed,
     waitFor(predicate: (frame: ServerFrame) => boolean, timeoutMs = 10_000) {
       return new Promise<ServerFrame>((resolve, reject) => {
@@ -125,6 +138,7 @@ export async function connectRoom(
     },
     send: (frame) => socket.send(JSON.stringify(frame)),
     textOf: (messageId) => texts.get(messageId) ?? "",
+    version: () => version,
     close: () => socket.close(1000, "test done"),
   };
   return client;
@@ -134,8 +148,16 @@ export async function connectRoom(
  * The client-side merge rule of docs/protocol.md: a delta whose offset matches the text held so
  * far is appended; one that overlaps is trimmed; a gap is an error the test must notice.
  */
-function applyToTexts(texts: Map<string, string>, frame: ServerFrame): void {
-  if (frame.type === "snapshot") {
+function applyToTexts(texts: Map<string, string>, frame: ServerFrame, resumeId: string | null): void {
+  if (frame.type === "resumed") {
+    // The rest of the message this device named in `?resume=`, from `offset`.
+    if (frame.text === "") return;
+    if (resumeId === null) throw new Error("resumed text for a device that named no message");
+    const held = texts.get(resumeId) ?? "";
+    if (frame.offset > held.length)
+      throw new Error(`gap in ${resumeId}: have ${held.length}, got ${frame.offset}`);
+    texts.set(resumeId, held + frame.text.slice(held.length - frame.offset));
+  } else if (frame.type === "snapshot") {
     // Stored text and held text are prefixes of the same message: keep the longer one.
     for (const message of frame.messages) {
       const held = texts.get(message.id) ?? "";

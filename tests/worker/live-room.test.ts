@@ -10,6 +10,8 @@ import {
   slowPrompt,
   storedMessages,
   uniqueTag,
+  workerFetch,
+  type RoomClient,
 } from "./helpers";
 
 const MODEL = "gpt-5-mini";
@@ -155,5 +157,118 @@ describe("ConversationRoom fan-out", () => {
     await client.waitFor(isType("done"));
     expect((await storedMessages(id)).length).toBe(2);
     client.close();
+  });
+});
+
+/** A device that holds the conversation: it was here for the snapshot and every frame since. */
+async function heldState(device: RoomClient) {
+  await device.waitFor(isType("snapshot"));
+  const version = device.version();
+  if (version === null) throw new Error("no version after the snapshot");
+  return version;
+}
+
+describe("ConversationRoom reconnects that quote the room version", () => {
+  it("sends a device that missed only text a compact frame with exactly that text", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const watcher = await connectRoom(id, cookie);
+    const device = await connectRoom(id, cookie);
+    await heldState(device);
+    watcher.send({ type: "send", content: slowPrompt(uniqueTag("compact"), 80, 15), model: MODEL });
+    const delta = await device.waitFor((f) => f.type === "delta" && f.offset > 10);
+    if (delta.type !== "delta") throw new Error("unreachable");
+    const heldText = device.textOf(delta.messageId);
+    const version = device.version();
+    device.close();
+    // Away while a few more tokens stream.
+    await watcher.waitFor((f) => f.type === "delta" && f.offset > heldText.length + 10);
+
+    const query = `?resume=${delta.messageId}&offset=${heldText.length}&version=${version}`;
+    const back = await connectRoom(id, cookie, query, { [delta.messageId]: heldText });
+    const first = await back.waitFor(() => true);
+    if (first.type !== "resumed") throw new Error(`expected resumed, got ${first.type}`);
+    const full = slowText(80);
+    expect(first.offset).toBe(heldText.length);
+    expect(first.text.length).toBeGreaterThan(10);
+    expect(full.slice(heldText.length).startsWith(first.text)).toBe(true);
+    // It costs little more than the text itself: no message list, no repeated ids.
+    expect(back.raw[0]!.length - first.text.length).toBeLessThanOrEqual(90);
+    // Who is here still follows in its own frame; no message list is sent again.
+    await back.waitFor(isType("presence"));
+    await back.waitFor(isDoneFor(delta.messageId));
+    expect(back.frames.some(isType("snapshot"))).toBe(false);
+    expect(back.textOf(delta.messageId)).toBe(full);
+    watcher.close();
+    back.close();
+  });
+
+  it("sends the full snapshot to a device that missed the end of the answer", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const watcher = await connectRoom(id, cookie);
+    const device = await connectRoom(id, cookie);
+    await heldState(device);
+    device.send({ type: "send", content: slowPrompt(uniqueTag("ended"), 30, 10), model: MODEL });
+    const delta = await device.waitFor((f) => f.type === "delta" && f.offset > 5);
+    if (delta.type !== "delta") throw new Error("unreachable");
+    const heldText = device.textOf(delta.messageId);
+    const version = device.version();
+    device.close();
+    // Only deltas and `done` go out while it is away.
+    await watcher.waitFor(isDoneFor(delta.messageId));
+
+    const query = `?resume=${delta.messageId}&offset=${heldText.length}&version=${version}`;
+    const back = await connectRoom(id, cookie, query, { [delta.messageId]: heldText });
+    const snapshot = await back.waitFor(isType("snapshot"));
+    expect(back.frames[0]).toBe(snapshot);
+    expect(snapshot.live).toBeNull();
+    const answer = snapshot.messages.find((m) => m.id === delta.messageId);
+    expect([answer?.status, answer?.content]).toEqual(["complete", slowText(30)]);
+    watcher.close();
+    back.close();
+  });
+
+  it("sends the full snapshot to a device that missed a message, a title or a restart", async () => {
+    const cookie = await newGuest();
+    const id = await createConversation(cookie);
+    const device = await connectRoom(id, cookie);
+    const version = await heldState(device);
+    device.close();
+
+    // Nothing happened meanwhile: the compact frame, with no text.
+    const quiet = await connectRoom(id, cookie, `?version=${version}`);
+    const first = await quiet.waitFor(() => true);
+    expect(first).toMatchObject({ type: "resumed", text: "" });
+    quiet.close();
+
+    // A version from another run of the room (or made up) is never trusted.
+    const stranger = await connectRoom(id, cookie, `?version=0123456789ab.0`);
+    expect((await stranger.waitFor(() => true)).type).toBe("snapshot");
+    stranger.close();
+
+    await workerFetch(`/api/v1/conversations/${id}`, {
+      method: "PATCH",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ title: "Renamed while away" }),
+    });
+    const renamed = await connectRoom(id, cookie, `?version=${version}`);
+    const afterTitle = await renamed.waitFor(() => true);
+    expect(afterTitle).toMatchObject({ type: "snapshot", title: "Renamed while away" });
+    const titled = renamed.version();
+    renamed.close();
+
+    const sender = await connectRoom(id, cookie);
+    sender.send({ type: "send", content: slowPrompt(uniqueTag("missed"), 20, 5), model: MODEL });
+    await sender.waitFor(isType("done"));
+    const back = await connectRoom(id, cookie, `?version=${titled}`);
+    const afterMessages = await back.waitFor(() => true);
+    if (afterMessages.type !== "snapshot") throw new Error(`expected snapshot, got ${afterMessages.type}`);
+    expect(afterMessages.messages.map((m) => [m.role, m.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "complete"],
+    ]);
+    sender.close();
+    back.close();
   });
 });

@@ -7,17 +7,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AttachmentInfo } from "#protocol/messages";
 import type { ModelInfo } from "#protocol/http";
 import { ApiError } from "./api.ts";
+import { attachmentUrl, type Uploader } from "./attachment-api.ts";
+import { modelProblem, sendBlock } from "./attachment-rules.ts";
 import {
-  attachmentUrl,
   draftReducer,
   formatBytes,
   guessKind,
-  modelProblem,
-  sendBlock,
   useDraftAttachments,
   type DraftAttachment,
   type DraftAttachments,
-  type Uploader,
 } from "./attachments.ts";
 import { AttachmentChips } from "./components/AttachmentChips.tsx";
 

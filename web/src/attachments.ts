@@ -1,13 +1,12 @@
 /**
- * Files attached in the composer: the upload client (`POST /api/v1/attachments`, raw bytes, with
- * upload progress), the state of each chip as a pure reducer, and the rules that say whether the
- * chosen model can read what is attached. Each file uploads as soon as it is picked, pasted or
- * dropped; `send` then only carries the ids (docs/attachments.md).
+ * Files attached in the composer: the state of each chip as a pure reducer, and the hook that
+ * uploads each file as soon as it is picked, pasted or dropped and keeps its chip current; `send`
+ * then only carries the ids (docs/attachments.md). attachment-api.ts talks to the server and
+ * attachment-rules.ts says whether the chosen model can read the files.
  */
 import { useCallback, useEffect, useReducer, useRef } from "react";
-import { attachmentInfoSchema, MAX_ATTACHMENTS, type AttachmentInfo } from "#protocol/messages";
-import { apiErrorSchema, type ModelInfo } from "#protocol/http";
-import { ApiError } from "./api.ts";
+import { MAX_ATTACHMENTS, type AttachmentInfo } from "#protocol/messages";
+import { deleteUpload, uploadAttachment, type Uploader } from "./attachment-api.ts";
 
 export type AttachmentKind = AttachmentInfo["kind"];
 
@@ -91,125 +90,11 @@ export function guessKind(type: string, name: string): AttachmentKind | null {
   return null;
 }
 
-/** Providers whose APIs take PDFs as documents (worker/providers/attachments.ts). */
-const PDF_PROVIDERS = new Set(["openai", "anthropic", "gemini", "openrouter"]);
-
-export function modelReads(model: Pick<ModelInfo, "provider" | "caps">, kind: AttachmentKind): boolean {
-  if (kind === "text") return true;
-  if (!model.caps.vision) return false;
-  return kind === "image" || PDF_PROVIDERS.has(model.provider);
-}
-
-/** Why the chosen model cannot take what is attached, or null when it can. */
-export function modelProblem(
-  model: Pick<ModelInfo, "name" | "provider" | "caps"> | undefined,
-  items: readonly DraftAttachment[],
-): string | null {
-  if (!model) return null;
-  for (const kind of ["image", "pdf"] as const) {
-    const unreadable = items.filter((item) => item.status !== "error" && item.kind === kind);
-    if (unreadable.length === 0 || modelReads(model, kind)) continue;
-    const what = kind === "image" ? "images" : "PDFs";
-    const first = unreadable[0]!.name;
-    const others = unreadable.length > 1 ? ` and ${unreadable.length - 1} more` : "";
-    const pick =
-      kind === "image"
-        ? "a model marked Vision"
-        : "a Vision model from OpenAI, Anthropic, Gemini or OpenRouter";
-    return `${model.name} can’t read ${what}. Pick ${pick}, or remove “${first}”${others}.`;
-  }
-  return null;
-}
-
-/** Why Send is disabled because of the attachments, or null when they are ready to go. */
-export function sendBlock(
-  model: Pick<ModelInfo, "name" | "provider" | "caps"> | undefined,
-  items: readonly DraftAttachment[],
-): string | null {
-  if (items.some((item) => item.status === "error")) return "Remove the files that could not be uploaded.";
-  const problem = modelProblem(model, items);
-  if (problem) return problem;
-  if (items.some((item) => item.status === "uploading")) return "Wait until the files have uploaded.";
-  return null;
-}
-
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   const mb = bytes / (1024 * 1024);
   return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
-}
-
-/** Where a stored file can be read; people who opened the chat through a link pass its token. */
-export function attachmentUrl(id: string, shareToken?: string): string {
-  const base = `/api/v1/attachments/${encodeURIComponent(id)}`;
-  return shareToken ? `${base}?share=${encodeURIComponent(shareToken)}` : base;
-}
-
-export type Uploader = (
-  file: File,
-  onProgress: (fraction: number) => void,
-  signal: AbortSignal,
-) => Promise<AttachmentInfo>;
-
-/**
- * Uploads one file as the raw request body. XMLHttpRequest rather than fetch: only it reports
- * upload progress. Refusals come back as ApiError with the server's code and message.
- */
-export const uploadAttachment: Uploader = (file, onProgress, signal) =>
-  new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open("POST", `/api/v1/attachments?name=${encodeURIComponent(file.name)}`);
-    xhr.setRequestHeader("content-type", file.type || "application/octet-stream");
-    xhr.setRequestHeader("accept", "application/json");
-    xhr.upload.addEventListener("progress", (event) => {
-      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
-    });
-    xhr.addEventListener("load", () => {
-      const body = parseBody(xhr.responseText);
-      if (xhr.status >= 200 && xhr.status < 300) {
-        const parsed = attachmentInfoSchema.safeParse(isRecord(body) ? body.attachment : undefined);
-        if (parsed.success) resolve(parsed.data);
-        else
-          reject(
-            new ApiError(xhr.status, "bad_response", "The server sent an answer Parley did not understand."),
-          );
-        return;
-      }
-      const error = apiErrorSchema.safeParse(body);
-      reject(
-        error.success
-          ? new ApiError(xhr.status, error.data.error.code, error.data.error.message)
-          : new ApiError(xhr.status, "http_error", "The upload failed. Try again in a moment."),
-      );
-    });
-    xhr.addEventListener("error", () =>
-      reject(new ApiError(0, "network_error", "The upload failed: check your connection and try again.")),
-    );
-    xhr.addEventListener("abort", () => reject(new DOMException("The upload was cancelled.", "AbortError")));
-    signal.addEventListener("abort", () => xhr.abort(), { once: true });
-    xhr.send(file);
-  });
-
-/** Removes an upload that was not sent. Best effort: if it fails, the file stays stored, readable only by its owner. */
-export async function deleteUpload(id: string): Promise<void> {
-  try {
-    await fetch(attachmentUrl(id), { method: "DELETE", credentials: "same-origin" });
-  } catch {
-    // Offline: nothing more to do; an unsent upload is visible to nobody but its owner.
-  }
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }
 
 let nextKey = 0;

@@ -1,5 +1,6 @@
 // Delta frames take a hand-written fast path through parseServerFrame: it must accept and reject
-// exactly what the schema does, and round-trip what the room encodes.
+// exactly what the schema does, and round-trip what the room encodes. `resumed` is what a
+// reconnecting device receives instead of a snapshot, so its size is the cost of a reconnect.
 import { describe, expect, it } from "vitest";
 import { encodeFrame, parseServerFrame } from "#protocol/frames";
 
@@ -28,5 +29,32 @@ describe("delta frames on the wire", () => {
     ]) {
       expect(parseServerFrame(JSON.stringify(bad))).toBeNull();
     }
+  });
+});
+
+describe("resumed frames on the wire", () => {
+  const self = { id: "0123456789abcdef", role: "owner" } as const;
+
+  it("cost the missed text and at most 90 bytes besides, and come back whole", () => {
+    const missed = "word ".repeat(100);
+    const frame = {
+      type: "resumed",
+      self,
+      offset: 1234,
+      text: missed,
+      reasoningOffset: 56,
+      reasoning: "",
+    } as const;
+    const wire = encodeFrame(frame);
+    expect(wire.length - missed.length).toBeLessThanOrEqual(90);
+    expect(parseServerFrame(wire)).toEqual({ ...frame, reasoningOffset: 0 });
+    const thinking = { ...frame, reasoning: "hmm" };
+    expect(parseServerFrame(encodeFrame(thinking))).toEqual(thinking);
+  });
+
+  it("carry only who we are when nothing was missed", () => {
+    const frame = { type: "resumed", self, offset: 0, text: "", reasoningOffset: 0, reasoning: "" } as const;
+    expect(JSON.parse(encodeFrame(frame))).toEqual({ type: "resumed", self });
+    expect(parseServerFrame(encodeFrame(frame))).toEqual(frame);
   });
 });

@@ -7,6 +7,7 @@ import {
   applyChunk,
   canWrite,
   initialRoomState,
+  reconnectQuery,
   resumeQuery,
   roomReducer,
   streamingMessage,
@@ -51,6 +52,7 @@ function delta(
 function snapshot(
   messages: ChatMessage[],
   live: Extract<ServerFrame, { type: "snapshot" }>["live"] = null,
+  version = "b00t.0",
 ): ServerFrame {
   return {
     type: "snapshot",
@@ -61,6 +63,7 @@ function snapshot(
     viewers: 1,
     self: SELF,
     people: [person({ id: "me" })],
+    version,
   };
 }
 
@@ -276,6 +279,83 @@ describe("roomReducer: snapshot", () => {
       snapshot([user, message({ id: "u2", role: "user", content: "Question?", parentId: "u1" })]),
     );
     expect(echoed.state.messages.map((m) => m.id)).toEqual(["u1", "u2"]);
+  });
+});
+
+function resumed(partial: Partial<Extract<ServerFrame, { type: "resumed" }>> = {}): ServerFrame {
+  return { type: "resumed", self: SELF, offset: 0, text: "", reasoningOffset: 0, reasoning: "", ...partial };
+}
+
+describe("roomReducer: reconnecting with the room version", () => {
+  it("quotes the snapshot's version, moved on by each frame that changes more than the text", () => {
+    const room = run(streamingRoom(), delta("a1", 0, "Hello"));
+    expect(reconnectQuery(room.state)).toEqual({
+      resume: "a1",
+      offset: "5",
+      reasoningOffset: "0",
+      version: "b00t.0",
+    });
+    const call = { id: "t1", name: "calculator", arguments: "{}", result: null, offset: 5 };
+    const after = run(
+      room.state,
+      { type: "presence", viewers: 2, people: [person({ id: "me" }), person({ id: "ana" })] },
+      { type: "tool", messageId: "a1", call },
+      delta("a1", 5, "!"),
+      { type: "title", title: "Greetings" },
+    );
+    expect(reconnectQuery(after.state).version).toBe("b00t.2");
+    // Without a snapshot there is no version to quote: the room then sends one.
+    expect(reconnectQuery(initialRoomState(CONV))).toEqual({});
+  });
+
+  it("resumed keeps every message and appends only the text missed while away", () => {
+    const older = message({ id: "u0", role: "user", content: "Earlier", createdAt: 0 });
+    const before = run(
+      streamingRoom(),
+      { type: "history", title: "Hello", messages: [older, user, streaming] },
+      delta("a1", 0, "Hello"),
+      { type: "disconnected" },
+    );
+    expect(before.state.synced).toBe(false);
+    const { state, out } = run(before.state, resumed({ offset: 5, text: " world" }), delta("a1", 11, "!"));
+    expect(state.messages.map((m) => m.id)).toEqual(["u0", "u1", "a1"]);
+    expect(text(state)).toBe("Hello world!");
+    expect(state.synced).toBe(true);
+    expect(out).toEqual([]);
+    expect(reconnectQuery(state).version).toBe("b00t.0");
+  });
+
+  it("resumed overlapping what we hold adds only the new part, reasoning included", () => {
+    const before = run(streamingRoom(), delta("a1", 0, "Hello", 0, "think"), { type: "disconnected" });
+    const { state } = run(
+      before.state,
+      resumed({ offset: 3, text: "lo there", reasoningOffset: 5, reasoning: "ing" }),
+    );
+    expect(text(state)).toBe("Hello there");
+    expect(state.messages.find((m) => m.id === "a1")?.reasoning).toBe("thinking");
+  });
+
+  it("resumed with nothing streaming only brings the connection back", () => {
+    const quiet = run(initialRoomState(CONV), snapshot([user, message({ id: "a1", role: "assistant" })]));
+    const { state } = run(
+      quiet.state,
+      { type: "disconnected" },
+      resumed({ self: { id: "me", role: "viewer" } }),
+    );
+    expect(state.messages).toBe(quiet.state.messages);
+    expect(state.synced).toBe(true);
+    expect(state.self?.role).toBe("viewer");
+  });
+
+  it("a gap asks for the rest and drops the version, so the next reconnect gets a snapshot", () => {
+    const before = run(streamingRoom(), delta("a1", 0, "Hello"), { type: "disconnected" });
+    const { state, out } = run(before.state, resumed({ offset: 8, text: "world" }));
+    expect(text(state)).toBe("Hello");
+    expect(out).toEqual([{ type: "resume", messageId: "a1", offset: 5, reasoningOffset: 0 }]);
+    expect(reconnectQuery(state).version).toBeUndefined();
+    // The room may answer with a `message` only this device gets; the next snapshot starts over.
+    const again = run(state, snapshot([user, streaming], null, "f00d.7"));
+    expect(reconnectQuery(again.state).version).toBe("f00d.7");
   });
 });
 

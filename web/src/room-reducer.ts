@@ -12,14 +12,29 @@
  *   from `live.offset` (the full text so far, or only the missed part after a `?resume=` reconnect);
  * - a `path` frame (the visible branch changed) replaces the whole list, but a message that is still
  *   streaming keeps the longer of its two texts, so the deltas that follow still line up;
- * - `done` carries the total length: if we hold less, ask for the rest.
- * Reasoning text follows the same rule with its own offsets.
+ * - `done` carries the total length: if we hold less, ask for the rest;
+ * - `resumed` (a reconnect that quoted the room's current version) keeps every message and
+ *   continues the streaming one from its `offset`, like the snapshot's `live`.
+ * Reasoning text follows the same rule with its own offsets (./room-merge.ts has the rule itself,
+ * ./room-resume.ts the reconnect).
  *
  * The list is always one branch of the conversation tree (the one the room shows): every message
  * has a `parentId`, and `siblings` when there are alternatives to switch to.
  */
 import type { AttachmentInfo, ChatMessage, ErrorInfo, ToolCall } from "#protocol/messages";
 import type { ClientFrame, LiveMessage, Person, RoomRoleName, ServerFrame } from "#protocol/frames";
+import {
+  keepLongerText,
+  mergeChunk,
+  replaceAt,
+  requestResume,
+  withHeldToolCalls,
+  withoutKey,
+} from "./room-merge.ts";
+import { onResumed, trackVersion } from "./room-resume.ts";
+
+export { applyChunk } from "./room-merge.ts";
+export { reconnectQuery, resumeQuery, streamingMessage } from "./room-resume.ts";
 
 export interface RoomMessage extends ChatMessage {
   /** Optimistic user message not yet confirmed by the server (matched back by `clientId`). */
@@ -56,6 +71,8 @@ export interface RoomState {
   deleted: boolean;
   /** Outstanding resume requests, message id → "offset:reasoningOffset" (avoids asking twice). */
   resumeRequested: Readonly<Record<string, string>>;
+  /** The room version we hold every change of, quoted on reconnect (null: ask for a snapshot). */
+  version: string | null;
 }
 
 export type RoomAction =
@@ -106,41 +123,7 @@ export function initialRoomState(conversationId: string): RoomState {
     error: null,
     deleted: false,
     resumeRequested: {},
-  };
-}
-
-/**
- * Appends the chunk `text` that starts at `offset` to `current`.
- * Returns `null` when there is a gap (`offset > current.length`); returns `current` itself when the
- * chunk adds nothing new (a duplicate or an old frame).
- */
-export function applyChunk(current: string, offset: number, text: string): string | null {
-  if (offset > current.length) return null;
-  const overlap = current.length - offset;
-  if (overlap >= text.length) return current;
-  return current + text.slice(overlap);
-}
-
-/** The assistant message being generated right now, if any (the last streaming one). */
-export function streamingMessage(state: RoomState): RoomMessage | undefined {
-  for (let i = state.messages.length - 1; i >= 0; i--) {
-    const message = state.messages[i];
-    if (message && message.role === "assistant" && message.status === "streaming") return message;
-  }
-  return undefined;
-}
-
-/**
- * Query parameters for a (re)connect: while a message streams, ask the server for only the part we
- * have not seen (`resume=<id>&offset=<n>`).
- */
-export function resumeQuery(state: RoomState): Record<string, string> {
-  const live = streamingMessage(state);
-  if (!live) return {};
-  return {
-    resume: live.id,
-    offset: String(live.content.length),
-    reasoningOffset: String(live.reasoning.length),
+    version: null,
   };
 }
 
@@ -159,62 +142,6 @@ function placeholder(state: RoomState, messageId: string): RoomMessage {
     createdAt: Number.MAX_SAFE_INTEGER,
     parentId: state.messages.at(-1)?.id ?? null,
   };
-}
-
-function withoutKey(record: Readonly<Record<string, string>>, key: string): Readonly<Record<string, string>> {
-  if (!(key in record)) return record;
-  const next = { ...record };
-  delete next[key];
-  return next;
-}
-
-interface Merge {
-  message: RoomMessage;
-  /** True when a chunk starts beyond what we hold (something was missed). */
-  gap: boolean;
-}
-
-/** Applies one chunk of text and one of reasoning to a message (the shared core of delta/live). */
-function mergeChunk(
-  message: RoomMessage,
-  chunk: { offset: number; text: string; reasoningOffset: number; reasoning: string },
-): Merge {
-  let gap = false;
-  let content = message.content;
-  if (chunk.text.length > 0 || chunk.offset > content.length) {
-    const next = applyChunk(content, chunk.offset, chunk.text);
-    if (next === null) gap = true;
-    else content = next;
-  }
-  let reasoning = message.reasoning;
-  if (chunk.reasoning.length > 0 || chunk.reasoningOffset > reasoning.length) {
-    const next = applyChunk(reasoning, chunk.reasoningOffset, chunk.reasoning);
-    if (next === null) gap = true;
-    else reasoning = next;
-  }
-  if (content === message.content && reasoning === message.reasoning) return { message, gap };
-  return { message: { ...message, content, reasoning }, gap };
-}
-
-/** Asks for everything of `message` past what we hold, unless that exact request is outstanding. */
-function requestResume(
-  state: RoomState,
-  message: RoomMessage,
-  out: ClientFrame[],
-): Readonly<Record<string, string>> {
-  const offset = message.content.length;
-  const reasoningOffset = message.reasoning.length;
-  const key = `${offset}:${reasoningOffset}`;
-  if (state.resumeRequested[message.id] === key) return state.resumeRequested;
-  out.push({ type: "resume", messageId: message.id, offset, reasoningOffset });
-  return { ...state.resumeRequested, [message.id]: key };
-}
-
-function replaceAt(messages: RoomMessage[], index: number, message: RoomMessage): RoomMessage[] {
-  if (messages[index] === message) return messages;
-  const next = messages.slice();
-  next[index] = message;
-  return next;
 }
 
 function onDelta(state: RoomState, frame: Extract<ServerFrame, { type: "delta" }>, out: ClientFrame[]) {
@@ -346,20 +273,6 @@ function heldAncestors(held: readonly RoomMessage[], first: ChatMessage | undefi
   return chain.reverse();
 }
 
-/** Both are prefixes of the same text while a message streams: keep the longer one. */
-function keepLongerText(incoming: RoomMessage, held: RoomMessage | undefined): RoomMessage {
-  if (!held || incoming.status !== "streaming" || held.status !== "streaming") return incoming;
-  incoming = withHeldToolCalls(incoming, held);
-  if (held.content.length <= incoming.content.length && held.reasoning.length <= incoming.reasoning.length) {
-    return incoming;
-  }
-  return {
-    ...incoming,
-    content: held.content.length > incoming.content.length ? held.content : incoming.content,
-    reasoning: held.reasoning.length > incoming.reasoning.length ? held.reasoning : incoming.reasoning,
-  };
-}
-
 /**
  * Optimistic sends still waiting for their echo, unless `incoming` already holds a new user message
  * with the same text (the echo was lost while we were away). Optimistic edits are always dropped:
@@ -481,14 +394,6 @@ function onTool(state: RoomState, frame: Extract<ServerFrame, { type: "tool" }>)
   return { ...state, messages: replaceAt(messages, index, { ...current, toolCalls }) };
 }
 
-/** A streaming message from the server keeps the tool calls we hold when it brings fewer. */
-function withHeldToolCalls(incoming: RoomMessage, held: RoomMessage | undefined): RoomMessage {
-  const heldCalls = held?.toolCalls ?? [];
-  if (incoming.status !== "streaming" || heldCalls.length <= (incoming.toolCalls?.length ?? 0))
-    return incoming;
-  return { ...incoming, toolCalls: heldCalls };
-}
-
 export function roomReducer(state: RoomState, action: RoomAction): ReduceResult {
   const out: ClientFrame[] = [];
   const warnings: string[] = [];
@@ -549,37 +454,46 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
       return result({ ...state, synced: false, resumeRequested: {} });
     case "dismiss-error":
       return result({ ...state, error: null });
-    case "frame": {
-      const frame = action.frame;
-      switch (frame.type) {
-        case "snapshot":
-          return result(onSnapshot(state, frame, out));
-        case "path":
-          return result(onPath(state, frame));
-        case "message":
-          return result(onMessage(state, frame));
-        case "delta":
-          return result(onDelta(state, frame, out));
-        case "done":
-          return result(onDone(state, frame, out, warnings));
-        case "presence":
-          return result({ ...state, viewers: frame.viewers, people: frame.people });
-        case "error":
-          return result(onError(state, frame));
-        case "title":
-          return result(state.title === frame.title ? state : { ...state, title: frame.title });
-        case "deleted":
-          return result({ ...state, deleted: true });
-        case "tool":
-          return result(onTool(state, frame));
-        case "rate_limit":
-        case "pong":
-          return result(state);
-        default:
-          // A frame type newer than this client: nothing to do.
-          return result(state);
-      }
-    }
+    case "frame":
+      return result(trackVersion(state, reduceFrame(state, action.frame, out, warnings), action.frame, out));
+  }
+}
+
+function reduceFrame(
+  state: RoomState,
+  frame: ServerFrame,
+  out: ClientFrame[],
+  warnings: string[],
+): RoomState {
+  switch (frame.type) {
+    case "snapshot":
+      return onSnapshot(state, frame, out);
+    case "resumed":
+      return onResumed(state, frame, out, warnings);
+    case "path":
+      return onPath(state, frame);
+    case "message":
+      return onMessage(state, frame);
+    case "delta":
+      return onDelta(state, frame, out);
+    case "done":
+      return onDone(state, frame, out, warnings);
+    case "presence":
+      return { ...state, viewers: frame.viewers, people: frame.people };
+    case "error":
+      return onError(state, frame);
+    case "title":
+      return state.title === frame.title ? state : { ...state, title: frame.title };
+    case "deleted":
+      return { ...state, deleted: true };
+    case "tool":
+      return onTool(state, frame);
+    case "rate_limit":
+    case "pong":
+      return state;
+    default:
+      // A frame type newer than this client: nothing to do.
+      return state;
   }
 }
 

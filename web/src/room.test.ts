@@ -55,6 +55,7 @@ function snapshot(role: "owner" | "editor" | "viewer"): ServerFrame {
       { id: "me", name: "Guest", kind: "guest", role, devices: 1, typing: false },
       { id: "ana", name: "Ana", kind: "user", role: "owner", devices: 1, typing: true },
     ],
+    version: "b00t.0",
   };
 }
 

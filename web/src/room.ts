@@ -3,7 +3,8 @@
  * `roomReducer`, exposed to React as an external store (`useRoom`).
  *
  * PartySocket reconnects by itself (with backoff); every (re)connect carries `?resume=<id>&offset=<n>`
- * while a message streams, so the server's snapshot only has to send what we missed.
+ * while a message streams, and `version=` once a snapshot gave us one, so the room sends only what
+ * we missed: the rest of the text (`resumed`) when nothing else changed, else a snapshot.
  *
  * Someone holding a share link connects with `?share=<token>`; their room skips the HTTP history
  * and the local cache (the conversation is not theirs) and stops for good when the link is revoked
@@ -25,7 +26,7 @@ import { noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import {
   canWrite,
   initialRoomState,
-  resumeQuery,
+  reconnectQuery,
   roomReducer,
   streamingMessage,
   type RoomAction,
@@ -168,7 +169,7 @@ export class RoomClient {
       prefix: "parties",
       party: "conversation",
       room: conversationId,
-      query: () => ({ ...resumeQuery(this.view.state), ...(share ? { share } : {}) }),
+      query: () => ({ ...reconnectQuery(this.view.state), ...(share ? { share } : {}) }),
       maxReconnectionDelay: 5_000,
       // Revoked or deleted: never again. A changed mode: reconnect at once (see onClose).
       shouldReconnectOnClose: (event) =>

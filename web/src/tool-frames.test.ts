@@ -41,6 +41,7 @@ const snapshot = (
   viewers: 1,
   self: { id: "me", role: "owner" },
   people: [],
+  version: "b00t.0",
 });
 
 const call = (partial: Partial<ToolCall> = {}): ToolCall => ({

@@ -139,7 +139,7 @@ export type NewMessage = typeof messages.$inferInsert;
 
 /**
  * The model catalogue, as data an admin can change without a deploy. Parley seeds it with its
- * defaults (worker/providers/catalogue.ts) the first time it is read; rows win over defaults.
+ * defaults (worker/providers/default-models.ts) the first time it is read; rows win over defaults.
  * Prices are USD per million tokens.
  */
 export const models = sqliteTable("models", {

@@ -114,6 +114,21 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
     /** This connection: its presence id and what it may do. */
     self: z.object({ id: z.string(), role: roomRoleSchema }),
     people: z.array(personSchema),
+    /** The room version this snapshot is as of (see `changesRoomState`); quoted on reconnect. */
+    version: z.string().max(100),
+  }),
+  /**
+   * The answer to a reconnect that quoted the room's current version: the device's messages are
+   * still right, so it gets only the live text it missed (from `offset`, reasoning from
+   * `reasoningOffset`; all four are left out when there is nothing to add).
+   */
+  z.object({
+    type: z.literal("resumed"),
+    self: z.object({ id: z.string(), role: roomRoleSchema }),
+    offset: z.number().int().nonnegative().default(0),
+    text: z.string().default(""),
+    reasoningOffset: z.number().int().nonnegative().default(0),
+    reasoning: z.string().default(""),
   }),
   /**
    * The visible branch changed (an edit, a regeneration, a branch switch or a deleted message):
@@ -182,7 +197,42 @@ export const CLOSE_CODES = {
 } as const;
 
 export type DeltaFrame = Extract<ServerFrame, { type: "delta" }>;
+export type ResumedFrame = Extract<ServerFrame, { type: "resumed" }>;
 export type DoneFrame = Extract<ServerFrame, { type: "done" }>;
+
+/**
+ * The broadcast frames that change what a device holds other than the live text. The room counts
+ * them (`Audience.publish`) and a device counts the ones it receives, so both know the room
+ * version `<boot>.<count>`: a device that quotes the current version on reconnect has missed
+ * nothing but text, and gets `resumed` instead of a snapshot (docs/protocol.md#reconnecting).
+ * Deltas and presence do not count: the resume offsets cover the text, and presence follows
+ * every join anyway.
+ */
+const VERSIONED_FRAMES: ReadonlySet<ServerFrame["type"]> = new Set([
+  "message",
+  "path",
+  "done",
+  "title",
+  "tool",
+  "deleted",
+] satisfies ServerFrame["type"][]);
+
+export function changesRoomState(frame: ServerFrame): boolean {
+  return VERSIONED_FRAMES.has(frame.type);
+}
+
+/** `<boot>.<count>`: `boot` names one run of the room, `count` its counted frames so far. */
+export function roomVersion(boot: string, count: number): string {
+  return `${boot}.${count}`;
+}
+
+/** The version after one more counted frame; `null` for a version this client cannot read. */
+export function nextRoomVersion(version: string): string | null {
+  const dot = version.lastIndexOf(".");
+  const count = Number(version.slice(dot + 1));
+  if (dot < 1 || !Number.isSafeInteger(count) || count < 0) return null;
+  return roomVersion(version.slice(0, dot), count + 1);
+}
 
 /** The JSON value of a frame's text, or `undefined` when it is not JSON (a schema then refuses it). */
 export function parseJson(raw: string): unknown {
@@ -235,5 +285,15 @@ export function encodeFrame(frame: ServerFrame | ClientFrame): string {
     const { reasoning: _reasoning, reasoningOffset: _offset, ...rest } = frame;
     return JSON.stringify(rest);
   }
+  if (frame.type === "resumed") return encodeResumed(frame);
   return JSON.stringify(frame);
+}
+
+/** `resumed` is nearly all text it carries: the parts with nothing to add are left out. */
+function encodeResumed({ offset, text, reasoningOffset, reasoning, ...rest }: ResumedFrame): string {
+  return JSON.stringify({
+    ...rest,
+    ...(text !== "" ? { offset, text } : {}),
+    ...(reasoning !== "" ? { reasoningOffset, reasoning } : {}),
+  });
 }

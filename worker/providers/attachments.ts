@@ -3,7 +3,7 @@
  * small helpers the adapters share to put the bytes in each API's format. Reading, validating
  * and extracting files is the caller's job; adapters get base64 bytes and send what they get.
  */
-import type { CatalogueModel } from "./catalogue";
+import type { CatalogueModel } from "./catalogue-model";
 import type { ProviderAttachment, ProviderMessage, ProviderRequest } from "./types";
 
 export type AttachmentKind = ProviderAttachment["kind"];

@@ -4,6 +4,7 @@
  * complete once a candidate carries `finishReason`. `thought: true` parts are reasoning, and
  * `usageMetadata` repeats running totals. See shared PROVIDERS.md and docs/providers.md.
  */
+import { toGeminiBody } from "./gemini-request";
 import {
   describeGeminiHttpError,
   describeGoogleStatus,
@@ -13,7 +14,6 @@ import {
   isMalformedCallReason,
   mergeGeminiUsage,
   parseGeminiChunk,
-  toGeminiBody,
   toGeminiUsage,
 } from "./gemini-wire";
 import {

@@ -17,7 +17,14 @@ import { readIdentityHeaders } from "./identity";
 import { Outbox } from "./outbox";
 import { Audience, personIdFor, type ConnectionState } from "./presence";
 import { purgeIfDue, schedulePurge } from "./purge";
-import { resumeFrame, resumePointFrom, snapshotFrame, visibleMessages } from "./snapshot";
+import {
+  holdsCurrentState,
+  joinPointFrom,
+  resumeFrame,
+  resumedFrame,
+  snapshotFrame,
+  visibleMessages,
+} from "./snapshot";
 import { roomStreamRequestSchema, streamTurnAsSse } from "./sse";
 import { recoverInterrupted, RoomStore } from "./store";
 import { newestLeafUnder } from "../db/branches";
@@ -83,22 +90,34 @@ export class ConversationRoom extends Server<Env> {
     }
     const personId = await personIdFor(this.name, identity.userId);
     connection.setState({ ...identity, personId, ready: false, typingUntil: 0 });
+    const from = joinPointFrom(new URL(ctx.request.url).searchParams);
     try {
-      const state = await this.store.read();
-      // Joined, built and sent in one go after the last await: the snapshot holds everything
-      // published so far, and every later frame reaches this device.
+      // A device that holds the current version needs only live text: no copy of the
+      // conversation, so no read. Otherwise the snapshot is built after the read.
+      const state = holdsCurrentState(from, this.audience.version, this.turns.generation)
+        ? null
+        : await this.store.read();
+      // Joined, built and sent in one go after the last await: the frame holds everything
+      // published so far, and every later frame reaches this device. Text the coalescer still
+      // holds goes to the devices already here first: this one gets it in its frame, and a delta
+      // sent to it before that frame would look like a gap.
+      this.turns.generation?.flush();
       connection.setState({ ...identity, personId, ready: true, typingUntil: 0 });
       this.audience.join(connection);
-      const snapshot = snapshotFrame({
-        conversationId: this.name,
-        state,
-        generation: this.turns.generation,
-        from: resumePointFrom(new URL(ctx.request.url).searchParams),
-        self: { id: personId, role: identity.role },
-        viewers: this.audience.viewerCount(),
-        people: this.audience.people(),
-      });
-      connection.send(encodeFrame(snapshot));
+      const self = { id: personId, role: identity.role };
+      const frame = state
+        ? snapshotFrame({
+            conversationId: this.name,
+            state,
+            generation: this.turns.generation,
+            from,
+            self,
+            viewers: this.audience.viewerCount(),
+            people: this.audience.people(),
+            version: this.audience.version,
+          })
+        : resumedFrame(this.turns.generation, from, self);
+      connection.send(encodeFrame(frame));
       this.audience.publishPresence();
     } catch (cause) {
       logError("snapshot_failed", { room: this.name, cause });

@@ -1,10 +1,18 @@
 /**
  * Who is in a room and how frames reach them: the devices that have their snapshot (live frames
  * skip a device until then), the people behind them with their roles and typing state, and the
- * API streams listening to the same frames.
+ * API streams listening to the same frames. Every broadcast passes `publish`, so the room version
+ * (docs/protocol.md#reconnecting) is counted there.
  */
 import type { Connection } from "partyserver";
-import { CLOSE_CODES, encodeFrame, type Person, type ServerFrame } from "#protocol/frames";
+import {
+  changesRoomState,
+  CLOSE_CODES,
+  encodeFrame,
+  roomVersion,
+  type Person,
+  type ServerFrame,
+} from "#protocol/frames";
 import type { RoomIdentity } from "./identity";
 
 /** Someone counts as typing this long after their last `typing` frame. */
@@ -25,6 +33,12 @@ export class Audience {
   private readyById: Map<string, Connection<ConnectionState>> | null = null;
   private readonly listeners = new Set<(frame: ServerFrame) => void>();
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Random per instance: a room that restarted (deploy, eviction, wake from hibernation) has
+   * lost its count, and must not match a version a device got from the one before.
+   */
+  private readonly boot = randomBoot();
+  private counted = 0;
 
   /** `all` lists every socket of the room (the hibernation API), used once after a wake. */
   constructor(private readonly all: () => Iterable<Connection<ConnectionState>>) {}
@@ -75,8 +89,14 @@ export class Audience {
     return () => void this.listeners.delete(listener);
   }
 
+  /** The room version: which run of the room, and how many state-changing frames it published. */
+  get version(): string {
+    return roomVersion(this.boot, this.counted);
+  }
+
   /** Sends a frame to every device that has its snapshot, and to every API stream listening. */
   publish(frame: ServerFrame): void {
+    if (changesRoomState(frame)) this.counted++;
     const data = encodeFrame(frame);
     // The hot loop of every delta: one send per device, no list built per frame.
     const devices = this.readyById ?? this.rebuild();
@@ -155,6 +175,10 @@ export class Audience {
       this.typingTimer = setTimeout(() => this.publishPresence(), TYPING_MS + 50);
     }
   }
+}
+
+function randomBoot(): string {
+  return [...crypto.getRandomValues(new Uint8Array(6))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** A stable, opaque presence id per person and room (so ids cannot be matched across rooms). */

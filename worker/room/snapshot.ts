@@ -2,12 +2,13 @@
  * What a device gets when it joins a room, and when it asks for text it missed. The snapshot is
  * built from the room's copy of the conversation and the live answer in the same turn of the
  * event loop in which it is sent, so it holds everything published so far and the next delta
- * starts exactly where it ends: nothing is sent twice and nothing is skipped.
+ * starts exactly where it ends: nothing is sent twice and nothing is skipped. A device that
+ * reconnects quoting the room's current version gets the much smaller `resumed` instead.
  */
 import { presentPath } from "../db/branches";
 import { toChatMessage } from "../db/queries";
 import type { ChatMessage } from "#protocol/messages";
-import type { LiveMessage, ServerFrame } from "#protocol/frames";
+import type { LiveMessage, ResumedFrame, ServerFrame } from "#protocol/frames";
 import type { ConversationState } from "./outbox-ops";
 import type { Generation } from "./generation";
 
@@ -26,12 +27,41 @@ export interface ResumePoint {
   reasoningOffset: number;
 }
 
-export function resumePointFrom(params: URLSearchParams): ResumePoint {
+/** A (re)connecting device: where it is in the live answer, and the room version it holds. */
+export interface JoinPoint extends ResumePoint {
+  version: string | null;
+}
+
+export function joinPointFrom(params: URLSearchParams): JoinPoint {
   return {
     messageId: params.get("resume"),
     offset: nonNegative(params.get("offset")),
     reasoningOffset: nonNegative(params.get("reasoningOffset")),
+    version: params.get("version"),
   };
+}
+
+/**
+ * Whether the device holds everything but live text: it quotes the room's current version and
+ * names the answer being written (or none, when none is). Then `resumedFrame` is all it needs.
+ */
+export function holdsCurrentState(from: JoinPoint, version: string, generation: Generation | undefined) {
+  return from.version === version && from.messageId === (generation?.messageId ?? null);
+}
+
+/**
+ * The live text a device that `holdsCurrentState` missed, with who it is in the room (built, like
+ * the snapshot, after `generation.flush()`).
+ */
+export function resumedFrame(
+  generation: Generation | undefined,
+  from: ResumePoint,
+  self: ResumedFrame["self"],
+): ResumedFrame {
+  if (!generation) return { type: "resumed", self, offset: 0, text: "", reasoningOffset: 0, reasoning: "" };
+  // The device named the message itself: repeating its id would cost a tenth of a short gap.
+  const { messageId: _named, ...live } = liveFrom(generation, from)!;
+  return { type: "resumed", self, ...live };
 }
 
 /** The live answer from where the device is (from the start when it had none of it). */
@@ -57,11 +87,11 @@ export interface SnapshotInput {
   self: { id: string; role: "owner" | "editor" | "viewer" };
   viewers: number;
   people: Extract<ServerFrame, { type: "snapshot" }>["people"];
+  version: string;
 }
 
+/** Build it after `generation.flush()` (see `ConversationRoom.onConnect`). */
 export function snapshotFrame(input: SnapshotInput): ServerFrame {
-  // Everything pending goes out first, so the snapshot's text and the next delta meet exactly.
-  input.generation?.flush();
   return {
     type: "snapshot",
     conversationId: input.conversationId,
@@ -71,6 +101,7 @@ export function snapshotFrame(input: SnapshotInput): ServerFrame {
     viewers: input.viewers,
     self: input.self,
     people: input.people,
+    version: input.version,
   };
 }
 

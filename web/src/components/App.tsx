@@ -12,7 +12,7 @@ import type { AuthMode } from "./AuthDialog.tsx";
 import { ChatHeader } from "./ChatHeader.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { modKey } from "./Kbd.tsx";
-import type { PaletteAction } from "./Overlays.tsx";
+import type { PaletteAction } from "./CommandPalette.tsx";
 import { Sidebar } from "./Sidebar.tsx";
 import { Toaster } from "./Toaster.tsx";
 

@@ -4,7 +4,8 @@
  * reason when it refused a file, and a × that takes the file off again.
  */
 import { AlertCircle, FileText, X } from "lucide-react";
-import { attachmentUrl, formatBytes, type DraftAttachment } from "../attachments.ts";
+import { attachmentUrl } from "../attachment-api.ts";
+import { formatBytes, type DraftAttachment } from "../attachments.ts";
 import { FileIcon } from "./AttachmentList.tsx";
 
 interface AttachmentChipsProps {

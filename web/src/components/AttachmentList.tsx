@@ -6,7 +6,8 @@
 import { createContext, lazy, Suspense, useContext, useState } from "react";
 import { File as AnyFile, FileCode, FileText } from "lucide-react";
 import type { AttachmentInfo } from "#protocol/messages";
-import { attachmentUrl, formatBytes, type AttachmentKind } from "../attachments.ts";
+import { attachmentUrl } from "../attachment-api.ts";
+import { formatBytes, type AttachmentKind } from "../attachments.ts";
 
 /** The share token of the room on screen (undefined in one's own chats). */
 export const AttachmentAccess = createContext<string | undefined>(undefined);

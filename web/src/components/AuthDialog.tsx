@@ -2,7 +2,7 @@
  * Sign in / create an account (a separate chunk, loaded when first opened). Errors from the API
  * land under the field they name; a guest's chats are kept either way (the server moves them).
  */
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
 import { LoaderCircle, X } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
@@ -10,6 +10,7 @@ import { describeError } from "../api.ts";
 import { fieldError, signIn, signUp } from "../account-api.ts";
 import { accountLabel, applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";
+import { FormField, describedBy, inputClass, primaryButtonClass } from "./FormField.tsx";
 import { LogoMark } from "./Logo.tsx";
 import { OAuthButtons } from "./OAuthButtons.tsx";
 
@@ -22,52 +23,6 @@ const MODES: { mode: AuthMode; label: string }[] = [
 
 type Field = "displayName" | "email" | "password";
 const FIELDS: Field[] = ["displayName", "email", "password"];
-
-export const inputClass =
-  "h-10 w-full rounded-xl border border-line bg-surface px-3 text-sm text-ink placeholder:text-muted/70 transition-colors hover:border-line-strong focus:border-ring focus:outline-none focus-visible:ring-2 focus-visible:ring-ring/25 aria-[invalid=true]:border-danger";
-
-export const primaryButtonClass =
-  "inline-flex h-10 items-center justify-center gap-2 rounded-xl bg-accent px-4 text-sm font-medium text-accent-ink shadow-xs transition-colors hover:bg-accent-hover disabled:cursor-not-allowed disabled:opacity-60";
-
-export function FormField({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  id: string;
-  label: ReactNode;
-  hint?: string;
-  error?: string | null;
-  children: ReactNode;
-}) {
-  return (
-    <div className="space-y-1.5">
-      <label htmlFor={id} className="block text-[13px] font-medium">
-        {label}
-      </label>
-      {children}
-      {error ? (
-        <p id={`${id}-error`} className="text-[13px] text-danger">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="text-[13px] text-muted">
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-/** aria attributes that tie an input to its error or hint line. */
-export function describedBy(id: string, error: string | null | undefined, hint?: string) {
-  return {
-    "aria-invalid": error ? true : undefined,
-    "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined,
-  } as const;
-}
 
 export interface AuthDialogProps {
   open: boolean;

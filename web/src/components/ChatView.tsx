@@ -5,27 +5,26 @@
  * The same view shows a room opened through a share link (`share`): collaborators write like the
  * owner; watchers get the live history without a composer, and can fork a copy of their own.
  */
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { GitFork } from "lucide-react";
+import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { RoomRoleName, ServerFrame } from "#protocol/frames";
 import type { ConversationSummary } from "#protocol/http";
 import type { Share } from "#protocol/sharing";
-import { createConversation, describeError } from "../api.ts";
 import type { ModelsState } from "../data.ts";
 import { useRateLimit } from "../rate-limit.ts";
 import { canWrite, streamingMessage } from "../room-reducer.ts";
-import { queueFirstMessage, useRoom } from "../room.ts";
-import { navigate, onLinkClick } from "../router.ts";
+import { useRoom } from "../room.ts";
+import { onLinkClick } from "../router.ts";
 import { getShare } from "../share-api.ts";
 import { toast } from "../toasts.ts";
 import { AttachmentAccess } from "./AttachmentList.tsx";
+import { useEscapeStops, useMessageCommands, useSend } from "./ChatActions.ts";
 import { ChatHeader } from "./ChatHeader.tsx";
+import { ReadOnlyBar, Skeleton } from "./ChatPlaceholders.tsx";
 import { Composer } from "./Composer.tsx";
 import { useComposerExtras } from "./ComposerExtras.tsx";
 import { Greeting } from "./Greeting.tsx";
 import { LimitHint } from "./LimitHint.tsx";
 import { LinkInactive } from "./LinkInactive.tsx";
-import type { MessageCommands } from "./MessageActions.tsx";
 import { MessageList } from "./Messages.tsx";
 import { BusyContext } from "./MessageActions.tsx";
 import { TypingIndicator } from "./TypingIndicator.tsx";
@@ -81,7 +80,6 @@ export function ChatView({
 }: ChatViewProps) {
   const [view, room] = useRoom(conversationId, share ? {} : { onActivity }, share?.token);
   const [draft, setDraft] = useState("");
-  const [creating, setCreating] = useState(false);
   const [shareOpen, setShareOpen] = useState(false);
   /** The owner's live link: undefined until known. */
   const [ownShare, setOwnShare] = useState<Share | null | undefined>(undefined);
@@ -124,35 +122,7 @@ export function ChatView({
   }, [state.deleted, share]);
 
   const extras = useComposerExtras(models.models.find((m) => m.id === models.model));
-  const { take: takeExtras, sent: extrasSent } = extras;
-
-  const onSend = useCallback(
-    async (text: string): Promise<boolean> => {
-      const model = models.model;
-      if (!model) return false;
-      if (room) {
-        room.send(text, model, takeExtras());
-        extrasSent();
-        return true;
-      }
-      if (conversationId) return false; // The room is still being set up.
-      setCreating(true);
-      try {
-        const conversation = await createConversation(model);
-        queueFirstMessage(conversation.id, text, model, takeExtras());
-        extrasSent();
-        onCreated?.(conversation);
-        navigate(`/c/${encodeURIComponent(conversation.id)}`);
-        return true;
-      } catch (error) {
-        toast.error(describeError(error, "Could not start the conversation."));
-        return false;
-      } finally {
-        setCreating(false);
-      }
-    },
-    [room, conversationId, models.model, onCreated, takeExtras, extrasSent],
-  );
+  const { onSend, creating } = useSend(room, conversationId, models, extras, onCreated);
 
   const onStop = useCallback(() => room?.stop(), [room]);
 
@@ -164,40 +134,9 @@ export function ChatView({
     [room],
   );
 
-  // Esc stops the answer from anywhere on the page (unless a dialog or menu takes it first).
-  useEffect(() => {
-    if (!busy || !writable) return;
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== "Escape" || event.defaultPrevented) return;
-      if (document.querySelector('[role="dialog"], [role="menu"]')) return;
-      room?.stop();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [busy, room, writable]);
+  useEscapeStops(room, busy, writable);
 
-  const model = models.model;
-  const { optionsFor } = extras;
-  // Read when a command runs, so the commands stay the same object while an answer streams.
-  const messagesRef = useRef(state.messages);
-  messagesRef.current = state.messages;
-  const commands = useMemo<MessageCommands>(() => {
-    const info = (id: string | null | undefined) => models.models.find((m) => m.id === id);
-    return {
-      canWrite: writable && room !== null,
-      models: models.models,
-      model,
-      // The composer's switches (tools, JSON) go with a regenerate or an edit, as with a send.
-      regenerate: (messageId, other) => {
-        const answeredBy = other ?? messagesRef.current.find((m) => m.id === messageId)?.model;
-        room?.regenerate(messageId, other, optionsFor(info(answeredBy)));
-      },
-      continueAnswer: (messageId) => room?.continueAnswer(messageId),
-      deleteMessage: (messageId) => room?.deleteMessage(messageId),
-      edit: (messageId, content) => model && room?.edit(messageId, content, model, optionsFor(info(model))),
-      switchBranch: (messageId) => room?.switchBranch(messageId),
-    };
-  }, [writable, room, models.models, model, optionsFor]);
+  const commands = useMessageCommands(room, writable, models, state.messages, extras.optionsFor);
 
   const loading = conversationId !== null && !state.synced && state.messages.length === 0 && !notFound;
   const crowd = state.people.length > 1;
@@ -336,44 +275,5 @@ export function ChatView({
         </Suspense>
       )}
     </>
-  );
-}
-
-/** In place of the composer for people who watch through a link. */
-function ReadOnlyBar({ onFork, forking }: { onFork: (() => void) | undefined; forking: boolean }) {
-  return (
-    <div className="shrink-0 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:px-6">
-      <div
-        data-testid="read-only"
-        className="mx-auto flex w-full max-w-3xl items-center gap-3 rounded-card border border-line bg-surface px-4 py-2.5 shadow-card"
-      >
-        <span className="inline-flex size-2 shrink-0 rounded-full bg-ok" aria-hidden="true" />
-        <p className="min-w-0 flex-1 text-sm text-muted">Watching live · read-only</p>
-        {onFork && (
-          <button
-            type="button"
-            onClick={onFork}
-            disabled={forking}
-            className="flex h-9 shrink-0 items-center gap-1.5 rounded-full border border-line px-3.5 text-sm font-medium transition-colors hover:bg-hover disabled:opacity-50 max-sm:h-10"
-          >
-            <GitFork size={15} aria-hidden />
-            {forking ? "Forking…" : "Fork to my chats"}
-          </button>
-        )}
-      </div>
-    </div>
-  );
-}
-
-function Skeleton() {
-  return (
-    <div className="space-y-8" aria-hidden="true">
-      <div className="ml-auto h-11 w-2/5 animate-skeleton rounded-bubble bg-subtle" />
-      <div className="space-y-3">
-        <div className="h-3.5 w-11/12 animate-skeleton rounded bg-subtle" />
-        <div className="h-3.5 w-4/5 animate-skeleton rounded bg-subtle" />
-        <div className="h-3.5 w-3/5 animate-skeleton rounded bg-subtle" />
-      </div>
-    </div>
   );
 }

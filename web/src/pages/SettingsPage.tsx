@@ -8,8 +8,10 @@ import type { ModelsState } from "../data.ts";
 import { ACCOUNT_EXPORT_URL } from "../library-api.ts";
 import { groupModels } from "../model-groups.ts";
 import { setTheme, THEMES, useTheme, type ThemeChoice } from "../theme.ts";
-import { AccountSection, KeysSection, UsageSection } from "./AccountSections.tsx";
+import { AccountSection } from "./AccountSection.tsx";
+import { KeysSection } from "./KeysSection.tsx";
 import { Section, secondaryButtonClass } from "./Section.tsx";
+import { UsageSection } from "./UsageSection.tsx";
 
 const THEME_LABELS: Record<ThemeChoice, { label: string; icon: typeof Sun }> = {
   system: { label: "System", icon: Monitor },

@@ -8,10 +8,10 @@ import { Ban, Gauge, RotateCcw, Search, X } from "lucide-react";
 import { describeError } from "../../api.ts";
 import type { AdminUser } from "#protocol/admin";
 import { getLimits, listUsers, setBanned } from "../../admin-api.ts";
-import { inputClass } from "../../components/AuthDialog.tsx";
+import { inputClass } from "../../components/FormField.tsx";
 import { formatCost, formatInteger } from "../../format.ts";
 import { toast } from "../../toasts.ts";
-import { UserLimitsForm } from "./LimitsTab.tsx";
+import { UserLimitsForm } from "./UserLimitsForm.tsx";
 import {
   Badge,
   LoadMore,

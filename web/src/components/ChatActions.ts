@@ -1,0 +1,101 @@
+/**
+ * What a person does to the room from the chat view: send a prompt (on `/` the first send creates
+ * the conversation, then opens it), stop the answer with Esc, and the commands on each message.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { ConversationSummary } from "#protocol/http";
+import { createConversation, describeError } from "../api.ts";
+import type { ModelsState } from "../data.ts";
+import type { RoomMessage } from "../room-reducer.ts";
+import { queueFirstMessage, type RoomClient } from "../room.ts";
+import { navigate } from "../router.ts";
+import { toast } from "../toasts.ts";
+import type { ComposerExtras } from "./ComposerExtras.tsx";
+import type { MessageCommands } from "./MessageActions.tsx";
+
+/** Sends the composer's prompt with its files and options; `creating` while a new conversation is made. */
+export function useSend(
+  room: RoomClient | null,
+  conversationId: string | null,
+  models: ModelsState,
+  extras: ComposerExtras,
+  onCreated: ((conversation: ConversationSummary) => void) | undefined,
+) {
+  const [creating, setCreating] = useState(false);
+  const { take: takeExtras, sent: extrasSent } = extras;
+
+  const onSend = useCallback(
+    async (text: string): Promise<boolean> => {
+      const model = models.model;
+      if (!model) return false;
+      if (room) {
+        room.send(text, model, takeExtras());
+        extrasSent();
+        return true;
+      }
+      if (conversationId) return false; // The room is still being set up.
+      setCreating(true);
+      try {
+        const conversation = await createConversation(model);
+        queueFirstMessage(conversation.id, text, model, takeExtras());
+        extrasSent();
+        onCreated?.(conversation);
+        navigate(`/c/${encodeURIComponent(conversation.id)}`);
+        return true;
+      } catch (error) {
+        toast.error(describeError(error, "Could not start the conversation."));
+        return false;
+      } finally {
+        setCreating(false);
+      }
+    },
+    [room, conversationId, models.model, onCreated, takeExtras, extrasSent],
+  );
+
+  return { onSend, creating };
+}
+
+/** Esc stops the answer from anywhere on the page (unless a dialog or menu takes it first). */
+export function useEscapeStops(room: RoomClient | null, busy: boolean, writable: boolean) {
+  useEffect(() => {
+    if (!busy || !writable) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      if (document.querySelector('[role="dialog"], [role="menu"]')) return;
+      room?.stop();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [busy, room, writable]);
+}
+
+/** The commands every message of the list gets, as one object that keeps while an answer streams. */
+export function useMessageCommands(
+  room: RoomClient | null,
+  writable: boolean,
+  models: ModelsState,
+  messages: RoomMessage[],
+  optionsFor: ComposerExtras["optionsFor"],
+): MessageCommands {
+  const model = models.model;
+  // Read when a command runs, so the commands stay the same object while an answer streams.
+  const messagesRef = useRef(messages);
+  messagesRef.current = messages;
+  return useMemo<MessageCommands>(() => {
+    const info = (id: string | null | undefined) => models.models.find((m) => m.id === id);
+    return {
+      canWrite: writable && room !== null,
+      models: models.models,
+      model,
+      // The composer's switches (tools, JSON) go with a regenerate or an edit, as with a send.
+      regenerate: (messageId, other) => {
+        const answeredBy = other ?? messagesRef.current.find((m) => m.id === messageId)?.model;
+        room?.regenerate(messageId, other, optionsFor(info(answeredBy)));
+      },
+      continueAnswer: (messageId) => room?.continueAnswer(messageId),
+      deleteMessage: (messageId) => room?.deleteMessage(messageId),
+      edit: (messageId, content) => model && room?.edit(messageId, content, model, optionsFor(info(model))),
+      switchBranch: (messageId) => room?.switchBranch(messageId),
+    };
+  }, [writable, room, models.models, model, optionsFor]);
+}
