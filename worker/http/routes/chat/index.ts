@@ -1,5 +1,4 @@
 /** `POST /api/v1/chat/stream`: one turn over HTTP, answered as Server-Sent Events. See docs/api.md. */
-import { getServerByName } from "partyserver";
 import { AppError } from "../../../errors";
 import type { RoomStreamRequest } from "../../../room/sse";
 import { clientIp, withIdentity } from "../../../room/identity";
@@ -36,7 +35,9 @@ export const chatRoutes = createRouter().openapi(chatStreamRoute, async (c) => {
       ? {}
       : { prior: body.messages.slice(0, -1), create: { systemPrompt: body.system ?? "" } }),
   };
-  const room = await getServerByName(c.env.ConversationRoom, conversationId);
+  // A request starts the room by itself (partyserver reads its name from the id): no extra
+  // naming call before it, as getServerByName would make.
+  const room = c.env.ConversationRoom.getByName(conversationId);
   const request = new Request("https://room.parley.internal/stream", {
     method: "POST",
     headers: { "content-type": "application/json", "x-request-id": c.get("requestId") },

@@ -10,7 +10,6 @@
  * Nobody reaches a Durable Object without passing here.
  */
 import { Hono, type Context } from "hono";
-import { getServerByName } from "partyserver";
 import { findUser } from "../../../auth/accounts";
 import { conversationAccess } from "../../../auth/policy";
 import { database } from "../../../db/queries";
@@ -40,7 +39,9 @@ roomSocketRoute.get("/conversation/:id", async (c) => {
     identity.kind === "user" ? findUser(db, identity.userId) : undefined,
   ]);
   if (!access) throw notFound();
-  const room = await getServerByName(c.env.ConversationRoom, access.conversation.id);
+  // A request starts the room by itself (partyserver reads its name from the id): no extra
+  // naming call before it, as getServerByName would make.
+  const room = c.env.ConversationRoom.getByName(access.conversation.id);
   return room.fetch(
     withIdentity(c.req.raw, {
       userId: identity.userId,
@@ -55,6 +56,6 @@ roomSocketRoute.get("/conversation/:id", async (c) => {
 
 roomSocketRoute.get("/hub", async (c) => {
   requireUpgrade(c);
-  const hub = await getServerByName(c.env.UserHub, c.get("identity").userId);
+  const hub = c.env.UserHub.getByName(c.get("identity").userId);
   return hub.fetch(c.req.raw);
 });
