@@ -1,6 +1,7 @@
 /**
  * One live conversation room: a PartySocket to `/parties/conversation/:id` feeding the pure
- * `roomReducer`, exposed to React as an external store (`useRoom`).
+ * `roomReducer`, exposed to React as an external store (./room-view-store.ts, `useRoom` in
+ * ./room-hooks.ts); what the user can do in it is in ./room-commands.ts.
  *
  * PartySocket reconnects by itself (with backoff); every (re)connect carries `?resume=<id>&offset=<n>`
  * while a message streams, and `version=` once a snapshot gave us one, so the room sends only what
@@ -10,9 +11,7 @@
  * and the local cache (the conversation is not theirs) and stops for good when the link is revoked
  * (close code 4403). A changed link mode (4409) reconnects at once to pick up the new role.
  */
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import PartySocket from "partysocket";
-import type { AttachmentInfo, GenerationOptions } from "#protocol/messages";
 import {
   CLOSE_CODES,
   encodeFrame,
@@ -23,29 +22,11 @@ import {
 import { ApiError, getConversation } from "./api.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
 import { noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
-import {
-  canWrite,
-  initialRoomState,
-  reconnectQuery,
-  roomReducer,
-  streamingMessage,
-  type RoomAction,
-  type RoomMessage,
-  type RoomState,
-} from "./room-reducer.ts";
+import { RoomCommands, type SendExtras } from "./room-commands.ts";
+import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "./room-reducer.ts";
+import { sameExceptStreamedText, type RoomView } from "./room-view-store.ts";
 import { getShareInfo } from "./share-api.ts";
 import { TypingSignal } from "./typing.ts";
-
-export type ConnectionState = "connecting" | "connected" | "reconnecting";
-
-export interface RoomView {
-  state: RoomState;
-  connection: ConnectionState;
-  /** The conversation does not exist or belongs to someone else. */
-  notFound: boolean;
-  /** The share link this room was opened with was revoked or rotated (or access was lost). */
-  linkInactive: boolean;
-}
 
 export interface RoomEvents {
   /** A frame that may change the sidebar (a new message, a finished answer, a new title, deletion). */
@@ -62,55 +43,6 @@ const TYPING_EXPIRY_MS = 7_000;
 /** After an unexpected close, how often a shared room asks whether its link still works. */
 const LINK_CHECK_MS = 10_000;
 
-/**
- * While only the text of a streaming answer changes, the message list re-renders at most this
- * often (other changes render on the next frame). Every delta is applied at once; this only
- * spaces out the repaints of a fast stream (a render of a long answer costs a few milliseconds).
- */
-const STREAM_RENDER_MS = 50;
-
-/** The view without the streamed text: the same object for as long as only that text changes. */
-function sameExceptStreamedText(before: RoomView, after: RoomView): boolean {
-  if (
-    before.connection !== after.connection ||
-    before.notFound !== after.notFound ||
-    before.linkInactive !== after.linkInactive
-  )
-    return false;
-  const a = before.state;
-  const b = after.state;
-  if (
-    a.conversationId !== b.conversationId ||
-    a.title !== b.title ||
-    a.viewers !== b.viewers ||
-    a.self !== b.self ||
-    a.people !== b.people ||
-    a.beforeEdit !== b.beforeEdit ||
-    a.synced !== b.synced ||
-    a.error !== b.error ||
-    a.deleted !== b.deleted ||
-    a.messages.length !== b.messages.length
-  )
-    return false;
-  for (let i = 0; i < a.messages.length; i++) {
-    const x = a.messages[i]!;
-    const y = b.messages[i]!;
-    if (x === y) continue;
-    if (x.status !== "streaming" || y.status !== "streaming") return false;
-    for (const key of Object.keys(y) as Array<keyof RoomMessage>) {
-      if (key !== "content" && key !== "reasoning" && x[key] !== y[key]) return false;
-    }
-    if (Object.keys(x).length !== Object.keys(y).length) return false;
-  }
-  return true;
-}
-
-/** What goes with a prompt besides its text: uploaded files and generation options. */
-export interface SendExtras {
-  attachments?: AttachmentInfo[];
-  options?: GenerationOptions;
-}
-
 /** A first message typed on `/`, sent as soon as the new conversation's room exists. */
 const firstMessages = new Map<string, { content: string; model: string; extras: SendExtras }>();
 
@@ -123,45 +55,30 @@ export function queueFirstMessage(
   firstMessages.set(conversationId, { content, model, extras });
 }
 
-function newClientId(): string {
-  return typeof crypto.randomUUID === "function"
-    ? crypto.randomUUID()
-    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-}
-
-export class RoomClient {
+export class RoomClient extends RoomCommands {
   readonly conversationId: string;
-  private view: RoomView;
-  /** `view` as of the last change that was more than streamed text (see `getShell`). */
-  private shell: RoomView;
   private readonly socket: PartySocket;
-  private readonly listeners = new Set<() => void>();
-  private notifyPending = false;
-  /** The pending notification is for streamed text only (it may wait for STREAM_RENDER_MS). */
-  private textOnly = true;
-  private lastNotify = 0;
   private events: RoomEvents;
   private closed = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly share: string | undefined;
-  private readonly typing = new TypingSignal((active) => this.sendFrame({ type: "typing", active }));
+  protected readonly typing = new TypingSignal((active) => this.sendFrame({ type: "typing", active }));
   private lastLinkCheck = 0;
 
   constructor(conversationId: string, events: RoomEvents = {}, options: RoomOptions = {}) {
-    this.conversationId = conversationId;
-    this.events = events;
-    this.share = options.share;
     // A chat seen before in this tab renders at once from memory; the snapshot then replaces it.
-    const cached = this.share ? undefined : peekChat(conversationId);
+    const cached = options.share ? undefined : peekChat(conversationId);
     const initial = initialRoomState(conversationId);
-    this.view = {
+    super({
       state: cached ? { ...initial, title: cached.title, messages: cached.messages } : initial,
       connection: "connecting",
       notFound: false,
       linkInactive: false,
-    };
-    this.shell = this.view;
+    });
+    this.conversationId = conversationId;
+    this.events = events;
+    this.share = options.share;
     const share = this.share;
     this.socket = new PartySocket({
       host: location.host,
@@ -196,94 +113,9 @@ export class RoomClient {
     });
   }
 
-  getView = (): RoomView => this.view;
-
   /** Who hears about activity from now on (a room opened before React took it over). */
   setEvents(events: RoomEvents): void {
     this.events = events;
-  }
-
-  /**
-   * The view for everything but the message list: unchanged (the same object) while only the text
-   * of a streaming answer grows, so the header and the composer do not re-render for each delta.
-   * Its messages may hold an older copy of the streaming text; the list reads `getView`.
-   */
-  getShell = (): RoomView => this.shell;
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  /** Sends a prompt; the optimistic bubble appears at once and is matched back by `clientId`. */
-  send(content: string, model: string, extras: SendExtras = {}): void {
-    const clientId = newClientId();
-    const attachments = extras.attachments?.length ? extras.attachments : undefined;
-    this.typing.stop();
-    this.dispatch({ type: "optimistic-send", clientId, content, model, now: Date.now(), attachments });
-    this.sendFrame({
-      type: "send",
-      content,
-      model,
-      clientId,
-      ...(attachments ? { attachments: attachments.map((a) => a.id) } : {}),
-      ...(extras.options ? { options: extras.options } : {}),
-    });
-  }
-
-  /** A new answer to the same prompt (another branch), with the same model unless one is given. */
-  regenerate(messageId: string, model?: string, options?: GenerationOptions): void {
-    this.sendFrame({
-      type: "regenerate",
-      messageId,
-      ...(model ? { model } : {}),
-      ...(options ? { options } : {}),
-    });
-  }
-
-  /**
-   * Replaces a prompt with new text and answers it; the old prompt stays as a branch, and the new
-   * one keeps its files (the room copies them).
-   */
-  edit(messageId: string, content: string, model: string, options?: GenerationOptions): void {
-    const clientId = newClientId();
-    this.typing.stop();
-    this.dispatch({ type: "optimistic-edit", messageId, clientId, content, model, now: Date.now() });
-    this.sendFrame({ type: "edit", messageId, content, model, clientId, ...(options ? { options } : {}) });
-  }
-
-  /** Carries on writing a stopped or interrupted answer (the last one). */
-  continueAnswer(messageId: string): void {
-    this.sendFrame({ type: "continue", messageId });
-  }
-
-  deleteMessage(messageId: string): void {
-    this.sendFrame({ type: "delete_message", messageId });
-  }
-
-  /** Shows the branch through `messageId`, for everyone in the room. */
-  switchBranch(messageId: string): void {
-    this.sendFrame({ type: "switch_branch", messageId });
-  }
-
-  /** The composer's draft changed: tells the others (throttled) that we are typing. */
-  draftChanged(hasText: boolean): void {
-    if (canWrite(this.view.state.self?.role)) this.typing.input(hasText);
-  }
-
-  /** The composer lost focus (or the draft went away): we are no longer typing. */
-  typingStopped(): void {
-    this.typing.stop();
-  }
-
-  /** Stops the generation in flight (anyone in the room may press Stop). */
-  stop(): void {
-    const live = streamingMessage(this.view.state);
-    this.sendFrame(live ? { type: "stop", messageId: live.id } : { type: "stop" });
-  }
-
-  dismissError(): void {
-    this.dispatch({ type: "dismiss-error" });
   }
 
   close(): void {
@@ -335,12 +167,12 @@ export class RoomClient {
     }
   }
 
-  private sendFrame(frame: ClientFrame): void {
+  protected sendFrame(frame: ClientFrame): void {
     // PartySocket queues frames while (re)connecting and flushes them on open.
     this.socket.send(encodeFrame(frame));
   }
 
-  private dispatch(action: RoomAction): void {
+  protected dispatch(action: RoomAction): void {
     const { state, out, warnings } = roomReducer(this.view.state, action);
     for (const warning of warnings) console.warn(`parley: ${warning}`);
     if (state !== this.view.state) this.setView({ ...this.view, state });
@@ -355,45 +187,6 @@ export class RoomClient {
     if (!textOnly) this.shell = view;
     this.view = view;
     this.scheduleNotify(textOnly);
-  }
-
-  /**
-   * Tells React at most once per animation frame: a burst of frames (tokens queued up while the
-   * tab was busy) becomes one render instead of one each, so a slow device catches up instead of
-   * falling further behind. While only streamed text changed, at most every STREAM_RENDER_MS. The
-   * timer covers tabs in the background, where frames do not run.
-   */
-  private scheduleNotify(textOnly: boolean): void {
-    if (this.notifyPending) {
-      if (!textOnly && this.textOnly) {
-        // Something besides text changed: render on the next frame after all.
-        this.textOnly = false;
-        this.armNotify(0);
-      }
-      return;
-    }
-    this.notifyPending = true;
-    this.textOnly = textOnly;
-    const wait = textOnly ? Math.max(0, this.lastNotify + STREAM_RENDER_MS - performance.now()) : 0;
-    this.armNotify(wait);
-  }
-
-  private notifyGeneration = 0;
-
-  private armNotify(wait: number): void {
-    const generation = ++this.notifyGeneration;
-    const flush = () => {
-      if (!this.notifyPending || generation !== this.notifyGeneration) return;
-      this.notifyPending = false;
-      this.lastNotify = performance.now();
-      for (const listener of this.listeners) listener();
-    };
-    const onFrame = () => {
-      if (typeof requestAnimationFrame === "function") requestAnimationFrame(flush);
-      setTimeout(flush, 100);
-    };
-    if (wait > 4) setTimeout(onFrame, wait - 4);
-    else onFrame();
   }
 
   private onOpen = (): void => {
@@ -477,88 +270,4 @@ export class RoomClient {
       this.events.onActivity?.(frame);
     }
   };
-}
-
-const idleView: RoomView = {
-  state: initialRoomState(""),
-  connection: "connecting",
-  notFound: false,
-  linkInactive: false,
-};
-const noopSubscribe = () => () => {};
-const idleGetView = () => idleView;
-
-/**
- * A room not owned by any view: opened before the app rendered (`openRoomEarly`), or just let go
- * by one (a view that remounts at once, as React's StrictMode does, takes it back instead of
- * opening a second connection). Closed when nobody takes it in time.
- */
-let spare: { room: RoomClient; share: string | undefined; timer: ReturnType<typeof setTimeout> } | null =
-  null;
-
-function keepSpare(room: RoomClient, share: string | undefined, ms: number): void {
-  if (spare) {
-    clearTimeout(spare.timer);
-    spare.room.close();
-  }
-  const timer = setTimeout(() => {
-    if (spare?.room === room) spare = null;
-    room.close();
-  }, ms);
-  spare = { room, share, timer };
-}
-
-/**
- * Opens the room of the chat in the address bar while the app is still starting (its socket, HTTP
- * history and cache read then overlap the first render); the chat view adopts it when it mounts.
- */
-export function openRoomEarly(conversationId: string): void {
-  if (!spare) keepSpare(new RoomClient(conversationId), undefined, 10_000);
-}
-
-function takeSpareRoom(conversationId: string, share: string | undefined): RoomClient | null {
-  const taken = spare;
-  if (!taken) return null;
-  spare = null;
-  clearTimeout(taken.timer);
-  if (taken.room.conversationId === conversationId && taken.share === share) return taken.room;
-  taken.room.close();
-  return null;
-}
-
-/** The room of `conversationId` (or an idle placeholder for `null`), live while mounted. */
-export function useRoom(
-  conversationId: string | null,
-  events: RoomEvents = {},
-  share?: string,
-): [RoomView, RoomClient | null] {
-  const [client, setClient] = useState<RoomClient | null>(null);
-  const onActivityRef = useRef(events.onActivity);
-  useEffect(() => {
-    onActivityRef.current = events.onActivity;
-  });
-
-  useEffect(() => {
-    if (!conversationId) {
-      setClient(null);
-      return;
-    }
-    const events: RoomEvents = { onActivity: (frame) => onActivityRef.current?.(frame) };
-    const adopted = takeSpareRoom(conversationId, share);
-    adopted?.setEvents(events);
-    const room = adopted ?? new RoomClient(conversationId, events, share ? { share } : {});
-    setClient(room);
-    // Closed on the next task unless a view of the same room takes it back first.
-    return () => keepSpare(room, share, 0);
-  }, [conversationId, share]);
-
-  const current = client && client.conversationId === conversationId ? client : null;
-  const view = useSyncExternalStore(current?.subscribe ?? noopSubscribe, current?.getShell ?? idleGetView);
-  return [view, current];
-}
-
-/** The room's messages as they are now, streamed text included (`fallback` without a room). */
-export function useRoomMessages(room: RoomClient | null, fallback: RoomMessage[]): RoomMessage[] {
-  const view = useSyncExternalStore(room?.subscribe ?? noopSubscribe, room?.getView ?? idleGetView);
-  return room ? view.state.messages : fallback;
 }

@@ -12,7 +12,7 @@ import type { Share } from "#protocol/sharing";
 import type { ModelsState } from "../data.ts";
 import { useRateLimit } from "../rate-limit.ts";
 import { canWrite, streamingMessage } from "../room-reducer.ts";
-import { useRoom } from "../room.ts";
+import { useRoom } from "../room-hooks.ts";
 import { onLinkClick } from "../router.ts";
 import { getShare } from "../share-api.ts";
 import { toast } from "../toasts.ts";

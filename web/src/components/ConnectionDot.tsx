@@ -1,4 +1,4 @@
-import type { ConnectionState } from "../room.ts";
+import type { ConnectionState } from "../room-view-store.ts";
 
 const LABELS: Record<ConnectionState, string> = {
   connecting: "Connecting…",

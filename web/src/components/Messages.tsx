@@ -12,7 +12,8 @@
 import { memo, startTransition, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { ModelInfo } from "#protocol/http";
 import type { RoomMessage } from "../room-reducer.ts";
-import { useRoomMessages, type RoomClient } from "../room.ts";
+import { useRoomMessages } from "../room-hooks.ts";
+import type { RoomClient } from "../room.ts";
 import { AssistantMessage, UserMessage } from "./Message.tsx";
 import type { MessageCommands } from "./MessageActions.tsx";
 
