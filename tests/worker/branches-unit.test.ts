@@ -4,37 +4,23 @@
 import { describe, expect, it } from "vitest";
 import { activePath, contextOf, newestLeafUnder, presentPath } from "../../worker/db/branches";
 import type { Attachment, Message } from "../../worker/db/schema";
+import { messageRow } from "./message-rows";
 
 const CONV = "conv-tree";
 
 function row(id: string, parentId: string | null, position: number, partial: Partial<Message> = {}): Message {
-  return {
+  const role = id.startsWith("u") ? "user" : "assistant";
+  return messageRow({
     id,
     conversationId: CONV,
     position,
     parentId,
-    authorId: null,
-    role: id.startsWith("u") ? "user" : "assistant",
-    content: `text of ${id}`,
-    reasoning: "",
-    model: id.startsWith("u") ? null : "gpt-5-mini",
-    provider: null,
-    status: "complete",
-    finishReason: null,
-    errorCode: null,
-    errorMessage: null,
-    inputTokens: null,
-    outputTokens: null,
-    cachedInputTokens: null,
-    reasoningTokens: null,
-    costUsd: null,
-    ownKey: false,
-    deletedAt: null,
-    toolCalls: null,
+    role,
+    model: role === "user" ? null : "gpt-5-mini",
     createdAt: position,
     updatedAt: position,
     ...partial,
-  };
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { activePath } from "../../worker/db/branches";
 import type { Message } from "../../worker/db/schema";
+import { messageRow } from "./message-rows";
 import { AppError } from "../../worker/errors";
 import type { CatalogueModel } from "../../worker/providers/catalogue";
 import { checkOptions } from "../../worker/room/turn/admission";
@@ -16,33 +17,16 @@ function message(
   parentId: string | null,
   extra: Partial<Message> = {},
 ): Message {
-  return {
+  const answer = role === "assistant";
+  return messageRow({
     id,
-    conversationId: "c1",
-    position: 0,
+    role,
     parentId,
     authorId: "u1",
-    role,
-    content: `text of ${id}`,
-    reasoning: "",
-    model: role === "assistant" ? "gpt-5-mini" : null,
-    provider: role === "assistant" ? "openai" : null,
-    status: "complete",
-    finishReason: null,
-    errorCode: null,
-    errorMessage: null,
-    inputTokens: null,
-    outputTokens: null,
-    cachedInputTokens: null,
-    reasoningTokens: null,
-    costUsd: null,
-    ownKey: false,
-    deletedAt: null,
-    toolCalls: null,
-    createdAt: 0,
-    updatedAt: 0,
+    model: answer ? "gpt-5-mini" : null,
+    provider: answer ? "openai" : null,
     ...extra,
-  };
+  });
 }
 
 /** u1 → a1 → u2 → a2, with a1 answered by another model and u2b an edited sibling of u2. */
