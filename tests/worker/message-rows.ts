@@ -1,28 +1,16 @@
 /** Message rows for tests of the pure tree and turn rules: every column at a plain default. */
 import type { Message } from "../../worker/db/schema";
+import { EMPTY_COLUMNS } from "../../worker/room/turn/rows";
 
 export function messageRow(fields: Partial<Message> & Pick<Message, "id" | "role">): Message {
   return {
+    ...EMPTY_COLUMNS,
     conversationId: "c1",
     position: 0,
     parentId: null,
     authorId: null,
     content: `text of ${fields.id}`,
-    reasoning: "",
-    model: null,
-    provider: null,
     status: "complete",
-    finishReason: null,
-    errorCode: null,
-    errorMessage: null,
-    inputTokens: null,
-    outputTokens: null,
-    cachedInputTokens: null,
-    reasoningTokens: null,
-    costUsd: null,
-    ownKey: false,
-    deletedAt: null,
-    toolCalls: null,
     createdAt: 0,
     updatedAt: 0,
     ...fields,

@@ -101,7 +101,8 @@ export function lastPositionOf(rows: readonly Message[]): number {
   return rows.reduce((last, row) => Math.max(last, row.position), -1);
 }
 
-const EMPTY_COLUMNS: Omit<
+/** Every column a new message row starts without (usage, errors, tool calls, …). */
+export const EMPTY_COLUMNS: Omit<
   Message,
   | "id"
   | "conversationId"
