@@ -254,6 +254,34 @@ describe("accounts", () => {
     await shoot(b, "settings-guest-dark");
   });
 
+  it("signing out everywhere on one browser signs the other out at once, without a reload", async () => {
+    await b.setViewportSize({ width: 1280, height: 800 });
+    await b.goto(`${server.url}/`);
+    await b.getByTestId("sign-in-button").click();
+    const dialog = b.getByRole("dialog");
+    await dialog.getByRole("tab", { name: "Sign in" }).click();
+    await dialog.getByLabel("Email").fill(EMAIL);
+    // The password was changed in Settings above.
+    await dialog.getByLabel("Password").fill("another good one");
+    await dialog.getByLabel("Password").press("Enter");
+    await dialog.waitFor({ state: "detached" });
+    await row(b, chatId).locator("a").click();
+    await b.waitForURL(new RegExp(`/c/${chatId}$`));
+    await b.getByTestId("user-message").first().waitFor();
+
+    await a.getByTestId("account-button").click();
+    await a.getByRole("menuitem", { name: "Sign out everywhere" }).click();
+    await a.getByTestId("sign-in-button").waitFor();
+
+    // The other browser hears it from its open sockets: it leaves the account's chat and says why.
+    await b.waitForURL(`${server.url}/`, { timeout: 10_000 });
+    await b.getByTestId("sign-in-button").waitFor();
+    await expect
+      .poll(() => b.getByTestId("toast").allTextContents())
+      .toContain("You were signed out on this device.");
+    await row(b, chatId).waitFor({ state: "detached" });
+  });
+
   it("threw no page errors", () => {
     expect(pageErrors).toEqual([]);
   });

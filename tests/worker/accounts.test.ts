@@ -1,63 +1,9 @@
 // Accounts: sign-up keeps a guest's chats, sessions rotate and can be revoked, tokens are checked.
 import { env } from "cloudflare:workers";
-import { SignJWT } from "jose";
+import { SignJWT, decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
+import { Browser } from "./browser";
 import { createConversation, newGuest, rowCounts, workerFetch } from "./helpers";
-
-/** A cookie jar for one browser: keeps whatever the worker sets. */
-class Browser {
-  private jar = new Map<string, string>();
-
-  constructor(initial?: string) {
-    if (initial) this.absorb([initial]);
-  }
-
-  get cookie(): string {
-    return [...this.jar].map(([name, value]) => `${name}=${value}`).join("; ");
-  }
-
-  value(name: string): string | undefined {
-    return this.jar.get(name);
-  }
-
-  drop(name: string): void {
-    this.jar.delete(name);
-  }
-
-  private absorb(setCookies: string[]): void {
-    for (const header of setCookies) {
-      const [pair = "", ...attributes] = header.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (attributes.some((a) => a.trim() === "Max-Age=0") || value === "") this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-  }
-
-  async fetch(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.jar.size > 0) headers.set("cookie", this.cookie);
-    if (init.json !== undefined) headers.set("content-type", "application/json");
-    const response = await workerFetch(path, {
-      ...init,
-      headers,
-      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-    });
-    this.absorb(response.headers.getSetCookie());
-    return response;
-  }
-
-  async me(): Promise<{ id: string; kind: string; email: string | null }> {
-    const response = await this.fetch("/api/v1/session");
-    return (await response.json<{ user: { id: string; kind: string; email: string | null } }>()).user;
-  }
-
-  async conversations(): Promise<string[]> {
-    const response = await this.fetch("/api/v1/conversations");
-    return (await response.json<{ conversations: Array<{ id: string }> }>()).conversations.map((c) => c.id);
-  }
-}
 
 let counter = 0;
 const uniqueEmail = () => `person${Date.now()}${counter++}@example.com`;
@@ -159,7 +105,7 @@ describe("sessions", () => {
       .run();
     const thief = new Browser(`parley_refresh=${stolen}`);
     expect((await thief.me()).id).not.toBe(me.id);
-    browser.drop("parley_session");
+    // The owner is out at once too, access token and all: both must sign in again.
     expect((await browser.me()).id).not.toBe(me.id);
   });
 
@@ -169,16 +115,19 @@ describe("sessions", () => {
     const phone = new Browser(await newGuest());
     await phone.fetch("/api/v1/auth/signin", { method: "POST", json: { email, password: PASSWORD } });
 
+    // A copy of the access cookie kept from before signing out is worth nothing at once, not
+    // when the token would have expired.
+    const keptCopy = new Browser(`parley_session=${browser.value("parley_session")}`);
     expect((await browser.fetch("/api/v1/auth/signout", { method: "POST" })).status).toBe(204);
     expect(await browser.me()).toMatchObject({ kind: "guest" });
+    expect(await keptCopy.me()).toMatchObject({ kind: "guest" });
     expect((await phone.me()).id).toBe(me.id);
 
-    // Signing out everywhere from one device ends the phone's session too.
+    // Signing out everywhere from one device ends the phone's session on its next request.
     const tablet = new Browser(await newGuest());
     await tablet.fetch("/api/v1/auth/signin", { method: "POST", json: { email, password: PASSWORD } });
     expect((await tablet.fetch("/api/v1/auth/signout-all", { method: "POST" })).status).toBe(204);
     expect((await tablet.me()).kind).toBe("guest");
-    phone.drop("parley_session");
     expect((await phone.me()).kind).toBe("guest");
   });
 
@@ -196,8 +145,9 @@ describe("sessions", () => {
       json: { currentPassword: PASSWORD, newPassword: "a brand new secret" },
     });
     expect(changed.status).toBe(200);
-    phone.drop("parley_session");
     expect((await phone.me()).kind).toBe("guest");
+    // The device that changed it stays signed in.
+    expect((await browser.me()).email).toBe(email);
     const fresh = new Browser(await newGuest());
     const old = await fresh.fetch("/api/v1/auth/signin", {
       method: "POST",
@@ -213,8 +163,8 @@ describe("sessions", () => {
 });
 
 describe("tokens and origins", () => {
-  const sign = (secret: string, expiresIn: string, sub: string) =>
-    new SignJWT({ kind: "user" })
+  const sign = (secret: string, expiresIn: string, sub: string, sid: string) =>
+    new SignJWT({ kind: "user", sid })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(sub)
       .setIssuer("parley")
@@ -225,13 +175,19 @@ describe("tokens and origins", () => {
   it("rejects tokens signed with another key, and expired ones", async () => {
     const { browser } = await signedUp();
     const me = await browser.me();
+    const { sid } = decodeJwt(browser.value("parley_session")!);
+    if (typeof sid !== "string") throw new Error("an account's token names its session");
     const forged = new Browser(
-      `parley_session=${await sign("another-secret-of-at-least-32-characters", "1h", me.id)}`,
+      `parley_session=${await sign("another-secret-of-at-least-32-characters", "1h", me.id, sid)}`,
     );
     expect((await forged.me()).id).not.toBe(me.id);
-    const expired = new Browser(`parley_session=${await sign(env.SESSION_SECRET, "-1s", me.id)}`);
+    const expired = new Browser(`parley_session=${await sign(env.SESSION_SECRET, "-1s", me.id, sid)}`);
     expect((await expired.me()).id).not.toBe(me.id);
-    const valid = new Browser(`parley_session=${await sign(env.SESSION_SECRET, "1h", me.id)}`);
+    const otherSession = new Browser(
+      `parley_session=${await sign(env.SESSION_SECRET, "1h", me.id, "made-up")}`,
+    );
+    expect((await otherSession.me()).id).not.toBe(me.id);
+    const valid = new Browser(`parley_session=${await sign(env.SESSION_SECRET, "1h", me.id, sid)}`);
     expect((await valid.me()).id).toBe(me.id);
   });
 

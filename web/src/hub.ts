@@ -7,7 +7,9 @@
  * while it was offline is picked up then.
  */
 import PartySocket from "partysocket";
+import { CLOSE_CODES } from "#protocol/frames";
 import { parseHubFrame } from "#protocol/hub";
+import { sessionEnded } from "./session.ts";
 import type { ConversationSummary } from "#protocol/http";
 
 export interface HubEvents {
@@ -27,15 +29,33 @@ export function connectHub(events: HubEvents): () => void {
     maxReconnectionDelay: 10_000,
     // Opened after a microtask, so a hook that mounts and unmounts at once (StrictMode) opens none.
     startClosed: true,
+    // A session that ended is not come back to with the same cookie: see below.
+    shouldReconnectOnClose: (event) => event.code !== CLOSE_CODES.signedOut,
   });
+  let closed = false;
+  let ending = false;
+  // Signed out elsewhere, or this browser became an account: ask who it is now, then reconnect
+  // as that person (an identity change remounts the app, which opens a new hub anyway). The
+  // frame comes first; the close itself can arrive late through some proxies.
+  const sessionOver = () => {
+    if (ending) return;
+    ending = true;
+    void sessionEnded().then(() => {
+      ending = false;
+      if (!closed) socket.reconnect();
+    });
+  };
   socket.addEventListener("message", (event: MessageEvent) => {
     const frame = typeof event.data === "string" ? parseHubFrame(event.data) : null;
     if (!frame) return;
+    if (frame.type === "signed_out") return sessionOver();
     if (frame.type === "hello") events.onHello();
     else if (frame.type === "conversation") events.onConversation(frame.conversation);
     else if (frame.type === "conversation_deleted") events.onDeleted(frame.id);
   });
-  let closed = false;
+  socket.addEventListener("close", (event: CloseEvent) => {
+    if (event.code === CLOSE_CODES.signedOut) sessionOver();
+  });
   queueMicrotask(() => {
     if (!closed) socket.reconnect();
   });

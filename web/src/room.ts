@@ -25,6 +25,7 @@ import { noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import { RoomCommands, type SendExtras } from "./room-commands.ts";
 import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "./room-reducer.ts";
 import { sameExceptStreamedText, type RoomView } from "./room-view-store.ts";
+import { sessionEnded } from "./session.ts";
 import { getShareInfo } from "./share-api.ts";
 import { TypingSignal } from "./typing.ts";
 
@@ -42,6 +43,12 @@ export interface RoomOptions {
 const TYPING_EXPIRY_MS = 7_000;
 /** After an unexpected close, how often a shared room asks whether its link still works. */
 const LINK_CHECK_MS = 10_000;
+/** Error frames a room sends just before it closes the socket, and the close they announce. */
+const CLOSING_ERRORS = {
+  access_revoked: CLOSE_CODES.accessRevoked,
+  access_changed: CLOSE_CODES.accessChanged,
+  signed_out: CLOSE_CODES.signedOut,
+} as const;
 
 /** A first message typed on `/`, sent as soon as the new conversation's room exists. */
 const firstMessages = new Map<string, { content: string; model: string; extras: SendExtras }>();
@@ -92,7 +99,8 @@ export class RoomClient extends RoomCommands {
       shouldReconnectOnClose: (event) =>
         event.code !== CLOSE_CODES.accessRevoked &&
         event.code !== CLOSE_CODES.deleted &&
-        event.code !== CLOSE_CODES.accessChanged,
+        event.code !== CLOSE_CODES.accessChanged &&
+        event.code !== CLOSE_CODES.signedOut,
     });
     this.socket.addEventListener("open", this.onOpen);
     this.socket.addEventListener("close", this.onClose);
@@ -193,6 +201,9 @@ export class RoomClient extends RoomCommands {
     this.setView({ ...this.view, connection: "connected" });
   };
 
+  /** A session that ended is being looked into; the close that follows its frame is no news. */
+  private sessionEnding = false;
+
   private onClose = (event: CloseEvent): void => {
     if (this.closed || this.view.notFound || this.view.linkInactive || this.view.state.deleted) return;
     if (event.code === CLOSE_CODES.accessRevoked) {
@@ -209,7 +220,15 @@ export class RoomClient extends RoomCommands {
     this.setView({ ...this.view, connection: "reconnecting" });
     // The link's mode changed: come back right away; the next snapshot brings the new role.
     if (event.code === CLOSE_CODES.accessChanged) this.socket.reconnect();
-    else if (this.share) void this.checkLink();
+    // The session ended: learn who this browser is now, then come back as that person (a chat
+    // that was the account's then answers "not found").
+    else if (event.code === CLOSE_CODES.signedOut && !this.sessionEnding) {
+      this.sessionEnding = true;
+      void sessionEnded().then(() => {
+        this.sessionEnding = false;
+        if (!this.closed) this.socket.reconnect();
+      });
+    } else if (this.share) void this.checkLink();
   };
 
   /**
@@ -248,8 +267,8 @@ export class RoomClient extends RoomCommands {
     }
     // The room says it is about to close this socket for a share change; act now rather than
     // when the close arrives (proxies can deliver it seconds late).
-    if (frame.type === "error" && (frame.code === "access_revoked" || frame.code === "access_changed")) {
-      const code = frame.code === "access_revoked" ? CLOSE_CODES.accessRevoked : CLOSE_CODES.accessChanged;
+    if (frame.type === "error" && frame.code in CLOSING_ERRORS) {
+      const code = CLOSING_ERRORS[frame.code as keyof typeof CLOSING_ERRORS];
       this.onClose(Object.assign(new Event("close"), { code }) as CloseEvent);
       return;
     }

@@ -11,6 +11,8 @@ import { useSyncExternalStore } from "react";
 import type { SessionUser } from "#protocol/http";
 import { getSession } from "./api.ts";
 import { clearIdentityCache } from "./cache.ts";
+import { navigate, parseRoute } from "./router.ts";
+import { toast } from "./toasts.ts";
 
 const KEY = "parley:session";
 const RECHECK_MS = 30_000;
@@ -125,6 +127,40 @@ export async function signedOut(): Promise<void> {
   set({ user: null, identityVersion: state.identityVersion + 1 });
   await cleared;
   await checkSession();
+}
+
+let ending: Promise<void> | null = null;
+/** Sign-outs this tab has under way: the sockets they close are expected, not news. */
+let leaving = 0;
+
+/** Runs this tab's own sign-out; its sockets closing meanwhile is no reason for alarm. */
+export async function signingOut<T>(work: () => Promise<T>): Promise<T> {
+  leaving++;
+  try {
+    return await work();
+  } finally {
+    leaving--;
+  }
+}
+
+/**
+ * A socket was closed because its session ended: signed out on another device or everywhere, a
+ * password changed elsewhere, or this browser signed in or up in another tab. Asks the server who
+ * this browser is now; losing the account is said aloud, and its open chat is left.
+ */
+export function sessionEnded(): Promise<void> {
+  if (leaving > 0) return Promise.resolve();
+  ending ??= (async () => {
+    const before = state.user;
+    await checkSession();
+    if (before?.kind === "user" && state.user?.id !== before.id) {
+      if (parseRoute(location.pathname).name === "chat") navigate("/", { replace: true });
+      toast.info("You were signed out on this device.");
+    }
+  })().finally(() => {
+    ending = null;
+  });
+  return ending;
 }
 
 let started = false;

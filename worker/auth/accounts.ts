@@ -1,20 +1,19 @@
 /**
- * Accounts: email + password sign-up and sign-in, and the refresh tokens behind signed-in
- * sessions. A guest who signs up becomes the account in place (same id), so every chat made as
- * a guest is simply still theirs; a guest who signs in to an existing account hands its chats
- * over to it.
+ * Accounts: email + password sign-up and sign-in (sessions and refresh tokens: sessions.ts). A
+ * guest who signs up becomes the account in place (same id), so every chat made as a guest is
+ * simply still theirs; a guest who signs in to an existing account hands its chats over to it.
+ * Either way the guest identity ends there (sessions.ts `endGuest`).
  *
  * The admin role follows the `ADMIN_EMAILS` setting: it is granted at sign-up and sign-in, and the
  * session middleware keeps it in step on every request (`syncAdminRole`), so removing an email
  * from the list takes the role away without waiting for that person to sign in again.
  */
 import { env } from "cloudflare:workers";
-import { and, eq, isNull } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getConfig } from "../env";
 import type { Db } from "../db/queries";
-import { conversations, messages, refreshTokens, users, type User } from "../db/schema";
+import { conversations, messages, users, type User } from "../db/schema";
 import { hashPassword, verifyPassword } from "./password";
-import { REFRESH_TTL_SECONDS } from "./session";
 import { AppError } from "../errors";
 
 const emailTaken = () =>
@@ -132,101 +131,4 @@ export async function changePassword(db: Db, userId: string, current: string, ne
 export async function findUser(db: Db, userId: string): Promise<User | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
   return row;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Refresh tokens
-// ---------------------------------------------------------------------------------------------
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
-/** Issues a new refresh token (a new family unless `familyId` continues one); returns it raw. */
-export async function issueRefreshToken(
-  db: Db,
-  userId: string,
-  familyId = crypto.randomUUID(),
-): Promise<string> {
-  const token = randomToken();
-  const now = Date.now();
-  await db.insert(refreshTokens).values({
-    id: crypto.randomUUID(),
-    userId,
-    tokenHash: await sha256(token),
-    familyId,
-    createdAt: now,
-    expiresAt: now + REFRESH_TTL_SECONDS * 1000,
-    revokedAt: null,
-  });
-  return token;
-}
-
-/**
- * A browser that fires several requests just as its access token expires presents the same
- * refresh token more than once; within this window that is not treated as theft.
- */
-const ROTATION_GRACE_MS = 30_000;
-
-/**
- * Exchanges a refresh token for a new one. A token that was already used (after the grace
- * window) means a copy is in someone else's hands: the whole family is revoked and both parties
- * must sign in again. Signing out expires a token instead, so it can never be replayed.
- */
-export async function rotateRefreshToken(
-  db: Db,
-  token: string,
-): Promise<{ userId: string; token: string } | null> {
-  const [row] = await db
-    .select()
-    .from(refreshTokens)
-    .where(eq(refreshTokens.tokenHash, await sha256(token)))
-    .limit(1);
-  if (!row) return null;
-  const now = Date.now();
-  if (row.expiresAt <= now) return null;
-  if (row.revokedAt !== null && now - row.revokedAt < ROTATION_GRACE_MS) {
-    return { userId: row.userId, token: await issueRefreshToken(db, row.userId, row.familyId) };
-  }
-  if (row.revokedAt !== null) {
-    await db
-      .update(refreshTokens)
-      .set({ revokedAt: now, expiresAt: now })
-      .where(eq(refreshTokens.familyId, row.familyId));
-    return null;
-  }
-  const revoked = await db
-    .update(refreshTokens)
-    .set({ revokedAt: now })
-    .where(and(eq(refreshTokens.id, row.id), isNull(refreshTokens.revokedAt)))
-    .returning({ id: refreshTokens.id });
-  if (revoked.length === 0) return null;
-  return { userId: row.userId, token: await issueRefreshToken(db, row.userId, row.familyId) };
-}
-
-/** Ends the session behind `token` (sign out). */
-export async function revokeRefreshToken(db: Db, token: string): Promise<void> {
-  const now = Date.now();
-  await db
-    .update(refreshTokens)
-    .set({ revokedAt: now, expiresAt: now })
-    .where(eq(refreshTokens.tokenHash, await sha256(token)));
-}
-
-/** Ends every session of a user (sign out everywhere, password change). */
-export async function revokeAllRefreshTokens(db: Db, userId: string): Promise<void> {
-  const now = Date.now();
-  await db
-    .update(refreshTokens)
-    .set({ revokedAt: now, expiresAt: now })
-    .where(eq(refreshTokens.userId, userId));
 }

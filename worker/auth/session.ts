@@ -4,7 +4,9 @@
  * long-lived token (their only key to their chats); signed-in users get a 15-minute access
  * token plus a rotating refresh token (`parley_refresh`, see accounts.ts). The same cookie
  * authenticates the HTTP API and the WebSocket upgrade. A guest's `users` row is created on its
- * first write, so bots and curl calls that never chat leave nothing behind.
+ * first write, so bots and curl calls that never chat leave nothing behind. A valid signature is
+ * not enough: the session middleware also checks that the identity is still current (a session
+ * not signed out, a guest not turned into an account), see worker/auth/sessions.ts.
  */
 import { SignJWT, jwtVerify } from "jose";
 
@@ -25,6 +27,8 @@ export interface Identity {
   kind: IdentityKind;
   /** Seconds since the epoch at which the current token was issued. */
   issuedAt: number;
+  /** A signed-in user's session (worker/auth/sessions.ts); null for guests. */
+  sessionId: string | null;
 }
 
 const encoder = new TextEncoder();
@@ -34,10 +38,13 @@ export function ttlFor(kind: IdentityKind): number {
 }
 
 export async function signSession(
-  identity: Pick<Identity, "userId" | "kind">,
+  identity: Pick<Identity, "userId" | "kind" | "sessionId">,
   secret: string,
 ): Promise<string> {
-  return new SignJWT({ kind: identity.kind })
+  const claims = identity.sessionId
+    ? { kind: identity.kind, sid: identity.sessionId }
+    : { kind: identity.kind };
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(identity.userId)
     .setIssuer(ISSUER)
@@ -55,7 +62,10 @@ export async function verifySession(token: string, secret: string): Promise<Iden
     });
     const kind = payload.kind === "user" ? "user" : payload.kind === "guest" ? "guest" : null;
     if (!payload.sub || !kind || typeof payload.iat !== "number") return null;
-    return { userId: payload.sub, kind, issuedAt: payload.iat };
+    const sessionId = typeof payload.sid === "string" && payload.sid !== "" ? payload.sid : null;
+    // An account's token is only as good as the session it names.
+    if (kind === "user" && sessionId === null) return null;
+    return { userId: payload.sub, kind, issuedAt: payload.iat, sessionId };
   } catch {
     return null;
   }

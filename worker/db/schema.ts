@@ -34,10 +34,35 @@ export const users = sqliteTable(
     monthlyCostUsd: real("monthly_cost_usd"),
     createdAt: integer("created_at").notNull(),
     lastSeenAt: integer("last_seen_at").notNull(),
+    /**
+     * When a guest identity ended by signing in to an account (its chats moved there): the guest
+     * cookie from before no longer identifies anyone. A guest that signed up needs no mark: its
+     * row became the account, and a guest token never vouches for an account.
+     */
+    endedAt: integer("ended_at"),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
 );
 export type User = typeof users.$inferSelect;
+
+/**
+ * Signed-in sessions: one per sign-in on one device. The access token names its session (`sid`)
+ * and every request checks it here, so signing out takes effect on the next request. The refresh
+ * tokens of a session share its id as their family.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer("created_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+export type Session = typeof sessions.$inferSelect;
 
 /**
  * Refresh tokens of signed-in sessions, stored as SHA-256 hashes. Each use rotates the token

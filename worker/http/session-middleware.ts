@@ -1,8 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { eq } from "drizzle-orm";
 import { getConfig } from "../env";
-import { rotateRefreshToken, syncAdminRole } from "../auth/accounts";
+import { syncAdminRole } from "../auth/accounts";
 import {
   REFRESH_COOKIE,
   REFRESH_TTL_SECONDS,
@@ -14,8 +13,16 @@ import {
   signSession,
   type Identity,
 } from "../auth/session";
+import {
+  endGuest,
+  endSessions,
+  openSession,
+  rotateRefreshToken,
+  standingOf,
+  type SessionScope,
+  type Standing,
+} from "../auth/sessions";
 import { database, type Db } from "../db/queries";
-import { users } from "../db/schema";
 import type { AppEnv } from "./app-env";
 import { AppError } from "../errors";
 import { withHeaders } from "./with-headers";
@@ -33,61 +40,96 @@ export async function startSession(c: Context<AppEnv>, identity: Identity, refre
   if (refreshToken) setCookieLater(c, cookie(REFRESH_COOKIE, refreshToken, c.req.url, REFRESH_TTL_SECONDS));
 }
 
-function newGuest(): Identity {
-  return { userId: crypto.randomUUID(), kind: "guest", issuedAt: Math.floor(Date.now() / 1000) };
+/**
+ * Signs this browser in to the account `userId` with a new session. The guest it was until now
+ * ends (its chats were claimed by then): a copy of its old cookie is worth nothing.
+ */
+export async function signInBrowser(c: Context<AppEnv>, userId: string): Promise<void> {
+  const db = database(c.env.DB);
+  const before = c.get("identity");
+  const { sessionId, refreshToken } = await openSession(db, userId);
+  if (before.kind === "guest") await endGuest(c.env, db, before.userId, userId);
+  await startSession(c, { userId, kind: "user", issuedAt: 0, sessionId }, refreshToken);
 }
 
+/** Ends this browser's account session (or all of the account's); it continues as a new guest. */
+export async function signOutBrowser(c: Context<AppEnv>, everywhere: boolean): Promise<void> {
+  const identity = c.get("identity");
+  if (identity.kind === "user" && identity.sessionId) {
+    const scope: SessionScope = everywhere ? {} : { only: identity.sessionId };
+    await endSessions(c.env, database(c.env.DB), identity.userId, scope);
+  }
+  setCookieLater(c, cookie(REFRESH_COOKIE, "", c.req.url, 0));
+  await startSession(c, newGuest());
+}
+
+function newGuest(): Identity {
+  return {
+    userId: crypto.randomUUID(),
+    kind: "guest",
+    issuedAt: Math.floor(Date.now() / 1000),
+    sessionId: null,
+  };
+}
+
+type Account = Extract<Standing, { current: true }>["account"];
+
 /**
- * Whether the person behind `userId` may use Parley at all, in one lookup by primary key (a guest
- * that never wrote has no row and is fine). The same row keeps the admin role in step with
- * `ADMIN_EMAILS`, so what GET /session and the admin API see is always current.
+ * The identity behind this request, set on the context, with its `users` row: the session cookie's
+ * if it still stands; else the account a refresh token vouches for (rotating it); else a new guest.
+ * A refresh cookie beside a guest token wins: that is a browser whose sign-in raced a request
+ * still carrying its old guest cookie.
  */
-async function isBanned(db: Db, userId: string, adminEmails: ReadonlySet<string>): Promise<boolean> {
-  const [account] = await db
-    .select({
-      id: users.id,
-      kind: users.kind,
-      email: users.email,
-      role: users.role,
-      bannedAt: users.bannedAt,
-    })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  if (!account) return false;
-  if (account.bannedAt !== null) return true;
-  await syncAdminRole(db, account, adminEmails);
-  return false;
+async function resolveIdentity(c: Context<AppEnv>, db: Db, secret: string): Promise<Account> {
+  const token = await identify(c.req.raw, secret);
+  const refresh = readCookie(c.req.header("cookie"), REFRESH_COOKIE);
+  if (token && !(token.kind === "guest" && refresh)) {
+    const standing = await standingOf(db, token);
+    if (standing.current) {
+      c.set("identity", token);
+      if (needsRenewal(token)) await startSession(c, token);
+      return standing.account;
+    }
+  }
+  if (refresh) {
+    const rotation = await rotateRefreshToken(db, refresh);
+    if (rotation.ok) {
+      const identity: Identity = {
+        userId: rotation.userId,
+        kind: "user",
+        issuedAt: 0,
+        sessionId: rotation.sessionId,
+      };
+      const standing = await standingOf(db, identity);
+      if (standing.current) {
+        await startSession(c, identity, rotation.token);
+        return standing.account;
+      }
+    } else if (rotation.stolenFrom) {
+      // Both the thief and the owner must sign in again.
+      await endSessions(c.env, db, rotation.stolenFrom.userId, { only: rotation.stolenFrom.sessionId });
+    }
+    setCookieLater(c, cookie(REFRESH_COOKIE, "", c.req.url, 0));
+  }
+  c.set("newSession", true);
+  await startSession(c, newGuest());
+  return null;
 }
 
 export const BANNED_MESSAGE = "This account has been suspended by the operator of this Parley.";
 
 /**
- * Gives every API caller an identity: the one in its session cookie; else, for a signed-in user
- * whose access token expired, the one its refresh token vouches for (rotating it); else a new
- * guest. Cookies are (re)issued as needed. A banned person (account or guest) gets 403 `banned`
- * for everything, the cookies still set so a rotated refresh token is not lost.
+ * Gives every API caller an identity that still stands (see resolveIdentity). Cookies are
+ * (re)issued as needed. A banned person (account or guest) gets 403 `banned` for everything, the
+ * cookies still set so a rotated refresh token is not lost. The same read keeps the admin role in
+ * step with `ADMIN_EMAILS`, so what GET /session and the admin API see is always current.
  */
 export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const { SESSION_SECRET, ADMIN_EMAILS } = getConfig(c.env);
   const db = database(c.env.DB);
-  const existing = await identify(c.req.raw, SESSION_SECRET);
-  if (existing) {
-    c.set("identity", existing);
-    if (needsRenewal(existing)) await startSession(c, existing);
-  } else {
-    const refresh = readCookie(c.req.header("cookie"), REFRESH_COOKIE);
-    const rotated = refresh ? await rotateRefreshToken(db, refresh) : null;
-    if (rotated) {
-      await startSession(c, { userId: rotated.userId, kind: "user", issuedAt: 0 }, rotated.token);
-    } else {
-      if (refresh) setCookieLater(c, cookie(REFRESH_COOKIE, "", c.req.url, 0));
-      c.set("newSession", true);
-      await startSession(c, newGuest());
-    }
-  }
-  const banned = !c.get("newSession") && (await isBanned(db, c.get("identity").userId, ADMIN_EMAILS));
-  if (banned) c.res = new AppError(403, "banned", BANNED_MESSAGE).toResponse();
+  const account = await resolveIdentity(c, db, SESSION_SECRET);
+  if (account && account.bannedAt === null) await syncAdminRole(db, account, ADMIN_EMAILS);
+  if (account && account.bannedAt !== null) c.res = new AppError(403, "banned", BANNED_MESSAGE).toResponse();
   else await next();
   const cookies = c.get("cookies") ?? [];
   if (cookies.length > 0) {

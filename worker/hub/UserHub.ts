@@ -4,15 +4,45 @@
  * something in the person's history changes, and the hub pushes it to every device within the
  * same moment; nothing polls. On (re)connect a device gets `hello` and refetches its list, which
  * is how an offline laptop catches up. With hibernation, an idle hub costs nothing.
+ *
+ * The hub is also where a person's sessions end on every socket (worker/auth/sessions.ts): it
+ * keeps, in its own SQLite, the rooms the person joined and the sessions that ended, closes its
+ * own sockets of an ended session and tells those rooms to close theirs.
  */
-import { Server, type Connection } from "partyserver";
+import { Server, getServerByName, type Connection, type ConnectionContext } from "partyserver";
+import { CLOSE_CODES } from "#protocol/frames";
 import { encodeHubFrame, type HubFrame } from "#protocol/hub";
 import type { ConversationSummary } from "#protocol/http";
+import { logError } from "../observability/log";
+import { readSessionHeader } from "../room/identity";
+
+interface HubConnectionState {
+  session: string;
+}
+
+/** A room not joined for this long is forgotten: no session of that time is still open. */
+const ROOM_MEMORY_MS = 31 * 24 * 60 * 60 * 1000;
+/** Rooms told at once when sessions end. */
+const PARALLEL = 16;
 
 export class UserHub extends Server<Env> {
   static override options = { hibernate: true };
 
-  override onConnect(connection: Connection): void {
+  override onStart(): void {
+    this.ctx.storage.sql.exec(
+      `CREATE TABLE IF NOT EXISTS joined_rooms (room TEXT PRIMARY KEY, seen_at INTEGER NOT NULL);
+       CREATE TABLE IF NOT EXISTS ended_sessions (session TEXT PRIMARY KEY, ended_at INTEGER NOT NULL);`,
+    );
+  }
+
+  override onConnect(connection: Connection<HubConnectionState>, ctx: ConnectionContext): void {
+    const session = readSessionHeader(ctx.request.headers);
+    if (!session || this.hasEnded(session)) {
+      connection.send(encodeHubFrame({ type: "signed_out" }));
+      connection.close(CLOSE_CODES.signedOut, "Signed out");
+      return;
+    }
+    connection.setState({ session });
     connection.send(encodeHubFrame({ type: "hello" }));
   }
 
@@ -27,6 +57,62 @@ export class UserHub extends Server<Env> {
 
   conversationDeleted(id: string): void {
     this.push({ type: "conversation_deleted", id });
+  }
+
+  /**
+   * A room let one of this person's sockets in: remember the room, and answer whether that
+   * socket's session still stands (false: the room closes it).
+   */
+  joinedRoom(room: string, session: string): boolean {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO joined_rooms (room, seen_at) VALUES (?, ?) ON CONFLICT (room) DO UPDATE SET seen_at = excluded.seen_at",
+      room,
+      Date.now(),
+    );
+    return !this.hasEnded(session);
+  }
+
+  /** Sessions ended: close their sockets here and in every room this person joined. */
+  async endSessions(sessions: string[]): Promise<void> {
+    const now = Date.now();
+    for (const session of sessions) {
+      this.ctx.storage.sql.exec(
+        "INSERT OR REPLACE INTO ended_sessions (session, ended_at) VALUES (?, ?)",
+        session,
+        now,
+      );
+    }
+    for (const connection of this.getConnections<HubConnectionState>()) {
+      if (!sessions.includes(connection.state?.session ?? "")) continue;
+      // Said in a frame first: some proxies deliver the close itself late.
+      connection.send(encodeHubFrame({ type: "signed_out" }));
+      connection.close(CLOSE_CODES.signedOut, "Signed out");
+    }
+    this.ctx.storage.sql.exec("DELETE FROM joined_rooms WHERE seen_at < ?", now - ROOM_MEMORY_MS);
+    // Past that age the worker refuses those sessions' tokens by itself.
+    this.ctx.storage.sql.exec("DELETE FROM ended_sessions WHERE ended_at < ?", now - ROOM_MEMORY_MS);
+    const rooms = this.ctx.storage.sql
+      .exec<{ room: string }>("SELECT room FROM joined_rooms")
+      .toArray()
+      .map((row) => row.room);
+    for (let i = 0; i < rooms.length; i += PARALLEL) {
+      const told = await Promise.allSettled(
+        rooms.slice(i, i + PARALLEL).map(async (name) => {
+          const room = await getServerByName(this.env.ConversationRoom, name);
+          await room.endSessions(this.name, sessions);
+        }),
+      );
+      for (const result of told) {
+        if (result.status === "rejected") logError("room_sessions_end_failed", { cause: result.reason });
+      }
+    }
+  }
+
+  private hasEnded(session: string): boolean {
+    return (
+      this.ctx.storage.sql.exec("SELECT 1 FROM ended_sessions WHERE session = ? LIMIT 1", session).toArray()
+        .length > 0
+    );
   }
 
   private push(frame: HubFrame): void {

@@ -194,6 +194,8 @@ export const CLOSE_CODES = {
   deleted: 4404,
   /** The share link's mode changed: reconnect to get the new role. */
   accessChanged: 4409,
+  /** The session this socket was opened in ended (sign-out, sign-up, password change). */
+  signedOut: 4410,
 } as const;
 
 export type DeltaFrame = Extract<ServerFrame, { type: "delta" }>;

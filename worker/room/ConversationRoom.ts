@@ -20,6 +20,8 @@ import { purgeIfDue, schedulePurge } from "./purge";
 import { holdsCurrentState, joinPointFrom, resumeFrame, resumedFrame, snapshotFrame } from "./snapshot";
 import { roomStreamRequestSchema, streamTurnAsSse } from "./sse";
 import { reshape } from "./reshape";
+import { RoomSessions, signOut } from "./sessions";
+import { GUEST_SESSION } from "../auth/sessions";
 import { recoverInterrupted, RoomStore } from "./store";
 import { KEEPALIVE_MS, TurnRunner, type TurnHost } from "./turn/runner";
 import { AdmissionCache } from "./turn/facts";
@@ -34,12 +36,14 @@ export class ConversationRoom extends Server<Env> {
   private turns!: TurnRunner;
   private facts!: AdmissionCache;
   private readonly audience = new Audience(() => this.getConnections<ConnectionState>());
+  private sessions!: RoomSessions;
 
   override async onStart(): Promise<void> {
     this.checkpoint = new LiveCheckpoint(this.ctx.storage);
     const outbox = new Outbox(this.ctx.storage, this.env.DB, this.name, (at) => this.wakeBy(at));
     this.store = new RoomStore(outbox, this.name);
     this.facts = new AdmissionCache(this.env, this.name);
+    this.sessions = new RoomSessions(this.env, this.name, () => this.getConnections<ConnectionState>());
     const host: TurnHost = {
       name: this.name,
       env: this.env,
@@ -81,6 +85,7 @@ export class ConversationRoom extends Server<Env> {
       connection.close(CLOSE_CODES.notSignedIn, "Not signed in");
       return;
     }
+    if (!this.sessions.admits(identity)) return signOut(connection);
     const personId = await personIdFor(this.name, identity.userId);
     connection.setState({ ...identity, personId, ready: false, typingUntil: 0 });
     const from = joinPointFrom(new URL(ctx.request.url).searchParams);
@@ -112,6 +117,7 @@ export class ConversationRoom extends Server<Env> {
         : resumedFrame(this.turns.generation, from, self);
       connection.send(encodeFrame(frame));
       this.audience.publishPresence();
+      this.ctx.waitUntil(this.sessions.joined(connection, identity));
     } catch (cause) {
       logError("snapshot_failed", { room: this.name, cause });
       connection.close(1011, "Could not load the conversation");
@@ -249,6 +255,15 @@ export class ConversationRoom extends Server<Env> {
   conversationChanged(title?: string): void {
     this.store.invalidate();
     if (title !== undefined) this.audience.publish({ type: "title", title });
+  }
+
+  /**
+   * Sessions of `userId` ended (signed out, or a guest that became an account): their sockets
+   * close. A guest's chats may have moved to an account, so the copy is read again.
+   */
+  endSessions(userId: string, keys: string[]): void {
+    this.sessions.end(userId, keys);
+    if (keys.includes(GUEST_SESSION)) this.store.invalidate();
   }
 
   /**

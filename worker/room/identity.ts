@@ -13,6 +13,7 @@ const IP_HEADER = "x-parley-client-ip";
 const ROLE_HEADER = "x-parley-role";
 const NAME_HEADER = "x-parley-display-name";
 const SHARE_HEADER = "x-parley-share-token";
+const SESSION_HEADER = "x-parley-session";
 const PREFIX = "x-parley-";
 
 export interface RoomIdentity {
@@ -25,6 +26,8 @@ export interface RoomIdentity {
   name: string;
   /** The share link this connection came through (null for the owner). */
   share: string | null;
+  /** The session the socket belongs to (worker/auth/sessions.ts `sessionKeyOf`); it ends with it. */
+  session: string;
 }
 
 function isRole(value: string | null): value is RoomRole {
@@ -38,7 +41,8 @@ export function readIdentityHeaders(headers: Headers): RoomIdentity | null {
   const ip = headers.get(IP_HEADER) ?? "unknown";
   const name = decodeName(headers.get(NAME_HEADER));
   const share = headers.get(SHARE_HEADER) || null;
-  return userId && isRole(role) ? { userId, kind, ip, role, name, share } : null;
+  const session = headers.get(SESSION_HEADER);
+  return userId && session && isRole(role) ? { userId, kind, ip, role, name, share, session } : null;
 }
 
 function decodeName(raw: string | null): string {
@@ -49,12 +53,30 @@ function decodeName(raw: string | null): string {
   }
 }
 
-/** A copy of `request` carrying only the identity the worker vouches for. */
-export function withIdentity(request: Request, identity: RoomIdentity): Request {
+/** `request`'s headers without any identity header that came from outside. */
+function trustedHeaders(request: Request): Headers {
   const headers = new Headers(request.headers);
   for (const name of [...headers.keys()]) {
     if (name.toLowerCase().startsWith(PREFIX)) headers.delete(name);
   }
+  return headers;
+}
+
+/** A copy of `request` for the person's own hub, naming the session its socket belongs to. */
+export function withSession(request: Request, session: string): Request {
+  const headers = trustedHeaders(request);
+  headers.set(SESSION_HEADER, session);
+  return new Request(request, { headers });
+}
+
+export function readSessionHeader(headers: Headers): string | null {
+  return headers.get(SESSION_HEADER);
+}
+
+/** A copy of `request` carrying only the identity the worker vouches for. */
+export function withIdentity(request: Request, identity: RoomIdentity): Request {
+  const headers = trustedHeaders(request);
+  headers.set(SESSION_HEADER, identity.session);
   headers.set(USER_HEADER, identity.userId);
   headers.set(KIND_HEADER, identity.kind);
   headers.set(IP_HEADER, identity.ip);

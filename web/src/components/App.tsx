@@ -4,7 +4,7 @@ import type { ConversationSummary } from "#protocol/http";
 import { describeError } from "../api.ts";
 import { useConversations, useModels } from "../data.ts";
 import { navigate, parseRoute, usePathname } from "../router.ts";
-import { signedOut, useIdentityVersion, useSession } from "../session.ts";
+import { signedOut, signingOut, useIdentityVersion, useSession } from "../session.ts";
 import { useShortcuts } from "../shortcuts.ts";
 import { currentTheme, setTheme } from "../theme.ts";
 import { toast } from "../toasts.ts";
@@ -54,7 +54,7 @@ export function App() {
 async function signOutHere(everywhere: boolean): Promise<void> {
   try {
     const { signOut } = await import("../account-api.ts");
-    await signOut({ everywhere });
+    await signingOut(() => signOut({ everywhere }));
   } catch (error) {
     toast.error(describeError(error, "Could not sign out."));
     return;

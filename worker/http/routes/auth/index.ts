@@ -4,24 +4,15 @@
  * see docs/security.md.
  */
 import type { Context } from "hono";
-import {
-  changePassword,
-  claimGuestConversations,
-  findUser,
-  issueRefreshToken,
-  revokeAllRefreshTokens,
-  revokeRefreshToken,
-  signIn,
-  signUp,
-} from "../../../auth/accounts";
-import { REFRESH_COOKIE, cookie, readCookie } from "../../../auth/session";
+import { changePassword, claimGuestConversations, findUser, signIn, signUp } from "../../../auth/accounts";
+import { endSessions } from "../../../auth/sessions";
 import { database } from "../../../db/queries";
 import type { User } from "../../../db/schema";
 import type { SessionUser } from "#protocol/http";
 import type { AppEnv } from "../../app-env";
 import { AppError } from "../../../errors";
 import { createRouter } from "../../router";
-import { setCookieLater, startSession } from "../../session-middleware";
+import { signInBrowser, signOutBrowser } from "../../session-middleware";
 import {
   changePasswordRoute,
   sessionRoute,
@@ -36,16 +27,8 @@ export function publicUser(user: Pick<User, "id" | "kind" | "email" | "displayNa
 }
 
 async function signedIn(c: Context<AppEnv>, user: User) {
-  const token = await issueRefreshToken(database(c.env.DB), user.id);
-  await startSession(c, { userId: user.id, kind: "user", issuedAt: 0 }, token);
+  await signInBrowser(c, user.id);
   return c.json({ user: publicUser(user) }, 200);
-}
-
-/** Ends the browser's session; it continues as a new guest. */
-async function continueAsGuest(c: Context<AppEnv>) {
-  setCookieLater(c, cookie(REFRESH_COOKIE, "", c.req.url, 0));
-  await startSession(c, { userId: crypto.randomUUID(), kind: "guest", issuedAt: 0 });
-  return c.body(null, 204);
 }
 
 export const authRoutes = createRouter()
@@ -76,22 +59,22 @@ export const authRoutes = createRouter()
     return signedIn(c, user);
   })
   .openapi(signOutRoute, async (c) => {
-    const refresh = readCookie(c.req.header("cookie"), REFRESH_COOKIE);
-    if (refresh) await revokeRefreshToken(database(c.env.DB), refresh);
-    return continueAsGuest(c);
+    await signOutBrowser(c, false);
+    return c.body(null, 204);
   })
   .openapi(signOutEverywhereRoute, async (c) => {
-    // Every device's session ends within the access-token lifetime.
-    await revokeAllRefreshTokens(database(c.env.DB), c.get("identity").userId);
-    return continueAsGuest(c);
+    // Every device's session ends now: their next request and their open sockets.
+    await signOutBrowser(c, true);
+    return c.body(null, 204);
   })
   .openapi(changePasswordRoute, async (c) => {
     const identity = c.get("identity");
     const body = c.req.valid("json");
     const db = database(c.env.DB);
     await changePassword(db, identity.userId, body.currentPassword, body.newPassword);
-    await revokeAllRefreshTokens(db, identity.userId);
+    // Whoever knew the old password is out everywhere else; this device stays signed in.
+    await endSessions(c.env, db, identity.userId, { allBut: identity.sessionId ?? undefined });
     const user = await findUser(db, identity.userId);
     if (!user) throw new AppError(401, "unauthorized", "Sign in first.");
-    return signedIn(c, user);
+    return c.json({ user: publicUser(user) }, 200);
   });

@@ -2,6 +2,7 @@
 import { AppError } from "../../../errors";
 import type { RoomStreamRequest } from "../../../room/sse";
 import { clientIp, withIdentity } from "../../../room/identity";
+import { sessionKeyOf } from "../../../auth/sessions";
 import { createRouter } from "../../router";
 import { chatStreamRoute } from "./routes";
 
@@ -51,6 +52,7 @@ export const chatRoutes = createRouter().openapi(chatStreamRoute, async (c) => {
       role: "owner",
       name: "API",
       share: null,
+      session: sessionKeyOf(identity),
     }),
   );
 });

@@ -3,7 +3,7 @@
  * legs are top-level browser navigations, so failures redirect back to the app with
  * `?auth_error=<code>` for it to explain, rather than showing JSON.
  */
-import { claimGuestConversations, issueRefreshToken } from "../../../auth/accounts";
+import { claimGuestConversations } from "../../../auth/accounts";
 import {
   accountForProfile,
   beginFlow,
@@ -20,7 +20,7 @@ import { database } from "../../../db/queries";
 import { getConfig } from "../../../env";
 import { notFound } from "../../../errors";
 import { createRouter } from "../../router";
-import { setCookieLater, startSession } from "../../session-middleware";
+import { setCookieLater, signInBrowser } from "../../session-middleware";
 import { finishOAuthRoute, listOAuthProvidersRoute, startOAuthRoute } from "./routes";
 
 function callbackUrl(requestUrl: string, provider: string): string {
@@ -63,8 +63,7 @@ export const oauthRoutes = createRouter()
       const guestId = identity.kind === "guest" ? identity.userId : null;
       const user = await accountForProfile(db, profile, guestId);
       if (guestId) await claimGuestConversations(db, guestId, user.id);
-      const refresh = await issueRefreshToken(db, user.id);
-      await startSession(c, { userId: user.id, kind: "user", issuedAt: 0 }, refresh);
+      await signInBrowser(c, user.id);
       return back();
     } catch (error) {
       if (isOAuthFailure(error)) return back(error.code);

@@ -12,8 +12,9 @@
 import { Hono, type Context } from "hono";
 import { findUser } from "../../../auth/accounts";
 import { conversationAccess } from "../../../auth/policy";
+import { sessionKeyOf } from "../../../auth/sessions";
 import { database } from "../../../db/queries";
-import { clientIp, displayNameOf, withIdentity } from "../../../room/identity";
+import { clientIp, displayNameOf, withIdentity, withSession } from "../../../room/identity";
 import type { AppEnv } from "../../app-env";
 import { AppError, notFound } from "../../../errors";
 
@@ -50,12 +51,14 @@ roomSocketRoute.get("/conversation/:id", async (c) => {
       role: access.role,
       name: displayNameOf(user),
       share: access.share?.token ?? null,
+      session: sessionKeyOf(identity),
     }),
   );
 });
 
 roomSocketRoute.get("/hub", async (c) => {
   requireUpgrade(c);
-  const hub = c.env.UserHub.getByName(c.get("identity").userId);
-  return hub.fetch(c.req.raw);
+  const identity = c.get("identity");
+  const hub = c.env.UserHub.getByName(identity.userId);
+  return hub.fetch(withSession(c.req.raw, sessionKeyOf(identity)));
 });
