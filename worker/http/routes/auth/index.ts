@@ -15,6 +15,7 @@ import {
   signUp,
 } from "../../../auth/accounts";
 import { REFRESH_COOKIE, cookie, readCookie } from "../../../auth/session";
+import { passwordChangeAttempt, signInAttempt } from "../../../auth/throttle";
 import { database } from "../../../db/queries";
 import type { User } from "../../../db/schema";
 import type { SessionUser } from "#protocol/http";
@@ -70,7 +71,8 @@ export const authRoutes = createRouter()
   .openapi(signInRoute, async (c) => {
     const body = c.req.valid("json");
     const db = database(c.env.DB);
-    const user = await signIn(db, body.email, body.password);
+    const attempt = await signInAttempt(c.env, c.req.raw, body.email);
+    const user = await attempt.settle(signIn(db, body.email, body.password));
     const identity = c.get("identity");
     if (identity.kind === "guest") await claimGuestConversations(db, identity.userId, user.id);
     return signedIn(c, user);
@@ -89,7 +91,8 @@ export const authRoutes = createRouter()
     const identity = c.get("identity");
     const body = c.req.valid("json");
     const db = database(c.env.DB);
-    await changePassword(db, identity.userId, body.currentPassword, body.newPassword);
+    const attempt = await passwordChangeAttempt(c.env, c.req.raw, identity.userId);
+    await attempt.settle(changePassword(db, identity.userId, body.currentPassword, body.newPassword));
     await revokeAllRefreshTokens(db, identity.userId);
     const user = await findUser(db, identity.userId);
     if (!user) throw new AppError(401, "unauthorized", "Sign in first.");
