@@ -64,6 +64,19 @@ export async function getUsage(): Promise<MonthUsage> {
 }
 
 /**
+ * "Too many attempts. Try again in N seconds." for a password attempt the server refused (429
+ * `too_many_attempts`), from its `Retry-After`; null for any other error.
+ */
+export function tooManyAttemptsMessage(error: unknown): string | null {
+  if (!(error instanceof ApiError) || error.status !== 429 || error.code !== "too_many_attempts") return null;
+  if (error.retryAfterMs === null) return error.message;
+  const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+  const wait =
+    seconds === 1 ? "1 second" : seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
+  return `Too many attempts. Try again in ${wait}.`;
+}
+
+/**
  * Splits an API error into the field it names and a sentence for people. Validation errors read
  * `field: message` (the worker's request validation); a few codes belong to a known field.
  */

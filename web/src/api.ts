@@ -17,13 +17,29 @@ import { noteRateLimitHeaders, noteRateLimited } from "./rate-limit.ts";
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** How long the server asked to wait (`Retry-After`), when it said. */
+  readonly retryAfterMs: number | null;
+  constructor(status: number, code: string, message: string, retryAfterMs: number | null = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 }
+
+/** `Retry-After` in milliseconds: seconds or an HTTP date; null when absent or unreadable. */
+function retryAfterMs(headers: Headers, now = Date.now()): number | null {
+  const value = headers.get("Retry-After")?.trim();
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : null;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - now);
+}
+
+/** Refusals that concern one form (too many password attempts), not sending messages. */
+const FORM_LIMITS = new Set(["too_many_attempts"]);
 
 export async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
@@ -31,19 +47,24 @@ export async function request<T>(path: string, schema: z.ZodType<T>, init?: Requ
     ...init,
     headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) },
   });
-  noteRateLimitHeaders(response.headers, response.status);
-  if (response.status === 204) return schema.parse(undefined);
+  if (response.status === 204) {
+    noteRateLimitHeaders(response.headers, response.status);
+    return schema.parse(undefined);
+  }
   let body: unknown = undefined;
   try {
     body = await response.json();
   } catch {
     // Not JSON: handled below.
   }
-  if (!response.ok) {
-    const parsed = apiErrorSchema.safeParse(body);
-    if (parsed.success) {
-      if (parsed.data.error.code === "rate_limited") noteRateLimited(parsed.data.error.message);
-      throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+  const failure = response.ok ? null : apiErrorSchema.safeParse(body);
+  const formLimit = failure?.success === true && FORM_LIMITS.has(failure.data.error.code);
+  if (!formLimit) noteRateLimitHeaders(response.headers, response.status);
+  if (failure) {
+    if (failure.success) {
+      const { code, message } = failure.data.error;
+      if (code === "rate_limited") noteRateLimited(message);
+      throw new ApiError(response.status, code, message, retryAfterMs(response.headers));
     }
     // Never show a raw status line or an HTML error page to people.
     throw new ApiError(

@@ -26,7 +26,7 @@ const ERROR_TEXT = {
   409: "Conflict (`conversation_busy`, `email_taken`, `attachment_sent`)",
   413: "Body too large",
   415: "A file of a kind Parley does not take",
-  429: "Rate limit, monthly quota or concurrent generations (`rate_limited`, `quota_exhausted`, `too_many_generations`); see Retry-After",
+  429: "Rate limit, monthly quota, concurrent generations or password attempts (`rate_limited`, `quota_exhausted`, `too_many_generations`, `too_many_attempts`); see Retry-After",
   503: "Temporarily unavailable",
 } as const;
 type ErrorStatus = keyof typeof ERROR_TEXT;

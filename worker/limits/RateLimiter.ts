@@ -8,8 +8,18 @@
  * The same object also counts the subject's generations in flight, as leases (see
  * ./concurrency.ts): each running answer holds one until it is released or its time runs out,
  * so a room that crashed without releasing cannot keep a slot for longer than one lease.
+ *
+ * Objects named `signin:…` keep the password throttle's counts instead (./signin.ts).
  */
 import { DurableObject } from "cloudflare:workers";
+import {
+  beginAttempt,
+  forgetStale,
+  noteAccountFailure,
+  settleAttempt,
+  type AttemptDecision,
+  type AttemptOutcome,
+} from "./signin";
 
 export interface RateDecision {
   allowed: boolean;
@@ -167,5 +177,35 @@ export class RateLimiter extends DurableObject<Env> {
   async reset(): Promise<void> {
     this.hits = [];
     await this.ctx.storage.delete(STORAGE_KEY);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Password attempts (./signin.ts): on `signin:client:…` and `signin:account:…` objects
+  // ---------------------------------------------------------------------------------------------
+
+  /** May this client try a password for `account` now? An allowed attempt counts as a failure. */
+  async signInAttempt(account: string, now = Date.now()): Promise<AttemptDecision> {
+    return beginAttempt(this.ctx.storage, account, now);
+  }
+
+  /** How an allowed attempt ended; `underAttack` comes from the account's object. */
+  async signInSettled(
+    account: string,
+    outcome: AttemptOutcome,
+    startedAt: number,
+    underAttack = false,
+    now = Date.now(),
+  ): Promise<void> {
+    await settleAttempt(this.ctx.storage, account, outcome, startedAt, underAttack, now);
+  }
+
+  /** Counts a wrong password on this account's object; true when the account is under attack. */
+  async signInFailedOnAccount(now = Date.now()): Promise<boolean> {
+    return noteAccountFailure(this.ctx.storage, now);
+  }
+
+  /** Clears password-attempt records nobody added to for a day. */
+  override async alarm(): Promise<void> {
+    await forgetStale(this.ctx.storage, Date.now());
   }
 }

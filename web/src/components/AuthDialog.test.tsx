@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, fireEvent, render, renderHook, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { useRateLimit } from "../rate-limit.ts";
 import AuthDialog from "./AuthDialog.tsx";
 
 interface Call {
@@ -14,7 +15,7 @@ let calls: Call[] = [];
 let oauthProviders: string[] = [];
 
 /** Answers every request with `status` and `body` (JSON), remembering what was asked. */
-function answer(status: number, body: unknown) {
+function answer(status: number, body: unknown, headers: Record<string, string> = {}) {
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => (release = resolve));
   vi.stubGlobal(
@@ -33,7 +34,7 @@ function answer(status: number, body: unknown) {
       await gate;
       return new Response(JSON.stringify(body), {
         status,
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...headers },
       });
     }),
   );
@@ -148,6 +149,30 @@ describe("AuthDialog", () => {
       fireEvent.submit(field("Email").form!);
     });
     expect((await screen.findByRole("alert")).textContent).toBe("That email and password do not match.");
+  });
+
+  it("says how long to wait after too many attempts, without locking the chat composer", async () => {
+    const retry = {
+      error: { code: "too_many_attempts", message: "Too many attempts. Try again in 8 seconds." },
+    };
+    answer(429, retry, { "Retry-After": "8" })();
+    render(<AuthDialog open onOpenChange={() => {}} />);
+    fireEvent.change(field("Email"), { target: { value: "ada@example.com" } });
+    fireEvent.change(field("Password"), { target: { value: "whatever1" } });
+    await act(async () => {
+      fireEvent.submit(field("Email").form!);
+    });
+    expect((await screen.findByRole("alert")).textContent).toBe("Too many attempts. Try again in 8 seconds.");
+    // The wait is the sign-in form's business: sending messages is not limited by it.
+    expect(renderHook(() => useRateLimit()).result.current.limited).toBe(false);
+
+    answer(429, retry, { "Retry-After": "120" })();
+    await act(async () => {
+      fireEvent.submit(field("Email").form!);
+    });
+    await waitFor(() =>
+      expect(screen.getByRole("alert").textContent).toBe("Too many attempts. Try again in 2 minutes."),
+    );
   });
 
   it("switches between the two forms with the arrow keys", () => {

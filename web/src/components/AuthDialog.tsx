@@ -7,7 +7,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { LoaderCircle, X } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import { describeError } from "../api.ts";
-import { fieldError, signIn, signUp } from "../account-api.ts";
+import { fieldError, signIn, signUp, tooManyAttemptsMessage } from "../account-api.ts";
 import { accountLabel, applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";
 import { FormField, describedBy, inputClass, primaryButtonClass } from "./FormField.tsx";
@@ -129,7 +129,10 @@ function AuthForm({ initialMode, onDone }: { initialMode: AuthMode; onDone: (use
     } catch (error) {
       setBusy(false);
       const named = fieldError(error, FIELDS);
-      if (named?.field) {
+      const throttled = tooManyAttemptsMessage(error);
+      if (throttled) {
+        setFormError(throttled);
+      } else if (named?.field) {
         setErrors({ [named.field]: named.message });
         document
           .getElementById(named.field === "displayName" ? `${uid}-name` : `auth-${named.field}`)

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from "react";
 import { LoaderCircle, LogIn } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import { ApiError, describeError } from "../api.ts";
-import { changePassword, fieldError } from "../account-api.ts";
+import { changePassword, fieldError, tooManyAttemptsMessage } from "../account-api.ts";
 import { FormField, describedBy, inputClass, smallPrimary } from "../components/FormField.tsx";
 import { initials } from "../components/AccountButton.tsx";
 import { accountLabel, applyUser } from "../session.ts";
@@ -111,7 +111,10 @@ function ChangePassword({ email }: { email: string }) {
       await applyUser(user);
     } catch (error) {
       const named = fieldError(error, ["currentPassword", "newPassword"]);
-      if (error instanceof ApiError && error.code === "invalid_credentials") {
+      const throttled = tooManyAttemptsMessage(error);
+      if (throttled) {
+        setErrors({ form: throttled });
+      } else if (error instanceof ApiError && error.code === "invalid_credentials") {
         setErrors({ currentPassword: error.message });
       } else if (named?.field) {
         setErrors({ [named.field]: named.message });

@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import { changePassword, claimGuestConversations, findUser, signIn, signUp } from "../../../auth/accounts";
 import { endSessions } from "../../../auth/sessions";
+import { passwordChangeAttempt, signInAttempt } from "../../../auth/throttle";
 import { database } from "../../../db/queries";
 import type { User } from "../../../db/schema";
 import type { SessionUser } from "#protocol/http";
@@ -53,7 +54,8 @@ export const authRoutes = createRouter()
   .openapi(signInRoute, async (c) => {
     const body = c.req.valid("json");
     const db = database(c.env.DB);
-    const user = await signIn(db, body.email, body.password);
+    const attempt = await signInAttempt(c.env, c.req.raw, body.email);
+    const user = await attempt.settle(signIn(db, body.email, body.password));
     const identity = c.get("identity");
     if (identity.kind === "guest") await claimGuestConversations(db, identity.userId, user.id);
     return signedIn(c, user);
@@ -71,7 +73,8 @@ export const authRoutes = createRouter()
     const identity = c.get("identity");
     const body = c.req.valid("json");
     const db = database(c.env.DB);
-    await changePassword(db, identity.userId, body.currentPassword, body.newPassword);
+    const attempt = await passwordChangeAttempt(c.env, c.req.raw, identity.userId);
+    await attempt.settle(changePassword(db, identity.userId, body.currentPassword, body.newPassword));
     // Whoever knew the old password is out everywhere else; this device stays signed in.
     await endSessions(c.env, db, identity.userId, { allBut: identity.sessionId ?? undefined });
     const user = await findUser(db, identity.userId);

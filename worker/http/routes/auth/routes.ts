@@ -32,7 +32,7 @@ export const signInRoute = createRoute({
   summary: "Sign in with email and password",
   middleware: readJsonBody,
   request: { body: jsonBody(signInSchema) },
-  responses: { 200: json("Signed in; session cookies set", userAnswerSchema), ...errors(400, 401) },
+  responses: { 200: json("Signed in; session cookies set", userAnswerSchema), ...errors(400, 401, 429) },
 });
 
 export const signOutRoute = createRoute({
@@ -63,5 +63,5 @@ export const changePasswordRoute = createRoute({
   // A guest is told to sign in before anything about its body.
   middleware: [requireAccount("Sign in first."), readJsonBody] as const,
   request: { body: jsonBody(changePasswordSchema) },
-  responses: { 200: json("Changed; new session cookies set", userAnswerSchema), ...errors(400, 401) },
+  responses: { 200: json("Changed; new session cookies set", userAnswerSchema), ...errors(400, 401, 429) },
 });
