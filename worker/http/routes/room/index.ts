@@ -13,6 +13,7 @@ import { Hono, type Context } from "hono";
 import { findUser } from "../../../auth/accounts";
 import { conversationAccess } from "../../../auth/policy";
 import { database } from "../../../db/queries";
+import { getConfig } from "../../../env";
 import { clientIp, displayNameOf, withIdentity } from "../../../room/identity";
 import type { AppEnv } from "../../app-env";
 import { AppError, notFound } from "../../../errors";
@@ -46,9 +47,9 @@ roomSocketRoute.get("/conversation/:id", async (c) => {
     withIdentity(c.req.raw, {
       userId: identity.userId,
       kind: identity.kind,
-      ip: clientIp(c.req.raw),
+      ip: clientIp(c.req.raw, getConfig(c.env).TRUST_CF_CONNECTING_IP),
       role: access.role,
-      name: displayNameOf(user),
+      name: displayNameOf(user, access.role, identity.kind),
       share: access.share?.token ?? null,
     }),
   );
