@@ -9,6 +9,10 @@
 // Local state (D1 + Durable Object storage) lives in `.wrangler/state` at the repository root, the
 // same place `wrangler d1 migrations apply DB --local` writes to; `PARLEY_STATE_DIR` points it
 // elsewhere (tests use a fresh temp dir; apply migrations there with `--persist-to <dir>`).
+//
+// The build (what `npm run deploy` uploads) sets TRUST_CF_CONNECTING_IP: on Cloudflare the edge
+// writes that header, so it is the client's address. `vite dev` leaves it out, because locally the
+// header is whatever the client sent (docs/security.md, "Client address").
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
@@ -20,7 +24,7 @@ const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 const port = Number(process.env.PORT) || 8787;
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: fromRoot("./web"),
   envDir: repoRoot,
   plugins: [
@@ -29,6 +33,7 @@ export default defineConfig({
     cloudflare({
       configPath: fromRoot("./wrangler.toml"),
       persistState: { path: process.env.PARLEY_STATE_DIR || fromRoot("./.wrangler/state") },
+      config: command === "build" ? { vars: { TRUST_CF_CONNECTING_IP: "true" } } : undefined,
     }),
   ],
   build: {
@@ -38,4 +43,4 @@ export default defineConfig({
   },
   server: { host: "127.0.0.1", port, strictPort: true },
   preview: { host: "127.0.0.1", port, strictPort: true },
-});
+}));

@@ -37,6 +37,9 @@ export default defineConfig(async () => {
               },
             ]),
             DEMO_TOKEN_DELAY_MS: "1",
+            // Tests stand in for Cloudflare's edge: each fake browser sends its own CF-Connecting-IP
+            // (tests/worker/helpers.ts). client-address.test.ts checks the untrusted case.
+            TRUST_CF_CONNECTING_IP: "true",
             MODERATION_BLOCKLIST: "forbiddenword, /b[a4]nned\\s+phrase/",
             MODERATION_OPENAI: "true",
             ADMIN_TOKEN: "test-admin-token-at-least-32-characters-long",

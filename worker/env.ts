@@ -5,12 +5,22 @@
  */
 import { z } from "zod";
 import { parseCustomProviders } from "./providers";
-import { misconfigured } from "./errors";
+import { AppError, misconfigured } from "./errors";
+import { logError } from "./observability/log";
+import { secretProblem } from "./secret-strength";
 
 const optionalSecret = z
   .string()
   .optional()
   .transform((value) => (value && value.trim() !== "" ? value.trim() : undefined));
+
+/** A secret that must be strong when set (worker/secret-strength.ts). */
+function strongSecret<T extends z.ZodType<string | undefined>>(name: string, schema: T) {
+  return schema.superRefine((value, ctx) => {
+    const problem = value === undefined ? null : secretProblem(name, value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
 
 const optionalNumber = (fallback: number) =>
   z
@@ -27,13 +37,12 @@ const optionalNumber = (fallback: number) =>
     });
 
 export const configSchema = z.object({
-  SESSION_SECRET: z
-    .string({ error: "SESSION_SECRET is not set (see .dev.vars.example)" })
-    .min(32, "SESSION_SECRET must be at least 32 characters"),
+  SESSION_SECRET: strongSecret(
+    "SESSION_SECRET",
+    z.string({ error: "SESSION_SECRET is not set (see .dev.vars.example)" }),
+  ),
   /** Encrypts people's own provider keys at rest (BYOK); without it, BYOK is off. */
-  ENCRYPTION_KEY: optionalSecret.refine((value) => value === undefined || value.length >= 32, {
-    message: "ENCRYPTION_KEY must be at least 32 characters",
-  }),
+  ENCRYPTION_KEY: strongSecret("ENCRYPTION_KEY", optionalSecret),
   OPENAI_API_KEY: optionalSecret,
   OPENAI_BASE_URL: z.url().default("https://api.openai.com/v1"),
   ANTHROPIC_API_KEY: optionalSecret,
@@ -71,9 +80,7 @@ export const configSchema = z.object({
    * Bearer token for scripted use of `/api/v1/admin/*` (docs/admin.md); unset turns bearer access
    * off. Long enough that guessing it is hopeless.
    */
-  ADMIN_TOKEN: optionalSecret.refine((value) => value === undefined || value.length >= 32, {
-    message: "ADMIN_TOKEN must be at least 32 characters",
-  }),
+  ADMIN_TOKEN: strongSecret("ADMIN_TOKEN", optionalSecret),
   /** Accounts with these emails (comma separated, any case) are admins; others are members. */
   ADMIN_EMAILS: z
     .string()
@@ -90,6 +97,15 @@ export const configSchema = z.object({
       }
       return new Set(emails);
     }),
+  /**
+   * Whether `CF-Connecting-IP` is the client's address, as on Cloudflare, whose edge sets it.
+   * `vite build` adds it for deploys (vite.config.ts); locally the header is whatever the client
+   * sent, so without it every guest shares one bucket (docs/security.md).
+   */
+  TRUST_CF_CONNECTING_IP: z
+    .string()
+    .optional()
+    .transform((value) => value === "true"),
   /** A provider that sends nothing for this long is abandoned with `upstream_timeout`. */
   UPSTREAM_IDLE_TIMEOUT_MS: optionalNumber(60_000),
 });
@@ -97,13 +113,35 @@ export type Config = z.infer<typeof configSchema>;
 
 const parsed = new WeakMap<object, Config>();
 
+const SECRETS = new Set(["SESSION_SECRET", "ENCRYPTION_KEY", "ADMIN_TOKEN"]);
+
+/**
+ * What a client is told about a broken configuration, so whoever runs the app sees what to fix:
+ * the variables' names, and for secrets the reason (written never to contain the value). Other
+ * reasons may quote a value and stay in the log line.
+ */
+function publicProblem(issues: readonly z.core.$ZodIssue[]): string {
+  const names = [...new Set(issues.map((issue) => issue.path.join(".")))];
+  const reasons = issues.filter((issue) => SECRETS.has(issue.path.join("."))).map((issue) => issue.message);
+  return [`The server is misconfigured: ${names.join(", ")}.`, ...reasons.map((reason) => `${reason}.`)].join(
+    " ",
+  );
+}
+
 export function getConfig(env: Env): Config {
   const cached = parsed.get(env);
   if (cached) return cached;
   const result = configSchema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw misconfigured(`Invalid worker configuration: ${problems.join("; ")}`);
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join(".");
+      return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+    });
+    logError("invalid_configuration", { problems });
+    throw new AppError(500, "misconfigured", publicProblem(result.error.issues), {
+      retryable: false,
+      expose: true,
+    });
   }
   try {
     // Validated here so a malformed value fails every request loudly, not just model lookups.

@@ -9,6 +9,7 @@
  * Nothing here reads the accounts table: an unknown email is counted, refused and answered exactly
  * like a known one.
  */
+import { getConfig } from "../env";
 import { AppError } from "../errors";
 import type { AttemptOutcome } from "../limits/signin";
 import { clientIp } from "../room/identity";
@@ -27,8 +28,8 @@ export interface PasswordAttempt {
  * share, which hands out more addresses than anyone could try). The one place to change if the
  * way addresses are known changes.
  */
-export function throttleClient(request: Request): string {
-  return addressBlock(clientIp(request));
+export function throttleClient(env: Env, request: Request): string {
+  return addressBlock(clientIp(request, getConfig(env).TRUST_CF_CONNECTING_IP));
 }
 
 /** An IPv6 address's first four groups (its /64); anything else unchanged. */
@@ -63,7 +64,7 @@ export function tooManyAttempts(retryAfterMs: number): AppError {
 
 /** Before checking a password for `account` from this request's client; throws 429 when it must wait. */
 async function passwordAttempt(env: Env, request: Request, account: string): Promise<PasswordAttempt> {
-  const client = env.RateLimiter.getByName(`signin:client:${throttleClient(request)}`);
+  const client = env.RateLimiter.getByName(`signin:client:${throttleClient(env, request)}`);
   const decision = await client.signInAttempt(account);
   if (!decision.allowed) throw tooManyAttempts(decision.retryAfterMs);
   const report = (outcome: AttemptOutcome, underAttack = false) =>

@@ -22,7 +22,7 @@ export interface RoomIdentity {
   /** The client's address, which the rate limit of guests is keyed on. */
   ip: string;
   role: RoomRole;
-  /** How others in the room see this person: their name, or "Guest". */
+  /** How others in the room see this person: their chosen name or a neutral label (never email). */
   name: string;
   /** The share link this connection came through (null for the owner). */
   share: string | null;
@@ -86,15 +86,33 @@ export function withIdentity(request: Request, identity: RoomIdentity): Request 
   return new Request(request, { headers });
 }
 
-/** The client's address as Cloudflare reports it (`unknown` in local tests without one). */
-export function clientIp(request: Request): string {
+/** The bucket of every guest whose address cannot be trusted (local development and tests). */
+export const LOCAL_ADDRESS = "local";
+
+/**
+ * The client's address, which guests' rate limits and generation slots are keyed on. On
+ * Cloudflare the edge sets `CF-Connecting-IP` (replacing any copy the client sent), and the deploy
+ * build says so with `TRUST_CF_CONNECTING_IP`. Under `vite dev` and `wrangler dev` nothing
+ * replaces it, so a client could pick a fresh bucket per request: there every guest shares one
+ * (docs/security.md, "Client address"). The worker tests set the variable to play the edge.
+ */
+export function clientIp(request: Request, trusted: boolean): string {
+  if (!trusted) return LOCAL_ADDRESS;
   return request.headers.get("cf-connecting-ip") ?? "unknown";
 }
 
-/** The name a person shows in rooms: the display name, the start of the email, or "Guest". */
+/**
+ * The name a person shows to everyone in a room: the display name they chose, or a neutral label
+ * ("Owner", "Member" for an account, "Guest"). Never anything taken from the email, which link
+ * holders must not learn.
+ */
 export function displayNameOf(
-  user: { displayName: string | null; email: string | null } | undefined,
+  user: { displayName: string | null } | undefined,
+  role: RoomRole,
+  kind: "guest" | "user",
 ): string {
-  const name = user?.displayName?.trim() || user?.email?.split("@")[0] || "";
-  return name.slice(0, 40) || "Guest";
+  const name = user?.displayName?.trim().slice(0, 40);
+  if (name) return name;
+  if (role === "owner") return "Owner";
+  return kind === "user" ? "Member" : "Guest";
 }

@@ -50,7 +50,9 @@ export default function PresenceList({
                     {person.id === selfId && <span className="font-normal text-muted"> (you)</span>}
                   </p>
                   <p className="text-xs text-muted">
-                    {ROLE_LABELS[person.role]} · {devicesLabel(person.devices)}
+                    {/* An owner without a display name is already called "Owner". */}
+                    {person.name !== ROLE_LABELS[person.role] && `${ROLE_LABELS[person.role]} · `}
+                    {devicesLabel(person.devices)}
                     {person.typing && " · typing…"}
                   </p>
                 </div>

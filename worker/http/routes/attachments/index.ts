@@ -88,7 +88,6 @@ export const attachmentRoutes = createRouter()
         "content-type": type,
         "content-length": String(row.size),
         "content-disposition": `${disposition}; filename*=UTF-8''${encodeURIComponent(row.name)}`,
-        "cache-control": "private, max-age=3600",
         "x-content-type-options": "nosniff",
         "content-security-policy": "default-src 'none'; sandbox",
       },

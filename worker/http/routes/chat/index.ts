@@ -1,4 +1,5 @@
 /** `POST /api/v1/chat/stream`: one turn over HTTP, answered as Server-Sent Events. See docs/api.md. */
+import { getConfig } from "../../../env";
 import { AppError } from "../../../errors";
 import type { RoomStreamRequest } from "../../../room/sse";
 import { clientIp, withIdentity } from "../../../room/identity";
@@ -48,7 +49,7 @@ export const chatRoutes = createRouter().openapi(chatStreamRoute, async (c) => {
     withIdentity(request, {
       userId: identity.userId,
       kind: identity.kind,
-      ip: clientIp(c.req.raw),
+      ip: clientIp(c.req.raw, getConfig(c.env).TRUST_CF_CONNECTING_IP),
       role: "owner",
       name: "API",
       share: null,

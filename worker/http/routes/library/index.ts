@@ -31,7 +31,6 @@ function download(body: string, contentType: string, filename: string): Response
     headers: {
       "content-type": contentType,
       "content-disposition": `attachment; filename="${filename}"`,
-      "cache-control": "no-store",
     },
   });
 }

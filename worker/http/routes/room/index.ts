@@ -14,6 +14,7 @@ import { findUser } from "../../../auth/accounts";
 import { conversationAccess } from "../../../auth/policy";
 import { sessionKeyOf } from "../../../auth/sessions";
 import { database } from "../../../db/queries";
+import { getConfig } from "../../../env";
 import { clientIp, displayNameOf, withIdentity, withSession } from "../../../room/identity";
 import type { AppEnv } from "../../app-env";
 import { AppError, notFound } from "../../../errors";
@@ -47,9 +48,9 @@ roomSocketRoute.get("/conversation/:id", async (c) => {
     withIdentity(c.req.raw, {
       userId: identity.userId,
       kind: identity.kind,
-      ip: clientIp(c.req.raw),
+      ip: clientIp(c.req.raw, getConfig(c.env).TRUST_CF_CONNECTING_IP),
       role: access.role,
-      name: displayNameOf(user),
+      name: displayNameOf(user, access.role, identity.kind),
       share: access.share?.token ?? null,
       session: sessionKeyOf(identity),
     }),
