@@ -4,9 +4,11 @@
  * phone, a room that just answered), so the sidebar stays current without polling.
  *
  * On every (re)connect the hub says `hello` and the tab refetches the list: whatever happened
- * while it was offline is picked up then.
+ * while it was offline is picked up then. A hub that turns this socket away because the person
+ * has too many open (close code 4429) is not asked again: the tab says so instead.
  */
 import PartySocket from "partysocket";
+import { CLOSE_CODES } from "#protocol/close-codes";
 import { parseHubFrame } from "#protocol/hub";
 import type { ConversationSummary } from "#protocol/http";
 
@@ -16,10 +18,13 @@ export interface HubEvents {
   /** Created, renamed, pinned, restored or given a new message: upsert it. */
   onConversation: (conversation: ConversationSummary) => void;
   onDeleted: (id: string) => void;
+  /** Turned away for good: too many sockets to the hub are open (other tabs, other devices). */
+  onTooManyTabs: () => void;
 }
 
 /** Opens the hub socket; the returned function closes it for good. */
 export function connectHub(events: HubEvents): () => void {
+  let closed = false;
   const socket = new PartySocket({
     host: location.host,
     protocol: location.protocol === "https:" ? "wss" : "ws",
@@ -27,6 +32,10 @@ export function connectHub(events: HubEvents): () => void {
     maxReconnectionDelay: 10_000,
     // Opened after a microtask, so a hook that mounts and unmounts at once (StrictMode) opens none.
     startClosed: true,
+    shouldReconnectOnClose: (event) => event.code !== CLOSE_CODES.tooManySockets,
+  });
+  socket.addEventListener("close", (event: CloseEvent) => {
+    if (event.code === CLOSE_CODES.tooManySockets && !closed) events.onTooManyTabs();
   });
   socket.addEventListener("message", (event: MessageEvent) => {
     const frame = typeof event.data === "string" ? parseHubFrame(event.data) : null;
@@ -35,7 +44,6 @@ export function connectHub(events: HubEvents): () => void {
     else if (frame.type === "conversation") events.onConversation(frame.conversation);
     else if (frame.type === "conversation_deleted") events.onDeleted(frame.id);
   });
-  let closed = false;
   queueMicrotask(() => {
     if (!closed) socket.reconnect();
   });

@@ -10,6 +10,7 @@
  * Someone holding a share link connects with `?share=<token>`; their room skips the HTTP history
  * and the local cache (the conversation is not theirs) and stops for good when the link is revoked
  * (close code 4403). A changed link mode (4409) reconnects at once to pick up the new role.
+ * A socket over the room's cap of open sockets per person (4429) stops too, and says why.
  */
 import PartySocket from "partysocket";
 import {
@@ -75,6 +76,7 @@ export class RoomClient extends RoomCommands {
       connection: "connecting",
       notFound: false,
       linkInactive: false,
+      tooManyTabs: false,
     });
     this.conversationId = conversationId;
     this.events = events;
@@ -88,11 +90,13 @@ export class RoomClient extends RoomCommands {
       room: conversationId,
       query: () => ({ ...reconnectQuery(this.view.state), ...(share ? { share } : {}) }),
       maxReconnectionDelay: 5_000,
-      // Revoked or deleted: never again. A changed mode: reconnect at once (see onClose).
+      // Revoked, deleted or too many sockets: never again. A changed mode: reconnect at once
+      // (see onClose).
       shouldReconnectOnClose: (event) =>
         event.code !== CLOSE_CODES.accessRevoked &&
         event.code !== CLOSE_CODES.deleted &&
-        event.code !== CLOSE_CODES.accessChanged,
+        event.code !== CLOSE_CODES.accessChanged &&
+        event.code !== CLOSE_CODES.tooManySockets,
     });
     this.socket.addEventListener("open", this.onOpen);
     this.socket.addEventListener("close", this.onClose);
@@ -194,7 +198,8 @@ export class RoomClient extends RoomCommands {
   };
 
   private onClose = (event: CloseEvent): void => {
-    if (this.closed || this.view.notFound || this.view.linkInactive || this.view.state.deleted) return;
+    const { notFound, linkInactive, tooManyTabs, state } = this.view;
+    if (this.closed || notFound || linkInactive || tooManyTabs || state.deleted) return;
     if (event.code === CLOSE_CODES.accessRevoked) {
       this.socket.close();
       this.setView({ ...this.view, linkInactive: true });
@@ -203,6 +208,12 @@ export class RoomClient extends RoomCommands {
     if (event.code === CLOSE_CODES.deleted) {
       this.socket.close();
       this.dispatch({ type: "frame", frame: { type: "deleted" } });
+      return;
+    }
+    if (event.code === CLOSE_CODES.tooManySockets) {
+      // Another try would only be turned away again: wait for the person to close some tabs.
+      this.socket.close();
+      this.setView({ ...this.view, tooManyTabs: true });
       return;
     }
     this.dispatch({ type: "disconnected" });

@@ -8,8 +8,10 @@
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { can } from "../auth/policy";
+import { getConfig } from "../env";
 import { AppError } from "../errors";
 import { rateLimitHeaders } from "../limits";
+import { countOf, roomSocketRefusal, roomSocketTags, turnAway } from "../limits/sockets";
 import { logError } from "../observability/log";
 import { CLOSE_CODES, encodeFrame, parseClientFrame, type ClientFrame, type Person } from "#protocol/frames";
 import { LiveCheckpoint } from "./checkpoint";
@@ -75,12 +77,21 @@ export class ConversationRoom extends Server<Env> {
   // Sockets
   // -------------------------------------------------------------------------------------------
 
+  /** Each socket is tagged with its person (and a guest's address), to count them for the caps. */
+  override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
+    const identity = readIdentityHeaders(ctx.request.headers);
+    return identity ? roomSocketTags(identity) : [];
+  }
+
   override async onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext): Promise<void> {
     const identity = readIdentityHeaders(ctx.request.headers);
     if (!identity) {
       connection.close(CLOSE_CODES.notSignedIn, "Not signed in");
       return;
     }
+    // Counted before any await, this socket included: two opening at once cannot both take the last place.
+    const open = (tag: string) => countOf(this.getConnections(tag));
+    if (turnAway(connection, roomSocketRefusal(getConfig(this.env), identity, open))) return;
     const personId = await personIdFor(this.name, identity.userId);
     connection.setState({ ...identity, personId, ready: false, typingUntil: 0 });
     const from = joinPointFrom(new URL(ctx.request.url).searchParams);
