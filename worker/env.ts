@@ -69,6 +69,13 @@ export const configSchema = z.object({
   GUEST_MONTHLY_COST_USD: optionalNumber(0.5),
   USER_MONTHLY_TOKENS: optionalNumber(5_000_000),
   USER_MONTHLY_COST_USD: optionalNumber(20),
+  /**
+   * Open sockets allowed per person on one conversation room, per guest address on one room
+   * (guests can mint identities), and per person on their hub; 0 means no cap (docs/security.md).
+   */
+  ROOM_SOCKETS_PER_USER: optionalNumber(12),
+  ROOM_SOCKETS_PER_GUEST_IP: optionalNumber(48),
+  HUB_SOCKETS_PER_USER: optionalNumber(24),
   /** Moderation before prompts go upstream (docs/security.md). */
   MODERATION_MAX_PROMPT_CHARS: optionalNumber(32_000),
   MODERATION_BLOCKLIST: z.string().optional(),

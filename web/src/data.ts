@@ -256,6 +256,12 @@ export function useConversations(): ConversationsState {
         update((list) => list.filter((c) => c.id !== id));
         void forgetChat(id);
       },
+      onTooManyTabs: () =>
+        toast.error(
+          "Parley is open in too many tabs, so this one's chat list no longer updates. " +
+            "Close some and reload.",
+          { durationMs: 60_000 },
+        ),
     });
     return () => {
       cancelled = true;

@@ -4,10 +4,11 @@
  * phone, a room that just answered), so the sidebar stays current without polling.
  *
  * On every (re)connect the hub says `hello` and the tab refetches the list: whatever happened
- * while it was offline is picked up then.
+ * while it was offline is picked up then. A hub that turns this socket away because the person
+ * has too many open (close code 4429) is not asked again: the tab says so instead.
  */
 import PartySocket from "partysocket";
-import { CLOSE_CODES } from "#protocol/frames";
+import { CLOSE_CODES } from "#protocol/close-codes";
 import { parseHubFrame } from "#protocol/hub";
 import { sessionEnded } from "./session.ts";
 import type { ConversationSummary } from "#protocol/http";
@@ -18,10 +19,13 @@ export interface HubEvents {
   /** Created, renamed, pinned, restored or given a new message: upsert it. */
   onConversation: (conversation: ConversationSummary) => void;
   onDeleted: (id: string) => void;
+  /** Turned away for good: too many sockets to the hub are open (other tabs, other devices). */
+  onTooManyTabs: () => void;
 }
 
 /** Opens the hub socket; the returned function closes it for good. */
 export function connectHub(events: HubEvents): () => void {
+  let closed = false;
   const socket = new PartySocket({
     host: location.host,
     protocol: location.protocol === "https:" ? "wss" : "ws",
@@ -29,10 +33,10 @@ export function connectHub(events: HubEvents): () => void {
     maxReconnectionDelay: 10_000,
     // Opened after a microtask, so a hook that mounts and unmounts at once (StrictMode) opens none.
     startClosed: true,
-    // A session that ended is not come back to with the same cookie: see below.
-    shouldReconnectOnClose: (event) => event.code !== CLOSE_CODES.signedOut,
+    // Too many tabs, or a session that ended (not come back to with the same cookie: see below).
+    shouldReconnectOnClose: (event) =>
+      event.code !== CLOSE_CODES.tooManySockets && event.code !== CLOSE_CODES.signedOut,
   });
-  let closed = false;
   let ending = false;
   // Signed out elsewhere, or this browser became an account: ask who it is now, then reconnect
   // as that person (an identity change remounts the app, which opens a new hub anyway). The
@@ -54,6 +58,7 @@ export function connectHub(events: HubEvents): () => void {
     else if (frame.type === "conversation_deleted") events.onDeleted(frame.id);
   });
   socket.addEventListener("close", (event: CloseEvent) => {
+    if (event.code === CLOSE_CODES.tooManySockets && !closed) events.onTooManyTabs();
     if (event.code === CLOSE_CODES.signedOut) sessionOver();
   });
   queueMicrotask(() => {

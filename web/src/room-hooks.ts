@@ -13,6 +13,7 @@ const idleView: RoomView = {
   connection: "connecting",
   notFound: false,
   linkInactive: false,
+  tooManyTabs: false,
 };
 const noopSubscribe = () => () => {};
 const idleGetView = () => idleView;

@@ -14,6 +14,11 @@ export interface RoomView {
   notFound: boolean;
   /** The share link this room was opened with was revoked or rotated (or access was lost). */
   linkInactive: boolean;
+  /**
+   * The room turned this socket away: this person has too many open already (close code 4429).
+   * The room does not reconnect; the page says to close some tabs and reload.
+   */
+  tooManyTabs: boolean;
 }
 
 /**
@@ -28,7 +33,8 @@ export function sameExceptStreamedText(before: RoomView, after: RoomView): boole
   if (
     before.connection !== after.connection ||
     before.notFound !== after.notFound ||
-    before.linkInactive !== after.linkInactive
+    before.linkInactive !== after.linkInactive ||
+    before.tooManyTabs !== after.tooManyTabs
   )
     return false;
   const a = before.state;

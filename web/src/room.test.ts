@@ -147,6 +147,20 @@ describe("a room opened through a share link", () => {
   });
 });
 
+describe("a room with too many sockets open", () => {
+  it("turned away (4429), it stops for good and says so instead of retrying", () => {
+    const room = new RoomClient("c1");
+    const socket = sockets[0]!;
+    const closeEvent = Object.assign(new Event("close"), { code: CLOSE_CODES.tooManySockets }) as CloseEvent;
+    expect(socket.options.shouldReconnectOnClose(closeEvent)).toBe(false);
+    socket.closeWith(CLOSE_CODES.tooManySockets);
+    expect(room.getView().tooManyTabs).toBe(true);
+    expect(socket.closeCalls).toBe(1);
+    expect(socket.reconnectCalls).toBe(0);
+    room.close();
+  });
+});
+
 describe("room frames", () => {
   it("sends typing at most every 2 s, and stops when the draft is sent", () => {
     vi.useFakeTimers();

@@ -10,6 +10,7 @@
  * Someone holding a share link connects with `?share=<token>`; their room skips the HTTP history
  * and the local cache (the conversation is not theirs) and stops for good when the link is revoked
  * (close code 4403). A changed link mode (4409) reconnects at once to pick up the new role.
+ * A socket over the room's cap of open sockets per person (4429) stops too, and says why.
  */
 import PartySocket from "partysocket";
 import {
@@ -22,6 +23,7 @@ import {
 import { ApiError, getConversation } from "./api.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
 import { noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
+import { CLOSING_ERRORS, reconnectsByItself } from "./room-closes.ts";
 import { RoomCommands, type SendExtras } from "./room-commands.ts";
 import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "./room-reducer.ts";
 import { sameExceptStreamedText, type RoomView } from "./room-view-store.ts";
@@ -43,12 +45,6 @@ export interface RoomOptions {
 const TYPING_EXPIRY_MS = 7_000;
 /** After an unexpected close, how often a shared room asks whether its link still works. */
 const LINK_CHECK_MS = 10_000;
-/** Error frames a room sends just before it closes the socket, and the close they announce. */
-const CLOSING_ERRORS = {
-  access_revoked: CLOSE_CODES.accessRevoked,
-  access_changed: CLOSE_CODES.accessChanged,
-  signed_out: CLOSE_CODES.signedOut,
-} as const;
 
 /** A first message typed on `/`, sent as soon as the new conversation's room exists. */
 const firstMessages = new Map<string, { content: string; model: string; extras: SendExtras }>();
@@ -82,6 +78,7 @@ export class RoomClient extends RoomCommands {
       connection: "connecting",
       notFound: false,
       linkInactive: false,
+      tooManyTabs: false,
     });
     this.conversationId = conversationId;
     this.events = events;
@@ -95,12 +92,7 @@ export class RoomClient extends RoomCommands {
       room: conversationId,
       query: () => ({ ...reconnectQuery(this.view.state), ...(share ? { share } : {}) }),
       maxReconnectionDelay: 5_000,
-      // Revoked or deleted: never again. A changed mode: reconnect at once (see onClose).
-      shouldReconnectOnClose: (event) =>
-        event.code !== CLOSE_CODES.accessRevoked &&
-        event.code !== CLOSE_CODES.deleted &&
-        event.code !== CLOSE_CODES.accessChanged &&
-        event.code !== CLOSE_CODES.signedOut,
+      shouldReconnectOnClose: reconnectsByItself,
     });
     this.socket.addEventListener("open", this.onOpen);
     this.socket.addEventListener("close", this.onClose);
@@ -205,7 +197,8 @@ export class RoomClient extends RoomCommands {
   private sessionEnding = false;
 
   private onClose = (event: CloseEvent): void => {
-    if (this.closed || this.view.notFound || this.view.linkInactive || this.view.state.deleted) return;
+    const { notFound, linkInactive, tooManyTabs, state } = this.view;
+    if (this.closed || notFound || linkInactive || tooManyTabs || state.deleted) return;
     if (event.code === CLOSE_CODES.accessRevoked) {
       this.socket.close();
       this.setView({ ...this.view, linkInactive: true });
@@ -214,6 +207,12 @@ export class RoomClient extends RoomCommands {
     if (event.code === CLOSE_CODES.deleted) {
       this.socket.close();
       this.dispatch({ type: "frame", frame: { type: "deleted" } });
+      return;
+    }
+    if (event.code === CLOSE_CODES.tooManySockets) {
+      // Another try would only be turned away again: wait for the person to close some tabs.
+      this.socket.close();
+      this.setView({ ...this.view, tooManyTabs: true });
       return;
     }
     this.dispatch({ type: "disconnected" });
@@ -265,10 +264,10 @@ export class RoomClient extends RoomCommands {
       console.warn("parley: ignored an invalid frame", event.data.slice(0, 200));
       return;
     }
-    // The room says it is about to close this socket for a share change; act now rather than
-    // when the close arrives (proxies can deliver it seconds late).
-    if (frame.type === "error" && frame.code in CLOSING_ERRORS) {
-      const code = CLOSING_ERRORS[frame.code as keyof typeof CLOSING_ERRORS];
+    // The room says it is about to close this socket (a share change, an ended session); act now
+    // rather than when the close arrives (proxies can deliver it seconds late).
+    const code = frame.type === "error" ? CLOSING_ERRORS.get(frame.code) : undefined;
+    if (code !== undefined) {
       this.onClose(Object.assign(new Event("close"), { code }) as CloseEvent);
       return;
     }

@@ -8,11 +8,14 @@
  * The hub is also where a person's sessions end on every socket (worker/auth/sessions.ts): it
  * keeps, in its own SQLite, the rooms the person joined and the sessions that ended, closes its
  * own sockets of an ended session and tells those rooms to close theirs.
+ * A person may hold only so many hub sockets at once (worker/limits/sockets.ts).
  */
 import { Server, getServerByName, type Connection, type ConnectionContext } from "partyserver";
 import { CLOSE_CODES } from "#protocol/frames";
 import { encodeHubFrame, type HubFrame } from "#protocol/hub";
 import type { ConversationSummary } from "#protocol/http";
+import { getConfig } from "../env";
+import { countOf, hubSocketRefusal, turnAway } from "../limits/sockets";
 import { logError } from "../observability/log";
 import { readSessionHeader } from "../room/identity";
 
@@ -36,6 +39,9 @@ export class UserHub extends Server<Env> {
   }
 
   override onConnect(connection: Connection<HubConnectionState>, ctx: ConnectionContext): void {
+    // Every socket here is the person's; the count is of the open ones, this one included.
+    const open = countOf(this.getConnections());
+    if (turnAway(connection, hubSocketRefusal(getConfig(this.env), this.name, open))) return;
     const session = readSessionHeader(ctx.request.headers);
     if (!session || this.hasEnded(session)) {
       connection.send(encodeHubFrame({ type: "signed_out" }));

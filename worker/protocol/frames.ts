@@ -186,17 +186,8 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
 ]);
 export type ServerFrame = z.infer<typeof serverFrameSchema>;
 
-/** Close codes a room uses; a client must not reconnect after 4403 or 4404. */
-export const CLOSE_CODES = {
-  notSignedIn: 4401,
-  /** The share link was revoked or rotated. */
-  accessRevoked: 4403,
-  deleted: 4404,
-  /** The share link's mode changed: reconnect to get the new role. */
-  accessChanged: 4409,
-  /** The session this socket was opened in ended (sign-out, sign-up, password change). */
-  signedOut: 4410,
-} as const;
+/** Close codes a room uses (4410 and 4429 the hub too). */
+export { CLOSE_CODES } from "./close-codes.ts";
 
 export type DeltaFrame = Extract<ServerFrame, { type: "delta" }>;
 export type ResumedFrame = Extract<ServerFrame, { type: "resumed" }>;

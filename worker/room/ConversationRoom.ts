@@ -8,8 +8,9 @@
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { can } from "../auth/policy";
+import { getConfig } from "../env";
 import { AppError } from "../errors";
-import { rateLimitHeaders } from "../limits";
+import { countOf, roomSocketRefusal, roomSocketTags, turnAway } from "../limits/sockets";
 import { logError } from "../observability/log";
 import { CLOSE_CODES, encodeFrame, parseClientFrame, type ClientFrame, type Person } from "#protocol/frames";
 import { LiveCheckpoint } from "./checkpoint";
@@ -18,7 +19,7 @@ import { Outbox } from "./outbox";
 import { Audience, personIdFor, type ConnectionState } from "./presence";
 import { purgeIfDue, schedulePurge } from "./purge";
 import { holdsCurrentState, joinPointFrom, resumeFrame, resumedFrame, snapshotFrame } from "./snapshot";
-import { roomStreamRequestSchema, streamTurnAsSse } from "./sse";
+import { answerStreamRequest } from "./sse-request";
 import { reshape } from "./reshape";
 import { RoomSessions, signOut } from "./sessions";
 import { GUEST_SESSION } from "../auth/sessions";
@@ -79,6 +80,12 @@ export class ConversationRoom extends Server<Env> {
   // Sockets
   // -------------------------------------------------------------------------------------------
 
+  /** Each socket is tagged with its person (and a guest's address), to count them for the caps. */
+  override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
+    const identity = readIdentityHeaders(ctx.request.headers);
+    return identity ? roomSocketTags(identity) : [];
+  }
+
   override async onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext): Promise<void> {
     const identity = readIdentityHeaders(ctx.request.headers);
     if (!identity) {
@@ -86,6 +93,9 @@ export class ConversationRoom extends Server<Env> {
       return;
     }
     if (!this.sessions.admits(identity)) return signOut(connection);
+    // Counted before any await, this socket included: two opening at once cannot both take the last place.
+    const open = (tag: string) => countOf(this.getConnections(tag));
+    if (turnAway(connection, roomSocketRefusal(getConfig(this.env), identity, open))) return;
     const personId = await personIdFor(this.name, identity.userId);
     connection.setState({ ...identity, personId, ready: false, typingUntil: 0 });
     const from = joinPointFrom(new URL(ctx.request.url).searchParams);
@@ -212,39 +222,8 @@ export class ConversationRoom extends Server<Env> {
   // HTTP: POST /stream from the worker's /api/v1/chat/stream
   // -------------------------------------------------------------------------------------------
 
-  override async onRequest(request: Request): Promise<Response> {
-    try {
-      if (request.method !== "POST" || !new URL(request.url).pathname.endsWith("/stream")) {
-        throw new AppError(404, "not_found", "Not found.");
-      }
-      const identity = readIdentityHeaders(request.headers);
-      const body = roomStreamRequestSchema.safeParse(await request.json().catch(() => undefined));
-      if (!identity || !can(identity.role, "write") || !body.success) {
-        throw new AppError(400, "bad_request", "Invalid room request.");
-      }
-      const { create, ...send } = body.data;
-      const requestId = request.headers.get("x-request-id");
-      let rate: Record<string, string> = {};
-      const response = await streamTurnAsSse(this.audience, this.name, async () => {
-        const turn = await this.turns.start({
-          plan: { kind: "send", ...send, attachments: [] },
-          subject: identity,
-          trigger: "stream",
-          ownerOnly: true,
-          ...(create ? { create } : {}),
-          ...(requestId ? { requestId } : {}),
-          onAdmitted: (decision) => (rate = rateLimitHeaders(decision)),
-        });
-        return { messageId: turn.generation.messageId };
-      });
-      for (const [name, value] of Object.entries(rate)) response.headers.set(name, value);
-      return response;
-    } catch (cause) {
-      // Never let partyserver answer with a stack trace: the worker relays this body.
-      const failure = AppError.from(cause);
-      if (!failure.expose) logError("room_stream_failed", { room: this.name, cause });
-      return failure.toResponse();
-    }
+  override onRequest(request: Request): Promise<Response> {
+    return answerStreamRequest(request, this.name, this.audience, this.turns);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -78,9 +78,11 @@ export class Audience {
     (this.readyById ?? this.rebuild()).set(connection.id, connection);
   }
 
+  /** A socket closed; presence changes only if it was a device with its snapshot. */
   leave(connection: Connection<ConnectionState>): void {
     this.readyById?.delete(connection.id);
-    this.publishPresence();
+    // A socket refused at the door (over a cap, no identity) was never shown to anyone.
+    if (connection.state?.ready) this.publishPresence();
   }
 
   /** Adds a listener for every published frame; returns the function that removes it. */

@@ -25,6 +25,7 @@ import { useComposerExtras } from "./ComposerExtras.tsx";
 import { Greeting } from "./Greeting.tsx";
 import { LimitHint } from "./LimitHint.tsx";
 import { LinkInactive } from "./LinkInactive.tsx";
+import { TooManyTabs } from "./TooManyTabs.tsx";
 import { MessageList } from "./Messages.tsx";
 import { BusyContext } from "./MessageActions.tsx";
 import { TypingIndicator } from "./TypingIndicator.tsx";
@@ -166,7 +167,9 @@ export function ChatView({
               }
             : undefined
         }
-        connection={conversationId && !notFound && !linkInactive ? view.connection : null}
+        connection={
+          conversationId && !notFound && !linkInactive && !view.tooManyTabs ? view.connection : null
+        }
         sidebarCollapsed={sidebarCollapsed}
         onOpenSidebar={onOpenSidebar}
         onExpandSidebar={onExpandSidebar}
@@ -175,6 +178,8 @@ export function ChatView({
 
       {linkInactive ? (
         <LinkInactive />
+      ) : view.tooManyTabs && !notFound ? (
+        <TooManyTabs />
       ) : notFound ? (
         <div className="flex flex-1 items-center justify-center px-6" data-testid="not-found">
           <div className="max-w-sm text-center">
