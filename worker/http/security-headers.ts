@@ -15,11 +15,16 @@ const API_HEADERS: Record<string, string> = {
   "Cross-Origin-Resource-Policy": "same-origin",
 };
 
-export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
-  await next();
+/** `response` with the API's headers (a WebSocket handshake is returned as it is). */
+export function withApiHeaders(response: Response): Response {
   // A WebSocket handshake has no body to protect, and its response cannot be rebuilt freely.
-  if (c.res.status === 101) return;
-  c.res = withHeaders(c.res, (headers) => {
+  if (response.status === 101) return response;
+  return withHeaders(response, (headers) => {
     for (const [name, value] of Object.entries(API_HEADERS)) headers.set(name, value);
   });
+}
+
+export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  c.res = withApiHeaders(c.res);
 });
