@@ -18,23 +18,37 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
+import { noInlineScriptsInDev } from "./scripts/vite/no-inline-scripts.ts";
+import { workerErrorsAsJson } from "./scripts/vite/worker-errors.ts";
+import { zodJitlessInBrowser } from "./scripts/vite/zod-jitless.ts";
 
 const repoRoot = fileURLToPath(new URL(".", import.meta.url));
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 const port = Number(process.env.PORT) || 8787;
+// PARLEY_WRANGLER_CONFIG: another worker config (tests/e2e/dev-errors.test.ts runs a fixture).
+const wranglerConfig = process.env.PARLEY_WRANGLER_CONFIG || fromRoot("./wrangler.toml");
 
 export default defineConfig(({ command }) => ({
   root: fromRoot("./web"),
   envDir: repoRoot,
   plugins: [
+    // The browser's zod never tries `new Function` (the pages' CSP forbids eval).
+    zodJitlessInBrowser(),
     react(),
     tailwindcss(),
     cloudflare({
-      configPath: fromRoot("./wrangler.toml"),
+      configPath: wranglerConfig,
       persistState: { path: process.env.PARLEY_STATE_DIR || fromRoot("./.wrangler/state") },
       config: command === "build" ? { vars: { TRUST_CF_CONNECTING_IP: "true" } } : undefined,
+      // web/public/_headers applies to the pages in dev too (Workers assets apply it in production),
+      // so what is tried locally is the policy that ships. Its CSP allows no inline script: the
+      // next plugin moves the dev HTML's inline scripts (the React Refresh preamble) into files.
+      experimental: { headersAndRedirectsDevModeSupport: true },
     }),
+    noInlineScriptsInDev(),
+    // A worker route whose hand-off to workerd fails answers JSON, not Vite's error page + overlay.
+    workerErrorsAsJson(wranglerConfig),
   ],
   build: {
     // The plugin writes dist/client (assets) and dist/parley (worker bundle + wrangler.json).

@@ -5,6 +5,7 @@
  * without it they are exported unchanged in behaviour.
  */
 import { createApp } from "./http/app";
+import { answerEveryRequest } from "./http/last-resort";
 import { ConversationRoom as ConversationRoomClass } from "./room/ConversationRoom";
 import { RateLimiter as RateLimiterClass } from "./limits/RateLimiter";
 import { UserHub as UserHubClass } from "./hub/UserHub";
@@ -22,7 +23,8 @@ export type UserHub = UserHubClass;
 const app = createApp();
 
 export default {
-  fetch: withErrorReporting((request, env, ctx) => app.fetch(request, env, ctx)),
+  // Every request gets an answer in Parley's JSON shape; nothing is thrown out of `fetch`.
+  fetch: withErrorReporting(answerEveryRequest((request, env, ctx) => app.fetch(request, env, ctx))),
   /** Daily housekeeping (wrangler.toml `[triggers]`): files uploaded but never sent. */
   async scheduled(_controller, env) {
     const removed = await sweepUnsentUploads(env);

@@ -9,6 +9,10 @@
  *   process's environment to the Worker (SESSION_SECRET, DEMO_TOKEN_DELAY_MS, …). Wrangler's rule:
  *   a `.dev.vars` file at the repository root wins over the environment — a warning is printed then;
  * - stop: SIGTERM to the whole process group (npx → vite → workerd), SIGKILL after a grace period.
+ *
+ * `buildApp(outDir)` + `startDevServer({ preview: outDir })` serve the production build instead
+ * (`vite preview`: the built worker and assets in workerd, with web/public/_headers applied), from
+ * a directory of the test's own so a developer's dist/ is never touched.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -36,6 +40,8 @@ export interface DevServerOptions {
   startTimeoutMs?: number;
   /** Another Vite config file (default: vite.config.ts); also E2E_VITE_CONFIG. */
   configFile?: string;
+  /** Serve this build output (from `buildApp`) with `vite preview` instead of running `vite dev`. */
+  preview?: string;
 }
 
 const baseEnv = (): NodeJS.ProcessEnv => ({
@@ -79,9 +85,7 @@ async function waitForHealth(url: string, child: ChildProcess, logs: () => strin
   let lastError = "";
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(
-        `vite dev exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${logs()}`,
-      );
+      throw new Error(`vite exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${logs()}`);
     }
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
@@ -92,7 +96,12 @@ async function waitForHealth(url: string, child: ChildProcess, logs: () => strin
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  throw new Error(`vite dev did not answer /healthz within ${timeoutMs} ms (${lastError}):\n${logs()}`);
+  throw new Error(`vite did not answer /healthz within ${timeoutMs} ms (${lastError}):\n${logs()}`);
+}
+
+/** `vite build` into `outDir` (client assets and the worker bundle with its wrangler.json). */
+export async function buildApp(outDir: string): Promise<void> {
+  await run("npx", ["vite", "build", "--outDir", outDir, "--emptyOutDir"], baseEnv());
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
@@ -131,7 +140,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
   // `detached`: its own process group, so stop() reaches vite's workerd children too.
   const configFile = options.configFile ?? process.env.E2E_VITE_CONFIG;
-  const child = spawn("npx", ["vite", "dev", ...(configFile ? ["--config", configFile] : [])], {
+  const command = options.preview ? ["preview", "--outDir", options.preview] : ["dev"];
+  const child = spawn("npx", ["vite", ...command, ...(configFile ? ["--config", configFile] : [])], {
     cwd: repoRoot,
     env,
     detached: true,

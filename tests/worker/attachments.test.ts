@@ -89,6 +89,11 @@ describe("uploads", () => {
     const back = await workerFetch(`/api/v1/attachments/${info.id}`, { headers: { cookie } });
     expect(back.headers.get("content-type")).toBe("text/plain; charset=utf-8");
     expect(back.headers.get("content-disposition")).toMatch(/^attachment;/);
+
+    // Direction controls reach no saved file name: "invoice\u202Efdp.exe" shows as "…exe.pdf".
+    const tricky = await uploaded(cookie, "hello", "text/plain", "invoice\u202Efdp.exe");
+    const saved = await workerFetch(`/api/v1/attachments/${tricky.id}`, { headers: { cookie } });
+    expect(saved.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''invoicefdp.exe");
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import type { ModelInfo } from "#protocol/http";
 import type { AttachmentKind, DraftAttachment } from "./attachments.ts";
+import { showDirectionControls } from "./direction.ts";
 
 /** Providers whose APIs take PDFs as documents (worker/providers/attachments.ts). */
 const PDF_PROVIDERS = new Set(["openai", "anthropic", "gemini", "openrouter"]);
@@ -25,7 +26,7 @@ export function modelProblem(
     const unreadable = items.filter((item) => item.status !== "error" && item.kind === kind);
     if (unreadable.length === 0 || modelReads(model, kind)) continue;
     const what = kind === "image" ? "images" : "PDFs";
-    const first = unreadable[0]!.name;
+    const first = showDirectionControls(unreadable[0]!.name);
     const others = unreadable.length > 1 ? ` and ${unreadable.length - 1} more` : "";
     const pick =
       kind === "image"

@@ -1,6 +1,6 @@
 /**
- * Light, dark or follow the system. The choice is kept in localStorage; index.html applies it
- * before first paint (no flash), this module keeps `<html data-theme>` in sync afterwards.
+ * Light, dark or follow the system. The choice is kept in localStorage; web/public/theme-init.js
+ * applies it before first paint (no flash), this module keeps `<html data-theme>` in sync afterwards.
  */
 import { useSyncExternalStore } from "react";
 

@@ -84,6 +84,15 @@ export function cleanName(raw: string | null | undefined): string {
 }
 
 /**
+ * The name a download is saved under: the stored name without Unicode direction controls, which
+ * would make a file manager show "invoice\u202Efdp.exe" as "invoiceexe.pdf". (The app shows them
+ * as visible tags instead, web/src/direction.ts.)
+ */
+export function downloadName(name: string): string {
+  return name.replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, "") || "file";
+}
+
+/**
  * What Parley stores this upload as, or a refusal (AppError). `declared` is the request's
  * Content-Type (parameters ignored).
  */

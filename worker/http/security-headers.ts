@@ -17,20 +17,28 @@ const API_HEADERS: Record<string, string> = {
   "Cross-Origin-Resource-Policy": "same-origin",
 };
 
-export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
-  await next();
+/**
+ * `response` with the API's headers and the Cache-Control for `path` (a WebSocket handshake is
+ * returned as it is). A route's own security headers stay (a file's sandbox CSP), but its
+ * Cache-Control never wins.
+ */
+export function withApiHeaders(response: Response, path: string): Response {
   // A WebSocket handshake has no body to protect, and its response cannot be rebuilt freely.
-  if (c.res.status === 101) return;
-  const response = c.res;
-  const cache = cachePolicy(c.req.path);
-  // Assigning over an answer makes Hono copy the old answer's headers onto the new one. A route's
-  // own security headers may stay (a file's sandbox CSP), but its Cache-Control must not win.
-  c.res = undefined;
-  c.res = withHeaders(response, (headers) => {
+  if (response.status === 101) return response;
+  const cache = cachePolicy(path);
+  return withHeaders(response, (headers) => {
     for (const [name, value] of Object.entries(API_HEADERS)) {
       if (!headers.has(name)) headers.set(name, value);
     }
-    const transform = /\bno-transform\b/i.test(headers.get("Cache-Control") ?? "");
+    const transform = /no-transform/i.test(headers.get("Cache-Control") ?? "");
     headers.set("Cache-Control", transform ? `${cache}, no-transform` : cache);
   });
+}
+
+export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  const response = c.res;
+  // Assigning over an answer makes Hono copy the old answer's headers onto the new one.
+  c.res = undefined;
+  c.res = withApiHeaders(response, c.req.path);
 });

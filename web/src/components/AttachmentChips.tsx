@@ -6,6 +6,7 @@
 import { AlertCircle, FileText, X } from "lucide-react";
 import { attachmentUrl } from "../attachment-api.ts";
 import { formatBytes, type DraftAttachment } from "../attachments.ts";
+import { showDirectionControls } from "../direction.ts";
 import { FileIcon } from "./AttachmentList.tsx";
 
 interface AttachmentChipsProps {
@@ -31,13 +32,15 @@ function stateLabel(item: DraftAttachment): string {
 }
 
 function Chip({ item, onRemove }: { item: DraftAttachment; onRemove: () => void }) {
+  // The name as it is: direction controls shown as ⟨U+XXXX⟩, never applied.
+  const name = showDirectionControls(item.name);
   const image = item.kind === "image" && item.status !== "error";
   const src = item.info ? attachmentUrl(item.info.id) : item.preview;
   const remove = (
     <button
       type="button"
       onClick={onRemove}
-      aria-label={`Remove ${item.name}`}
+      aria-label={`Remove ${name}`}
       title="Remove"
       className={
         image
@@ -52,7 +55,7 @@ function Chip({ item, onRemove }: { item: DraftAttachment; onRemove: () => void 
     item.status === "uploading" ? (
       <span
         role="progressbar"
-        aria-label={`Uploading ${item.name}`}
+        aria-label={`Uploading ${name}`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={Math.round(item.progress * 100)}
@@ -72,12 +75,12 @@ function Chip({ item, onRemove }: { item: DraftAttachment; onRemove: () => void 
         data-testid="attachment-chip"
         data-status={item.status}
         data-kind="image"
-        aria-label={`${item.name}, ${stateLabel(item)}`}
+        aria-label={`${name}, ${stateLabel(item)}`}
       >
         {src ? (
           <img
             src={src}
-            alt={item.name}
+            alt={name}
             className={`size-14 rounded-xl border border-line object-cover ${item.status === "uploading" ? "opacity-60" : ""}`}
           />
         ) : (
@@ -98,7 +101,7 @@ function Chip({ item, onRemove }: { item: DraftAttachment; onRemove: () => void 
       data-testid="attachment-chip"
       data-status={item.status}
       data-kind={item.kind ?? "file"}
-      aria-label={`${item.name}, ${stateLabel(item)}`}
+      aria-label={`${name}, ${stateLabel(item)}`}
     >
       <span
         className={`grid size-9 shrink-0 place-items-center rounded-lg ${failed ? "bg-danger/10 text-danger" : "bg-surface text-muted"}`}
@@ -106,7 +109,7 @@ function Chip({ item, onRemove }: { item: DraftAttachment; onRemove: () => void 
         {failed ? <AlertCircle size={17} aria-hidden /> : <FileIcon kind={item.kind} size={17} />}
       </span>
       <span className="min-w-0 flex-1 leading-tight">
-        <span className="block truncate text-[13px] font-medium">{item.name}</span>
+        <span className="block truncate text-[13px] font-medium">{name}</span>
         {failed ? (
           <span
             role="alert"

@@ -3,6 +3,7 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { ExternalLink, X } from "lucide-react";
 import type { AttachmentInfo } from "#protocol/messages";
 import { attachmentUrl } from "../attachment-api.ts";
+import { showDirectionControls } from "../direction.ts";
 
 export default function Lightbox({
   image,
@@ -26,7 +27,7 @@ export default function Lightbox({
             <>
               <div className="flex h-11 items-center gap-2 border-b border-line pr-1.5 pl-4">
                 <Dialog.Title className="min-w-0 flex-1 truncate text-sm font-medium">
-                  {image.name}
+                  {showDirectionControls(image.name)}
                 </Dialog.Title>
                 <a
                   href={attachmentUrl(image.id, share)}
@@ -46,7 +47,7 @@ export default function Lightbox({
               </div>
               <img
                 src={attachmentUrl(image.id, share)}
-                alt={image.name}
+                alt={showDirectionControls(image.name)}
                 className="block max-h-[calc(92vh-2.75rem)] max-w-[94vw] object-contain"
               />
             </>

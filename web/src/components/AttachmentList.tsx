@@ -8,6 +8,7 @@ import { File as AnyFile, FileCode, FileText } from "lucide-react";
 import type { AttachmentInfo } from "#protocol/messages";
 import { attachmentUrl } from "../attachment-api.ts";
 import { formatBytes, type AttachmentKind } from "../attachments.ts";
+import { showDirectionControls } from "../direction.ts";
 
 /** The share token of the room on screen (undefined in one's own chats). */
 export const AttachmentAccess = createContext<string | undefined>(undefined);
@@ -40,12 +41,12 @@ export function AttachmentList({ attachments }: { attachments: readonly Attachme
                   setUsed(true);
                   setOpen(image);
                 }}
-                aria-label={`View ${image.name}`}
+                aria-label={`View ${showDirectionControls(image.name)}`}
                 className="block overflow-hidden rounded-xl border border-line bg-subtle transition-opacity hover:opacity-90"
               >
                 <img
                   src={attachmentUrl(image.id, share)}
-                  alt={image.name}
+                  alt={showDirectionControls(image.name)}
                   data-testid="message-image"
                   loading="lazy"
                   className={`block object-cover ${images.length === 1 ? "max-h-56 max-w-72" : "size-28"}`}
@@ -70,7 +71,9 @@ export function AttachmentList({ attachments }: { attachments: readonly Attachme
                   <FileIcon kind={file.kind} size={16} />
                 </span>
                 <span className="min-w-0 leading-tight">
-                  <span className="block truncate text-[13px] font-medium">{file.name}</span>
+                  <span className="block truncate text-[13px] font-medium">
+                    {showDirectionControls(file.name)}
+                  </span>
                   <span className="block text-[11.5px] text-muted">
                     {file.kind === "pdf" ? "PDF" : "Text"} · {formatBytes(file.size)}
                   </span>

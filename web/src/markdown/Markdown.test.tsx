@@ -54,4 +54,24 @@ describe("Markdown on partial input", () => {
     expect(dom.querySelector("table")).toBeNull();
     expect(dom.textContent).toContain("a");
   });
+
+  it("a link whose text reads as another address says where it really goes on hover", () => {
+    const dom = html("Log in at [https://your-bank.example](https://evil.example/login).", false);
+    const link = dom.querySelector("a");
+    expect(link?.getAttribute("href")).toBe("https://evil.example/login");
+    expect(link?.getAttribute("title")).toContain("Opens https://evil.example/login");
+    expect(link?.hasAttribute("data-link-mismatch")).toBe(true);
+
+    const honest = html("See [the guide](https://docs.example/guide).", false).querySelector("a");
+    expect(honest?.hasAttribute("title")).toBe(false);
+    expect(honest?.hasAttribute("data-link-mismatch")).toBe(false);
+  });
+
+  it("direction controls in a link are shown as tags, not applied", () => {
+    const dom = html("Get [moc.knab\u202E//:sptth](https://evil.example/x\u2066y) now", false);
+    const link = dom.querySelector("a");
+    expect(link?.textContent).toBe("moc.knab⟨U+202E⟩//:sptth");
+    expect(link?.getAttribute("title")).toContain("https://evil.example/x⟨U+2066⟩y");
+    expect(dom.textContent).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+  });
 });

@@ -11,6 +11,8 @@ import { Fragment, memo, useRef, type ReactNode } from "react";
 import type { MarkedToken, Token } from "marked";
 import { CodeBlock } from "./CodeBlock.tsx";
 import { emptyLexState, lexMarkdown, updateLexState, type LexState } from "./incremental.ts";
+import { checkLink } from "./links.ts";
+import { showDirectionControls } from "../direction.ts";
 
 const SAFE_URL = /^(https?:|mailto:|#|\/)/i;
 
@@ -137,47 +139,67 @@ function renderListChild(token: MarkedToken, loose: boolean): ReactNode {
   return renderBlock(token, false);
 }
 
-function renderInline(tokens: Token[]): ReactNode {
+/**
+ * Inline tokens as React nodes. Inside a link (`inLink`), direction controls in the text are shown
+ * as ⟨U+XXXX⟩ tags rather than applied, so a link cannot display as an address it is not.
+ */
+function renderInline(tokens: Token[], inLink = false): ReactNode {
   return tokens.map((token, index) => (
-    <Fragment key={index}>{renderInlineToken(token as MarkedToken)}</Fragment>
+    <Fragment key={index}>{renderInlineToken(token as MarkedToken, inLink)}</Fragment>
   ));
 }
 
-function renderInlineToken(token: MarkedToken): ReactNode {
+function renderInlineToken(token: MarkedToken, inLink: boolean): ReactNode {
+  const text = (value: string) => (inLink ? showDirectionControls(value) : value);
   switch (token.type) {
     case "text":
-      return token.tokens ? renderInline(token.tokens) : token.text;
+      return token.tokens ? renderInline(token.tokens, inLink) : text(token.text);
     case "escape":
-      return token.text;
+      return text(token.text);
     case "strong":
-      return <strong>{renderInline(token.tokens)}</strong>;
+      return <strong>{renderInline(token.tokens, inLink)}</strong>;
     case "em":
-      return <em>{renderInline(token.tokens)}</em>;
+      return <em>{renderInline(token.tokens, inLink)}</em>;
     case "del":
-      return <del>{renderInline(token.tokens)}</del>;
+      return <del>{renderInline(token.tokens, inLink)}</del>;
     case "codespan":
-      return <code>{token.text}</code>;
+      return <code>{text(token.text)}</code>;
     case "br":
       return <br />;
-    case "link":
-      return SAFE_URL.test(token.href) ? (
-        <a href={token.href} title={token.title ?? undefined} target="_blank" rel="noopener noreferrer">
-          {renderInline(token.tokens)}
+    case "link": {
+      if (!SAFE_URL.test(token.href)) return renderInline(token.tokens, inLink);
+      // A link whose text and target disagree says where it really goes on hover.
+      const check = checkLink(token.text, token.href, token.title);
+      return (
+        <a
+          href={token.href}
+          title={check.title}
+          data-link-mismatch={check.mismatch || undefined}
+          target="_blank"
+          rel="noopener noreferrer"
+        >
+          {renderInline(token.tokens, true)}
         </a>
-      ) : (
-        renderInline(token.tokens)
       );
-    case "image":
+    }
+    case "image": {
       // Images from a model's answer are not loaded (privacy, tracking pixels): link to them instead.
-      return SAFE_URL.test(token.href) ? (
-        <a href={token.href} target="_blank" rel="noopener noreferrer">
-          {token.text || token.href}
+      if (!SAFE_URL.test(token.href)) return text(token.text);
+      const check = checkLink(token.text || token.href, token.href, token.title);
+      return (
+        <a
+          href={token.href}
+          title={check.title}
+          data-link-mismatch={check.mismatch || undefined}
+          target="_blank"
+          rel="noopener noreferrer"
+        >
+          {showDirectionControls(token.text || token.href)}
         </a>
-      ) : (
-        token.text
       );
+    }
     case "html":
-      return token.text;
+      return text(token.text);
     case "checkbox":
       return null;
     default:

@@ -9,6 +9,7 @@ import {
   attachmentLimits,
   classify,
   cleanName,
+  downloadName,
   objectKey,
   readCapped,
 } from "../../../attachments";
@@ -87,7 +88,7 @@ export const attachmentRoutes = createRouter()
       headers: {
         "content-type": type,
         "content-length": String(row.size),
-        "content-disposition": `${disposition}; filename*=UTF-8''${encodeURIComponent(row.name)}`,
+        "content-disposition": `${disposition}; filename*=UTF-8''${encodeURIComponent(downloadName(row.name))}`,
         "x-content-type-options": "nosniff",
         "content-security-policy": "default-src 'none'; sandbox",
       },
