@@ -30,7 +30,7 @@ export function withApiHeaders(response: Response, path: string): Response {
     for (const [name, value] of Object.entries(API_HEADERS)) {
       if (!headers.has(name)) headers.set(name, value);
     }
-    const transform = /no-transform/i.test(headers.get("Cache-Control") ?? "");
+    const transform = /\bno-transform\b/i.test(headers.get("Cache-Control") ?? "");
     headers.set("Cache-Control", transform ? `${cache}, no-transform` : cache);
   });
 }
