@@ -22,6 +22,11 @@ export const users = sqliteTable(
     displayName: text("display_name"),
     /** `pbkdf2-sha256$iterations$salt$hash` (worker/auth/password.ts); null for guests. */
     passwordHash: text("password_hash"),
+    /**
+     * When the person proved they receive mail at `email`: a link Parley mailed was followed, or
+     * GitHub/Google vouched for it. Null until then; `ADMIN_EMAILS` grants nothing before it.
+     */
+    emailVerifiedAt: integer("email_verified_at"),
     role: text("role", { enum: ["member", "admin"] })
       .notNull()
       .default("member"),
@@ -59,6 +64,37 @@ export const refreshTokens = sqliteTable(
   (t) => [uniqueIndex("refresh_tokens_hash").on(t.tokenHash), index("refresh_tokens_user").on(t.userId)],
 );
 export type RefreshToken = typeof refreshTokens.$inferSelect;
+
+export const EMAIL_TOKEN_PURPOSES = ["verify_email", "reset_password", "change_email"] as const;
+export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
+
+/**
+ * The links Parley mails (worker/auth/email-tokens.ts): confirm an address, reset a password,
+ * move an account to a new address. Only the SHA-256 of the token is kept; `usedAt` makes each
+ * link single-use. Rows stay after use or expiry for a day, because counting them is how resends
+ * are throttled; the daily cron deletes older ones.
+ */
+export const emailTokens = sqliteTable(
+  "email_tokens",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull(),
+    purpose: text("purpose", { enum: EMAIL_TOKEN_PURPOSES }).notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id),
+    /** The address the link was mailed to: the account's own, or the new one for `change_email`. */
+    email: text("email").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [
+    uniqueIndex("email_tokens_hash").on(t.tokenHash),
+    index("email_tokens_user").on(t.userId, t.purpose, t.createdAt),
+  ],
+);
+export type EmailToken = typeof emailTokens.$inferSelect;
 
 export const conversations = sqliteTable(
   "conversations",
