@@ -47,6 +47,10 @@ export default defineConfig(async () => {
             GOOGLE_CLIENT_ID: "google-client-test",
             GOOGLE_CLIENT_SECRET: "google-secret-test",
             GOOGLE_OAUTH_BASE_URL: upstream,
+            // Account mail goes to the fake mail API; tests read it back from /mail/outbox.
+            MAIL_API_URL: `${upstream}/mail/send`,
+            MAIL_API_KEY: "test-mail-key",
+            MAIL_FROM: "parley@example.com",
           },
         },
       }),

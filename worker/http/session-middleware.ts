@@ -48,6 +48,7 @@ async function isBanned(db: Db, userId: string, adminEmails: ReadonlySet<string>
       id: users.id,
       kind: users.kind,
       email: users.email,
+      emailVerifiedAt: users.emailVerifiedAt,
       role: users.role,
       bannedAt: users.bannedAt,
     })
