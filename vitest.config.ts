@@ -40,7 +40,7 @@ export default defineConfig(async () => {
             MODERATION_BLOCKLIST: "forbiddenword, /b[a4]nned\\s+phrase/",
             MODERATION_OPENAI: "true",
             ADMIN_TOKEN: "test-admin-token-at-least-32-characters-long",
-            ADMIN_EMAILS: "admin@example.com, Ops@Example.com",
+            ADMIN_EMAILS: "admin@example.com, Ops@Example.com, owner@example.com",
             GITHUB_CLIENT_ID: "github-client-test",
             GITHUB_CLIENT_SECRET: "github-secret-test",
             GITHUB_OAUTH_BASE_URL: upstream,
