@@ -56,7 +56,10 @@ async function signUp(email: string): Promise<{ browser: Browser; id: string }> 
 async function signUpVerified(email: string): Promise<{ browser: Browser; id: string }> {
   const account = await signUp(email);
   const token = tokenIn(await nthMailTo(email.toLowerCase()), "/verify");
-  const verified = await account.browser.fetch("/api/v1/auth/email/verify", { method: "POST", json: { token } });
+  const verified = await account.browser.fetch("/api/v1/auth/email/verify", {
+    method: "POST",
+    json: { token },
+  });
   expect(verified.status).toBe(200);
   return account;
 }

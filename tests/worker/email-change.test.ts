@@ -10,7 +10,10 @@ describe("email change", () => {
     const next = uniqueEmail("new");
     const browser = await Browser.signedUp(old);
 
-    const wrong = await browser.post("/api/v1/auth/email/change", { email: next, currentPassword: "nope nope" });
+    const wrong = await browser.post("/api/v1/auth/email/change", {
+      email: next,
+      currentPassword: "nope nope",
+    });
     expect(wrong.status).toBe(401);
     expect(await errorCode(wrong)).toBe("invalid_credentials");
     const missing = await browser.post("/api/v1/auth/email/change", { email: next });
@@ -24,7 +27,9 @@ describe("email change", () => {
     const token = tokenIn(mail, "/email");
     // Nothing changed yet.
     expect((await browser.me()).email).toBe(old);
-    const stillOld = await (await Browser.guest()).post("/api/v1/auth/signin", { email: old, password: PASSWORD });
+    const stillOld = await (
+      await Browser.guest()
+    ).post("/api/v1/auth/signin", { email: old, password: PASSWORD });
     expect(stillOld.status).toBe(200);
 
     // A browser that is not signed in to the account cannot use the link.
@@ -38,9 +43,13 @@ describe("email change", () => {
     expect(notice?.text).toContain(next);
     expect(notice?.text).not.toMatch(/token=/);
 
-    const withNew = await (await Browser.guest()).post("/api/v1/auth/signin", { email: next, password: PASSWORD });
+    const withNew = await (
+      await Browser.guest()
+    ).post("/api/v1/auth/signin", { email: next, password: PASSWORD });
     expect(withNew.status).toBe(200);
-    const withOld = await (await Browser.guest()).post("/api/v1/auth/signin", { email: old, password: PASSWORD });
+    const withOld = await (
+      await Browser.guest()
+    ).post("/api/v1/auth/signin", { email: old, password: PASSWORD });
     expect(withOld.status).toBe(401);
     expect((await browser.post("/api/v1/auth/email/change/confirm", { token })).status).toBe(400);
   });
@@ -52,13 +61,19 @@ describe("email change", () => {
     await Browser.signedUp(theirs);
     const browser = await Browser.signedUp(mine);
 
-    const toFree = await browser.post("/api/v1/auth/email/change", { email: free, currentPassword: PASSWORD });
+    const toFree = await browser.post("/api/v1/auth/email/change", {
+      email: free,
+      currentPassword: PASSWORD,
+    });
     const me = await browser.me();
     // The minute between two change mails has not passed; move the first one back.
     await env.DB.prepare("UPDATE email_tokens SET created_at = created_at - 61000 WHERE user_id = ?")
       .bind(me.id)
       .run();
-    const toTaken = await browser.post("/api/v1/auth/email/change", { email: theirs, currentPassword: PASSWORD });
+    const toTaken = await browser.post("/api/v1/auth/email/change", {
+      email: theirs,
+      currentPassword: PASSWORD,
+    });
     expect(toTaken.status).toBe(toFree.status);
     expect(JSON.stringify(await toTaken.json()).replaceAll(theirs, "X")).toBe(
       JSON.stringify(await toFree.json()).replaceAll(free, "X"),

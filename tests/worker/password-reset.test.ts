@@ -45,7 +45,9 @@ describe("password reset", () => {
     expect((await signIn(email, PASSWORD)).status).toBe(401);
     expect((await signIn(email, NEW_PASSWORD)).status).toBe(200);
 
-    const again = await (await Browser.guest()).post("/api/v1/auth/password/reset", {
+    const again = await (
+      await Browser.guest()
+    ).post("/api/v1/auth/password/reset", {
       token,
       newPassword: "yet another secret",
     });
@@ -65,7 +67,10 @@ describe("password reset", () => {
     )
       .bind(Date.now() - 1, id)
       .run();
-    const expired = await browser.post("/api/v1/auth/password/reset", { token: first, newPassword: NEW_PASSWORD });
+    const expired = await browser.post("/api/v1/auth/password/reset", {
+      token: first,
+      newPassword: NEW_PASSWORD,
+    });
     expect(expired.status).toBe(400);
     expect(await errorCode(expired)).toBe("link_invalid");
 
@@ -80,9 +85,15 @@ describe("password reset", () => {
       .run();
     await forgot(email);
     const newer = tokenIn(await nthMailTo(email, 4), "/reset");
-    const replaced = await browser.post("/api/v1/auth/password/reset", { token: older, newPassword: NEW_PASSWORD });
+    const replaced = await browser.post("/api/v1/auth/password/reset", {
+      token: older,
+      newPassword: NEW_PASSWORD,
+    });
     expect(await errorCode(replaced)).toBe("link_invalid");
-    const used = await browser.post("/api/v1/auth/password/reset", { token: newer, newPassword: NEW_PASSWORD });
+    const used = await browser.post("/api/v1/auth/password/reset", {
+      token: newer,
+      newPassword: NEW_PASSWORD,
+    });
     expect(used.status).toBe(200);
     expect((await signIn(email, PASSWORD)).status).toBe(401);
   });

@@ -12,11 +12,17 @@ describe("sign-up privacy", () => {
     const fresh = uniqueEmail("fresh");
 
     const newcomer = await Browser.guest();
-    const created = await newcomer.post("/api/v1/auth/signup", { email: fresh, password: "another password" });
+    const created = await newcomer.post("/api/v1/auth/signup", {
+      email: fresh,
+      password: "another password",
+    });
     const before = await rowCounts();
     const stranger = await Browser.guest();
     const guestId = (await stranger.me()).id;
-    const refused = await stranger.post("/api/v1/auth/signup", { email: taken, password: "another password" });
+    const refused = await stranger.post("/api/v1/auth/signup", {
+      email: taken,
+      password: "another password",
+    });
 
     expect(refused.status).toBe(created.status);
     expect(refused.headers.get("content-type")).toBe(created.headers.get("content-type"));
@@ -34,13 +40,17 @@ describe("sign-up privacy", () => {
     expect(note.subject).toMatch(/You already have a Parley account/);
     expect(note.text).toContain("http://localhost/?auth=signin");
     const token = tokenIn(note, "/reset");
-    const reset = await (await Browser.guest()).post("/api/v1/auth/password/reset", {
+    const reset = await (
+      await Browser.guest()
+    ).post("/api/v1/auth/password/reset", {
       token,
       newPassword: "the owner's new one",
     });
     expect(reset.status).toBe(200);
     expect((await reset.json<{ user: { id: string } }>()).user.id).toBe(ownerId);
-    const old = await (await Browser.guest()).post("/api/v1/auth/signin", { email: taken, password: PASSWORD });
+    const old = await (
+      await Browser.guest()
+    ).post("/api/v1/auth/signin", { email: taken, password: PASSWORD });
     expect(old.status).toBe(401);
   });
 });

@@ -28,7 +28,9 @@ export async function requestEmailChange(
   const user = await findUser(db, userId);
   if (user?.kind !== "user" || !user.email) throw new AppError(401, "unauthorized", "Sign in first.");
   if (user.passwordHash !== null) {
-    const valid = input.currentPassword ? await verifyPassword(input.currentPassword, user.passwordHash) : false;
+    const valid = input.currentPassword
+      ? await verifyPassword(input.currentPassword, user.passwordHash)
+      : false;
     if (!valid) throw new AppError(401, "invalid_credentials", "The current password is not right.");
   }
   const next = normalizeEmail(input.email);

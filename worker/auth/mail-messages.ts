@@ -25,12 +25,9 @@ interface Body {
 
 function compose(to: string, subject: string, body: Body): OutgoingMail {
   const { intro, button, outro } = body;
-  const text = [
-    ...intro,
-    ...(button ? [`${button.label}: ${button.url}`] : []),
-    ...outro,
-    "— Parley",
-  ].join("\n\n");
+  const text = [...intro, ...(button ? [`${button.label}: ${button.url}`] : []), ...outro, "— Parley"].join(
+    "\n\n",
+  );
   const paragraph = (line: string) =>
     `<p style="margin:0 0 16px;font-size:15px;line-height:1.6;color:#27272a">${escapeHtml(line)}</p>`;
   const action = button

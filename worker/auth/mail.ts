@@ -27,10 +27,15 @@ const SENDER_NAME = "Parley";
 const MAIL_TIMEOUT_MS = 10_000;
 
 export function mailUnavailable(cause?: unknown): AppError {
-  return new AppError(503, "mail_unavailable", "Parley could not send the email. Try again in a few minutes.", {
-    expose: true,
-    cause,
-  });
+  return new AppError(
+    503,
+    "mail_unavailable",
+    "Parley could not send the email. Try again in a few minutes.",
+    {
+      expose: true,
+      cause,
+    },
+  );
 }
 
 async function postToMailApi(url: string, key: string | undefined, from: string, mail: OutgoingMail) {

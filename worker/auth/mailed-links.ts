@@ -23,11 +23,7 @@ export function appLink(base: string, page: "/verify" | "/reset" | "/email", tok
 }
 
 export function linkInvalid(): AppError {
-  return new AppError(
-    400,
-    "link_invalid",
-    "This link has expired or was already used. Ask for a new one.",
-  );
+  return new AppError(400, "link_invalid", "This link has expired or was already used. Ask for a new one.");
 }
 
 /**
@@ -37,7 +33,11 @@ export function linkInvalid(): AppError {
  */
 export function requireLinkOwner(identity: Identity, userId: string): void {
   if (identity.kind !== "user") {
-    throw new AppError(401, "sign_in_required", "Sign in to the account this link was sent for, then open it again.");
+    throw new AppError(
+      401,
+      "sign_in_required",
+      "Sign in to the account this link was sent for, then open it again.",
+    );
   }
   if (identity.userId !== userId) {
     throw new AppError(
