@@ -31,7 +31,8 @@ export async function request<T>(path: string, schema: z.ZodType<T>, init?: Requ
     ...init,
     headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) },
   });
-  noteRateLimitHeaders(response.headers, response.status);
+  // Account requests have limits of their own (mail, sign-in), not the chat's the composer shows.
+  if (!path.startsWith("/api/v1/auth/")) noteRateLimitHeaders(response.headers, response.status);
   if (response.status === 204) return schema.parse(undefined);
   let body: unknown = undefined;
   try {

@@ -96,7 +96,12 @@ export function ChangeEmail({ current }: { current: string }) {
             {...describedBy("new-email", errors.email)}
           />
         </FormField>
-        <FormField id="email-current-password" label="Current password" error={errors.currentPassword}>
+        <FormField
+          id="email-current-password"
+          label="Your password"
+          hint="Not needed if you only sign in with GitHub or Google."
+          error={errors.currentPassword}
+        >
           <input
             id="email-current-password"
             type="password"
@@ -105,7 +110,11 @@ export function ChangeEmail({ current }: { current: string }) {
             value={password}
             onChange={(event) => setPassword(event.target.value)}
             className={inputClass}
-            {...describedBy("email-current-password", errors.currentPassword)}
+            {...describedBy(
+              "email-current-password",
+              errors.currentPassword,
+              "Not needed if you only sign in with GitHub or Google.",
+            )}
           />
         </FormField>
       </div>
