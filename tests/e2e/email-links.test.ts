@@ -1,7 +1,8 @@
 /**
  * Account mail in the product UI against the real worker (vite dev), its mail going to the fake
  * HTTP mail API (tests/fake-upstream/mail.ts): a new account sees the "confirm your email" banner,
- * asks for another link (refused within the minute, sent after it) and follows it from the mail;
+ * asks for another link (refused within the minute, sent after it) and follows it from the mail,
+ * and a link opened in a browser where no one is signed in asks to sign in first;
  * "Forgot password?" mails a link whose page sets a new password and signs the browser in; the
  * email address changes from Settings once the link sent to the new one is followed; a sign-up
  * with a taken address says to check the mail. Screenshots: docs/screenshots/{verify-banner-light,
@@ -159,6 +160,8 @@ describe("account mail", () => {
     // Within the minute, another link is refused politely.
     await banner.getByRole("button", { name: "Resend link" }).click();
     await toast(a, /a moment ago/).waitFor();
+    // That limit is the mail's, not the chat's: the composer says nothing about a request limit.
+    expect(await a.getByText(/request limit/).count()).toBe(0);
     await expect.poll(() => a.getByTestId("toast").count(), { timeout: 15_000 }).toBe(0);
     await shoot(a, "verify-banner-light");
     await ageLinks(EMAIL);
@@ -174,6 +177,21 @@ describe("account mail", () => {
     await a.getByRole("button", { name: "Start a chat" }).click();
     await a.getByRole("textbox", { name: "Message" }).waitFor();
     expect(await banner.count()).toBe(0);
+  });
+
+  it("a link opened where no one is signed in asks to sign in first, then confirms", async () => {
+    // As on a phone where the mail is read: the first link is still unused.
+    const phone = await newPage(await newContext("light"));
+    await phone.goto(linkIn(await nthMail(EMAIL, 1), "/verify"));
+    await phone.getByTestId("link-sign-in").waitFor();
+    await phone.getByTestId("link-sign-in").getByRole("button", { name: "Sign in" }).click();
+    const dialog = phone.getByRole("dialog");
+    await dialog.getByLabel("Email").fill(EMAIL);
+    await dialog.getByLabel("Password").fill(PASSWORD);
+    await dialog.getByLabel("Password").press("Enter");
+    await dialog.waitFor({ state: "detached" });
+    await phone.getByTestId("link-result").filter({ hasText: "Your email address is confirmed" }).waitFor();
+    await phone.context().close();
   });
 
   it("'Forgot password?' mails a link whose page sets a new password and signs this browser in", async () => {

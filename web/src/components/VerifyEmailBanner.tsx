@@ -57,7 +57,8 @@ export function VerifyEmailBanner({ user }: { user: SessionUser | null }) {
       <MailWarning size={16} aria-hidden className="shrink-0 text-accent" />
       <p className="min-w-0 flex-1 leading-snug">
         <span className="font-medium">Confirm your email address.</span>{" "}
-        <span className="text-muted">
+        {/* Phones keep the bar to one line: the address is in Settings and in the mail. */}
+        <span className="text-muted max-sm:hidden">
           We sent a link to <span className="break-all text-ink">{user.email}</span>.
         </span>
       </p>
