@@ -158,14 +158,14 @@ describe("account mail", () => {
     expect(first.subject).toMatch(/Confirm your email/);
 
     // Within the minute, another link is refused politely.
-    await banner.getByRole("button", { name: "Resend link" }).click();
+    await banner.getByRole("button", { name: "Get a new link" }).click();
     await toast(a, /a moment ago/).waitFor();
     // That limit is the mail's, not the chat's: the composer says nothing about a request limit.
     expect(await a.getByText(/request limit/).count()).toBe(0);
     await expect.poll(() => a.getByTestId("toast").count(), { timeout: 15_000 }).toBe(0);
     await shoot(a, "verify-banner-light");
     await ageLinks(EMAIL);
-    await banner.getByRole("button", { name: "Resend link" }).click();
+    await banner.getByRole("button", { name: "Get a new link" }).click();
     await toast(a, `We sent an email to ${EMAIL}`).waitFor();
     const second = await nthMail(EMAIL, 2);
 

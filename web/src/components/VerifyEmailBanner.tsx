@@ -69,7 +69,7 @@ export function VerifyEmailBanner({ user }: { user: SessionUser | null }) {
         className="inline-flex h-8 shrink-0 items-center gap-1.5 rounded-lg px-2.5 font-medium text-accent transition-colors hover:bg-surface/70 disabled:opacity-60 max-md:h-10"
       >
         {busy && <LoaderCircle size={14} aria-hidden className="motion-safe:animate-spin" />}
-        Resend link
+        Get a new link
       </button>
       <button
         type="button"

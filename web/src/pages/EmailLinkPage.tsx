@@ -176,7 +176,7 @@ function LinkFailed({
     ) : kind === "verify" && code === "link_invalid" ? (
       <button type="button" className={smallPrimary} disabled={resending} onClick={() => void resend()}>
         <MailCheck size={15} aria-hidden />
-        Send a new link
+        Get a new link
       </button>
     ) : (
       <button type="button" className={secondaryButtonClass} onClick={() => navigate("/settings")}>
