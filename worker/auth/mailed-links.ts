@@ -7,6 +7,7 @@ import { AppError } from "../errors";
 import type { Db } from "../db/queries";
 import type { EmailTokenPurpose } from "../db/schema";
 import { mailWaitMs } from "./email-tokens";
+import type { MailSent } from "#protocol/http";
 import type { Identity } from "./session";
 
 /**
@@ -20,6 +21,11 @@ export function appBase(env: Env, requestUrl: string): string {
 /** A page of the app carrying `token`; the page posts it to the API (opening it changes nothing). */
 export function appLink(base: string, page: "/verify" | "/reset" | "/email", token: string): string {
   return `${base}${page}?token=${encodeURIComponent(token)}`;
+}
+
+/** The answer of a request that mailed a link (the same whether or not the address has an account). */
+export function mailSent(email: string): MailSent {
+  return { email, message: `We sent an email to ${email}. Open the link in it to continue.` };
 }
 
 export function linkInvalid(): AppError {

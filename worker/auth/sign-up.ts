@@ -7,17 +7,12 @@
  */
 import type { Db } from "../db/queries";
 import type { User } from "../db/schema";
-import type { MailSent } from "#protocol/http";
 import { findByEmail } from "./accounts";
 import { mailWaitMs } from "./email-tokens";
 import { mailVerificationLink } from "./email-verification";
 import { sendMail } from "./mail";
 import { accountExistsMail } from "./mail-messages";
 import { issueResetLink } from "./password-reset";
-
-export function signUpAnswer(email: string): MailSent {
-  return { email, message: `We sent an email to ${email}. Open the link in it to continue.` };
-}
 
 /** The mail a sign-up causes: a confirmation link for a new account, a note for an existing one. */
 export async function mailAfterSignUp(

@@ -17,9 +17,9 @@ import {
   signUp,
 } from "../../../auth/accounts";
 import { sendMailLater } from "../../../auth/mail";
-import { appBase } from "../../../auth/mailed-links";
+import { appBase, mailSent } from "../../../auth/mailed-links";
 import { REFRESH_COOKIE, cookie, readCookie } from "../../../auth/session";
-import { mailAfterSignUp, signUpAnswer } from "../../../auth/sign-up";
+import { mailAfterSignUp } from "../../../auth/sign-up";
 import { database } from "../../../db/queries";
 import type { User } from "../../../db/schema";
 import type { SessionUser } from "#protocol/http";
@@ -97,7 +97,7 @@ export const authRoutes = createRouter()
     // The mail goes after the answer, so neither its sending nor its kind shows in the timing.
     sendMailLater(c.executionCtx, mailAfterSignUp(db, c.env, user, email, appBase(c.env, c.req.url)));
     if (user) await startAccountSession(c, user.id);
-    return c.json(signUpAnswer(email), 200);
+    return c.json(mailSent(email), 200);
   })
   .openapi(signInRoute, async (c) => {
     const body = c.req.valid("json");

@@ -4,16 +4,19 @@
  * (opening a link only loads a page; a mail scanner that follows it uses up nothing).
  */
 import type { Context } from "hono";
-import { claimGuestConversations, configuredAdminEmails, syncAdminRole } from "../../../auth/accounts";
+import {
+  claimGuestConversations,
+  configuredAdminEmails,
+  normalizeEmail,
+  syncAdminRole,
+} from "../../../auth/accounts";
 import { confirmEmailChange, requestEmailChange } from "../../../auth/email-change";
 import { resendVerification, verifyEmail } from "../../../auth/email-verification";
 import { sendMailLater } from "../../../auth/mail";
-import { appBase } from "../../../auth/mailed-links";
+import { appBase, mailSent } from "../../../auth/mailed-links";
 import { requestPasswordReset, resetPassword } from "../../../auth/password-reset";
-import { normalizeEmail } from "../../../auth/accounts";
 import { database } from "../../../db/queries";
 import type { User } from "../../../db/schema";
-import type { MailSent } from "#protocol/http";
 import type { AppEnv } from "../../app-env";
 import { createRouter } from "../../router";
 import { publicUser, signedIn } from "../auth";
@@ -25,11 +28,6 @@ import {
   resetPasswordRoute,
   verifyEmailRoute,
 } from "./routes";
-
-const sent = (email: string): MailSent => ({
-  email,
-  message: `We sent an email to ${email}. Open the link in it to continue.`,
-});
 
 /** `{user}` with the role the (maybe newly verified) address gives now. */
 async function currentUser(c: Context<AppEnv>, user: User) {
@@ -45,7 +43,7 @@ export const emailLinkRoutes = createRouter()
   .openapi(resendVerificationRoute, async (c) => {
     const db = database(c.env.DB);
     const base = appBase(c.env, c.req.url);
-    return c.json(sent(await resendVerification(db, c.env, c.get("identity").userId, base)), 200);
+    return c.json(mailSent(await resendVerification(db, c.env, c.get("identity").userId, base)), 200);
   })
   .openapi(forgotPasswordRoute, async (c) => {
     const email = normalizeEmail(c.req.valid("json").email);
@@ -74,7 +72,7 @@ export const emailLinkRoutes = createRouter()
     const db = database(c.env.DB);
     const base = appBase(c.env, c.req.url);
     const email = await requestEmailChange(db, c.env, c.get("identity").userId, body, base);
-    return c.json(sent(email), 200);
+    return c.json(mailSent(email), 200);
   })
   .openapi(confirmEmailChangeRoute, async (c) => {
     const db = database(c.env.DB);
