@@ -272,7 +272,12 @@ function Shell() {
         )}
         {helpOpen && <ShortcutsSheet open onOpenChange={setHelpOpen} />}
         {authMode && (
-          <AuthDialog open initialMode={authMode} onOpenChange={(open) => !open && openAuthDialog(null)} />
+          <AuthDialog
+            key={authMode}
+            open
+            initialMode={authMode}
+            onOpenChange={(open) => !open && openAuthDialog(null)}
+          />
         )}
         {toDelete && (
           <ConfirmDelete
