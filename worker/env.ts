@@ -36,6 +36,17 @@ const optionalNumber = (fallback: number) =>
       return parsed;
     });
 
+/** `NAME=` (left empty in .dev.vars) counts as not set. */
+const unlessBlank = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema);
+
+/** A `send_email` binding (Cloudflare Email Service); only its `send` is used. */
+const sendEmailBinding = z.custom<SendEmail>(
+  (value) =>
+    typeof value === "object" && value !== null && typeof (value as { send?: unknown }).send === "function",
+  "EMAIL must be a send_email binding",
+);
+
 export const configSchema = z.object({
   SESSION_SECRET: strongSecret(
     "SESSION_SECRET",
@@ -115,6 +126,21 @@ export const configSchema = z.object({
     .transform((value) => value === "true"),
   /** A provider that sends nothing for this long is abandoned with `upstream_timeout`. */
   UPSTREAM_IDLE_TIMEOUT_MS: optionalNumber(60_000),
+  /**
+   * Where mailed links point (`https://chat.example.com`); default: the origin of the request
+   * that caused the mail.
+   */
+  APP_URL: unlessBlank(z.url().optional()),
+  /**
+   * How mail leaves (worker/auth/mail.ts): an HTTP mail API in the style of Resend (a JSON POST
+   * with a bearer key), or Cloudflare Email Service's `send_email` binding named EMAIL. Neither:
+   * links are printed on the console (local development).
+   */
+  MAIL_API_URL: unlessBlank(z.url().optional()),
+  MAIL_API_KEY: optionalSecret,
+  EMAIL: sendEmailBinding.optional(),
+  /** The sender address of every mail, required once a transport is configured. */
+  MAIL_FROM: unlessBlank(z.email("must be an email address").optional()),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -149,6 +175,10 @@ export function getConfig(env: Env): Config {
       retryable: false,
       expose: true,
     });
+  }
+  const { MAIL_FROM, MAIL_API_URL, EMAIL } = result.data;
+  if (MAIL_FROM === undefined && (MAIL_API_URL !== undefined || EMAIL !== undefined)) {
+    throw misconfigured("Invalid worker configuration: MAIL_FROM must be set to send mail");
   }
   try {
     // Validated here so a malformed value fails every request loudly, not just model lookups.

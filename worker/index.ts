@@ -11,6 +11,8 @@ import { RateLimiter as RateLimiterClass } from "./limits/RateLimiter";
 import { UserHub as UserHubClass } from "./hub/UserHub";
 import { reportDurableObjectErrors, withErrorReporting } from "./observability/sentry";
 import { sweepUnsentUploads } from "./attachments/sweep";
+import { sweepEmailTokens } from "./auth/email-tokens";
+import { database } from "./db/queries";
 import { logEvent } from "./observability/log";
 
 export const ConversationRoom = reportDurableObjectErrors(ConversationRoomClass);
@@ -25,9 +27,13 @@ const app = createApp();
 export default {
   // Every request gets an answer in Parley's JSON shape; nothing is thrown out of `fetch`.
   fetch: withErrorReporting(answerEveryRequest((request, env, ctx) => app.fetch(request, env, ctx))),
-  /** Daily housekeeping (wrangler.toml `[triggers]`): files uploaded but never sent. */
+  /**
+   * Daily housekeeping (wrangler.toml `[triggers]`): files uploaded but never sent, and mailed
+   * link tokens too old to work or to count for throttling.
+   */
   async scheduled(_controller, env) {
     const removed = await sweepUnsentUploads(env);
     logEvent("unsent_uploads_swept", { removed });
+    logEvent("email_tokens_swept", { removed: await sweepEmailTokens(database(env.DB)) });
   },
 } satisfies ExportedHandler<Env>;

@@ -5,7 +5,7 @@
  * (`POST /v1beta/models/{model}:streamGenerateContent?alt=sse`) streaming byte for byte like the
  * real APIs, including their faults. The scripted case comes from
  * a `[[case:NAME key=value …]]` marker in the last user message (see marker.ts); the control API
- * under `/__control/` reports what was received.
+ * under `/__control/` reports what was received. `/mail/*` plays an HTTP mail API (mail.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import * as anthropicFrames from "./anthropic-frames.ts";
@@ -13,6 +13,7 @@ import { epochNow, streamTimings } from "./bench-cases.ts";
 import { anthropicCases } from "./anthropic-cases.ts";
 import type { CaseScript } from "./case-context.ts";
 import { geminiCases } from "./gemini-cases.ts";
+import { handleMail } from "./mail.ts";
 import { handleOAuth } from "./oauth.ts";
 import * as geminiFrames from "./gemini-frames.ts";
 import { type CaseMarker, findCaseMarker, intParam } from "./marker.ts";
@@ -173,6 +174,7 @@ class FakeUpstreamServer {
       return sendJson(res, 200, { now: epochNow() });
     if (req.method === "POST" && url.pathname === "/v1/moderations") return this.#moderate(req, res);
     if (await handleOAuth(req, res, url)) return;
+    if (await handleMail(req, res, url)) return;
     sendJson(res, 404, { error: { message: `fake upstream: no route ${req.method} ${url.pathname}` } });
   }
 

@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { createConversation, newGuest, readSse, uniqueTag, workerFetch } from "./helpers";
+import { nthMailTo, tokenIn } from "./mailbox";
 
 const TOKEN = "test-admin-token-at-least-32-characters-long";
 const PASSWORD = "correct horse battery";
@@ -46,13 +47,29 @@ async function signUp(email: string): Promise<{ browser: Browser; id: string }> 
     json: { email, password: PASSWORD },
   });
   expect(response.status).toBe(200);
-  const { user } = await response.json<{ user: { id: string } }>();
+  const session = await browser.fetch("/api/v1/session");
+  const { user } = await session.json<{ user: { id: string } }>();
   return { browser, id: user.id };
 }
 
+/** Signs up with a listed email and follows the confirmation link mailed to it. */
+async function signUpVerified(email: string): Promise<{ browser: Browser; id: string }> {
+  const account = await signUp(email);
+  const token = tokenIn(await nthMailTo(email.toLowerCase()), "/verify");
+  const verified = await account.browser.fetch("/api/v1/auth/email/verify", {
+    method: "POST",
+    json: { token },
+  });
+  expect(verified.status).toBe(200);
+  return account;
+}
+
 let adminAccount: Promise<{ browser: Browser; id: string }> | undefined;
-/** The admin of this file: an account whose email is listed in ADMIN_EMAILS (in another case). */
-const admin = () => (adminAccount ??= signUp("OPS@example.com"));
+/**
+ * The admin of this file: an account whose email is listed in ADMIN_EMAILS (in another case) and
+ * verified.
+ */
+const admin = () => (adminAccount ??= signUpVerified("OPS@example.com"));
 
 /** A scripted admin call with the bearer token. */
 function asToken(
@@ -158,7 +175,7 @@ describe("access", () => {
     expect(body.models.every((model) => typeof model.available === "boolean")).toBe(true);
   });
 
-  it("makes an account whose email is in ADMIN_EMAILS an admin, any case", async () => {
+  it("makes an account whose verified email is in ADMIN_EMAILS an admin, any case", async () => {
     const { browser, id } = await admin();
     const session = await browser.fetch("/api/v1/session");
     expect((await session.json<{ user: { id: string; role: string } }>()).user).toMatchObject({

@@ -37,7 +37,8 @@ async function member() {
     }),
   });
   const cookie = signedUpCookie(signUp);
-  const { user } = await signUp.json<{ user: { id: string } }>();
+  const session = await workerFetch("/api/v1/session", { headers: { cookie } });
+  const { user } = await session.json<{ user: { id: string } }>();
   const chat = await postChat(cookie, {
     model: "gpt-5-mini",
     messages: [{ role: "user", content: "hello there" }],

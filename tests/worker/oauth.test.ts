@@ -43,7 +43,14 @@ async function me(cookie: string) {
   const response = await workerFetch("/api/v1/session", { headers: { cookie } });
   return (
     await response.json<{
-      user: { id: string; kind: string; email: string | null; displayName: string | null };
+      user: {
+        id: string;
+        kind: string;
+        email: string | null;
+        displayName: string | null;
+        emailVerified: boolean;
+        role: string;
+      };
     }>()
   ).user;
 }
@@ -107,6 +114,39 @@ describe("OAuth sign-in", () => {
     const unverified = await signInWith("github", await newGuest(), "unverified@example.com");
     expect(unverified.callback.headers.get("location")).toBe("/?auth_error=oauth_unverified_email");
     expect((await me(unverified.cookie)).kind).toBe("guest");
+  });
+
+  it("counts the provider's email as verified, so a listed address is an admin at once", async () => {
+    const email = `vouched-${crypto.randomUUID().slice(0, 6)}@example.com`;
+    const { cookie } = await signInWith("google", await newGuest(), email);
+    expect(await me(cookie)).toMatchObject({ emailVerified: true, role: "member" });
+    // owner@example.com is in ADMIN_EMAILS (vitest.config.ts).
+    const admin = await signInWith("github", await newGuest(), "owner@example.com");
+    expect(await me(admin.cookie)).toMatchObject({ emailVerified: true, role: "admin" });
+  });
+
+  it("takes over an unverified password account with its address: its password and sessions end", async () => {
+    const email = `squat-${crypto.randomUUID().slice(0, 6)}@example.com`;
+    // Someone signed up with an address that is not theirs, and stays signed in.
+    const squatter = await workerFetch("/api/v1/auth/signup", {
+      method: "POST",
+      headers: { cookie: await newGuest(), "content-type": "application/json" },
+      body: JSON.stringify({ email, password: "squatters password" }),
+    });
+    const squatterRefresh = cookiesOf(squatter, "")
+      .split("; ")
+      .find((pair) => pair.startsWith("parley_refresh="))!;
+    const squatterId = (await me(cookiesOf(squatter, ""))).id;
+
+    const { cookie } = await signInWith("google", await newGuest(), email);
+    expect(await me(cookie)).toMatchObject({ id: squatterId, email, emailVerified: true });
+    const signIn = await workerFetch("/api/v1/auth/signin", {
+      method: "POST",
+      headers: { cookie: await newGuest(), "content-type": "application/json" },
+      body: JSON.stringify({ email, password: "squatters password" }),
+    });
+    expect(signIn.status).toBe(401);
+    expect((await me(squatterRefresh)).kind).toBe("guest");
   });
 
   it("answers 404 for a provider that is not configured", async () => {

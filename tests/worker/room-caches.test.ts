@@ -29,7 +29,8 @@ async function member(): Promise<{ cookie: string; id: string }> {
     jar.set(pair.slice(0, pair.indexOf("=")), pair);
   }
   const cookie = [...jar.values()].join("; ");
-  const { user } = await response.json<{ user: { id: string } }>();
+  const session = await workerFetch("/api/v1/session", { headers: { cookie } });
+  const { user } = await session.json<{ user: { id: string } }>();
   return { cookie, id: user.id };
 }
 

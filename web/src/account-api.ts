@@ -6,8 +6,10 @@ import { z } from "zod";
 import {
   keyAnswerSchema,
   keyListSchema,
+  mailSentSchema,
   monthUsageSchema,
   userAnswerSchema,
+  type MailSent,
   type MonthUsage,
   type SessionUser,
   type StoredKey,
@@ -19,12 +21,16 @@ export const OWN_KEY_PROVIDERS = ["openai", "anthropic", "gemini", "openrouter",
 
 const post = (body: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(body) });
 
+/**
+ * Answers alike whether or not the email already had an account (the server mailed it either
+ * way); whether this browser is now signed in is for `getSession` to say.
+ */
 export async function signUp(input: {
   email: string;
   password: string;
   displayName?: string;
-}): Promise<SessionUser> {
-  return (await request("/api/v1/auth/signup", userAnswerSchema, post(input))).user;
+}): Promise<MailSent> {
+  return request("/api/v1/auth/signup", mailSentSchema, post(input));
 }
 
 export async function signIn(input: { email: string; password: string }): Promise<SessionUser> {

@@ -38,19 +38,15 @@ function retryAfterMs(headers: Headers, now = Date.now()): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
-/** Refusals that concern one form (too many password attempts), not sending messages. */
-const FORM_LIMITS = new Set(["too_many_attempts"]);
-
 export async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     credentials: "same-origin",
     ...init,
     headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) },
   });
-  if (response.status === 204) {
-    noteRateLimitHeaders(response.headers, response.status);
-    return schema.parse(undefined);
-  }
+  // Account requests have limits of their own (mail, sign-in), not the chat's the composer shows.
+  if (!path.startsWith("/api/v1/auth/")) noteRateLimitHeaders(response.headers, response.status);
+  if (response.status === 204) return schema.parse(undefined);
   let body: unknown = undefined;
   try {
     body = await response.json();
@@ -58,8 +54,6 @@ export async function request<T>(path: string, schema: z.ZodType<T>, init?: Requ
     // Not JSON: handled below.
   }
   const failure = response.ok ? null : apiErrorSchema.safeParse(body);
-  const formLimit = failure?.success === true && FORM_LIMITS.has(failure.data.error.code);
-  if (!formLimit) noteRateLimitHeaders(response.headers, response.status);
   if (failure) {
     if (failure.success) {
       const { code, message } = failure.data.error;

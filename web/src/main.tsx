@@ -6,6 +6,7 @@ import { parseRoute } from "./router.ts";
 import { startSession } from "./session.ts";
 import { startTheme } from "./theme.ts";
 import { takeAuthError } from "./auth-error.ts";
+import { openAuthDialog, takeAuthRequest } from "./auth-dialog.ts";
 import { toast } from "./toasts.ts";
 import "./styles.css";
 
@@ -17,6 +18,8 @@ if (route.name === "chat") openRoomEarly(route.id);
 const authError = takeAuthError();
 // After the first render, so the toaster is mounted to show it.
 if (authError) setTimeout(() => toast.error(authError), 0);
+// `?auth=signin` from a link in Parley's mail opens the sign-in dialog.
+openAuthDialog(takeAuthRequest());
 
 const root = document.getElementById("root");
 if (!root) throw new Error("#root is missing from index.html");

@@ -1,6 +1,7 @@
 /**
  * A tiny history-API router: `/` (new chat), `/c/:id` (a conversation), `/s/:token` (a conversation
- * someone shared by link), `/settings` and `/admin[/<tab>]`.
+ * someone shared by link), `/settings`, `/admin[/<tab>]`, and the pages links in Parley's mail
+ * open: `/verify`, `/reset` and `/email` (each with `?token=`).
  */
 import { useSyncExternalStore } from "react";
 
@@ -10,11 +11,14 @@ export type Route =
   | { name: "share"; token: string }
   | { name: "settings" }
   | { name: "admin"; tab: string | null }
+  | { name: "link"; page: "verify" | "reset" | "email" }
   | { name: "unknown" };
 
 export function parseRoute(pathname: string): Route {
   if (pathname === "/" || pathname === "") return { name: "new" };
   if (pathname === "/settings" || pathname === "/settings/") return { name: "settings" };
+  const link = /^\/(verify|reset|email)\/?$/.exec(pathname)?.[1];
+  if (link === "verify" || link === "reset" || link === "email") return { name: "link", page: link };
   const admin = /^\/admin(?:\/([^/]+))?\/?$/.exec(pathname);
   if (admin) return { name: "admin", tab: admin[1] ?? null };
   const match = /^\/c\/([^/]+)\/?$/.exec(pathname);

@@ -11,6 +11,7 @@ const guest = (id: string): SessionUser => ({
   email: null,
   displayName: null,
   role: "member",
+  emailVerified: false,
 });
 const account = (id: string): SessionUser => ({
   id,
@@ -18,6 +19,7 @@ const account = (id: string): SessionUser => ({
   email: `${id}@example.com`,
   displayName: null,
   role: "member",
+  emailVerified: false,
 });
 
 async function freshSession(saved: SessionUser | null) {

@@ -29,6 +29,8 @@ function readSaved(): SessionUser | null {
       email: typeof saved.email === "string" ? saved.email : null,
       displayName: typeof saved.displayName === "string" ? saved.displayName : null,
       role: saved.role === "admin" ? "admin" : "member",
+      // Unknown (saved by an older version): assume confirmed until the server says otherwise.
+      emailVerified: saved.emailVerified !== false,
     };
   } catch {
     return null;

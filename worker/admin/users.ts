@@ -57,6 +57,7 @@ function toAdminUser(row: User, usage: UsageSummary | undefined): AdminUser {
     email: row.email,
     displayName: row.displayName,
     role: row.role,
+    emailVerified: row.emailVerifiedAt !== null,
     bannedAt: row.bannedAt,
     createdAt: row.createdAt,
     lastSeenAt: row.lastSeenAt,

@@ -4,9 +4,11 @@
  * simply still theirs; a guest who signs in to an existing account hands its chats over to it.
  * Either way the guest identity ends there (sessions.ts `endGuest`).
  *
- * The admin role follows the `ADMIN_EMAILS` setting: it is granted at sign-up and sign-in, and the
- * session middleware keeps it in step on every request (`syncAdminRole`), so removing an email
- * from the list takes the role away without waiting for that person to sign in again.
+ * The admin role follows the `ADMIN_EMAILS` setting, for verified addresses only (anyone can type
+ * an address at sign-up; only its owner can follow a link mailed to it, worker/auth/
+ * email-verification.ts). It is granted at sign-in, and the session middleware keeps it in step
+ * on every request (`syncAdminRole`), so removing an email from the list takes the role away
+ * without waiting for that person to sign in again.
  */
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
@@ -16,8 +18,6 @@ import { conversations, messages, users, type User } from "../db/schema";
 import { hashPassword, verifyPassword } from "./password";
 import { AppError } from "../errors";
 
-const emailTaken = () =>
-  new AppError(409, "email_taken", "An account with this email already exists. Sign in instead.");
 const invalidCredentials = (message: string) => new AppError(401, "invalid_credentials", message);
 
 export function normalizeEmail(email: string): string {
@@ -29,9 +29,15 @@ export function configuredAdminEmails(): ReadonlySet<string> {
   return getConfig(env).ADMIN_EMAILS;
 }
 
-/** The role an account with `email` should have. */
-export function roleForEmail(email: string | null, adminEmails: ReadonlySet<string>): User["role"] {
-  return email !== null && adminEmails.has(normalizeEmail(email)) ? "admin" : "member";
+/** The role an account should have: admin only for a listed email its owner has verified. */
+export function roleForEmail(
+  account: Pick<User, "email" | "emailVerifiedAt">,
+  adminEmails: ReadonlySet<string>,
+): User["role"] {
+  const { email, emailVerifiedAt } = account;
+  return email !== null && emailVerifiedAt !== null && adminEmails.has(normalizeEmail(email))
+    ? "admin"
+    : "member";
 }
 
 /**
@@ -40,15 +46,15 @@ export function roleForEmail(email: string | null, adminEmails: ReadonlySet<stri
  */
 export async function syncAdminRole(
   db: Db,
-  user: Pick<User, "id" | "kind" | "email" | "role">,
+  user: Pick<User, "id" | "kind" | "email" | "emailVerifiedAt" | "role">,
   adminEmails: ReadonlySet<string>,
 ): Promise<User["role"]> {
-  const role = user.kind === "user" ? roleForEmail(user.email, adminEmails) : "member";
+  const role = user.kind === "user" ? roleForEmail(user, adminEmails) : "member";
   if (role !== user.role) await db.update(users).set({ role }).where(eq(users.id, user.id));
   return role;
 }
 
-async function findByEmail(db: Db, email: string): Promise<User | undefined> {
+export async function findByEmail(db: Db, email: string): Promise<User | undefined> {
   const [row] = await db
     .select()
     .from(users)
@@ -57,24 +63,26 @@ async function findByEmail(db: Db, email: string): Promise<User | undefined> {
   return row;
 }
 
-/** Turns the guest `guestId` into an account (or creates one); refuses a taken email. */
+/**
+ * Turns the guest `guestId` into an account (or creates one), unverified and a member; null when
+ * the email is taken. The password is hashed first either way, so both answers take as long
+ * (worker/auth/sign-up.ts answers them alike).
+ */
 export async function signUp(
   db: Db,
   input: { guestId: string | null; email: string; password: string; displayName?: string },
-  adminEmails: ReadonlySet<string> = configuredAdminEmails(),
-): Promise<User> {
+): Promise<User | null> {
   const email = normalizeEmail(input.email);
-  if (await findByEmail(db, email)) {
-    throw emailTaken();
-  }
   const passwordHash = await hashPassword(input.password);
+  if (await findByEmail(db, email)) return null;
   const now = Date.now();
   const account = {
     kind: "user" as const,
     email,
     passwordHash,
     displayName: input.displayName ?? null,
-    role: roleForEmail(email, adminEmails),
+    role: "member" as const,
+    emailVerifiedAt: null,
     lastSeenAt: now,
   };
   const id = input.guestId ?? crypto.randomUUID();
@@ -84,11 +92,11 @@ export async function signUp(
       .values({ id, createdAt: now, ...account })
       .onConflictDoUpdate({ target: users.id, set: account, where: eq(users.kind, "guest") })
       .returning();
-    if (row) return row;
+    return row ?? null;
   } catch {
     // The unique email index caught a concurrent sign-up with the same address.
+    return null;
   }
-  throw emailTaken();
 }
 
 /** The account for these credentials; the same error for an unknown email and a wrong password. */

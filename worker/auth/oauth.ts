@@ -4,7 +4,8 @@
  * the provider with a random `state` and a PKCE challenge, both kept in a short-lived signed,
  * HttpOnly cookie; the callback checks them, exchanges the code on the server (the client secret
  * never leaves the worker), reads the person's *verified* email, and signs them in to the
- * account with that email — creating it from their guest session when there is none.
+ * account with that email — creating it from their guest session when there is none. That email
+ * counts as verified (`ADMIN_EMAILS` applies to it).
  */
 import { eq } from "drizzle-orm";
 import { jwtVerify, SignJWT } from "jose";
@@ -13,6 +14,7 @@ import type { Db } from "../db/queries";
 import { users, type User } from "../db/schema";
 import { OAUTH_PROVIDERS, type OAuthProvider } from "#protocol/http";
 import { normalizeEmail } from "./accounts";
+import { endOtherSessions } from "./end-sessions";
 import { AppError } from "../errors";
 
 export const OAUTH_COOKIE = "parley_oauth";
@@ -250,22 +252,37 @@ export function label(provider: OAuthProvider): string {
 
 /**
  * The account with this (provider-verified) email; or the guest `guestId` turned into one; or a
- * new account. OAuth accounts have no password until the person sets one.
+ * new account. OAuth accounts have no password until the person sets one (password reset).
+ *
+ * An existing account whose address was never verified is taken over: its creator never proved
+ * owning the address, the provider just did. So its password goes (it may be an impostor's, set
+ * in advance to share the owner's account), its other sessions end, the address is verified.
  */
 export async function accountForProfile(
+  env: Env,
   db: Db,
   profile: OAuthProfile,
   guestId: string | null,
 ): Promise<User> {
   const email = normalizeEmail(profile.email);
-  const [existing] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-  if (existing) return existing;
   const now = Date.now();
+  const [existing] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  if (existing && existing.emailVerifiedAt !== null) return existing;
+  if (existing) {
+    const [claimed] = await db
+      .update(users)
+      .set({ emailVerifiedAt: now, passwordHash: null })
+      .where(eq(users.id, existing.id))
+      .returning();
+    await endOtherSessions(env, db, existing.id);
+    return claimed ?? existing;
+  }
   const account = {
     kind: "user" as const,
     email,
     passwordHash: null,
     displayName: profile.name?.slice(0, 80) ?? null,
+    emailVerifiedAt: now,
     lastSeenAt: now,
   };
   const [row] = await db

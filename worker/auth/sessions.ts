@@ -30,7 +30,10 @@ export function sessionKeyOf(identity: Pick<Identity, "kind" | "sessionId">): st
 
 export type Standing =
   | { current: false }
-  | { current: true; account: Pick<User, "id" | "kind" | "email" | "role" | "bannedAt"> | null };
+  | {
+      current: true;
+      account: Pick<User, "id" | "kind" | "email" | "emailVerifiedAt" | "role" | "bannedAt"> | null;
+    };
 
 /**
  * Whether `identity` still stands, with its `users` row (null for a guest that never wrote), in
@@ -42,6 +45,7 @@ export async function standingOf(db: Db, identity: Identity): Promise<Standing> 
       id: users.id,
       kind: users.kind,
       email: users.email,
+      emailVerifiedAt: users.emailVerifiedAt,
       role: users.role,
       bannedAt: users.bannedAt,
       endedAt: users.endedAt,

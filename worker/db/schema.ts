@@ -22,6 +22,11 @@ export const users = sqliteTable(
     displayName: text("display_name"),
     /** `pbkdf2-sha256$iterations$salt$hash` (worker/auth/password.ts); null for guests. */
     passwordHash: text("password_hash"),
+    /**
+     * When the person proved they receive mail at `email`: a link Parley mailed was followed, or
+     * GitHub/Google vouched for it. Null until then; `ADMIN_EMAILS` grants nothing before it.
+     */
+    emailVerifiedAt: integer("email_verified_at"),
     role: text("role", { enum: ["member", "admin"] })
       .notNull()
       .default("member"),
@@ -84,6 +89,9 @@ export const refreshTokens = sqliteTable(
   (t) => [uniqueIndex("refresh_tokens_hash").on(t.tokenHash), index("refresh_tokens_user").on(t.userId)],
 );
 export type RefreshToken = typeof refreshTokens.$inferSelect;
+
+// The tokens of mailed links live in their own module (re-exported here for drizzle-kit).
+export * from "./email-tokens-schema";
 
 export const conversations = sqliteTable(
   "conversations",

@@ -15,6 +15,7 @@ import { attachmentRoutes } from "./routes/attachments";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
 import { conversationRoutes } from "./routes/conversations";
+import { emailLinkRoutes } from "./routes/email-links";
 import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
 import { libraryRoutes } from "./routes/library";
@@ -52,6 +53,7 @@ export function createApp() {
   app.use("/parties/*", originCheck, sessionMiddleware);
   for (const routes of [
     authRoutes,
+    emailLinkRoutes,
     oauthRoutes,
     keyRoutes,
     modelRoutes,

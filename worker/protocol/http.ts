@@ -39,6 +39,8 @@ export const sessionUserSchema = z.object({
   email: z.string().nullable(),
   displayName: z.string().nullable(),
   role: z.enum(["member", "admin"]),
+  /** Whether the owner of `email` confirmed it (always false for guests). */
+  emailVerified: z.boolean(),
 });
 export type SessionUser = z.infer<typeof sessionUserSchema>;
 export const userAnswerSchema = z.object({ user: sessionUserSchema });
@@ -52,6 +54,22 @@ export const signUpSchema = z
 export const signInSchema = z.object({ email, password: z.string().min(1).max(200) }).strict();
 export const changePasswordSchema = z
   .object({ currentPassword: z.string().min(1).max(200), newPassword })
+  .strict();
+
+/**
+ * The answer of every request that mails a link (sign-up, forgot password, change of email, a new
+ * confirmation link): the same shape whether or not the address has an account.
+ */
+export const mailSentSchema = z.object({ email: z.string(), message: z.string() });
+export type MailSent = z.infer<typeof mailSentSchema>;
+/** A token from a mailed link (`/verify?token=…`, `/reset?token=…`, `/email?token=…`). */
+const linkToken = z.string().min(20).max(200);
+export const emailLinkSchema = z.object({ token: linkToken }).strict();
+export const forgotPasswordSchema = z.object({ email }).strict();
+export const resetPasswordSchema = z.object({ token: linkToken, newPassword }).strict();
+/** `currentPassword` is required for accounts that have a password (not GitHub/Google-only ones). */
+export const changeEmailSchema = z
+  .object({ email, currentPassword: z.string().min(1).max(200).optional() })
   .strict();
 
 /** Sign-in providers Parley knows; `GET /api/v1/auth/oauth` lists those the operator configured. */

@@ -1,30 +1,32 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { Suspense, useCallback, useMemo, useState } from "react";
 import type { ServerFrame } from "#protocol/frames";
 import type { ConversationSummary } from "#protocol/http";
 import { describeError } from "../api.ts";
+import { openAuthDialog, useAuthDialog } from "../auth-dialog.ts";
 import { useConversations, useModels } from "../data.ts";
 import { navigate, parseRoute, usePathname } from "../router.ts";
 import { signedOut, signingOut, useIdentityVersion, useSession } from "../session.ts";
 import { useShortcuts } from "../shortcuts.ts";
 import { currentTheme, setTheme } from "../theme.ts";
 import { toast } from "../toasts.ts";
-import type { AuthMode } from "./AuthDialog.tsx";
 import { ChatHeader } from "./ChatHeader.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { modKey } from "./Kbd.tsx";
 import type { PaletteAction } from "./CommandPalette.tsx";
 import { Sidebar } from "./Sidebar.tsx";
 import { Toaster } from "./Toaster.tsx";
-
-const loadOverlays = () => import("./Overlays.tsx");
-const CommandPalette = lazy(() => loadOverlays().then((m) => ({ default: m.CommandPalette })));
-const ShortcutsSheet = lazy(() => loadOverlays().then((m) => ({ default: m.ShortcutsSheet })));
-const ConfirmDelete = lazy(() => loadOverlays().then((m) => ({ default: m.ConfirmDelete })));
-const SettingsPage = lazy(() => import("../pages/SettingsPage.tsx"));
-const AdminPage = lazy(() => import("../pages/AdminPage.tsx"));
-const SharePage = lazy(() => import("../pages/SharePage.tsx"));
-const loadAuthDialog = () => import("./AuthDialog.tsx");
-const AuthDialog = lazy(loadAuthDialog);
+import { VerifyEmailBanner } from "./VerifyEmailBanner.tsx";
+import {
+  AdminPage,
+  AuthDialog,
+  CommandPalette,
+  ConfirmDelete,
+  EmailLinkPage,
+  SettingsPage,
+  SharePage,
+  ShortcutsSheet,
+  usePrefetchParts,
+} from "./lazy-parts.ts";
 
 const SIDEBAR_KEY = "parley:sidebar-collapsed";
 const isPhone = () => window.matchMedia("(max-width: 767px)").matches;
@@ -82,7 +84,7 @@ function Shell() {
   const [helpOpen, setHelpOpen] = useState(false);
   const [pickerOpen, setPickerOpen] = useState(false);
   const [toDelete, setToDelete] = useState<ConversationSummary | null>(null);
-  const [authMode, setAuthMode] = useState<AuthMode | null>(null);
+  const authMode = useAuthDialog();
   const user = useSession();
 
   // Navigating closes the drawer (phones).
@@ -91,20 +93,7 @@ function Shell() {
     setDrawerOpen(false);
   }
 
-  // The dialogs and the settings page are split off; fetch them once the browser is idle.
-  useEffect(() => {
-    const prefetch = () => {
-      void loadOverlays();
-      void import("../pages/SettingsPage.tsx");
-      void loadAuthDialog();
-    };
-    if ("requestIdleCallback" in window) {
-      const id = requestIdleCallback(prefetch, { timeout: 3_000 });
-      return () => cancelIdleCallback(id);
-    }
-    const timer = setTimeout(prefetch, 1_500);
-    return () => clearTimeout(timer);
-  }, []);
+  usePrefetchParts();
 
   const activeId = route.name === "chat" ? route.id : null;
   const summary = activeId ? conversations.conversations?.find((c) => c.id === activeId) : undefined;
@@ -206,12 +195,13 @@ function Shell() {
         user={user}
         onSignIn={() => {
           setDrawerOpen(false);
-          setAuthMode("signin");
+          openAuthDialog("signin");
         }}
         onSignOut={(everywhere) => void signOutHere(everywhere)}
       />
       <main className="flex min-w-0 flex-1 flex-col">
-        {route.name === "settings" || route.name === "admin" ? (
+        {route.name !== "link" && <VerifyEmailBanner user={user} />}
+        {route.name === "settings" || route.name === "admin" || route.name === "link" ? (
           <>
             <ChatHeader
               title=""
@@ -225,11 +215,13 @@ function Shell() {
             <Suspense fallback={<div className="flex-1" />}>
               {route.name === "admin" ? (
                 <AdminPage user={user} tab={route.tab} />
+              ) : route.name === "link" ? (
+                <EmailLinkPage page={route.page} user={user} onSignOut={(all) => void signOutHere(all)} />
               ) : (
                 <SettingsPage
                   models={models}
                   user={user}
-                  onSignIn={setAuthMode}
+                  onSignIn={openAuthDialog}
                   onSignOut={(everywhere) => void signOutHere(everywhere)}
                 />
               )}
@@ -280,7 +272,12 @@ function Shell() {
         )}
         {helpOpen && <ShortcutsSheet open onOpenChange={setHelpOpen} />}
         {authMode && (
-          <AuthDialog open initialMode={authMode} onOpenChange={(open) => !open && setAuthMode(null)} />
+          <AuthDialog
+            key={authMode}
+            open
+            initialMode={authMode}
+            onOpenChange={(open) => !open && openAuthDialog(null)}
+          />
         )}
         {toDelete && (
           <ConfirmDelete

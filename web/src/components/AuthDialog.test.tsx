@@ -47,7 +47,28 @@ const user = {
   email: "ada@example.com",
   displayName: "Ada",
   role: "member",
+  emailVerified: false,
 };
+
+/** Answers each path with its own body (200), remembering what was asked. */
+function routes(bodies: Record<string, unknown>) {
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (url: string, init?: RequestInit) => {
+      if (url === "/api/v1/auth/oauth") return Response.json({ providers: oauthProviders });
+      if (url !== "/api/v1/session") {
+        calls.push({
+          url,
+          method: init?.method ?? "GET",
+          body: init?.body ? JSON.parse(String(init.body)) : undefined,
+        });
+      }
+      return Response.json(bodies[url] ?? { error: { code: "not_found", message: "No such endpoint." } }, {
+        status: url in bodies ? 200 : 404,
+      });
+    }),
+  );
+}
 
 const field = (name: string) => screen.getByLabelText<HTMLInputElement>(name);
 
@@ -96,10 +117,9 @@ describe("AuthDialog", () => {
     expect(onOpenChange).toHaveBeenCalledWith(false);
   });
 
-  it("creates an account with a new password and puts the API's complaint under the field it names", async () => {
-    const release = answer(409, {
-      error: { code: "email_taken", message: "An account with this email already exists. Sign in instead." },
-    });
+  it("creates an account with a new password and signs in when the address was new", async () => {
+    const sent = { email: "ada@example.com", message: "We sent an email to ada@example.com." };
+    routes({ "/api/v1/auth/signup": sent, "/api/v1/session": { user } });
     const onSignedIn = vi.fn();
     render(<AuthDialog open onOpenChange={() => {}} initialMode="signup" onSignedIn={onSignedIn} />);
     expect(screen.getByRole("tab", { name: "Create account" }).getAttribute("aria-selected")).toBe("true");
@@ -118,17 +138,49 @@ describe("AuthDialog", () => {
 
     fireEvent.change(field("Password"), { target: { value: "long enough" } });
     fireEvent.change(screen.getByLabelText(/Name/), { target: { value: "Ada" } });
-    release();
     await act(async () => {
       fireEvent.click(screen.getByRole("button", { name: "Create account" }));
     });
-    await waitFor(() => expect(field("Email").getAttribute("aria-invalid")).toBe("true"));
     expect(calls[0]?.body).toEqual({ email: "ada@example.com", password: "long enough", displayName: "Ada" });
-    const error = screen.getByText(/already exists/);
-    expect(field("Email").getAttribute("aria-describedby")).toBe(error.id);
+    await waitFor(() => expect(onSignedIn).toHaveBeenCalledWith(user));
+  });
+
+  it("says to check the mail when the sign-up left this browser a guest (the address had an account)", async () => {
+    const sent = { email: "ada@example.com", message: "We sent an email to ada@example.com." };
+    const guest = { ...user, kind: "guest", email: null, displayName: null };
+    routes({ "/api/v1/auth/signup": sent, "/api/v1/session": { user: guest } });
+    const onSignedIn = vi.fn();
+    render(<AuthDialog open onOpenChange={() => {}} initialMode="signup" onSignedIn={onSignedIn} />);
+    fireEvent.change(field("Email"), { target: { value: "ada@example.com" } });
+    fireEvent.change(field("Password"), { target: { value: "long enough" } });
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+    });
+    await screen.findByRole("heading", { name: "Check your email" });
+    expect(screen.queryByText(sent.message)).not.toBeNull();
     expect(onSignedIn).not.toHaveBeenCalled();
-    // Not busy any more: it can be tried again.
-    expect(screen.getByRole("button", { name: "Create account" }).hasAttribute("disabled")).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "Back to sign in" }));
+    expect(screen.getByRole("tab", { name: "Sign in" }).getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("mails a reset link from 'Forgot password?', keeping the typed email", async () => {
+    const sent = {
+      email: "ada@example.com",
+      message: "If ada@example.com has a Parley account, we sent it a link.",
+    };
+    routes({ "/api/v1/auth/password/forgot": sent });
+    render(<AuthDialog open onOpenChange={() => {}} />);
+    fireEvent.change(field("Email"), { target: { value: "ada@example.com" } });
+    fireEvent.click(screen.getByRole("button", { name: "Forgot password?" }));
+    expect(screen.getByRole("heading", { name: "Reset your password" })).not.toBeNull();
+    expect(field("Email").value).toBe("ada@example.com");
+    await act(async () => {
+      fireEvent.click(screen.getByRole("button", { name: "Send reset link" }));
+    });
+    await screen.findByRole("heading", { name: "Check your email" });
+    expect(calls).toEqual([
+      { url: "/api/v1/auth/password/forgot", method: "POST", body: { email: "ada@example.com" } },
+    ]);
   });
 
   it("maps a validation message to its field and shows wrong credentials as an alert", async () => {

@@ -1,28 +1,18 @@
 /**
- * Sign in / create an account (a separate chunk, loaded when first opened). Errors from the API
- * land under the field they name; a guest's chats are kept either way (the server moves them).
+ * Sign in / create an account / forgot password (a separate chunk, loaded when first opened).
+ * Errors from the API land under the field they name; a guest's chats are kept either way (the
+ * server moves them). Sign-up answers alike for new and taken addresses: whether this browser
+ * is now signed in is asked afterwards, and if it is not, the dialog says to check the mail.
  */
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useState } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
-import { LoaderCircle, X } from "lucide-react";
+import { X } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
-import { describeError } from "../api.ts";
-import { fieldError, signIn, signUp, tooManyAttemptsMessage } from "../account-api.ts";
-import { accountLabel, applyUser } from "../session.ts";
-import { toast } from "../toasts.ts";
-import { FormField, describedBy, inputClass, primaryButtonClass } from "./FormField.tsx";
-import { LogoMark } from "./Logo.tsx";
-import { OAuthButtons } from "./OAuthButtons.tsx";
+import type { AuthMode } from "../auth-dialog.ts";
+import { AuthForm } from "./AuthForm.tsx";
+import { CheckEmailPanel, ForgotPasswordPanel, type SentNotice } from "./AuthPanels.tsx";
 
-export type AuthMode = "signin" | "signup";
-
-const MODES: { mode: AuthMode; label: string }[] = [
-  { mode: "signin", label: "Sign in" },
-  { mode: "signup", label: "Create account" },
-];
-
-type Field = "displayName" | "email" | "password";
-const FIELDS: Field[] = ["displayName", "email", "password"];
+export type { AuthMode };
 
 export interface AuthDialogProps {
   open: boolean;
@@ -51,7 +41,7 @@ export default function AuthDialog({
           }}
           className="fixed top-[max(1rem,10vh)] left-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[min(25rem,calc(100vw-1.5rem))] -translate-x-1/2 overflow-y-auto rounded-2xl border border-line bg-surface p-6 text-ink shadow-pop motion-safe:animate-pop-in"
         >
-          <AuthForm
+          <AuthViews
             initialMode={initialMode}
             onDone={(user) => {
               onOpenChange(false);
@@ -70,201 +60,26 @@ export default function AuthDialog({
   );
 }
 
-function AuthForm({ initialMode, onDone }: { initialMode: AuthMode; onDone: (user: SessionUser) => void }) {
+function AuthViews({ initialMode, onDone }: { initialMode: AuthMode; onDone: (user: SessionUser) => void }) {
   const [mode, setMode] = useState<AuthMode>(initialMode);
-  const [values, setValues] = useState<Record<Field, string>>({ displayName: "", email: "", password: "" });
-  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const tabs = useRef<(HTMLButtonElement | null)[]>([]);
-  const uid = useId();
-  const signup = mode === "signup";
-
-  const switchTo = (next: AuthMode, focusTab = false) => {
-    setMode(next);
-    setErrors({});
-    setFormError(null);
-    if (focusTab) tabs.current[MODES.findIndex((m) => m.mode === next)]?.focus();
+  const [email, setEmail] = useState("");
+  const [notice, setNotice] = useState<SentNotice | null>(null);
+  const back = () => {
+    setNotice(null);
+    setMode("signin");
   };
-
-  const onTabKey = (event: KeyboardEvent<HTMLButtonElement>) => {
-    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
-    event.preventDefault();
-    switchTo(mode === "signin" ? "signup" : "signin", true);
-  };
-
-  const change = (field: Field) => (event: React.ChangeEvent<HTMLInputElement>) => {
-    setValues((v) => ({ ...v, [field]: event.target.value }));
-    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
-    setFormError(null);
-  };
-
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (busy) return;
-    const email = values.email.trim();
-    const local: Partial<Record<Field, string>> = {};
-    if (!email) local.email = "Enter your email address.";
-    if (!values.password) local.password = "Enter your password.";
-    else if (signup && values.password.length < 8) local.password = "Use at least 8 characters.";
-    setFormError(null);
-    setErrors(local);
-    if (Object.keys(local).length > 0) {
-      document.getElementById(local.email ? "auth-email" : "auth-password")?.focus();
-      return;
-    }
-    setBusy(true);
-    try {
-      const displayName = values.displayName.trim();
-      const user = signup
-        ? await signUp({ email, password: values.password, ...(displayName ? { displayName } : {}) })
-        : await signIn({ email, password: values.password });
-      toast.info(
-        signup
-          ? `Welcome to Parley, ${accountLabel(user)}. Your chats are saved to your account.`
-          : `Signed in as ${user.email ?? accountLabel(user)}.`,
-      );
-      onDone(user);
-      await applyUser(user, { refetch: true });
-    } catch (error) {
-      setBusy(false);
-      const named = fieldError(error, FIELDS);
-      const throttled = tooManyAttemptsMessage(error);
-      if (throttled) {
-        setFormError(throttled);
-      } else if (named?.field) {
-        setErrors({ [named.field]: named.message });
-        document
-          .getElementById(named.field === "displayName" ? `${uid}-name` : `auth-${named.field}`)
-          ?.focus();
-      } else {
-        setFormError(describeError(error, signup ? "Could not create the account." : "Could not sign in."));
-      }
-    }
-  };
-
-  const nameId = `${uid}-name`;
-  const passwordHint = signup ? "At least 8 characters." : undefined;
-
+  if (notice) return <CheckEmailPanel notice={notice} onBack={back} />;
+  if (mode === "forgot") return <ForgotPasswordPanel initialEmail={email} onSent={setNotice} onBack={back} />;
   return (
-    <>
-      <div className="flex items-center gap-2.5">
-        <LogoMark size={26} />
-        <Dialog.Title className="text-lg font-semibold tracking-tight">
-          {signup ? "Create your account" : "Sign in to Parley"}
-        </Dialog.Title>
-      </div>
-      <Dialog.Description id="auth-description" className="mt-2 text-sm leading-relaxed text-muted">
-        {signup
-          ? "Keep your chats on every device and bring your own provider keys. The chats you started here are kept."
-          : "Pick up your chats on any device. The chats you started here as a guest move to your account."}
-      </Dialog.Description>
-
-      <OAuthButtons />
-
-      <div
-        role="tablist"
-        aria-label="Sign in or create an account"
-        className="mt-5 grid grid-cols-2 gap-1 rounded-xl bg-subtle p-1"
-      >
-        {MODES.map(({ mode: m, label }, index) => (
-          <button
-            key={m}
-            ref={(el) => {
-              tabs.current[index] = el;
-            }}
-            type="button"
-            role="tab"
-            id={`${uid}-tab-${m}`}
-            aria-selected={mode === m}
-            aria-controls={`${uid}-panel`}
-            tabIndex={mode === m ? 0 : -1}
-            onKeyDown={onTabKey}
-            onClick={() => switchTo(m)}
-            className={`h-8 rounded-lg text-sm transition-colors ${
-              mode === m ? "bg-surface font-medium text-ink shadow-xs" : "text-muted hover:text-ink"
-            }`}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
-
-      <form
-        id={`${uid}-panel`}
-        role="tabpanel"
-        aria-labelledby={`${uid}-tab-${mode}`}
-        aria-busy={busy}
-        noValidate
-        onSubmit={(event) => void submit(event)}
-        className="mt-5 space-y-4"
-      >
-        {signup && (
-          <FormField
-            id={nameId}
-            label={
-              <>
-                Name <span className="font-normal text-muted">(optional)</span>
-              </>
-            }
-            error={errors.displayName}
-          >
-            <input
-              id={nameId}
-              name="name"
-              type="text"
-              autoComplete="name"
-              maxLength={80}
-              value={values.displayName}
-              onChange={change("displayName")}
-              className={inputClass}
-              {...describedBy(nameId, errors.displayName)}
-            />
-          </FormField>
-        )}
-        <FormField id="auth-email" label="Email" error={errors.email}>
-          <input
-            id="auth-email"
-            name="email"
-            type="email"
-            inputMode="email"
-            autoComplete="email"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-            maxLength={254}
-            value={values.email}
-            onChange={change("email")}
-            className={inputClass}
-            {...describedBy("auth-email", errors.email)}
-          />
-        </FormField>
-        <FormField id="auth-password" label="Password" hint={passwordHint} error={errors.password}>
-          <input
-            id="auth-password"
-            name="password"
-            type="password"
-            // Password managers offer a new password on sign-up and the saved one on sign-in.
-            autoComplete={signup ? "new-password" : "current-password"}
-            required
-            minLength={signup ? 8 : undefined}
-            maxLength={200}
-            value={values.password}
-            onChange={change("password")}
-            className={inputClass}
-            {...describedBy("auth-password", errors.password, passwordHint)}
-          />
-        </FormField>
-        {formError && (
-          <p role="alert" className="rounded-xl bg-danger/10 px-3 py-2 text-[13px] text-danger">
-            {formError}
-          </p>
-        )}
-        <button type="submit" disabled={busy} className={`${primaryButtonClass} w-full`}>
-          {busy && <LoaderCircle size={16} aria-hidden className="motion-safe:animate-spin" />}
-          {busy ? (signup ? "Creating account…" : "Signing in…") : signup ? "Create account" : "Sign in"}
-        </button>
-      </form>
-    </>
+    <AuthForm
+      initialMode={mode}
+      initialEmail={email}
+      onDone={onDone}
+      onSent={setNotice}
+      onForgot={(typed) => {
+        setEmail(typed);
+        setMode("forgot");
+      }}
+    />
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The account part of /settings: for a guest, an invitation to sign in (their chats are kept);
- * for an account, who is signed in, changing the password, and signing out here or everywhere.
+ * for an account, who is signed in, changing the password or the email address, and signing out
+ * here or everywhere.
  */
 import { useState, type FormEvent } from "react";
 import { LoaderCircle, LogIn } from "lucide-react";
@@ -11,6 +12,7 @@ import { FormField, describedBy, inputClass, smallPrimary } from "../components/
 import { initials } from "../components/AccountButton.tsx";
 import { accountLabel, applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";
+import { ChangeEmail } from "./ChangeEmail.tsx";
 import { Section, cardClass, secondaryButtonClass } from "./Section.tsx";
 
 function GuestPrompt({ text, onSignIn }: { text: string; onSignIn: (mode: "signin" | "signup") => void }) {
@@ -60,8 +62,15 @@ export function AccountSection({
         </span>
         <div className="min-w-0 flex-1">
           <p className="truncate text-sm font-medium">{accountLabel(user)}</p>
-          <p className="truncate text-sm text-muted" data-testid="account-email">
-            {user.email}
+          <p className="flex min-w-0 items-center gap-2 text-sm text-muted">
+            <span className="truncate" data-testid="account-email">
+              {user.email}
+            </span>
+            {!user.emailVerified && (
+              <span className="shrink-0 rounded-full bg-subtle px-2 py-0.5 text-[11px] font-medium text-muted">
+                Not confirmed
+              </span>
+            )}
           </p>
         </div>
         <button type="button" className={secondaryButtonClass} onClick={() => onSignOut(false)}>
@@ -69,6 +78,7 @@ export function AccountSection({
         </button>
       </div>
       <ChangePassword email={user.email ?? ""} />
+      <ChangeEmail current={user.email ?? ""} />
       <div className={`${cardClass} mt-4 flex flex-col gap-3 p-4 sm:flex-row sm:items-center`}>
         <div className="flex-1">
           <p className="text-sm font-medium">Sign out everywhere</p>

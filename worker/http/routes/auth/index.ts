@@ -1,11 +1,22 @@
 /**
  * `/api/v1/session` and `/api/v1/auth/*`: who you are, sign up, sign in, sign out (here or
- * everywhere), change password. Successful calls answer `{user}` and set the session cookies;
- * see docs/security.md.
+ * everywhere), change password. Successful calls answer `{user}` and set the session cookies,
+ * except sign-up, which answers alike for new and taken addresses (worker/auth/sign-up.ts); see
+ * docs/security.md. The mailed links (confirm, reset, change email) are in ../email-links.
  */
 import type { Context } from "hono";
-import { changePassword, claimGuestConversations, findUser, signIn, signUp } from "../../../auth/accounts";
+import {
+  changePassword,
+  claimGuestConversations,
+  findUser,
+  normalizeEmail,
+  signIn,
+  signUp,
+} from "../../../auth/accounts";
+import { sendMailLater } from "../../../auth/mail";
+import { appBase, mailSent } from "../../../auth/mailed-links";
 import { endSessions } from "../../../auth/sessions";
+import { mailAfterSignUp } from "../../../auth/sign-up";
 import { passwordChangeAttempt, signInAttempt } from "../../../auth/throttle";
 import { database } from "../../../db/queries";
 import type { User } from "../../../db/schema";
@@ -23,11 +34,21 @@ import {
   signUpRoute,
 } from "./routes";
 
-export function publicUser(user: Pick<User, "id" | "kind" | "email" | "displayName" | "role">): SessionUser {
-  return { id: user.id, kind: user.kind, email: user.email, displayName: user.displayName, role: user.role };
+export function publicUser(
+  user: Pick<User, "id" | "kind" | "email" | "displayName" | "role" | "emailVerifiedAt">,
+): SessionUser {
+  return {
+    id: user.id,
+    kind: user.kind,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    emailVerified: user.emailVerifiedAt !== null,
+  };
 }
 
-async function signedIn(c: Context<AppEnv>, user: User) {
+/** Signs this browser in to `user` and answers `{user}`. */
+export async function signedIn(c: Context<AppEnv>, user: User) {
   await signInBrowser(c, user.id);
   return c.json({ user: publicUser(user) }, 200);
 }
@@ -36,20 +57,32 @@ export const authRoutes = createRouter()
   .openapi(sessionRoute, async (c) => {
     const { userId, kind } = c.get("identity");
     const user = kind === "user" ? await findUser(database(c.env.DB), userId) : undefined;
-    const guest: SessionUser = { id: userId, kind, email: null, displayName: null, role: "member" };
+    const guest: SessionUser = {
+      id: userId,
+      kind,
+      email: null,
+      displayName: null,
+      role: "member",
+      emailVerified: false,
+    };
     return c.json({ user: user ? publicUser(user) : guest }, 200);
   })
   .openapi(signUpRoute, async (c) => {
     const body = c.req.valid("json");
     const identity = c.get("identity");
-    const user = await signUp(database(c.env.DB), {
+    const db = database(c.env.DB);
+    const email = normalizeEmail(body.email);
+    const user = await signUp(db, {
       // A guest becomes the account, keeping its chats; a signed-in user signs up afresh.
       guestId: identity.kind === "guest" ? identity.userId : null,
-      email: body.email,
+      email,
       password: body.password,
       ...(body.displayName ? { displayName: body.displayName } : {}),
     });
-    return signedIn(c, user);
+    // The mail goes after the answer, so neither its sending nor its kind shows in the timing.
+    sendMailLater(c.executionCtx, mailAfterSignUp(db, c.env, user, email, appBase(c.env, c.req.url)));
+    if (user) await signInBrowser(c, user.id);
+    return c.json(mailSent(email), 200);
   })
   .openapi(signInRoute, async (c) => {
     const body = c.req.valid("json");

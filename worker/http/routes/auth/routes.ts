@@ -1,5 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { changePasswordSchema, signInSchema, signUpSchema, userAnswerSchema } from "#protocol/http";
+import {
+  changePasswordSchema,
+  mailSentSchema,
+  signInSchema,
+  signUpSchema,
+  userAnswerSchema,
+} from "#protocol/http";
 import { jsonBody, readJsonBody } from "../../json-body";
 import { errors, json } from "../../responses";
 import { requireAccount } from "../../session-middleware";
@@ -19,9 +25,14 @@ export const signUpRoute = createRoute({
   operationId: "signUp",
   tags: ["accounts"],
   summary: "Create an account; a guest's conversations become the account's",
+  description:
+    "Answers the same whether or not the email already has an account, and mails it either way: a confirmation link to a new account (this browser is then signed in), a note with a sign-in and a reset link to an existing one (this browser stays as it was). Ask GET /session who you are now.",
   middleware: readJsonBody,
   request: { body: jsonBody(signUpSchema) },
-  responses: { 200: json("Signed in; session cookies set", userAnswerSchema), ...errors(400, 409) },
+  responses: {
+    200: json("A mail is on its way; session cookies set for a new account", mailSentSchema),
+    ...errors(400),
+  },
 });
 
 export const signInRoute = createRoute({

@@ -101,6 +101,7 @@ export const libraryRoutes = createRouter()
         email: user?.email ?? null,
         displayName: user?.displayName ?? null,
         role: user?.role ?? "member",
+        emailVerified: (user?.emailVerifiedAt ?? null) !== null,
         createdAt: user?.createdAt ?? null,
       },
       conversations: conversations.map((conversation) => ({

@@ -61,7 +61,7 @@ export const oauthRoutes = createRouter()
       const profile = await fetchProfile(client, query.code, verifier, callbackUrl(c.req.url, provider));
       const identity = c.get("identity");
       const guestId = identity.kind === "guest" ? identity.userId : null;
-      const user = await accountForProfile(db, profile, guestId);
+      const user = await accountForProfile(c.env, db, profile, guestId);
       if (guestId) await claimGuestConversations(db, guestId, user.id);
       await signInBrowser(c, user.id);
       return back();

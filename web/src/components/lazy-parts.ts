@@ -1,0 +1,33 @@
+/**
+ * The parts of the app that load as their own chunks (dialogs and pages), and the hook that
+ * fetches the likely ones once the browser is idle.
+ */
+import { lazy, useEffect } from "react";
+
+const loadOverlays = () => import("./Overlays.tsx");
+export const CommandPalette = lazy(() => loadOverlays().then((m) => ({ default: m.CommandPalette })));
+export const ShortcutsSheet = lazy(() => loadOverlays().then((m) => ({ default: m.ShortcutsSheet })));
+export const ConfirmDelete = lazy(() => loadOverlays().then((m) => ({ default: m.ConfirmDelete })));
+export const SettingsPage = lazy(() => import("../pages/SettingsPage.tsx"));
+export const AdminPage = lazy(() => import("../pages/AdminPage.tsx"));
+export const SharePage = lazy(() => import("../pages/SharePage.tsx"));
+export const EmailLinkPage = lazy(() => import("../pages/EmailLinkPage.tsx"));
+const loadAuthDialog = () => import("./AuthDialog.tsx");
+export const AuthDialog = lazy(loadAuthDialog);
+
+/** The dialogs and the settings page are split off; fetch them once the browser is idle. */
+export function usePrefetchParts(): void {
+  useEffect(() => {
+    const prefetch = () => {
+      void loadOverlays();
+      void import("../pages/SettingsPage.tsx");
+      void loadAuthDialog();
+    };
+    if ("requestIdleCallback" in window) {
+      const id = requestIdleCallback(prefetch, { timeout: 3_000 });
+      return () => cancelIdleCallback(id);
+    }
+    const timer = setTimeout(prefetch, 1_500);
+    return () => clearTimeout(timer);
+  }, []);
+}
