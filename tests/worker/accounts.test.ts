@@ -2,12 +2,11 @@
 import { env } from "cloudflare:workers";
 import { SignJWT, decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import { Browser } from "./browser";
+import { Browser, PASSWORD } from "./browser";
 import { createConversation, newGuest, rowCounts, workerFetch } from "./helpers";
 
 let counter = 0;
 const uniqueEmail = () => `person${Date.now()}${counter++}@example.com`;
-const PASSWORD = "correct horse battery";
 
 async function signedUp(): Promise<{ browser: Browser; email: string; chat: string }> {
   const browser = new Browser(await newGuest());

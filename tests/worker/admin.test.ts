@@ -5,37 +5,9 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { createConversation, newGuest, readSse, uniqueTag, workerFetch } from "./helpers";
 import { nthMailTo, tokenIn } from "./mailbox";
+import { Browser, PASSWORD } from "./browser";
 
 const TOKEN = "test-admin-token-at-least-32-characters-long";
-const PASSWORD = "correct horse battery";
-
-/** One browser's cookie jar. */
-class Browser {
-  private jar = new Map<string, string>();
-
-  get cookie(): string {
-    return [...this.jar].map(([name, value]) => `${name}=${value}`).join("; ");
-  }
-
-  async fetch(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.jar.size > 0) headers.set("cookie", this.cookie);
-    if (init.json !== undefined) headers.set("content-type", "application/json");
-    const response = await workerFetch(path, {
-      ...init,
-      headers,
-      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-    });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair = ""] = header.split(";");
-      const eq = pair.indexOf("=");
-      const value = pair.slice(eq + 1).trim();
-      if (value === "" || header.includes("Max-Age=0")) this.jar.delete(pair.slice(0, eq).trim());
-      else this.jar.set(pair.slice(0, eq).trim(), value);
-    }
-    return response;
-  }
-}
 
 let counter = 0;
 const uniqueEmail = () => `member${Date.now()}${counter++}@example.com`;

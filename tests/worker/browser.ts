@@ -2,10 +2,20 @@
 // the worker sets, so a test can follow sessions the way a browser does.
 import { workerFetch } from "./helpers";
 
-/** A cookie jar for one browser: keeps whatever the worker sets. */
+export const PASSWORD = "correct horse battery";
+
+export interface SessionUser {
+  id: string;
+  kind: "guest" | "user";
+  email: string | null;
+  role: "member" | "admin";
+  emailVerified: boolean;
+}
+
 export class Browser {
   private jar = new Map<string, string>();
 
+  /** `initial`: a cookie header value to start with (`name=value`). */
   constructor(initial?: string) {
     if (initial) this.absorb([initial]);
   }
@@ -46,13 +56,31 @@ export class Browser {
     return response;
   }
 
-  async me(): Promise<{ id: string; kind: string; email: string | null }> {
-    const response = await this.fetch("/api/v1/session");
-    return (await response.json<{ user: { id: string; kind: string; email: string | null } }>()).user;
+  post(path: string, json?: unknown): Promise<Response> {
+    return this.fetch(path, { method: "POST", ...(json === undefined ? {} : { json }) });
+  }
+
+  async me(): Promise<SessionUser> {
+    return (await (await this.fetch("/api/v1/session")).json<{ user: SessionUser }>()).user;
   }
 
   async conversations(): Promise<string[]> {
     const response = await this.fetch("/api/v1/conversations");
     return (await response.json<{ conversations: Array<{ id: string }> }>()).conversations.map((c) => c.id);
+  }
+
+  /** A guest browser with a session cookie. */
+  static async guest(): Promise<Browser> {
+    const browser = new Browser();
+    await browser.me();
+    return browser;
+  }
+
+  /** A browser that just signed up (and so is signed in) as `email`. */
+  static async signedUp(email: string, password = PASSWORD): Promise<Browser> {
+    const browser = await Browser.guest();
+    const response = await browser.post("/api/v1/auth/signup", { email, password });
+    if (response.status !== 200) throw new Error(`sign-up failed: ${response.status}`);
+    return browser;
   }
 }

@@ -3,12 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { CLOSE_CODES } from "#protocol/frames";
 import { parseHubFrame, type HubFrame } from "#protocol/hub";
-import { Browser } from "./browser";
+import { Browser, PASSWORD } from "./browser";
 import { connectRoom, createConversation, isType, newGuest, workerFetch } from "./helpers";
 
 let counter = 0;
 const uniqueEmail = () => `session${Date.now()}${counter++}@example.com`;
-const PASSWORD = "correct horse battery";
 
 interface HubSocket {
   closed: Promise<number>;
