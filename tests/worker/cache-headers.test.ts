@@ -34,7 +34,9 @@ async function member() {
     .getSetCookie()
     .map((value) => value.split(";")[0])
     .join("; ");
-  const { user } = await signUp.json<{ user: { id: string } }>();
+  // Sign-up answers alike for new and taken addresses; the session says who this is now.
+  const session = await workerFetch("/api/v1/session", { headers: { cookie } });
+  const { user } = await session.json<{ user: { id: string } }>();
   const upload = await workerFetch("/api/v1/attachments?name=dot.png", {
     method: "POST",
     headers: { cookie, "content-type": "image/png" },
