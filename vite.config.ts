@@ -40,6 +40,8 @@ export default defineConfig(({ command }) => ({
     cloudflare({
       configPath: wranglerConfig,
       persistState: { path: process.env.PARLEY_STATE_DIR || fromRoot("./.wrangler/state") },
+      // The tests' servers start several at once and need no debugger (tests/e2e/server.ts).
+      ...(process.env.PARLEY_INSPECTOR === "off" ? { inspectorPort: false as const } : {}),
       config: command === "build" ? { vars: { TRUST_CF_CONNECTING_IP: "true" } } : undefined,
       // web/public/_headers applies to the pages in dev too (Workers assets apply it in production),
       // so what is tried locally is the policy that ships. Its CSP allows no inline script: the

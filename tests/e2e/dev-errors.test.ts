@@ -119,7 +119,12 @@ describe("refusals under vite dev", () => {
     const tab = await openTab(server);
     await tab.getByRole("textbox", { name: "Message" }).waitFor({ timeout: 30_000 });
     const answers = await burst(server, 15);
-    expectJsonErrors(answers, (answer) => answer.status >= 400 && answer.status < 500);
+    // A refusal is a 4xx. On a machine this busy, workerd sometimes resets a connection in such a
+    // burst; the dev server then answers `503 worker_unavailable`, in the same JSON shape.
+    const refusedOrUnavailable = (answer: Answer) =>
+      (answer.status >= 400 && answer.status < 500) ||
+      (answer.status === 503 && answer.body.includes('"worker_unavailable"'));
+    expectJsonErrors(answers, refusedOrUnavailable);
     expect(answers.filter((answer) => answer.status === 429).length).toBeGreaterThan(0);
     expect(await overlayShown(tab)).toBe(false);
     await tab.close();

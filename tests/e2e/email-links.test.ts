@@ -222,6 +222,9 @@ describe("account mail", () => {
     await b.waitForURL(`${server.url}/`);
     await b.getByTestId("account-button").filter({ hasText: "Grace Hopper" }).waitFor();
     await toast(b, /password is changed/).waitFor();
+    // Every other device was signed out at once: the first browser says so, without a reload.
+    await a.getByTestId("sign-in-button").waitFor({ timeout: 15_000 });
+    await toast(a, "You were signed out on this device.").waitFor();
     // The link worked once: opening it again offers a new one.
     await b.goto(linkIn(mail, "/reset"));
     await b.getByLabel("New password", { exact: true }).fill("yet another password");
@@ -230,6 +233,14 @@ describe("account mail", () => {
   });
 
   it("changes the email address in Settings once the link sent to the new one is followed", async () => {
+    // The reset signed this browser out: back in with the new password.
+    await a.getByTestId("sign-in-button").click();
+    const dialog = a.getByRole("dialog");
+    await dialog.getByRole("tab", { name: "Sign in" }).click();
+    await dialog.getByLabel("Email").fill(EMAIL);
+    await dialog.getByLabel("Password").fill(NEW_PASSWORD);
+    await dialog.getByLabel("Password").press("Enter");
+    await dialog.waitFor({ state: "detached" });
     await a.goto(`${server.url}/settings`);
     await a.getByTestId("account-email").filter({ hasText: EMAIL }).waitFor();
     await a.getByLabel("New email").fill(NEW_EMAIL);

@@ -129,6 +129,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ...baseEnv(),
     PORT: String(port),
     PARLEY_STATE_DIR: stateDir,
+    // No debugger port: several servers start at once here, and they would race for 9229.
+    PARLEY_INSPECTOR: "off",
     CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
     SESSION_SECRET: "e2e-session-secret-0123456789-abcdefghijklmnop",
     DEMO_TOKEN_DELAY_MS: "30",
