@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { configSchema } from "../../worker/env";
 import { createApp } from "../../worker/http/app";
 import { ORIGIN } from "./helpers";
+import { apiErrorSchema } from "#protocol/http";
 
 const SECRETS = ["SESSION_SECRET", "ENCRYPTION_KEY", "ADMIN_TOKEN"] as const;
 
@@ -79,7 +80,7 @@ describe("secret validation", () => {
       expect(response.status).toBe(500);
       const text = await response.text();
       expect(text).not.toContain(placeholder);
-      const body = JSON.parse(text) as { error: { code: string; message: string } };
+      const body = apiErrorSchema.parse(JSON.parse(text));
       expect(body.error.code).toBe("misconfigured");
       expect(body.error.message).toContain(name);
       expect(body.error.message).toContain("openssl rand -base64 32");
