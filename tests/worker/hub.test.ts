@@ -1,49 +1,8 @@
 // UserHub: every device of a person hears about changes to their history at once, without polling.
 import { describe, expect, it } from "vitest";
-import { parseHubFrame, type HubFrame } from "#protocol/hub";
+import type { HubFrame } from "#protocol/hub";
+import { connectHub } from "./hub-client";
 import { connectRoom, isType, newGuest, slowPrompt, uniqueTag, workerFetch } from "./helpers";
-
-interface HubClient {
-  frames: HubFrame[];
-  waitFor(predicate: (frame: HubFrame) => boolean, timeoutMs?: number): Promise<HubFrame>;
-  close(): void;
-}
-
-async function connectHub(cookie: string): Promise<HubClient> {
-  const response = await workerFetch("/parties/hub", { headers: { upgrade: "websocket", cookie } });
-  const socket = response.webSocket;
-  if (response.status !== 101 || !socket) throw new Error(`hub upgrade refused: ${response.status}`);
-  socket.accept();
-  const frames: HubFrame[] = [];
-  const wakers = new Set<() => void>();
-  socket.addEventListener("message", (event) => {
-    const frame = typeof event.data === "string" ? parseHubFrame(event.data) : null;
-    if (!frame) throw new Error(`unparsable hub frame: ${String(event.data)}`);
-    frames.push(frame);
-    for (const wake of wakers) wake();
-  });
-  return {
-    frames,
-    waitFor(predicate, timeoutMs = 5_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = frames.find(predicate);
-          if (!found) return false;
-          wakers.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          wakers.delete(check);
-          reject(new Error(`hub timed out; frames: ${frames.map((f) => f.type).join(",")}`));
-        }, timeoutMs);
-        if (!check()) wakers.add(check);
-      });
-    },
-    close: () => socket.close(1000, "test done"),
-  };
-}
 
 /** Two devices of one signed-in person: sign up in one browser, sign in from another. */
 async function twoDevices(): Promise<[string, string]> {

@@ -2,41 +2,12 @@
 // and signing out ends a session on the next request and on every open socket at once.
 import { describe, expect, it } from "vitest";
 import { CLOSE_CODES } from "#protocol/frames";
-import { parseHubFrame, type HubFrame } from "#protocol/hub";
+import { connectHub } from "./hub-client";
 import { Browser, PASSWORD } from "./browser";
 import { connectRoom, createConversation, isType, newGuest, workerFetch } from "./helpers";
 
 let counter = 0;
 const uniqueEmail = () => `session${Date.now()}${counter++}@example.com`;
-
-interface HubSocket {
-  closed: Promise<number>;
-  /** Resolves once the hub answers a ping: the socket is open and served. */
-  ping(): Promise<void>;
-}
-
-async function connectHub(cookie: string): Promise<HubSocket> {
-  const response = await workerFetch("/parties/hub", { headers: { upgrade: "websocket", cookie } });
-  const socket = response.webSocket;
-  if (response.status !== 101 || !socket) throw new Error(`hub upgrade refused: ${response.status}`);
-  socket.accept();
-  const pongs: Array<() => void> = [];
-  socket.addEventListener("message", (event) => {
-    const frame: HubFrame | null = typeof event.data === "string" ? parseHubFrame(event.data) : null;
-    if (frame?.type === "pong") pongs.shift()?.();
-  });
-  const closed = new Promise<number>((resolve) =>
-    socket.addEventListener("close", (event) => resolve(event.code)),
-  );
-  return {
-    closed,
-    ping: () =>
-      new Promise<void>((resolve) => {
-        pongs.push(resolve);
-        socket.send(JSON.stringify({ type: "ping" }));
-      }),
-  };
-}
 
 async function signUp(browser: Browser, email = uniqueEmail()): Promise<string> {
   const response = await browser.fetch("/api/v1/auth/signup", {
@@ -87,7 +58,7 @@ describe("a guest identity ends when it becomes an account", () => {
 
     // The sockets opened as the guest are closed: they belonged to an identity that is gone.
     expect((await guestSocket.closed).code).toBe(CLOSE_CODES.signedOut);
-    expect(await guestHub.closed).toBe(CLOSE_CODES.signedOut);
+    expect((await guestHub.closed).code).toBe(CLOSE_CODES.signedOut);
     // The account keeps both chats; the copy of the old cookie reaches neither.
     expect(await browser.conversations()).toEqual(expect.arrayContaining([asGuest, asAccount]));
     const me = await browser.me();
@@ -145,15 +116,16 @@ describe("signing out takes effect at once", () => {
 
     expect((await laptop.fetch("/api/v1/auth/signout", { method: "POST" })).status).toBe(204);
     expect((await laptopRoom.closed).code).toBe(CLOSE_CODES.signedOut);
-    expect(await laptopHub.closed).toBe(CLOSE_CODES.signedOut);
+    expect((await laptopHub.closed).code).toBe(CLOSE_CODES.signedOut);
     // The phone's session is untouched: its sockets still answer.
-    await phoneHub.ping();
+    phoneHub.socket.send(JSON.stringify({ type: "ping" }));
+    await phoneHub.waitFor((frame) => frame.type === "pong");
     phoneRoom.send({ type: "ping" });
     await phoneRoom.waitFor(isType("pong"));
 
     expect((await phone.fetch("/api/v1/auth/signout-all", { method: "POST" })).status).toBe(204);
     expect((await phoneRoom.closed).code).toBe(CLOSE_CODES.signedOut);
-    expect(await phoneHub.closed).toBe(CLOSE_CODES.signedOut);
+    expect((await phoneHub.closed).code).toBe(CLOSE_CODES.signedOut);
   });
 
   it("ends other devices' sockets on a password change, not this device's", async () => {
@@ -173,7 +145,7 @@ describe("signing out takes effect at once", () => {
     });
     expect(changed.status).toBe(200);
     expect((await phoneRoom.closed).code).toBe(CLOSE_CODES.signedOut);
-    expect(await phoneHub.closed).toBe(CLOSE_CODES.signedOut);
+    expect((await phoneHub.closed).code).toBe(CLOSE_CODES.signedOut);
     laptopRoom.send({ type: "ping" });
     await laptopRoom.waitFor(isType("pong"));
     // A socket the phone opens with its old cookies is refused: the session is over.

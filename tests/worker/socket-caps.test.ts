@@ -3,7 +3,7 @@
 // over a cap is accepted and closed at once with 4429; the others, and other people, carry on.
 import { describe, expect, it } from "vitest";
 import { CLOSE_CODES } from "#protocol/close-codes";
-import { parseHubFrame, type HubFrame } from "#protocol/hub";
+import { connectHub, type HubClient } from "./hub-client";
 import type { Share } from "#protocol/sharing";
 import {
   connectRoom,
@@ -58,54 +58,6 @@ function firstOutcome(socket: WebSocket, framesSoFar: number): Promise<"frame" |
     socket.addEventListener("message", () => resolve("frame"));
     socket.addEventListener("close", (event) => resolve(event.code));
   });
-}
-
-interface HubClient {
-  socket: WebSocket;
-  frames: HubFrame[];
-  waitFor(predicate: (frame: HubFrame) => boolean): Promise<HubFrame>;
-  closed: Promise<{ code: number; reason: string }>;
-  close(): void;
-}
-
-async function connectHub(cookie: string): Promise<HubClient> {
-  const response = await workerFetch("/parties/hub", { headers: { upgrade: "websocket", cookie } });
-  const socket = response.webSocket;
-  if (response.status !== 101 || !socket) throw new Error(`hub upgrade refused: ${response.status}`);
-  socket.accept();
-  const frames: HubFrame[] = [];
-  const wakers = new Set<() => void>();
-  socket.addEventListener("message", (event) => {
-    const frame = typeof event.data === "string" ? parseHubFrame(event.data) : null;
-    if (!frame) throw new Error(`unparsable hub frame: ${String(event.data)}`);
-    frames.push(frame);
-    for (const wake of wakers) wake();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    socket.addEventListener("close", (event) => resolve({ code: event.code, reason: event.reason })),
-  );
-  return {
-    socket,
-    frames,
-    closed,
-    waitFor: (predicate) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const found = frames.find(predicate);
-          if (!found) return false;
-          wakers.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          wakers.delete(check);
-          reject(new Error(`hub timed out; frames: ${frames.map((f) => f.type).join(",")}`));
-        }, 10_000);
-        if (!check()) wakers.add(check);
-      }),
-    close: () => socket.close(1000, "test done"),
-  };
 }
 
 describe("sockets per person on a room", () => {
