@@ -102,6 +102,7 @@ export async function createConversation(
     pinnedAt: null,
     activeLeafId: null,
     forkedFrom: input.forkedFrom ?? null,
+    apiTokenName: null,
     createdAt: now,
     updatedAt: now,
     deletedAt: null,

@@ -51,6 +51,7 @@ export const users = sqliteTable(
 export type User = typeof users.$inferSelect;
 
 export * from "./sessions-schema";
+export * from "./api-tokens-schema";
 
 export const conversations = sqliteTable(
   "conversations",
@@ -71,6 +72,8 @@ export const conversations = sqliteTable(
     activeLeafId: text("active_leaf_id"),
     /** The conversation this one was forked from (a share viewer's copy), if any. */
     forkedFrom: text("forked_from"),
+    /** Set when an API call made this conversation: the name of the personal token it used. */
+    apiTokenName: text("api_token_name"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     deletedAt: integer("deleted_at"),

@@ -136,7 +136,7 @@ export function newConversation(
   id: string,
   subject: Subject,
   model: string,
-  create: { systemPrompt: string },
+  create: { systemPrompt: string; apiTokenName?: string },
   now: number,
 ): Conversation {
   return {
@@ -148,6 +148,7 @@ export function newConversation(
     pinnedAt: null,
     activeLeafId: null,
     forkedFrom: null,
+    apiTokenName: create.apiTokenName ?? null,
     createdAt: now,
     updatedAt: now,
     deletedAt: null,
