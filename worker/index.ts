@@ -1,8 +1,8 @@
 /**
  * Parley's worker entry. Workers assets serve the SPA; `run_worker_first` in wrangler.toml sends
- * `/api/*`, `/healthz` and `/parties/*` here. When the `SENTRY_DSN` secret is set, the fetch
- * handler and the Durable Objects report uncaught errors to Sentry (worker/observability/sentry.ts);
- * without it they are exported unchanged in behaviour.
+ * `/api/*`, `/healthz`, `/parties/*` and the compatible API `/v1/*` here. When the `SENTRY_DSN`
+ * secret is set, the fetch handler and the Durable Objects report uncaught errors to Sentry
+ * (worker/observability/sentry.ts); without it they are exported unchanged in behaviour.
  */
 import { createApp } from "./http/app";
 import { answerEveryRequest } from "./http/last-resort";

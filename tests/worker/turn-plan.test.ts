@@ -189,7 +189,6 @@ describe("turnRows", () => {
       ...base,
       plan,
       shaped: shapeTurn(plan, [], []),
-      isEmpty: true,
       position: 0,
       newId,
     });
@@ -214,30 +213,45 @@ describe("turnRows", () => {
     expect(rows.nextPosition).toBe(4);
   });
 
-  it("ignores earlier messages once the conversation has some", () => {
-    const plan: TurnPlan = { ...send("more"), prior: [{ role: "user", content: "ignored" }] };
+  it("appends the messages an API client brings to a conversation after the branch shown", () => {
+    const plan: TurnPlan = { ...send("more"), prior: [{ role: "user", content: "brought along" }] };
     const existing = conversation();
     const shaped = shapeTurn(plan, existing, activePath(existing, "a2"));
-    const rows = turnRows({
-      ...base,
-      plan,
-      shaped,
-      isEmpty: false,
-      position: lastPositionOf(existing) + 1,
-      newId,
-    });
-    expect(rows.added.map((r) => [r.role, r.position])).toEqual([
-      ["user", 5],
-      ["assistant", 6],
+    const rows = turnRows({ ...base, plan, shaped, position: lastPositionOf(existing) + 1, newId });
+    expect(rows.added.map((r) => [r.role, r.content, r.position])).toEqual([
+      ["user", "brought along", 5],
+      ["user", "more", 6],
+      ["assistant", "", 7],
     ]);
-    expect(rows.prompt?.parentId).toBe("a2");
+    expect(rows.added[0]?.parentId).toBe("a2");
+    expect(rows.prompt?.parentId).toBe(rows.added[0]?.id);
+  });
+
+  it("stores an earlier answer's calls to the client's tools, and answers tool results without a prompt", () => {
+    const call = { id: "call_1", name: "lookup", arguments: "{}", result: "42", offset: 0 };
+    const plan: TurnPlan = {
+      ...send("unused"),
+      content: null,
+      prior: [
+        { role: "user", content: "look it up" },
+        { role: "assistant", content: "", toolCalls: [call] },
+      ],
+    };
+    const rows = turnRows({ ...base, plan, shaped: shapeTurn(plan, [], []), position: 0, newId });
+    expect(rows.added.map((r) => [r.role, r.toolCalls])).toEqual([
+      ["user", null],
+      ["assistant", JSON.stringify([call])],
+      ["assistant", null],
+    ]);
+    expect(rows.prompt).toBeUndefined();
+    expect(rows.answer.parentId).toBe(rows.added[1]?.id);
   });
 
   it("reopens a continued answer instead of adding one", () => {
     const plan: TurnPlan = { kind: "continue", messageId: "a2" };
     const existing = conversation();
     const shaped = shapeTurn(plan, existing, activePath(existing, "a2"));
-    const rows = turnRows({ ...base, plan, shaped, isEmpty: false, position: 5, newId });
+    const rows = turnRows({ ...base, plan, shaped, position: 5, newId });
     expect(rows.added).toEqual([]);
     expect(rows.reopened?.id).toBe("a2");
     expect(rows.answer).toMatchObject({ id: "a2", status: "streaming", content: "text of a2" });

@@ -67,7 +67,7 @@ export interface StartedApiTurn {
   model: string;
   /** When the turn started, epoch ms. */
   createdAt: number;
-  /** Where a browser watches this conversation live (`X-Parley-Url`). */
+  /** Where a browser watches this conversation live (`X-Parley-Url`); "" when it keeps no history. */
   url: string;
   /** Response headers every dialect adds (X-Parley-Conversation, X-Parley-Url, RateLimit-*). */
   headers: Record<string, string>;

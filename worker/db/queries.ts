@@ -63,7 +63,8 @@ export function toChatMessage(row: Message): ChatMessage {
   };
 }
 
-function parseToolCalls(raw: string): ToolCall[] {
+/** The `tool_calls` column of a message, read leniently: a malformed value reads as none. */
+export function parseToolCalls(raw: string): ToolCall[] {
   try {
     const parsed = z.array(toolCallSchema).safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : [];

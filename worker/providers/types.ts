@@ -79,6 +79,10 @@ export interface ProviderRequest {
   tools?: ProviderTool[];
   /** Ask for a JSON object as the answer (JSON mode), where the model supports it. */
   responseFormat?: "json";
+  /** Which tool the model must, may or must not call. */
+  toolChoice?: "auto" | "none" | "required" | { name: string };
+  /** Stop sequences (at most 4). */
+  stop?: string[];
 }
 
 export interface ProviderUsage {

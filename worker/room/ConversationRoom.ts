@@ -19,6 +19,7 @@ import { Outbox } from "./outbox";
 import { Audience, personIdFor, type ConnectionState } from "./presence";
 import { purgeIfDue, schedulePurge } from "./purge";
 import { holdsCurrentState, joinPointFrom, resumeFrame, resumedFrame, snapshotFrame } from "./snapshot";
+import { answerApiTurn } from "./api-request";
 import { answerStreamRequest } from "./sse-request";
 import { reshape } from "./reshape";
 import { RoomSessions, signOut } from "./sessions";
@@ -223,6 +224,9 @@ export class ConversationRoom extends Server<Env> {
   // -------------------------------------------------------------------------------------------
 
   override onRequest(request: Request): Promise<Response> {
+    if (request.method === "POST" && new URL(request.url).pathname.endsWith("/api-turn")) {
+      return answerApiTurn(request, this.name, this.audience, this.turns);
+    }
     return answerStreamRequest(request, this.name, this.audience, this.turns);
   }
 

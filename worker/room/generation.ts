@@ -34,6 +34,11 @@ export interface GenerationInput {
   frameIntervalMs?: () => number;
   /** The longest this answer may take (default GENERATION_DEADLINE_MS). */
   maxDurationMs?: number;
+  /**
+   * The tools are an API client's own: their calls are recorded and end the answer (finish
+   * reason `tool_calls`) for the client to run, instead of being run here.
+   */
+  clientTools?: boolean;
 }
 
 export class Generation {
@@ -132,6 +137,17 @@ export class Generation {
           }
         }
         if (signal.aborted || error || calls.length === 0 || !request.tools) break;
+        if (this.input.clientTools) {
+          this.coalescer.flush();
+          const offset = this.text.length;
+          for (const call of calls) {
+            const shown: ToolCall = { ...call, result: null, offset };
+            this.toolCalls.push(shown);
+            this.input.onTool?.(shown);
+          }
+          finishReason = "tool_calls";
+          break;
+        }
         if (step + 1 >= MAX_TOOL_STEPS) {
           // The model keeps calling tools: stop here rather than loop (and bill) forever.
           finishReason = "tool_calls";

@@ -33,6 +33,8 @@ export type OutboxOp =
       attach?: { rows: Attachment[]; ownerId: string };
       /** Files an edited prompt keeps from the version it replaces: new rows, same stored bytes. */
       copies?: Attachment[];
+      /** The last answer's calls to an API client's tools, now with the client's results. */
+      answered?: { messageId: string; toolCalls: string };
     }
   | { kind: "final"; messageId: string; final: FinalMessage; at: number }
   | { kind: "leaf"; conversationId: string; leafId: string }
@@ -89,6 +91,14 @@ export function d1Statements(db: Db, op: OutboxOp): Array<BatchItem<"sqlite">> {
             .insert(messages)
             .values(op.rows.slice(i, i + ROWS_PER_INSERT))
             .onConflictDoNothing(),
+        );
+      }
+      if (op.answered) {
+        out.push(
+          db
+            .update(messages)
+            .set({ toolCalls: op.answered.toolCalls })
+            .where(eq(messages.id, op.answered.messageId)),
         );
       }
       for (const file of op.copies ?? []) out.push(db.insert(attachments).values(file).onConflictDoNothing());
@@ -149,6 +159,10 @@ export function applyToState(state: ConversationState, op: OutboxOp): void {
             errorCode: null,
             errorMessage: null,
           });
+      }
+      if (op.answered) {
+        const row = state.rows.find((m) => m.id === op.answered!.messageId);
+        if (row) row.toolCalls = op.answered.toolCalls;
       }
       for (const row of op.rows) {
         if (!state.rows.some((m) => m.id === row.id)) state.rows.push({ ...row });

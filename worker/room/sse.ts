@@ -63,29 +63,54 @@ export interface SseTurnSource {
  * Starts a turn and returns its answer as an SSE response. The listener is attached before the
  * turn starts, so no frame can slip past; a client that goes away only stops listening.
  */
-export async function streamTurnAsSse(
+export function streamTurnAsSse(
   room: SseTurnSource,
   conversationId: string,
   start: () => Promise<{ messageId: string }>,
 ): Promise<Response> {
+  return streamTurnFrames(room, start, {
+    contentType: "text/event-stream; charset=utf-8",
+    head: ({ messageId }) => [sseEvent("meta", { conversationId, messageId })],
+    frame: frameToSse,
+  });
+}
+
+/** How one kind of HTTP stream writes a turn: its first bytes, then each frame's. */
+export interface TurnStreamFormat<T extends { messageId: string }> {
+  contentType: string;
+  head: (started: T) => Uint8Array[];
+  frame: (frame: ServerFrame, messageId: string) => Uint8Array[];
+}
+
+/**
+ * Starts a turn and streams the frames of its answer in `format` until its `done`. The listener is
+ * attached before the turn starts, so no frame can slip past; a client that goes away only stops
+ * listening, and the answer goes on.
+ */
+export async function streamTurnFrames<T extends { messageId: string }>(
+  room: SseTurnSource,
+  start: () => Promise<T>,
+  format: TurnStreamFormat<T>,
+): Promise<Response> {
   const queued: ServerFrame[] = [];
   let forward: (frame: ServerFrame) => void = (frame) => queued.push(frame);
   const unsubscribe = room.subscribe((frame) => forward(frame));
-  let messageId: string;
+  let started: T;
   try {
-    ({ messageId } = await start());
+    started = await start();
   } catch (cause) {
     unsubscribe();
     throw cause;
   }
+  const { messageId } = started;
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const write = (chunks: Uint8Array[]) => {
     for (const chunk of chunks) writer.write(chunk).catch(unsubscribe);
   };
-  write([sseEvent("meta", { conversationId, messageId })]);
+  write(format.head(started));
   forward = (frame) => {
-    write(frameToSse(frame, messageId));
+    write(format.frame(frame, messageId));
     if (frame.type === "done" && frame.messageId === messageId) {
       unsubscribe();
       writer.close().catch(() => undefined);
@@ -94,7 +119,7 @@ export async function streamTurnAsSse(
   for (const frame of queued.splice(0)) forward(frame);
   return new Response(readable, {
     headers: {
-      "content-type": "text/event-stream; charset=utf-8",
+      "content-type": format.contentType,
       "cache-control": "no-cache, no-transform",
       "x-accel-buffering": "no",
     },

@@ -66,6 +66,9 @@ export async function admit(request: AdmissionRequest): Promise<Admitted> {
   }
   const options = optionsOf(plan);
   checkOptions(model, options);
+  if (plan.kind === "send" && plan.api?.tools?.length && !model.caps.tools) {
+    throw new AppError(400, "unsupported_option", `${model.name} cannot call tools.`);
+  }
   checkUploads(model, facts);
   if (shaped.prompt !== null) {
     await moderatePrompt(db, config, {

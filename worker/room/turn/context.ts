@@ -11,6 +11,7 @@ import { acceptsAttachment } from "../../providers/attachments";
 import { DEFAULT_MAX_OUTPUT_TOKENS, type CatalogueModel } from "../../providers/catalogue";
 import type { ProviderAttachment, ProviderMessage, ProviderRequest } from "../../providers/types";
 import { builtinTools } from "../../tools";
+import type { ApiExtras } from "./plan";
 
 /** Sent (not stored) after a stopped answer so any provider carries on from where it ended. */
 export const CONTINUE_PROMPT =
@@ -55,8 +56,12 @@ export function providerRequest(
   options: GenerationOptions,
   systemPrompt: string | undefined,
   messages: ProviderMessage[],
+  api: ApiExtras = {},
 ): ProviderRequest {
   return {
+    ...(api.tools && api.tools.length > 0 ? { tools: api.tools } : {}),
+    ...(api.toolChoice ? { toolChoice: api.toolChoice } : {}),
+    ...(api.stop && api.stop.length > 0 ? { stop: api.stop } : {}),
     model: model.upstreamId,
     maxOutputTokens: options.maxOutputTokens ?? Math.min(model.maxOutput, DEFAULT_MAX_OUTPUT_TOKENS),
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),

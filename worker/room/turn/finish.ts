@@ -7,6 +7,7 @@
 import type { FinalMessage } from "../../db/queries";
 import { logError, logGeneration } from "../../observability/log";
 import { dropRoomCaches } from "../caches";
+import { schedulePurge } from "../purge";
 import type { LiveTurn, TurnHost } from "./runner";
 
 /** The longest `done` waits for D1 to take the final text before it goes out anyway. */
@@ -40,7 +41,14 @@ export async function finishTurn(
     errorCode: final.error?.code ?? null,
   });
   // Durable in the outbox from here on: the checkpoint entry has done its job.
-  const inD1 = host.store.write({ kind: "final", messageId: generation.messageId, final, at: Date.now() });
+  const stored = turn.forget ? { ...final, content: "", reasoning: "", toolCalls: null } : final;
+  const inD1 = host.store.write({
+    kind: "final",
+    messageId: generation.messageId,
+    final: stored,
+    at: Date.now(),
+  });
+  if (turn.forget) host.ctx.waitUntil(schedulePurge(host.ctx.storage).then((at) => host.wakeBy(at)));
   host.checkpoint.end(generation.messageId);
   generation.dispose();
   // The author's quota: this room counts the answer at once; their other rooms are told once D1

@@ -4,21 +4,42 @@
  * rules (what can be edited, regenerated or continued, and where the new messages attach) are
  * tested without a room.
  */
+import { parseToolCalls } from "../../db/queries";
 import type { Message } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { ClientFrame } from "#protocol/frames";
-import type { GenerationOptions } from "#protocol/messages";
+import type { GenerationOptions, ToolCall } from "#protocol/messages";
+import type { ProviderRequest } from "../../providers/types";
+
+/** A message an API client brought along, stored before its prompt. */
+export interface PriorMessage {
+  role: Message["role"];
+  content: string;
+  /** The calls an earlier answer made to the client's tools, with the client's results. */
+  toolCalls?: ToolCall[];
+}
+
+/** What only an API client asks for: its own tools, which tool to call, stop sequences. */
+export type ApiExtras = Pick<ProviderRequest, "tools" | "toolChoice" | "stop">;
 
 /** What a turn does: answer a new prompt, answer an edited prompt, answer again, or carry on. */
 export type TurnPlan =
   | {
       kind: "send";
       model: string;
-      content: string;
-      /** Earlier messages of a brand-new conversation (API clients), stored before the prompt. */
-      prior: Array<{ role: Message["role"]; content: string }>;
+      /** The prompt; null when an API client only brings the results of its tools. */
+      content: string | null;
+      /** Earlier messages an API client brought (stored before the prompt). */
+      prior: PriorMessage[];
       options: GenerationOptions;
       attachments: string[];
+      /** An API client's own tools and stop sequences. */
+      api?: ApiExtras;
+      /**
+       * The client's results for the calls the last answer made to its tools (an API client
+       * continuing a conversation): they are stored on that answer, and the model reads them.
+       */
+      toolResults?: Array<{ id: string; content: string }>;
     }
   | {
       kind: "edit";
@@ -129,4 +150,28 @@ export function shapeTurn(plan: TurnPlan, rows: readonly Message[], path: readon
 export function titleFrom(prompt: string): string {
   const line = prompt.replace(/\s+/g, " ").trim();
   return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line;
+}
+
+/**
+ * The last answer on the branch with the client's tool results filled in, for a plan that brings
+ * them; undefined when it brings none. Every result must answer a call that answer made and is
+ * still waiting for, or the plan is refused.
+ */
+export function answerToolResults(plan: TurnPlan, path: readonly Message[]): Message | undefined {
+  if (plan.kind !== "send" || !plan.toolResults || plan.toolResults.length === 0) return undefined;
+  const last = path.at(-1);
+  const calls = last?.role === "assistant" && last.toolCalls ? parseToolCalls(last.toolCalls) : [];
+  const results = new Map(plan.toolResults.map((result) => [result.id, result.content]));
+  const waiting = calls.filter((call) => call.result === null);
+  if (!last || waiting.length === 0 || [...results.keys()].some((id) => !waiting.some((c) => c.id === id))) {
+    throw new AppError(
+      400,
+      "invalid_request",
+      "The tool results do not answer the calls of this conversation's last answer.",
+    );
+  }
+  const answered = calls.map((call) =>
+    call.result === null && results.has(call.id) ? { ...call, result: results.get(call.id) ?? "" } : call,
+  );
+  return { ...last, toolCalls: JSON.stringify(answered) };
 }

@@ -11,8 +11,6 @@ export interface TurnRowsInput {
   conversationId: string;
   plan: TurnPlan;
   shaped: ShapedTurn;
-  /** The conversation has no messages yet (only then are a plan's `prior` messages stored). */
-  isEmpty: boolean;
   /** The position the first new row takes. */
   position: number;
   authorId: string;
@@ -63,9 +61,10 @@ export function turnRows(input: TurnRowsInput): TurnRows {
   };
   const added: Message[] = [];
   let parent = shaped.parentId;
-  if (plan.kind === "send" && input.isEmpty) {
+  if (plan.kind === "send") {
     for (const prior of plan.prior) {
-      const priorRow = row(prior.role, prior.content, parent);
+      const calls = prior.toolCalls && prior.toolCalls.length > 0 ? JSON.stringify(prior.toolCalls) : null;
+      const priorRow = row(prior.role, prior.content, parent, { toolCalls: calls });
       added.push(priorRow);
       parent = priorRow.id;
     }
@@ -138,19 +137,21 @@ export function newConversation(
   model: string,
   create: { systemPrompt: string; apiTokenName?: string },
   now: number,
+  /** A conversation that keeps no history is stored already deleted, without its instructions. */
+  forget = false,
 ): Conversation {
   return {
     id,
     ownerId: subject.userId,
     title: "",
     model,
-    systemPrompt: create.systemPrompt,
+    systemPrompt: forget ? "" : create.systemPrompt,
     pinnedAt: null,
     activeLeafId: null,
     forkedFrom: null,
     apiTokenName: create.apiTokenName ?? null,
     createdAt: now,
     updatedAt: now,
-    deletedAt: null,
+    deletedAt: forget ? now : null,
   };
 }

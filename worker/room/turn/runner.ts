@@ -7,6 +7,7 @@
  */
 import { activePath } from "../../db/branches";
 import { database, toChatMessage } from "../../db/queries";
+import type { Message } from "../../db/schema";
 import { AppError } from "../../errors";
 import type { RateDecision, Subject } from "../../limits";
 import type { GenerationSlot } from "../../limits/concurrency";
@@ -23,7 +24,7 @@ import { admit } from "./admission";
 import type { AdmissionCache } from "./facts";
 import { CONTINUE_PROMPT, providerMessages, providerRequest } from "./context";
 import { finishTurn } from "./finish";
-import { shapeTurn, titleFrom, uploadsOf, type TurnPlan } from "./plan";
+import { answerToolResults, shapeTurn, titleFrom, uploadsOf, type TurnPlan } from "./plan";
 import { lastPositionOf, newConversation, turnRows } from "./rows";
 
 const BUSY_MESSAGE = "An answer is still being written in this conversation. Wait for it or stop it first.";
@@ -47,13 +48,18 @@ export interface TurnRequest {
   plan: TurnPlan;
   subject: Subject;
   /** How the turn was asked for, for the log line (default: the plan's kind). */
-  trigger?: "stream";
+  trigger?: "stream" | "api";
   /** The HTTP request that asked for it, so the generation's log line matches the request's. */
   requestId?: string;
   /** Lets the sender match its optimistic bubble with the stored prompt. */
   clientId?: string;
   /** An API client starting a new conversation: it is created with this turn, never before. */
-  create?: { systemPrompt: string };
+  create?: { systemPrompt: string; apiTokenName?: string };
+  /**
+   * Keep nothing of this new conversation but the answer's usage (a personal token that keeps no
+   * history): it is stored already deleted, its texts blank, and its files go after the answer.
+   */
+  forget?: boolean;
   /** Only the conversation's owner may ask (the API: the room itself checks who owns it). */
   ownerOnly?: boolean;
   onAdmitted?: (decision: RateDecision) => void;
@@ -69,6 +75,8 @@ export interface LiveTurn {
   requestId: string | undefined;
   /** Settles when the answer is final and `done` went out. */
   finished: Promise<unknown>;
+  /** Store the final answer without its text (see `TurnRequest.forget`). */
+  forget: boolean;
 }
 
 /** While a generation runs, an alarm this often keeps the object from being evicted as idle. */
@@ -128,9 +136,13 @@ export class TurnRunner {
       if (request.create && state.conversation)
         throw new AppError(409, "conflict", "That conversation already exists.");
       // Read before the turn's own rows land in the same copy.
-      const isFirstTurn = state.rows.length === 0 && (existing?.title ?? "") === "";
+      const forget = Boolean(request.create && request.forget);
+      const isFirstTurn = state.rows.length === 0 && (existing?.title ?? "") === "" && !forget;
       const path = activePath(state.rows, existing?.activeLeafId ?? null);
       const shaped = shapeTurn(plan, state.rows, path);
+      // An API client's tool results complete the last answer: the model reads them with it.
+      const answered = answerToolResults(plan, path);
+      if (answered) shaped.context = shaped.context.map((row) => (row.id === answered.id ? answered : row));
       const admitted = await admit({
         env,
         db,
@@ -150,7 +162,6 @@ export class TurnRunner {
         conversationId: this.host.name,
         plan,
         shaped,
-        isEmpty: state.rows.length === 0,
         position: lastPositionOf(state.rows) + 1,
         authorId: subject.userId,
         model,
@@ -181,11 +192,13 @@ export class TurnRunner {
         messages.push({ role: "user", content: CONTINUE_PROMPT });
       }
       const systemPrompt = request.create?.systemPrompt ?? existing?.systemPrompt;
+      const apiExtras = plan.kind === "send" ? (plan.api ?? {}) : {};
       const generation = new Generation({
         messageId: answerId,
         model,
         provider: admitted.provider,
-        request: providerRequest(model, admitted.options, systemPrompt, messages),
+        request: providerRequest(model, admitted.options, systemPrompt, messages, apiExtras),
+        clientTools: (apiExtras.tools?.length ?? 0) > 0,
         onDelta: (delta) => this.host.audience.publish({ type: "delta", messageId: answerId, ...delta }),
         onProgress: () => this.host.checkpoint.touched(),
         onTool: (call) => this.host.audience.publish({ type: "tool", messageId: answerId, call }),
@@ -206,18 +219,21 @@ export class TurnRunner {
       if (request.create) {
         store.write({
           kind: "conversation",
-          row: newConversation(this.host.name, subject, model.id, request.create, now),
+          row: newConversation(this.host.name, subject, model.id, request.create, now, forget),
           ownerKind: subject.kind,
         });
       }
       const inD1 = store.write({
         kind: "turn",
         conversationId: this.host.name,
-        rows: rows.added,
+        rows: forget ? rows.added.map(blankRow) : rows.added,
         ...(rows.reopened ? { reopen: { id: rows.reopened.id, at: now } } : {}),
         bump: { at: now, activeLeafId: answerId, model: model.id, titleIfEmpty: titleFrom(firstPrompt) },
         ...(attached.length > 0 ? { attach: { rows: attached, ownerId: subject.userId } } : {}),
         ...(copies.length > 0 ? { copies } : {}),
+        ...(answered?.toolCalls
+          ? { answered: { messageId: answered.id, toolCalls: answered.toolCalls } }
+          : {}),
       });
       this.host.ctx.waitUntil(inD1);
       this.host.wakeBy(now + KEEPALIVE_MS);
@@ -231,6 +247,7 @@ export class TurnRunner {
         slot,
         requestId: request.requestId,
         finished: Promise.resolve(),
+        forget,
       };
       this.current = turn;
       this.announce(request, rows.added, rows.prompt?.id, sentFiles, toChatMessage(rows.answer));
@@ -293,3 +310,8 @@ export class TurnRunner {
 }
 
 type ChatMessageSource = Parameters<typeof toChatMessage>[0];
+
+/** A row of a conversation that keeps no history: no text, only what usage needs. */
+function blankRow(row: Message): Message {
+  return { ...row, content: "", reasoning: "", toolCalls: null };
+}

@@ -7,18 +7,12 @@ import { authorize } from "../../../auth/policy";
 import {
   attachmentRefused,
   attachmentLimits,
-  classify,
   cleanName,
   downloadName,
-  objectKey,
   readCapped,
 } from "../../../attachments";
-import {
-  deleteAttachmentRows,
-  findAttachment,
-  insertAttachment,
-  toAttachmentInfo,
-} from "../../../db/attachments";
+import { storeUpload } from "../../../attachments/store";
+import { deleteAttachmentRows, findAttachment, toAttachmentInfo } from "../../../db/attachments";
 import { database } from "../../../db/queries";
 import { AppError, notFound } from "../../../errors";
 import { createRouter } from "../../router";
@@ -37,29 +31,11 @@ export const attachmentRoutes = createRouter()
     }
     const name = cleanName(c.req.valid("query").name);
     const bytes = await readCapped(c.req.raw.body, limits.maxBytes);
-    const { kind, mimeType } = classify(bytes, c.req.header("content-type") ?? "", name, limits);
-    const owner = c.get("identity").userId;
-    const id = crypto.randomUUID();
-    const key = objectKey(owner, id);
-    await c.env.ATTACHMENTS.put(key, bytes, { httpMetadata: { contentType: mimeType } });
-    const row = {
-      id,
-      ownerId: owner,
-      conversationId: null,
-      messageId: null,
+    const row = await storeUpload(c.env, c.get("identity").userId, {
       name,
-      mimeType,
-      kind,
-      size: bytes.byteLength,
-      r2Key: key,
-      createdAt: Date.now(),
-    };
-    try {
-      await insertAttachment(database(c.env.DB), row);
-    } catch (cause) {
-      await c.env.ATTACHMENTS.delete(key).catch(() => undefined);
-      throw cause;
-    }
+      bytes,
+      declaredType: c.req.header("content-type") ?? "",
+    });
     return c.json({ attachment: toAttachmentInfo(row) }, 201);
   })
 
