@@ -4,9 +4,9 @@
  * path through the tree, from the first message to the conversation's `activeLeafId` (or to the
  * newest message when none is set). These functions work on the rows of one conversation.
  */
-import type { ChatMessage } from "#protocol/messages";
+import type { ChatMessage, ToolCall } from "#protocol/messages";
 import type { Attachment, Message } from "./schema";
-import { toChatMessage } from "./queries";
+import { parseToolCalls, toChatMessage } from "./queries";
 import { toAttachmentInfo } from "./attachments";
 
 /** Children of each message id (`null` for the first messages), oldest first. */
@@ -80,11 +80,25 @@ export function presentPath(
     });
 }
 
-/** What the model sees of a path: no deleted, empty or failed messages. */
+/**
+ * What the model sees of a path: no deleted, empty or failed messages. An answer keeps the tool
+ * calls that have a result (an unanswered call cannot be shown to a provider), and an answer
+ * that is only such calls counts as not empty.
+ */
 export function contextOf(
   path: readonly Message[],
-): Array<{ id: string; role: Message["role"]; content: string }> {
-  return path
-    .filter((m) => m.deletedAt === null && m.content !== "" && m.status !== "error")
-    .map((m) => ({ id: m.id, role: m.role, content: m.content }));
+): Array<{ id: string; role: Message["role"]; content: string; toolCalls?: ToolCall[] }> {
+  const context: Array<{ id: string; role: Message["role"]; content: string; toolCalls?: ToolCall[] }> = [];
+  for (const m of path) {
+    if (m.deletedAt !== null || m.status === "error") continue;
+    const answered = m.toolCalls ? parseToolCalls(m.toolCalls).filter((call) => call.result !== null) : [];
+    if (m.content === "" && answered.length === 0) continue;
+    context.push({
+      id: m.id,
+      role: m.role,
+      content: m.content,
+      ...(answered.length > 0 ? { toolCalls: answered } : {}),
+    });
+  }
+  return context;
 }

@@ -9,12 +9,14 @@ import type {
   MessageCreateParamsStreaming,
   MessageParam,
   ThinkingConfigEnabled,
+  ToolChoice,
   ToolResultBlockParam,
 } from "@anthropic-ai/sdk/resources/messages";
 import { attachmentsOf, JSON_MODE_INSTRUCTION } from "./attachments";
 import { thinkingBudget } from "./thinking-budget";
 import { argumentsObject, replayOfAny } from "./tool-calls";
-import { type ProviderMessage, type ProviderRequest, systemText } from "./types";
+import { toolRoundsAsText } from "./tool-history";
+import { type ProviderMessage, type ProviderRequest, type ProviderToolChoice, systemText } from "./types";
 
 /** Anthropic's minimum thinking budget; `budget_tokens` must also stay below `max_tokens`. */
 const MIN_THINKING_BUDGET = 1_024;
@@ -93,14 +95,29 @@ function toAnthropicMessages(messages: readonly ProviderMessage[]): MessageParam
   return turns;
 }
 
+function toolChoiceParam(choice: ProviderToolChoice): ToolChoice {
+  if (typeof choice !== "string") return { type: "tool", name: choice.name };
+  return choice === "required" ? { type: "any" } : { type: choice };
+}
+
+/** Choices that force a call; Anthropic refuses them together with extended thinking. */
+function forcesToolUse(choice: ProviderToolChoice | undefined): boolean {
+  return choice !== undefined && choice !== "auto" && choice !== "none";
+}
+
 export function toAnthropicParams(request: ProviderRequest): MessageCreateParamsStreaming {
   // Anthropic has no JSON switch: JSON mode is an instruction in the system prompt.
   const system = [systemText(request), request.responseFormat === "json" ? JSON_MODE_INSTRUCTION : ""]
     .filter(Boolean)
     .join("\n\n");
-  const messages = toAnthropicMessages(request.messages);
   const tools = request.tools ?? [];
-  const effort = request.reasoningEffort;
+  const messages = toAnthropicMessages(
+    tools.length > 0 ? request.messages : toolRoundsAsText(request.messages),
+  );
+  const toolChoice = tools.length > 0 ? request.toolChoice : undefined;
+  // A client that forces a tool call gets it: thinking is left out rather than the request refused
+  // (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#extended-thinking-with-tool-use).
+  const effort = forcesToolUse(toolChoice) ? undefined : request.reasoningEffort;
   const budget =
     effort === undefined ? undefined : thinkingBudget(effort, request.maxOutputTokens, MIN_THINKING_BUDGET);
   // Only a cap too small for the minimum budget is raised, so the answer keeps its requested room.
@@ -132,6 +149,8 @@ export function toAnthropicParams(request: ProviderRequest): MessageCreateParams
           })),
         }
       : {}),
+    ...(toolChoice ? { tool_choice: toolChoiceParam(toolChoice) } : {}),
+    ...(request.stop?.length ? { stop_sequences: request.stop } : {}),
     stream: true,
   };
 }

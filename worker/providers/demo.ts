@@ -68,6 +68,16 @@ export function demoChunks(text: string): string[] {
   return text.match(/\s+|\S+\s*/g) ?? [];
 }
 
+/** `text` up to where the earliest of the stop sequences begins (all of it when none occurs). */
+export function cutAtStop(text: string, stop: readonly string[] | undefined): string {
+  let end = text.length;
+  for (const sequence of stop ?? []) {
+    const at = sequence ? text.indexOf(sequence) : -1;
+    if (at !== -1 && at < end) end = at;
+  }
+  return text.slice(0, end);
+}
+
 function lastUserPrompt(messages: readonly ProviderMessage[]): string {
   return messages.findLast((message) => message.role === "user")?.content ?? "";
 }
@@ -86,7 +96,8 @@ export class DemoProvider implements Provider {
   }
 
   async *stream(request: ProviderRequest, signal: AbortSignal): AsyncGenerator<ProviderEvent> {
-    const chunks = demoChunks(demoAnswer(lastUserPrompt(request.messages)));
+    // Like a real model, the demo ends its answer where a stop sequence would begin (finish `stop`).
+    const chunks = demoChunks(cutAtStop(demoAnswer(lastUserPrompt(request.messages)), request.stop));
     const budget = Math.max(0, request.maxOutputTokens);
     let sent = 0;
     for (const chunk of chunks) {

@@ -6,7 +6,8 @@
 import { attachmentsOf, JSON_MODE_INSTRUCTION } from "./attachments";
 import { thinkingBudget } from "./thinking-budget";
 import { argumentsObject, replayOf } from "./tool-calls";
-import { type ProviderMessage, type ProviderRequest, systemText } from "./types";
+import { toolRoundsAsText } from "./tool-history";
+import { type ProviderMessage, type ProviderRequest, type ProviderToolChoice, systemText } from "./types";
 
 /** Models that think and can stream thought summaries (`thought: true` parts). */
 const THINKING_MODEL = /gemini-(?:2\.5|[3-9])/;
@@ -36,12 +37,25 @@ export interface GeminiRequestBody {
   contents: { role: "user" | "model"; parts: GeminiRequestPart[] }[];
   systemInstruction?: { parts: { text: string }[] };
   tools?: { functionDeclarations: { name: string; description: string; parametersJsonSchema: unknown }[] }[];
+  toolConfig?: { functionCallingConfig: GeminiFunctionCallingConfig };
   generationConfig: {
     maxOutputTokens: number;
     temperature?: number;
     thinkingConfig?: Record<string, unknown>;
     responseMimeType?: string;
+    stopSequences?: string[];
   };
+}
+
+export interface GeminiFunctionCallingConfig {
+  mode: "AUTO" | "NONE" | "ANY";
+  allowedFunctionNames?: string[];
+}
+
+/** A named tool is mode ANY limited to that one function (the names are only allowed with ANY). */
+function functionCallingConfig(choice: ProviderToolChoice): GeminiFunctionCallingConfig {
+  if (typeof choice !== "string") return { mode: "ANY", allowedFunctionNames: [choice.name] };
+  return { mode: choice === "required" ? "ANY" : choice === "none" ? "NONE" : "AUTO" };
 }
 
 /**
@@ -87,7 +101,8 @@ function toGeminiContents(request: ProviderRequest): GeminiRequestBody["contents
   const callNames = new Map<string, string>();
   const contents: GeminiRequestBody["contents"] = [];
   let results: GeminiRequestPart[] | undefined;
-  for (const message of request.messages) {
+  const messages = (request.tools?.length ?? 0) > 0 ? request.messages : toolRoundsAsText(request.messages);
+  for (const message of messages) {
     if (message.role === "system") continue;
     if (message.role !== "tool") results = undefined;
     if (message.role === "tool") {
@@ -144,6 +159,10 @@ export function toGeminiBody(request: ProviderRequest): GeminiRequestBody {
           ],
         }
       : {}),
+    // A calling config without function declarations is refused.
+    ...(tools.length > 0 && request.toolChoice
+      ? { toolConfig: { functionCallingConfig: functionCallingConfig(request.toolChoice) } }
+      : {}),
     generationConfig: {
       maxOutputTokens: request.maxOutputTokens,
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -151,6 +170,7 @@ export function toGeminiBody(request: ProviderRequest): GeminiRequestBody {
       ...(request.responseFormat === "json" && !byInstruction
         ? { responseMimeType: "application/json" }
         : {}),
+      ...(request.stop?.length ? { stopSequences: request.stop } : {}),
     },
   };
 }

@@ -7,10 +7,12 @@ import type {
   ChatCompletionContentPart,
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
+  ChatCompletionToolChoiceOption,
 } from "openai/resources/chat/completions";
 import { attachmentsOf, dataURL, JSON_MODE_INSTRUCTION, mentionsJson } from "./attachments";
 import { replayOfAny } from "./tool-calls";
-import type { ProviderMessage, ProviderRequest } from "./types";
+import { toolRoundsAsText } from "./tool-history";
+import type { ProviderMessage, ProviderRequest, ProviderToolChoice } from "./types";
 
 /** `compatible` is any other server speaking the format: Ollama, vLLM, llama.cpp, LM Studio, proxies. */
 export type OpenAIFlavour = "openai" | "openrouter" | "deepseek" | "compatible";
@@ -126,14 +128,19 @@ function toChatMessage(message: ProviderMessage, flavour: OpenAIFlavour): ChatMe
   }
 }
 
+function toolChoiceParam(choice: ProviderToolChoice): ChatCompletionToolChoiceOption {
+  return typeof choice === "string" ? choice : { type: "function", function: { name: choice.name } };
+}
+
 export function toChatParams(request: ProviderRequest, flavour: OpenAIFlavour, baseURL: string): ChatParams {
-  const messages: ChatParams["messages"] = request.messages.map((message) => toChatMessage(message, flavour));
+  const tools = request.tools ?? [];
+  const history = tools.length > 0 ? request.messages : toolRoundsAsText(request.messages);
+  const messages: ChatParams["messages"] = history.map((message) => toChatMessage(message, flavour));
   // JSON mode is refused unless the prompt itself asks for JSON (OpenAI and DeepSeek check).
   if (request.responseFormat === "json" && !mentionsJson(request)) {
     messages.unshift({ role: "system", content: JSON_MODE_INSTRUCTION });
   }
   if (request.system?.trim()) messages.unshift({ role: "system", content: request.system });
-  const tools = request.tools ?? [];
   return {
     model: request.model,
     messages,
@@ -150,6 +157,9 @@ export function toChatParams(request: ProviderRequest, flavour: OpenAIFlavour, b
           })),
         }
       : {}),
+    // `tool_choice` without `tools` is refused, and means nothing anyway.
+    ...(tools.length > 0 && request.toolChoice ? { tool_choice: toolChoiceParam(request.toolChoice) } : {}),
+    ...(request.stop?.length ? { stop: request.stop } : {}),
     ...(request.responseFormat === "json" ? { response_format: { type: "json_object" as const } } : {}),
   };
 }

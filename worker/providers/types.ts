@@ -64,6 +64,15 @@ export interface ProviderTool {
 
 export type ReasoningEffort = "low" | "medium" | "high";
 
+/**
+ * Whether the model may (`auto`), must not (`none`) or must (`required`) call one of the request's
+ * tools, or must call the one named. Adapters send it only together with tools.
+ */
+export type ProviderToolChoice = "auto" | "none" | "required" | { name: string };
+
+/** The most stop sequences a request may carry (OpenAI's limit, the smallest of the APIs). */
+export const MAX_STOP_SEQUENCES = 4;
+
 export interface ProviderRequest {
   /** The upstream model id, e.g. `gpt-5-mini` or `claude-sonnet-4-5`. */
   model: string;
@@ -79,9 +88,12 @@ export interface ProviderRequest {
   tools?: ProviderTool[];
   /** Ask for a JSON object as the answer (JSON mode), where the model supports it. */
   responseFormat?: "json";
-  /** Which tool the model must, may or must not call. */
-  toolChoice?: "auto" | "none" | "required" | { name: string };
-  /** Stop sequences (at most 4). */
+  /** How the model must treat `tools`; ignored without tools. */
+  toolChoice?: ProviderToolChoice;
+  /**
+   * Texts that end the answer where the model would write them (not included in it); the
+   * finish reason is then `stop`. At most MAX_STOP_SEQUENCES, checked by the caller.
+   */
   stop?: string[];
 }
 

@@ -6,16 +6,63 @@
 import { toBase64 } from "../../attachments";
 import { contextOf } from "../../db/branches";
 import type { Attachment, Message } from "../../db/schema";
-import type { GenerationOptions } from "#protocol/messages";
+import type { GenerationOptions, ToolCall } from "#protocol/messages";
 import { acceptsAttachment } from "../../providers/attachments";
 import { DEFAULT_MAX_OUTPUT_TOKENS, type CatalogueModel } from "../../providers/catalogue";
-import type { ProviderAttachment, ProviderMessage, ProviderRequest } from "../../providers/types";
+import { rememberReplay } from "../../providers/tool-calls";
+import type {
+  ProviderAttachment,
+  ProviderMessage,
+  ProviderRequest,
+  ProviderToolCall,
+} from "../../providers/types";
 import { builtinTools } from "../../tools";
 import type { ApiExtras } from "./plan";
 
 /** Sent (not stored) after a stopped answer so any provider carries on from where it ended. */
 export const CONTINUE_PROMPT =
   "Continue your previous answer exactly where it stopped. Do not repeat anything you already wrote.";
+
+/**
+ * A stored answer that called tools, as the provider saw it being written: for each point in
+ * the text where calls were made, the text since the previous point with those calls, then one
+ * `tool` message per result; the text after the last calls ends it. Calls without a result are
+ * left out (providers refuse a call with no answer); their text stays. `reasoning` is what the
+ * model thought while writing the answer, which DeepSeek's thinking mode must be shown again
+ * with every call it made.
+ */
+export function replayedAnswer(
+  content: string,
+  calls: readonly ToolCall[],
+  reasoning = "",
+): ProviderMessage[] {
+  const groups = new Map<number, ToolCall[]>();
+  // A stable sort: calls made at the same point keep their order.
+  for (const call of [...calls].sort((a, b) => a.offset - b.offset)) {
+    if (call.result === null) continue;
+    const group = groups.get(call.offset) ?? [];
+    group.push(call);
+    groups.set(call.offset, group);
+  }
+  const out: ProviderMessage[] = [];
+  let from = 0;
+  for (const [offset, group] of groups) {
+    const to = Math.min(Math.max(offset, from), content.length);
+    const toolCalls: ProviderToolCall[] = group.map((call) => ({
+      id: call.id,
+      name: call.name,
+      arguments: call.arguments,
+    }));
+    const [first] = toolCalls;
+    if (first && reasoning) rememberReplay(first, { reasoningContent: reasoning });
+    out.push({ role: "assistant", content: content.slice(from, to), toolCalls });
+    for (const call of group) out.push({ role: "tool", toolCallId: call.id, content: call.result ?? "" });
+    from = to;
+  }
+  const rest = content.slice(from);
+  if (rest !== "" || out.length === 0) out.push({ role: "assistant", content: rest });
+  return out;
+}
 
 export async function providerMessages(
   bucket: R2Bucket,
@@ -24,7 +71,12 @@ export async function providerMessages(
   model: CatalogueModel,
 ): Promise<ProviderMessage[]> {
   const out: ProviderMessage[] = [];
+  const reasoning = new Map(path.map((row) => [row.id, row.reasoning]));
   for (const message of contextOf(path)) {
+    if (message.role === "assistant" && message.toolCalls) {
+      out.push(...replayedAnswer(message.content, message.toolCalls, reasoning.get(message.id)));
+      continue;
+    }
     const attached = message.role === "user" ? (files.get(message.id) ?? []) : [];
     if (attached.length === 0) {
       out.push({ role: message.role, content: message.content });
