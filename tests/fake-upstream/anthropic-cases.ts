@@ -240,6 +240,16 @@ export const anthropicCases: Record<string, CaseScript> = {
     return streamFrames(context, respaced);
   },
 
+  /** The model wrote a requested stop sequence: the text ends before it, with stop_reason `stop_sequence`. */
+  "stop-sequence": (context) =>
+    streamFrames(context, [
+      ...textPrelude(context),
+      ...textDeltaFrames(0, NORMAL_CHUNKS.slice(0, 2)),
+      blockStopFrame(0),
+      messageDeltaFrame("stop_sequence", { output_tokens: 3 }, " How"),
+      MESSAGE_STOP_FRAME,
+    ]),
+
   length: (context) =>
     streamFrames(
       context,

@@ -63,11 +63,18 @@ export function blockStopFrame(index: number): string {
   return eventFrame("content_block_stop", { type: "content_block_stop", index });
 }
 
-/** `usage.output_tokens` here is the running total for the whole message, not an increment. */
-export function messageDeltaFrame(stopReason: string, usage: Record<string, number>): string {
+/**
+ * `usage.output_tokens` here is the running total for the whole message, not an increment;
+ * `stopSequence` is the one the model wrote when it stopped at one (`stop_sequence`).
+ */
+export function messageDeltaFrame(
+  stopReason: string,
+  usage: Record<string, number>,
+  stopSequence: string | null = null,
+): string {
   return eventFrame("message_delta", {
     type: "message_delta",
-    delta: { stop_reason: stopReason, stop_sequence: null },
+    delta: { stop_reason: stopReason, stop_sequence: stopSequence },
     usage,
   });
 }
