@@ -32,24 +32,21 @@ export function parseChatCompletion(body: unknown): ParsedChatCall {
     model: request.model,
     system: systemOf(request.messages),
     messages: conversationOf(request.messages),
-    ...defined("temperature", request.temperature),
-    ...defined("maxOutputTokens", request.max_completion_tokens ?? request.max_tokens),
-    ...defined("reasoningEffort", effortOf(request.reasoning_effort)),
-    ...defined("responseFormat", jsonMode(request.response_format)),
-    ...defined("stop", stopOf(request.stop)),
-    ...(tools && tools.length > 0 ? { tools } : {}),
-    ...defined("toolChoice", toolChoiceOf(request.tool_choice, tools ?? [])),
   };
-  return {
-    input,
-    stream: request.stream ?? false,
-    includeUsage: (request.stream ?? false) && (request.stream_options?.include_usage ?? false),
-  };
-}
-
-/** `{ key: value }`, or nothing when the client left the field out (or sent null). */
-function defined<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
-  return value === null || value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+  // Options the client left out (or sent as null) stay out: the model's defaults apply.
+  const maxOutputTokens = request.max_completion_tokens ?? request.max_tokens;
+  const reasoningEffort = effortOf(request.reasoning_effort);
+  const stop = stopOf(request.stop);
+  const toolChoice = toolChoiceOf(request.tool_choice, tools ?? []);
+  if (request.temperature != null) input.temperature = request.temperature;
+  if (maxOutputTokens != null) input.maxOutputTokens = maxOutputTokens;
+  if (reasoningEffort) input.reasoningEffort = reasoningEffort;
+  if (jsonMode(request.response_format)) input.responseFormat = "json";
+  if (stop) input.stop = stop;
+  if (tools && tools.length > 0) input.tools = tools;
+  if (toolChoice) input.toolChoice = toolChoice;
+  const stream = request.stream ?? false;
+  return { input, stream, includeUsage: stream && (request.stream_options?.include_usage ?? false) };
 }
 
 function textOf(content: string | { type: "text"; text: string }[]): string {
@@ -177,8 +174,8 @@ function effortOf(effort: ChatCompletionBody["reasoning_effort"]): ReasoningEffo
 }
 
 /** JSON mode; a `json_schema` is asked for as JSON mode too (the schema itself is not enforced). */
-function jsonMode(format: ChatCompletionBody["response_format"]): "json" | undefined {
-  return format && format.type !== "text" ? "json" : undefined;
+function jsonMode(format: ChatCompletionBody["response_format"]): boolean {
+  return !!format && format.type !== "text";
 }
 
 function stopOf(stop: ChatCompletionBody["stop"]): string[] | undefined {
@@ -211,8 +208,9 @@ function refusalOf(error: z.ZodError) {
   const { path, message } = deepest(issue);
   if (path.length === 0) return invalidRequest(message);
   const param = paramOf(path);
-  if (/received undefined$/.test(message))
+  if (/received undefined$/.test(message)) {
     return invalidRequest(`Missing required parameter: '${param}'.`, param);
+  }
   return invalidRequest(
     `Invalid '${param}': ${message.replace(/^Invalid input: /, "")}.`.replace(/\.\.$/, "."),
     param,
