@@ -74,6 +74,7 @@ export const ConversationRow = memo(function ConversationRow({
           }`}
         >
           <span className="truncate">{title}</span>
+          {conversation.apiTokenName !== null && <ApiMark tokenName={conversation.apiTokenName} />}
         </a>
       )}
       {!renaming && (
@@ -96,6 +97,19 @@ export const ConversationRow = memo(function ConversationRow({
     </li>
   );
 });
+
+/** Marks a chat an API call made, with the name of the personal token it used. */
+function ApiMark({ tokenName }: { tokenName: string }) {
+  return (
+    <span
+      data-testid="api-mark"
+      title={`Made through the API with the token “${tokenName}”`}
+      className="ml-2 max-w-[45%] shrink-0 truncate rounded-md bg-subtle px-1.5 py-px text-[10.5px] font-normal text-muted"
+    >
+      API · {tokenName}
+    </span>
+  );
+}
 
 function RenameInput({ initial, onDone }: { initial: string; onDone: (title: string | null) => void }) {
   const input = useRef<HTMLInputElement>(null);
