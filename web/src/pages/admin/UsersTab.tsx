@@ -173,9 +173,9 @@ export function UsersTab() {
                           className={smallButtonClass}
                           onClick={() => setTokensOf(user)}
                           aria-label={`API tokens of ${personLabel(user)}`}
+                          title="API tokens"
                         >
                           <SquareTerminal size={14} aria-hidden />
-                          Tokens
                         </button>
                       )}
                       <button type="button" className={smallButtonClass} onClick={() => setLimitsFor(user)}>
