@@ -1,5 +1,6 @@
 /**
- * Accounts, own provider keys and usage (`/api/v1/auth/*`, `/keys`, `/usage`). Only the sign-in
+ * Accounts, own provider keys, API tokens and usage (`/api/v1/auth/*`, `/keys`, `/tokens`,
+ * `/usage`). Only the sign-in
  * dialog and the settings page use these, so they stay out of the first chunk.
  */
 import { z } from "zod";
@@ -14,6 +15,13 @@ import {
   type SessionUser,
   type StoredKey,
 } from "#protocol/http";
+import {
+  createdTokenSchema,
+  tokenListSchema,
+  type CreateTokenInput,
+  type CreatedToken,
+  type TokenView,
+} from "#protocol/tokens";
 import { ApiError, request } from "./api.ts";
 
 /** The providers that can run on a person's own key (worker/providers: acceptsOwnKey). */
@@ -63,6 +71,19 @@ export async function saveKey(provider: string, apiKey: string): Promise<StoredK
 
 export async function deleteKey(provider: string): Promise<void> {
   await request(`/api/v1/keys/${encodeURIComponent(provider)}`, z.undefined(), { method: "DELETE" });
+}
+
+export async function listTokens(): Promise<TokenView[]> {
+  return (await request("/api/v1/tokens", tokenListSchema)).tokens;
+}
+
+/** The only answer that holds the token's secret: show it once, keep it nowhere. */
+export async function createToken(input: CreateTokenInput): Promise<CreatedToken> {
+  return request("/api/v1/tokens", createdTokenSchema, post(input));
+}
+
+export async function revokeToken(id: string): Promise<void> {
+  await request(`/api/v1/tokens/${encodeURIComponent(id)}`, z.undefined(), { method: "DELETE" });
 }
 
 export async function getUsage(): Promise<MonthUsage> {

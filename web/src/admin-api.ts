@@ -25,6 +25,8 @@ import {
   type UpstreamError,
   type UsageReport,
 } from "#protocol/admin";
+import { adminTokenListSchema, type AdminToken } from "#protocol/tokens";
+import { z } from "zod";
 import { request } from "./api.ts";
 
 const BASE = "/api/v1/admin";
@@ -93,6 +95,15 @@ export async function setBanned(id: string, banned: boolean): Promise<AdminUser>
 export async function putUserLimits(id: string, limits: LimitOverrides): Promise<AdminUser> {
   const path = `${BASE}/users/${encodeURIComponent(id)}/limits`;
   return (await request(path, adminUserAnswerSchema, json("PUT", limits))).user;
+}
+
+export async function listUserTokens(id: string): Promise<AdminToken[]> {
+  const path = `${BASE}/users/${encodeURIComponent(id)}/tokens`;
+  return (await request(path, adminTokenListSchema)).tokens;
+}
+
+export async function revokeAnyToken(id: string): Promise<void> {
+  await request(`${BASE}/tokens/${encodeURIComponent(id)}`, z.undefined(), json("DELETE"));
 }
 
 // -----------------------------------------------------------------------------------------------

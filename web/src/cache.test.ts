@@ -36,6 +36,7 @@ const summary: ConversationSummary = {
   model: "parley-demo",
   pinned: false,
   systemPrompt: "",
+  apiTokenName: null,
   createdAt: 1,
   updatedAt: 2,
 };
@@ -63,6 +64,14 @@ describe("local cache", () => {
     expect(reloaded.peekChat("c1")).toBeUndefined();
     expect((await reloaded.loadChat("c1"))?.messages.map((m) => m.content)).toEqual(["Hello", "World"]);
     expect(reloaded.peekChat("c1")).toBeDefined();
+    expect(await reloaded.loadConversations()).toEqual([summary]);
+  });
+
+  it("still shows a conversation list cached before conversations could come from the API", async () => {
+    const first = await freshModule();
+    const { apiTokenName: _, ...older } = summary;
+    await first.saveConversations([older as ConversationSummary]);
+    const reloaded = await freshModule();
     expect(await reloaded.loadConversations()).toEqual([summary]);
   });
 

@@ -9,7 +9,13 @@ import { auditLog, users } from "../db/schema";
 import type { AuditEntry } from "#protocol/admin";
 
 export type AuditAction =
-  "model.update" | "settings.default_model" | "settings.limits" | "user.limits" | "user.ban" | "user.unban";
+  | "model.update"
+  | "settings.default_model"
+  | "settings.limits"
+  | "user.limits"
+  | "user.ban"
+  | "user.unban"
+  | "token.revoke";
 
 /** The insert for one entry, to put in the batch that makes the change. */
 export function auditInsert(

@@ -26,6 +26,7 @@ export function toSummary(row: Conversation): ConversationSummary {
     model: row.model,
     pinned: row.pinnedAt !== null,
     systemPrompt: row.systemPrompt,
+    apiTokenName: row.apiTokenName,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

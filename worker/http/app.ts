@@ -23,6 +23,7 @@ import { modelRoutes } from "./routes/models";
 import { oauthRoutes } from "./routes/oauth";
 import { roomSocketRoute } from "./routes/room";
 import { shareRoutes } from "./routes/shares";
+import { tokenRoutes } from "./routes/tokens";
 import { usageRoutes } from "./routes/usage";
 import { securityHeaders } from "./security-headers";
 import { originCheck, sessionMiddleware } from "./session-middleware";
@@ -56,6 +57,7 @@ export function createApp() {
     emailLinkRoutes,
     oauthRoutes,
     keyRoutes,
+    tokenRoutes,
     modelRoutes,
     usageRoutes,
     conversationRoutes,

@@ -30,6 +30,7 @@ import { hubFrameSchema } from "#protocol/hub";
 import { searchResultSchema } from "#protocol/library";
 import { attachmentInfoSchema, chatMessageSchema, errorInfoSchema } from "#protocol/messages";
 import { shareInfoSchema, sharePutSchema, shareSchema } from "#protocol/sharing";
+import { adminTokenSchema, createTokenSchema, tokenViewSchema } from "#protocol/tokens";
 import type { AppEnv } from "./app-env";
 import { json } from "./responses";
 
@@ -51,6 +52,8 @@ const COMPONENTS: Array<[string, z.ZodType]> = [
   ["ConversationSummary", conversationSummarySchema],
   ["UsageTotals", usageTotalsSchema],
   ["StoredKey", storedKeySchema],
+  ["Token", tokenViewSchema],
+  ["AdminToken", adminTokenSchema],
   ["SearchResult", searchResultSchema],
   ["Share", shareSchema],
   ["ShareInfo", shareInfoSchema],
@@ -63,6 +66,7 @@ const COMPONENTS: Array<[string, z.ZodType]> = [
   ["SignInRequest", signInSchema],
   ["ChangePasswordRequest", changePasswordSchema],
   ["SaveKeyRequest", saveKeySchema],
+  ["CreateTokenRequest", createTokenSchema],
   ["CreateConversationRequest", createConversationSchema],
   ["ConversationPatch", conversationPatchSchema],
   ["ChatStreamRequest", chatStreamRequestSchema],

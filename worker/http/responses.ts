@@ -23,7 +23,7 @@ const ERROR_TEXT = {
   401: "Not signed in",
   403: "Not allowed (`forbidden`, `bad_origin`, `banned`)",
   404: "Not found, or not yours",
-  409: "Conflict (`conversation_busy`, `email_taken`, `attachment_sent`)",
+  409: "Conflict (`conversation_busy`, `email_taken`, `attachment_sent`, `too_many_tokens`)",
   413: "Body too large",
   415: "A file of a kind Parley does not take",
   429: "Rate limit, monthly quota, concurrent generations or password attempts (`rate_limited`, `quota_exhausted`, `too_many_generations`, `too_many_attempts`); see Retry-After",

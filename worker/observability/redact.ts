@@ -6,8 +6,9 @@
  * - by field name: secrets (authorization, cookies, passwords, API keys, tokens) are replaced
  *   outright, and message text (content, prompt, text, messages, …) is replaced by its length;
  * - by shape, inside every string that is kept: provider keys (`sk-…`, `sk-ant-…`, `AIza…`),
- *   bearer credentials, JWTs, Parley's cookies and `password=`-style pairs are masked, so a key
- *   that ends up in an error message or a URL is caught too.
+ *   Parley's API tokens (`pk_live_…`), bearer credentials, JWTs, Parley's cookies and
+ *   `password=`-style pairs are masked, so a key that ends up in an error message or a URL is
+ *   caught too.
  */
 
 export const REDACTED = "[redacted]";
@@ -64,6 +65,8 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/\bsk-ant-[A-Za-z0-9_-]{4,}/g, "sk-ant-[redacted]"],
   [/\bsk-[A-Za-z0-9_-]{6,}/g, "sk-[redacted]"],
   [/\bAIza[0-9A-Za-z_-]{10,}/g, "AIza[redacted]"],
+  // Parley's own personal access tokens (worker/compat/tokens.ts).
+  [/\bpk_live_[A-Za-z0-9_-]{4,}/g, "pk_live_[redacted]"],
   [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, "[redacted-jwt]"],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, "$1 [redacted]"],
   [/\b(parley_[a-z_]+)=[^;\s,"']+/gi, "$1=[redacted]"],

@@ -143,6 +143,11 @@ export const conversationSummarySchema = z.object({
   model: z.string().nullable(),
   pinned: z.boolean(),
   systemPrompt: z.string(),
+  /**
+   * Set when an API call made this conversation: the name of the personal token it used. Missing
+   * reads as null, so a list cached by an older version of the web app still parses.
+   */
+  apiTokenName: z.string().nullable().default(null),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -73,7 +73,15 @@ export const ConversationRow = memo(function ConversationRow({
             active ? "bg-hover font-medium text-ink" : "text-ink/80 hover:bg-hover/70 hover:text-ink"
           }`}
         >
-          <span className="truncate">{title}</span>
+          {conversation.apiTokenName === null ? (
+            <span className="truncate">{title}</span>
+          ) : (
+            <>
+              {/* The title keeps its room; the mark gives way first, down to about "API…". */}
+              <span className="max-w-[calc(100%-3rem)] shrink-0 truncate">{title}</span>
+              <ApiMark tokenName={conversation.apiTokenName} />
+            </>
+          )}
         </a>
       )}
       {!renaming && (
@@ -96,6 +104,19 @@ export const ConversationRow = memo(function ConversationRow({
     </li>
   );
 });
+
+/** Marks a chat an API call made, with the name of the personal token it used. */
+function ApiMark({ tokenName }: { tokenName: string }) {
+  return (
+    <span
+      data-testid="api-mark"
+      title={`Made through the API with the token “${tokenName}”`}
+      className="ml-2 min-w-0 truncate rounded-md bg-subtle px-1.5 py-px text-[10.5px] font-normal text-muted"
+    >
+      API · {tokenName}
+    </span>
+  );
+}
 
 function RenameInput({ initial, onDone }: { initial: string; onDone: (title: string | null) => void }) {
   const input = useRef<HTMLInputElement>(null);

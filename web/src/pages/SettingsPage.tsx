@@ -1,6 +1,6 @@
 /**
- * `/settings`: account, theme, default model, own provider keys, this month's usage and a download
- * of everything Parley keeps about the person.
+ * `/settings`: account, theme, default model, own provider keys, API tokens, this month's usage and
+ * a download of everything Parley keeps about the person.
  */
 import { Download, Monitor, Moon, Sun } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
@@ -11,6 +11,7 @@ import { setTheme, THEMES, useTheme, type ThemeChoice } from "../theme.ts";
 import { AccountSection } from "./AccountSection.tsx";
 import { KeysSection } from "./KeysSection.tsx";
 import { Section, secondaryButtonClass } from "./Section.tsx";
+import { TokensSection } from "./TokensSection.tsx";
 import { UsageSection } from "./UsageSection.tsx";
 
 const THEME_LABELS: Record<ThemeChoice, { label: string; icon: typeof Sun }> = {
@@ -84,6 +85,7 @@ export default function SettingsPage({ models, user, onSignIn, onSignOut }: Sett
           </select>
         </Section>
         <KeysSection user={user} models={models} onSignIn={onSignIn} />
+        <TokensSection user={user} onSignIn={onSignIn} />
         <UsageSection models={models} />
         <Section
           id="data"

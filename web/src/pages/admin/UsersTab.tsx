@@ -4,14 +4,16 @@
  */
 import { useEffect, useState } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
-import { Ban, Gauge, RotateCcw, Search, X } from "lucide-react";
+import { Ban, Gauge, RotateCcw, Search, SquareTerminal } from "lucide-react";
 import { describeError } from "../../api.ts";
 import type { AdminUser } from "#protocol/admin";
 import { getLimits, listUsers, setBanned } from "../../admin-api.ts";
 import { inputClass } from "../../components/FormField.tsx";
 import { formatCost, formatInteger } from "../../format.ts";
 import { toast } from "../../toasts.ts";
+import { Modal } from "./Modal.tsx";
 import { UserLimitsForm } from "./UserLimitsForm.tsx";
+import { UserTokens } from "./UserTokens.tsx";
 import {
   Badge,
   LoadMore,
@@ -48,43 +50,6 @@ function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
-function Modal({
-  open,
-  onOpenChange,
-  title,
-  description,
-  children,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  title: string;
-  description: string;
-  children: React.ReactNode;
-}) {
-  return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-50 bg-overlay motion-safe:animate-fade-in" />
-        <Dialog.Content className="fixed top-[12vh] left-1/2 z-50 w-[min(32rem,calc(100vw-1.5rem))] -translate-x-1/2 rounded-2xl border border-line bg-surface p-5 text-ink shadow-pop motion-safe:animate-pop-in">
-          <div className="flex items-start justify-between gap-3">
-            <Dialog.Title className="text-base font-semibold">{title}</Dialog.Title>
-            <Dialog.Close
-              aria-label="Close"
-              className="-mt-1 -mr-1 grid size-8 place-items-center rounded-lg text-muted hover:bg-hover hover:text-ink"
-            >
-              <X size={16} aria-hidden />
-            </Dialog.Close>
-          </div>
-          <Dialog.Description className="mt-1.5 text-sm leading-relaxed text-muted">
-            {description}
-          </Dialog.Description>
-          <div className="mt-4">{children}</div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
-  );
-}
-
 export function UsersTab() {
   const [query, setQuery] = useState("");
   const [kind, setKind] = useState<KindFilter>("user");
@@ -98,6 +63,7 @@ export function UsersTab() {
   const limits = useLoaded(getLimits, "limits", "the limits");
   const [toBan, setToBan] = useState<AdminUser | null>(null);
   const [limitsFor, setLimitsFor] = useState<AdminUser | null>(null);
+  const [tokensOf, setTokensOf] = useState<AdminUser | null>(null);
 
   const update = (user: AdminUser) => people.replace((item) => item.id === user.id, user);
 
@@ -201,6 +167,17 @@ export function UsersTab() {
                   <td className={`${tdClass} text-right tabular-nums`}>{formatCost(user.usage.costUsd)}</td>
                   <td className={`${tdClass} text-right`}>
                     <div className="flex justify-end gap-1.5">
+                      {user.kind === "user" && (
+                        <button
+                          type="button"
+                          className={smallButtonClass}
+                          onClick={() => setTokensOf(user)}
+                          aria-label={`API tokens of ${personLabel(user)}`}
+                          title="API tokens"
+                        >
+                          <SquareTerminal size={14} aria-hidden />
+                        </button>
+                      )}
                       <button type="button" className={smallButtonClass} onClick={() => setLimitsFor(user)}>
                         <Gauge size={14} aria-hidden />
                         Limits
@@ -277,6 +254,15 @@ export function UsersTab() {
             }}
           />
         )}
+      </Modal>
+
+      <Modal
+        open={tokensOf !== null}
+        onOpenChange={(open) => !open && setTokensOf(null)}
+        title={`API tokens of ${tokensOf ? personLabel(tokensOf) : ""}`}
+        description="The tokens their scripts call Parley with. Revoking one refuses its next call; it is written to the audit log."
+      >
+        {tokensOf && <UserTokens key={tokensOf.id} user={tokensOf} />}
       </Modal>
     </Panel>
   );

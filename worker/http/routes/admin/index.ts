@@ -9,12 +9,14 @@ import { createRouter } from "../../router";
 import { modelAdmin } from "./models";
 import { peopleAdmin } from "./people";
 import { reportAdmin } from "./reports";
+import { tokenAdmin } from "./tokens";
 
 export const adminRoutes = createRouter();
 adminRoutes.use("*", adminAccess);
 adminRoutes.route("/", modelAdmin);
 adminRoutes.route("/", peopleAdmin);
 adminRoutes.route("/", reportAdmin);
+adminRoutes.route("/", tokenAdmin);
 // Mounted ahead of the API's own session middleware (see app.ts): an unknown admin path must end
 // here, or the request would run through that middleware a second time on its way to a 404.
 adminRoutes.all("*", () => {
