@@ -7,6 +7,8 @@
  * - pipe: through the zero-feature baseline worker;
  * - Parley, WebSocket: `send` in an open room → first `delta` frame (what the app does);
  * - Parley, HTTP: `POST /api/v1/chat/stream` into an existing conversation → first `delta` event;
+ * - Parley, compatible API: `POST /v1/chat/completions` with a personal token into an existing
+ *   conversation (`X-Parley-Conversation`) → first content chunk (what an OpenAI SDK does);
  * - peer: AIChatAgent chat request → first `text-delta` chunk.
  *
  * Conversations are replaced every 10 turns so history stays short; each new one gets a warm-up
@@ -21,7 +23,13 @@
  * (each creates one), each paired with a pipe request.
  */
 import { benchText } from "../../tests/fake-upstream/bench-texts.ts";
-import { ParleyGuest, PeerWatcher, streamCompletion, type ParleyWatcher } from "../lib/clients.ts";
+import {
+  ParleyGuest,
+  parleyApiToken,
+  PeerWatcher,
+  streamCompletion,
+  type ParleyWatcher,
+} from "../lib/clients.ts";
 import { agentName, scale, type BenchContext } from "../lib/context.ts";
 import { sleep } from "../lib/processes.ts";
 import { roundSummary, summarize, type Summary } from "../lib/stats.ts";
@@ -45,9 +53,9 @@ export interface TtftResult {
   errors: string[];
 }
 
-type Path = "direct" | "pipe" | "parleyWs" | "parleyHttp" | "parleyHttpNew" | "peer";
+type Path = "direct" | "pipe" | "parleyWs" | "parleyHttp" | "parleyApi" | "parleyHttpNew" | "peer";
 /** The interleaved paths (parleyHttpNew runs apart, see above). */
-const PATHS: Path[] = ["direct", "pipe", "parleyWs", "parleyHttp", "peer"];
+const PATHS: Path[] = ["direct", "pipe", "parleyWs", "parleyHttp", "parleyApi", "peer"];
 const NEW_CHAT_ROUNDS = 50;
 
 export async function measureTtft(context: BenchContext): Promise<TtftResult> {
@@ -57,13 +65,15 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
   const marker = (tag = newTag("ttft")) => `Benchmark prompt ${benchMarker(TOKENS, 0, tag)}`;
   const errors: string[] = [];
   const guest = await ParleyGuest.create(context.parley.url);
+  const apiKey = await parleyApiToken(context.parley.url);
 
   // The conversations in use (replaced every ROTATE_EVERY rounds).
-  const current: { room: ParleyWatcher | null; httpConversation: string; peer: PeerWatcher | null } = {
-    room: null,
-    httpConversation: "",
-    peer: null,
-  };
+  const current: {
+    room: ParleyWatcher | null;
+    httpConversation: string;
+    apiConversation: string;
+    peer: PeerWatcher | null;
+  } = { room: null, httpConversation: "", apiConversation: "", peer: null };
 
   const check = (path: Path, text: string) => {
     if (text !== expected && errors.length < 20)
@@ -97,6 +107,14 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
       check("parleyHttp", result.text);
       return { sentAt: result.sentAt, firstAt: result.firstTokenAt };
     },
+    parleyApi: async (tag) => {
+      const result = await streamCompletion(context.parley.url, marker(tag), {
+        apiKey,
+        headers: current.apiConversation ? { "X-Parley-Conversation": current.apiConversation } : {},
+      });
+      check("parleyApi", result.text);
+      return { sentAt: result.sentAt, firstAt: result.firstTokenAt };
+    },
     parleyHttpNew: async (tag) => {
       const result = await guest.chatStream(marker(tag));
       check("parleyHttpNew", result.text);
@@ -119,6 +137,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     pipe: [],
     parleyWs: [],
     parleyHttp: [],
+    parleyApi: [],
     parleyHttpNew: [],
     peer: [],
   };
@@ -140,6 +159,9 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     await current.peer?.close();
     current.room = await guest.connect(await guest.createConversation());
     current.httpConversation = (await guest.chatStream(marker(newTag("ttft-warm")))).conversationId;
+    current.apiConversation =
+      (await streamCompletion(context.parley.url, marker(newTag("ttft-warm")), { apiKey })).conversationId ??
+      "";
     current.peer = await PeerWatcher.open(context.peer.url, agentName("ttft"));
     await unmeasured("parleyWs");
     await unmeasured("peer");
@@ -157,6 +179,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     pipe: [],
     parleyWs: [],
     parleyHttp: [],
+    parleyApi: [],
     parleyHttpNew: [],
     peer: [],
   };
@@ -190,7 +213,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
       [...PATHS, "parleyHttpNew" as const].map((path) => [path, roundSummary(summarize(values[path]))]),
     ),
     addedOverPipe: Object.fromEntries(
-      (["parleyWs", "parleyHttp", "parleyHttpNew", "peer"] as const).map((path) => [
+      (["parleyWs", "parleyHttp", "parleyApi", "parleyHttpNew", "peer"] as const).map((path) => [
         path,
         roundSummary(summarize(paired(path))),
       ]),

@@ -46,6 +46,30 @@ function openSocket(url: string, headers: Record<string, string> = {}): WebSocke
 // Parley
 // ---------------------------------------------------------------------------------------------
 
+/** An account with a personal access token, for the compatible API (`/v1/chat/completions`). */
+export async function parleyApiToken(baseUrl: string): Promise<string> {
+  const guest = await ParleyGuest.create(baseUrl);
+  const post = async (path: string, body: unknown, cookie: string) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json", origin: baseUrl },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response;
+  };
+  const email = `bench-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const signedUp = await post("/api/v1/auth/signup", { email, password: "bench password 123" }, guest.cookie);
+  const cookie = signedUp.headers
+    .getSetCookie()
+    .map((value) => value.split(";")[0])
+    .join("; ");
+  const created = (await (await post("/api/v1/tokens", { name: "bench" }, cookie)).json()) as {
+    secret: string;
+  };
+  return created.secret;
+}
+
 export class ParleyGuest {
   readonly baseUrl: string;
   readonly cookie: string;
@@ -523,14 +547,23 @@ export interface CompletionResult {
   arrivals: Arrival[];
   bytes: number;
   reads: number;
+  /** The conversation a Parley API call ran in (`X-Parley-Conversation`). */
+  conversationId?: string;
 }
 
-/** POSTs an OpenAI streaming chat completion to `baseUrl` and records every network read. */
-export async function streamCompletion(baseUrl: string, content: string): Promise<CompletionResult> {
+/**
+ * POSTs an OpenAI streaming chat completion to `baseUrl` and records every network read. With
+ * `apiKey` (a Parley personal token) and `headers` it is a call of Parley's compatible API.
+ */
+export async function streamCompletion(
+  baseUrl: string,
+  content: string,
+  { apiKey = "sk-bench-openai", headers = {} }: { apiKey?: string; headers?: Record<string, string> } = {},
+): Promise<CompletionResult> {
   const sentAt = now();
   const response = await fetch(`${baseUrl}/v1/chat/completions`, {
     method: "POST",
-    headers: { authorization: "Bearer sk-bench-openai", "content-type": "application/json" },
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", ...headers },
     body: JSON.stringify({
       model: BENCH_MODEL,
       stream: true,
@@ -572,5 +605,14 @@ export async function streamCompletion(baseUrl: string, content: string): Promis
       arrivals.push({ at, chars: text.length, bytes });
     }
   }
-  return { sentAt, firstTokenAt, text, arrivals, bytes, reads };
+  const conversationId = response.headers.get("x-parley-conversation") ?? undefined;
+  return {
+    sentAt,
+    firstTokenAt,
+    text,
+    arrivals,
+    bytes,
+    reads,
+    ...(conversationId ? { conversationId } : {}),
+  };
 }

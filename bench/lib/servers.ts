@@ -156,6 +156,10 @@ export async function prepareParley(
       GUEST_RATE_LIMIT: "100000000",
       GUEST_MONTHLY_TOKENS: "0",
       GUEST_MONTHLY_COST_USD: "0",
+      // The compatible API's figure calls as an account (personal tokens are for accounts only).
+      USER_RATE_LIMIT: "100000000",
+      USER_MONTHLY_TOKENS: "0",
+      USER_MONTHLY_COST_USD: "0",
       // The many-device figures open up to 64 sockets of one guest on one room (bench/lib/
       // sessions.ts): above the default socket caps (12 per person, 48 per guest address), so they
       // are raised here, not turned off: every connect still pays for the count.

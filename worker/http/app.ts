@@ -14,6 +14,7 @@ import { adminRoutes } from "./routes/admin";
 import { attachmentRoutes } from "./routes/attachments";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
+import { compatRoutes } from "./routes/compat";
 import { conversationRoutes } from "./routes/conversations";
 import { emailLinkRoutes } from "./routes/email-links";
 import { healthRoutes } from "./routes/health";
@@ -50,6 +51,8 @@ export function createApp() {
   // Before the session middleware too: admin routes run it themselves for cookie requests only,
   // since a bearer-token script needs neither a session nor an Origin (worker/admin/access.ts).
   app.route("/api/v1/admin", adminRoutes);
+  // The compatible API authenticates personal tokens itself: no cookie session, no Origin check.
+  app.route("/v1", compatRoutes);
   app.use("/api/*", originCheck, sessionMiddleware);
   app.use("/parties/*", originCheck, sessionMiddleware);
   for (const routes of [

@@ -1,0 +1,113 @@
+/**
+ * `/v1/*`: Parley as an OpenAI- and Anthropic-compatible API (docs/api-compat.md). Clients send a
+ * personal access token (`Authorization: Bearer pk_live_…`, or Anthropic's `x-api-key`), never a
+ * cookie, so neither the session middleware nor the Origin check applies here. Each call runs as
+ * a turn in its conversation's room (worker/compat/start.ts), so it is admitted, limited, billed
+ * and stored like a prompt typed in the app, and browsers can watch it live. Errors leave in the
+ * shape of the API the path belongs to, so each SDK raises its own error classes.
+ */
+import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { callerProviders } from "../models/access";
+import { getConfig } from "../../../env";
+import { AppError } from "../../../errors";
+import { database } from "../../../db/queries";
+import { usableModels } from "../../../providers/catalogue";
+import { clientIp } from "../../../room/identity";
+import {
+  anthropicError,
+  messagesObject,
+  messagesStream,
+  parseMessagesCall,
+} from "../../../compat/anthropic-messages";
+import { CompatError } from "../../../compat/errors";
+import {
+  chatCompletionObject,
+  chatCompletionStream,
+  modelList,
+  openAIError,
+  parseChatCompletion,
+} from "../../../compat/openai-chat";
+import { startApiTurn } from "../../../compat/start";
+import { authenticateToken, type TokenCaller } from "../../../compat/tokens";
+import type { AppEnv } from "../../app-env";
+
+/** API bodies carry whole conversations and inline images: more room than the app's JSON API. */
+export const MAX_COMPAT_BODY_BYTES = 25 * 1024 * 1024;
+
+type CompatEnv = { Bindings: AppEnv["Bindings"]; Variables: AppEnv["Variables"] & { caller: TokenCaller } };
+type CompatContext = Context<CompatEnv>;
+
+/** Anthropic's path answers in Anthropic's error shape; every other one in OpenAI's. */
+function errorResponse(path: string, cause: unknown): Response {
+  const failure = cause instanceof CompatError ? cause : AppError.from(cause);
+  return path.endsWith("/messages") ? anthropicError(failure) : openAIError(failure);
+}
+
+/** The token in `Authorization: Bearer` or `x-api-key`, checked against D1 on every call. */
+const tokenAuth = createMiddleware<CompatEnv>(async (c, next) => {
+  const bearer = c.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  const secret = bearer ?? c.req.header("x-api-key")?.trim();
+  if (!secret) {
+    throw new AppError(401, "unauthorized", "Send a Parley personal access token as a Bearer token.");
+  }
+  const caller = await authenticateToken(c.env, secret, c.executionCtx);
+  if (!caller) throw new AppError(401, "unauthorized", "The access token is invalid, expired or revoked.");
+  c.set("caller", caller);
+  // For the request's log line and the model list: the token speaks for its account.
+  c.set("identity", { userId: caller.userId, kind: "user", issuedAt: 0, sessionId: null });
+  await next();
+});
+
+async function readBody(c: CompatContext): Promise<unknown> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  const tooLarge = () =>
+    new AppError(413, "payload_too_large", `The request body is larger than ${MAX_COMPAT_BODY_BYTES} bytes.`);
+  if (declared > MAX_COMPAT_BODY_BYTES) throw tooLarge();
+  const text = await c.req.text();
+  if (text.length > MAX_COMPAT_BODY_BYTES) throw tooLarge();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CompatError(
+      400,
+      "invalid_request_error",
+      "invalid_json",
+      "The request body is not valid JSON.",
+    );
+  }
+}
+
+function callOf(c: CompatContext) {
+  return {
+    caller: c.get("caller"),
+    ip: clientIp(c.req.raw, getConfig(c.env).TRUST_CF_CONNECTING_IP),
+    requestId: c.get("requestId"),
+    origin: new URL(c.req.url).origin,
+    conversationId: c.req.header("x-parley-conversation")?.trim() || undefined,
+  };
+}
+
+export const compatRoutes = new Hono<CompatEnv>()
+  .onError((error, c) => errorResponse(c.req.path, error))
+  .notFound((c) => errorResponse(c.req.path, new AppError(404, "not_found", "No such endpoint.")))
+  .use("*", tokenAuth)
+  .get("/models", async (c) => {
+    const { env } = await callerProviders(c.env, c.get("identity"));
+    return c.json(modelList(await usableModels(database(c.env.DB), env)));
+  })
+  .post("/chat/completions", async (c) => {
+    const call = parseChatCompletion(await readBody(c));
+    const turn = await startApiTurn(c.env, callOf(c), call.input);
+    return call.stream
+      ? chatCompletionStream(turn, { includeUsage: call.includeUsage })
+      : chatCompletionObject(turn);
+  })
+  .post("/messages", async (c) => {
+    const call = parseMessagesCall(await readBody(c));
+    const turn = await startApiTurn(c.env, callOf(c), call.input);
+    return call.stream ? messagesStream(turn) : messagesObject(turn);
+  })
+  .all("*", () => {
+    throw new AppError(404, "not_found", "No such endpoint.");
+  });
