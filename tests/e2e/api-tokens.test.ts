@@ -5,10 +5,8 @@
  * a person's tokens under People and revokes one; a guest is told tokens need an account.
  * Screenshots of the section, the sidebar mark and the admin's list.
  */
-import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
@@ -29,15 +27,6 @@ const pageErrors: string[] = [];
 async function shoot(name: string) {
   await page.waitForTimeout(250);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-}
-
-/** A statement on the dev server's local D1, the way an operator would run one. */
-async function d1(command: string): Promise<void> {
-  await promisify(execFile)(
-    "npx",
-    ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", server.stateDir, "--command", command],
-    { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
-  );
 }
 
 /** The confirmation link the worker printed for `email` (local development without mail). */
@@ -131,16 +120,19 @@ describe("API tokens in Settings", () => {
   });
 
   it("marks a chat an API call made with the token's name in the sidebar", async () => {
-    const newChat = async () => {
-      const created = await context.request.post(`${server.url}/api/v1/conversations`, { data: {} });
-      return ((await created.json()) as { conversation: { id: string } }).conversation;
+    // Two real calls of the compatible API with the new token: each starts a conversation.
+    const call = async (prompt: string) => {
+      const response = await fetch(`${server.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "parley-demo", messages: [{ role: "user", content: prompt }] }),
+      });
+      expect(response.status).toBe(200);
+      await response.json();
+      return { id: response.headers.get("x-parley-conversation") ?? "" };
     };
-    const longer = await newChat();
-    const conversation = await newChat();
-    await d1(
-      `UPDATE conversations SET title = 'Nightly report', api_token_name = 'laptop script' WHERE id = '${conversation.id}';` +
-        `UPDATE conversations SET title = 'Summary of every open pull request this week', api_token_name = 'ci' WHERE id = '${longer.id}'`,
-    );
+    await call("Summarise every open pull request of this week, grouped by the team that owns it");
+    const conversation = await call("Nightly report");
     await page.goto(`${server.url}/`);
     const row = page.locator(`[data-conversation-id="${conversation.id}"]`);
     await expect
