@@ -7,7 +7,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { NORMAL_CHUNKS } from "../fake-upstream/texts.ts";
 import { apiAccount } from "./api-client";
-import { storedMessages, uniqueTag, upstreamRequests } from "./helpers";
+import { storedMessages, uniqueTag, upstreamRequests, workerFetch } from "./helpers";
 
 const HELLO = NORMAL_CHUNKS.join("");
 
@@ -195,7 +195,7 @@ describe("Anthropic Messages through Parley", () => {
 });
 
 describe("refusals raise each SDK's own errors", () => {
-  it("refuses forged, revoked and expired tokens with 401", async () => {
+  it("refuses forged, expired, banned and revoked tokens with 401", async () => {
     const account = await apiAccount();
     const forged = `pk_live_${"A".repeat(43)}`;
     const call = (secret: string) =>
@@ -217,6 +217,22 @@ describe("refusals raise each SDK's own errors", () => {
       .run();
     await expect(call(account.secret)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     await env.DB.prepare("UPDATE api_tokens SET expires_at = NULL WHERE id = ?").bind(account.tokenId).run();
+    await call(account.secret);
+
+    // A ban through the admin API stops the account's tokens on the very next call.
+    const { id } = await account.browser.me();
+    const admin = {
+      authorization: "Bearer test-admin-token-at-least-32-characters-long",
+      "content-type": "application/json",
+    };
+    const ban = await workerFetch(`/api/v1/admin/users/${id}/ban`, {
+      method: "POST",
+      headers: admin,
+      body: "{}",
+    });
+    expect(ban.status).toBe(200);
+    await expect(call(account.secret)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    await workerFetch(`/api/v1/admin/users/${id}/unban`, { method: "POST", headers: admin, body: "{}" });
     await call(account.secret);
 
     const revoked = await account.browser.fetch(`/api/v1/tokens/${account.tokenId}`, { method: "DELETE" });
@@ -243,6 +259,18 @@ describe("refusals raise each SDK's own errors", () => {
       .catch((error: unknown) => error);
     expect(bad).toBeInstanceOf(OpenAI.BadRequestError);
     expect((bad as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("temperature");
+
+    // OpenAI's reasoning models refuse stop sequences: Parley says so before calling them.
+    const stop = await account
+      .openai()
+      .chat.completions.create({
+        model: "gpt-5-mini",
+        stop: ["END"],
+        messages: [{ role: "user", content: "hi" }],
+      })
+      .catch((error: unknown) => error);
+    expect(stop).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((stop as Error).message).toContain("does not take stop sequences");
 
     await expect(
       account.anthropic().messages.create({

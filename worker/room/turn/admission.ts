@@ -19,7 +19,7 @@ import { acceptsAttachment } from "../../providers/attachments";
 import { isUsableModel, type CatalogueModel } from "../../providers/catalogue";
 import type { Provider } from "../../providers/types";
 import type { AdmissionFacts } from "./facts";
-import { optionsOf, type ShapedTurn, type TurnPlan } from "./plan";
+import { optionsOf, type ApiExtras, type ShapedTurn, type TurnPlan } from "./plan";
 
 export interface AdmissionRequest {
   env: Env;
@@ -66,9 +66,7 @@ export async function admit(request: AdmissionRequest): Promise<Admitted> {
   }
   const options = optionsOf(plan);
   checkOptions(model, options);
-  if (plan.kind === "send" && plan.api?.tools?.length && !model.caps.tools) {
-    throw new AppError(400, "unsupported_option", `${model.name} cannot call tools.`);
-  }
+  if (plan.kind === "send" && plan.api) checkApiExtras(model, plan.api);
   checkUploads(model, facts);
   if (shaped.prompt !== null) {
     await moderatePrompt(db, config, {
@@ -103,6 +101,17 @@ function checkUploads(model: CatalogueModel, facts: AdmissionFacts): void {
         `${model.name} cannot read ${upload.kind === "image" ? "images" : "PDFs"}. Pick a model that can, or remove "${upload.name}".`,
       );
     }
+  }
+}
+
+/** What only API clients ask for: their own tools, and stop sequences. */
+function checkApiExtras(model: CatalogueModel, api: ApiExtras): void {
+  if (api.tools?.length && !model.caps.tools) {
+    throw new AppError(400, "unsupported_option", `${model.name} cannot call tools.`);
+  }
+  // OpenAI's reasoning models (the ones without a temperature) refuse stop sequences outright.
+  if (api.stop?.length && model.provider === "openai" && !model.caps.temperature) {
+    throw new AppError(400, "unsupported_option", `${model.name} does not take stop sequences.`);
   }
 }
 
