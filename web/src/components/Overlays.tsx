@@ -2,6 +2,7 @@
  * The dialogs, loaded on demand (a separate chunk, fetched when the browser is idle): the Ctrl/Cmd+K
  * command palette, the `?` shortcuts sheet and the delete confirmation.
  */
+import { useId, type ReactNode } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
 import type { ConversationSummary } from "#protocol/http";
 import { Kbd, modKey } from "./Kbd.tsx";
@@ -53,6 +54,55 @@ export function ShortcutsSheet({
   );
 }
 
+/** A destructive action asked for once more: Cancel, or the red button that does it. */
+export function ConfirmSheet<T>({
+  subject,
+  title,
+  description,
+  confirmLabel,
+  onCancel,
+  onConfirm,
+}: {
+  /** What the action is about; the sheet is open while it is set. */
+  subject: T | null;
+  title: string;
+  description: ReactNode;
+  confirmLabel: string;
+  onCancel: () => void;
+  onConfirm: (subject: T) => void;
+}) {
+  const describedBy = useId();
+  return (
+    <Sheet
+      open={subject !== null}
+      onOpenChange={(open) => !open && onCancel()}
+      title={title}
+      describedBy={describedBy}
+      className="w-[min(24rem,calc(100vw-1.5rem))] p-5"
+    >
+      <h2 className="text-base font-semibold" aria-hidden="true">
+        {title}
+      </h2>
+      <p id={describedBy} className="mt-2 text-sm leading-relaxed text-muted">
+        {description}
+      </p>
+      <div className="mt-5 flex justify-end gap-2">
+        <Dialog.Close className="h-10 rounded-xl px-4 text-sm font-medium hover:bg-hover">
+          Cancel
+        </Dialog.Close>
+        <button
+          type="button"
+          autoFocus
+          onClick={() => subject !== null && onConfirm(subject)}
+          className="h-10 rounded-xl bg-danger px-4 text-sm font-medium text-danger-ink hover:opacity-90"
+        >
+          {confirmLabel}
+        </button>
+      </div>
+    </Sheet>
+  );
+}
+
 export function ConfirmDelete({
   conversation,
   onCancel,
@@ -63,33 +113,13 @@ export function ConfirmDelete({
   onConfirm: (conversation: ConversationSummary) => void;
 }) {
   return (
-    <Sheet
-      open={conversation !== null}
-      onOpenChange={(open) => !open && onCancel()}
+    <ConfirmSheet
+      subject={conversation}
       title="Delete chat?"
-      describedBy="delete-description"
-      className="w-[min(24rem,calc(100vw-1.5rem))] p-5"
-    >
-      <h2 className="text-base font-semibold" aria-hidden="true">
-        Delete chat?
-      </h2>
-      <p id="delete-description" className="mt-2 text-sm leading-relaxed text-muted">
-        “{conversation?.title || "New chat"}” will be deleted on every device. You can undo this for a few
-        seconds.
-      </p>
-      <div className="mt-5 flex justify-end gap-2">
-        <Dialog.Close className="h-10 rounded-xl px-4 text-sm font-medium hover:bg-hover">
-          Cancel
-        </Dialog.Close>
-        <button
-          type="button"
-          autoFocus
-          onClick={() => conversation && onConfirm(conversation)}
-          className="h-10 rounded-xl bg-danger px-4 text-sm font-medium text-danger-ink hover:opacity-90"
-        >
-          Delete
-        </button>
-      </div>
-    </Sheet>
+      description={`“${conversation?.title || "New chat"}” will be deleted on every device. You can undo this for a few seconds.`}
+      confirmLabel="Delete"
+      onCancel={onCancel}
+      onConfirm={onConfirm}
+    />
   );
 }

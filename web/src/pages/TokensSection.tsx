@@ -5,13 +5,12 @@
  * only: a guest is told so.
  */
 import { useEffect, useState } from "react";
-import * as Dialog from "@radix-ui/react-dialog";
 import { LogIn, SquareTerminal, Trash2 } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import type { CreatedToken, TokenView } from "#protocol/tokens";
 import { describeError } from "../api.ts";
 import { listTokens, revokeToken } from "../account-api.ts";
-import { Sheet } from "../components/Sheet.tsx";
+import { ConfirmSheet } from "../components/Overlays.tsx";
 import { toast } from "../toasts.ts";
 import { NewSecret, TokenForm } from "./TokenForm.tsx";
 import { Section, cardClass, secondaryButtonClass } from "./Section.tsx";
@@ -168,33 +167,13 @@ function ConfirmRevoke({
   onConfirm: (token: TokenView) => void;
 }) {
   return (
-    <Sheet
-      open={token !== null}
-      onOpenChange={(open) => !open && onCancel()}
+    <ConfirmSheet
+      subject={token}
       title="Revoke token?"
-      describedBy="revoke-token-description"
-      className="w-[min(24rem,calc(100vw-1.5rem))] p-5"
-    >
-      <h2 className="text-base font-semibold" aria-hidden="true">
-        Revoke token?
-      </h2>
-      <p id="revoke-token-description" className="mt-2 text-sm leading-relaxed text-muted">
-        Scripts using “{token?.name}” will be refused from their next call. This can’t be undone; the chats it
-        made stay.
-      </p>
-      <div className="mt-5 flex justify-end gap-2">
-        <Dialog.Close className="h-10 rounded-xl px-4 text-sm font-medium hover:bg-hover">
-          Cancel
-        </Dialog.Close>
-        <button
-          type="button"
-          autoFocus
-          onClick={() => token && onConfirm(token)}
-          className="h-10 rounded-xl bg-danger px-4 text-sm font-medium text-danger-ink hover:opacity-90"
-        >
-          Revoke
-        </button>
-      </div>
-    </Sheet>
+      description={`Scripts using “${token?.name}” will be refused from their next call. This can’t be undone; the chats it made stay.`}
+      confirmLabel="Revoke"
+      onCancel={onCancel}
+      onConfirm={onConfirm}
+    />
   );
 }
