@@ -121,6 +121,38 @@ describe("OpenAI Chat Completions through Parley", () => {
     expect(JSON.parse(calls!.tool_calls)).toMatchObject([{ id: call!.id, name: "calculate", result: "42" }]);
   });
 
+  it("takes an image as a data URL: stored with the prompt and sent to the model", async () => {
+    const account = await apiAccount();
+    const png =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    const tag = uniqueTag("image");
+    const { response } = await account
+      .openai()
+      .chat.completions.create({
+        model: "gpt-5-mini",
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: `What is in this picture? [[case:normal tag=${tag}]]` },
+              { type: "image_url", image_url: { url: `data:image/png;base64,${png}` } },
+            ],
+          },
+        ],
+      })
+      .withResponse();
+    const [sent] = await upstreamRequests(tag);
+    expect(JSON.stringify(sent?.body)).toContain(`data:image/png;base64,${png}`);
+    const conversationId = response.headers.get("x-parley-conversation") ?? "";
+    const [prompt] = await storedMessages(conversationId);
+    const files = await env.DB.prepare(
+      "SELECT mime_type, message_id FROM attachments WHERE conversation_id = ?",
+    )
+      .bind(conversationId)
+      .all<{ mime_type: string; message_id: string }>();
+    expect(files.results).toEqual([{ mime_type: "image/png", message_id: prompt!.id }]);
+  });
+
   it("asks for JSON mode and hands back the object", async () => {
     const account = await apiAccount();
     const tag = uniqueTag("json");
@@ -191,6 +223,35 @@ describe("Anthropic Messages through Parley", () => {
       name: "calculate",
       input: { expression: "(17 + 4) * 2" },
     });
+  });
+});
+
+describe("an upstream that fails part-way", () => {
+  const dropped = () => `Tell me [[case:drop after=3 tag=${uniqueTag("drop")}]]`;
+
+  it("makes the OpenAI SDK raise after the text it already streamed", async () => {
+    const account = await apiAccount();
+    const stream = await account.openai().chat.completions.create({
+      model: "gpt-5-mini",
+      stream: true,
+      messages: [{ role: "user", content: dropped() }],
+    });
+    let text = "";
+    const failure = await (async () => {
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect(text).toBe(NORMAL_CHUNKS.slice(0, 3).join(""));
+  });
+
+  it("makes the Anthropic SDK's finalMessage() reject", async () => {
+    const account = await apiAccount();
+    const stream = account.anthropic().messages.stream({
+      model: "gpt-5-mini",
+      max_tokens: 100,
+      messages: [{ role: "user", content: dropped() }],
+    });
+    await expect(stream.finalMessage()).rejects.toBeInstanceOf(Anthropic.APIError);
   });
 });
 
