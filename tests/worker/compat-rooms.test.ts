@@ -6,7 +6,15 @@ import OpenAI from "openai";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { slowText } from "../fake-upstream/texts.ts";
 import { apiAccount } from "./api-client";
-import { connectRoom, eventually, isType, slowPrompt, storedMessages, uniqueTag } from "./helpers";
+import {
+  connectRoom,
+  eventually,
+  isType,
+  slowPrompt,
+  storedMessages,
+  uniqueTag,
+  upstreamRequests,
+} from "./helpers";
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -108,6 +116,35 @@ describe("an API call is a live room", () => {
     expect(next.response.headers.get("x-parley-conversation")).toBe(conversationId);
     const stored = await storedMessages(conversationId);
     expect(stored.filter((m) => m.role === "user").map((m) => m.content)).toEqual(["first", "second"]);
+  });
+});
+
+describe("limits and money, as in the app", () => {
+  it("pays with the account's own provider key and bills the answer to the account", async () => {
+    const account = await apiAccount();
+    const ownKey = "sk-own-api-key-0000000000001234";
+    const saved = await account.browser.fetch("/api/v1/keys/openai", {
+      method: "PUT",
+      json: { apiKey: ownKey },
+    });
+    expect(saved.status).toBe(200);
+    const tag = uniqueTag("api-byok");
+    const { response } = await account
+      .openai()
+      .chat.completions.create({
+        model: "gpt-5-mini",
+        messages: [{ role: "user", content: `hi [[case:normal tag=${tag}]]` }],
+      })
+      .withResponse();
+    const [sent] = await upstreamRequests(tag);
+    expect(sent?.headers.authorization).toBe(`Bearer ${ownKey}`);
+    const answer = await env.DB.prepare(
+      "SELECT own_key, author_id, output_tokens FROM messages WHERE conversation_id = ? AND role = 'assistant'",
+    )
+      .bind(response.headers.get("x-parley-conversation"))
+      .first<{ own_key: number; author_id: string; output_tokens: number }>();
+    expect(answer).toMatchObject({ own_key: 1, author_id: (await account.browser.me()).id });
+    expect(answer?.output_tokens).toBeGreaterThan(0);
   });
 });
 
