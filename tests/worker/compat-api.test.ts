@@ -342,6 +342,21 @@ describe("refusals raise each SDK's own errors", () => {
     ).rejects.toBeInstanceOf(Anthropic.NotFoundError);
   });
 
+  it("refuses a prompt moderation blocks, before any upstream call", async () => {
+    const account = await apiAccount();
+    const tag = uniqueTag("moderated");
+    const refused = await account
+      .openai()
+      .chat.completions.create({
+        model: "gpt-5-mini",
+        messages: [{ role: "user", content: `say forbiddenword [[case:normal tag=${tag}]]` }],
+      })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).code).toBe("content_policy_violation");
+    expect(await upstreamRequests(tag)).toHaveLength(0);
+  });
+
   it("refuses past the account's rate limit with 429 and retry-after, calling no upstream", async () => {
     const account = await apiAccount();
     const { id } = await account.browser.me();
