@@ -1,5 +1,6 @@
 // Function calls and structured output through the Responses dialect, read by the real `openai`
 // SDK (see compat-responses-harness.ts): what an agent loop or a structured-output script relies on.
+import type OpenAI from "openai";
 import { zodTextFormat } from "openai/helpers/zod";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -37,12 +38,39 @@ describe("function calls", () => {
     expect(final.output_text).toBe("Let me look.");
     expect(final.output.map((item) => item.type)).toEqual(["message", "function_call", "function_call"]);
     expect(final.output.slice(1)).toMatchObject([
-      { type: "function_call", status: "completed", call_id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' },
-      { type: "function_call", status: "completed", call_id: "call_2", name: "get_weather", arguments: '{"city":"Oslo"}' },
+      {
+        type: "function_call",
+        status: "completed",
+        call_id: "call_1",
+        name: "get_weather",
+        arguments: '{"city":"Paris"}',
+      },
+      {
+        type: "function_call",
+        status: "completed",
+        call_id: "call_2",
+        name: "get_weather",
+        arguments: '{"city":"Oslo"}',
+      },
     ]);
     expect(final.output[1]?.id).toMatch(/^fc_/);
     expect(argumentDeltas).toEqual(['{"city":"Paris"}', '{"city":"Oslo"}']);
     expect(final.tools).toMatchObject([{ type: "function", name: "get_weather", strict: false }]);
+    // Each item is finished before the next one starts.
+    const items = sseEvents(bodies[0]!)
+      .filter(({ event }) => event.startsWith("response.output_item."))
+      .map(
+        ({ event, data }) =>
+          `${event.slice("response.output_item.".length)} ${(data.item as { type: string }).type}`,
+      );
+    expect(items).toEqual([
+      "added message",
+      "done message",
+      "added function_call",
+      "done function_call",
+      "added function_call",
+      "done function_call",
+    ]);
     const types = sseEvents(bodies[0]!).map(({ event }) => event);
     expect(types.filter((type) => type === "response.function_call_arguments.done")).toHaveLength(2);
   });
@@ -58,7 +86,7 @@ describe("function calls", () => {
       tools: [weatherTool],
       input: [
         { role: "user", content: ask.input },
-        ...first.output,
+        ...(first.output as OpenAI.Responses.ResponseInputItem[]),
         { type: "function_call_output", call_id: "call_1", output: "18°C" },
         { type: "function_call_output", call_id: "call_2", output: "4°C" },
       ],

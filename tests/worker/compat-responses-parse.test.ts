@@ -39,7 +39,13 @@ describe("parseResponsesCall reads", () => {
       top_p: 0.9,
       max_output_tokens: 500,
       tools: [
-        { type: "function", name: "get_weather", description: "Weather", parameters: { type: "object" }, strict: true },
+        {
+          type: "function",
+          name: "get_weather",
+          description: "Weather",
+          parameters: { type: "object" },
+          strict: true,
+        },
         { type: "function", name: "now", parameters: null, strict: null },
       ],
       tool_choice: { type: "function", name: "get_weather" },
@@ -70,7 +76,12 @@ describe("parseResponsesCall reads", () => {
       ],
       toolChoice: { name: "get_weather" },
     });
-    expect(parsed).toMatchObject({ stream: true, store: true, background: false, metadata: { job: "nightly" } });
+    expect(parsed).toMatchObject({
+      stream: true,
+      store: true,
+      background: false,
+      metadata: { job: "nightly" },
+    });
     expect(parsed.previousResponseId).toBeUndefined();
     expect(parsed.settings).toMatchObject({
       instructions: "Be brief.",
@@ -89,8 +100,16 @@ describe("parseResponsesCall reads", () => {
   it("defaults: store on, no streaming, no background, the model's own settings", () => {
     const parsed = parseResponsesCall(minimal);
     expect(parsed).toMatchObject({ stream: false, store: true, background: false });
-    expect(parsed.input).toEqual({ model: "gpt-5-mini", system: "", messages: [{ role: "user", content: "Hi" }] });
-    expect(parsed.settings).toMatchObject({ tool_choice: "auto", tools: [], text: { format: { type: "text" } } });
+    expect(parsed.input).toEqual({
+      model: "gpt-5-mini",
+      system: "",
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    expect(parsed.settings).toMatchObject({
+      tool_choice: "auto",
+      tools: [],
+      text: { format: { type: "text" } },
+    });
     expect(parseResponsesCall({ ...minimal, store: false, background: true })).toMatchObject({
       store: false,
       background: true,
@@ -203,7 +222,9 @@ describe("parseResponsesCall refuses, naming the field", () => {
     const many = Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, "v"]));
     expect(refusalOf({ ...minimal, metadata: many })).toEqual(badParam("metadata", /at most 16 keys/));
     expect(refusalOf({ ...minimal, metadata: { k: "v".repeat(513) } })).toEqual(badParam("metadata.k"));
-    expect(refusalOf({ ...minimal, text: { format: { type: "xml" } } })).toEqual(badParam("text.format.type"));
+    expect(refusalOf({ ...minimal, text: { format: { type: "xml" } } })).toEqual(
+      badParam("text.format.type"),
+    );
   });
 
   it("built-in tools, and a tool choice that names no tool", () => {
@@ -221,7 +242,9 @@ describe("parseResponsesCall refuses, naming the field", () => {
   });
 
   it("conversations and prompt templates kept at OpenAI", () => {
-    expect(refusalOf({ ...minimal, conversation: "conv_1" })).toEqual(badParam("conversation", /previous_response_id/));
+    expect(refusalOf({ ...minimal, conversation: "conv_1" })).toEqual(
+      badParam("conversation", /previous_response_id/),
+    );
     expect(refusalOf({ ...minimal, prompt: { id: "pmpt_1" } })).toEqual(badParam("prompt"));
   });
 
@@ -233,12 +256,19 @@ describe("parseResponsesCall refuses, naming the field", () => {
     expect(refusalOf(image({ type: "input_image", file_id: "file_1" }))).toEqual(
       badParam("input[0].content[0].image_url", /file_id/),
     );
-    expect(refusalOf(image({ type: "input_file", file_data: "x" }))).toEqual(badParam("input[0].content[0].type"));
-    expect(refusalOf(image({ type: "input_audio", input_audio: {} }))).toEqual(badParam("input[0].content[0].type"));
+    expect(refusalOf(image({ type: "input_file", file_data: "x" }))).toEqual(
+      badParam("input[0].content[0].type"),
+    );
+    expect(refusalOf(image({ type: "input_audio", input_audio: {} }))).toEqual(
+      badParam("input[0].content[0].type"),
+    );
     expect(
       refusalOf({
         ...minimal,
-        input: [{ role: "system", content: [{ type: "input_image", image_url: `data:image/png;base64,${PNG}` }] }, { role: "user", content: "Hi" }],
+        input: [
+          { role: "system", content: [{ type: "input_image", image_url: `data:image/png;base64,${PNG}` }] },
+          { role: "user", content: "Hi" },
+        ],
       }),
     ).toEqual(badParam("input[0].content[0].type", /Only user messages/));
   });
@@ -254,21 +284,39 @@ describe("parseResponsesCall refuses, naming the field", () => {
     expect(
       refusalOf({ ...minimal, input: [{ type: "function_call_output", call_id: "call_9", output: "42" }] }),
     ).toEqual(badParam("input[0].call_id", /answers no function_call/));
-    expect(refusalOf({ ...minimal, input: [{ ...call, call_id: "" }, { role: "user", content: "Hi" }] })).toEqual(
-      badParam("input[0].call_id"),
-    );
+    expect(
+      refusalOf({
+        ...minimal,
+        input: [
+          { ...call, call_id: "" },
+          { role: "user", content: "Hi" },
+        ],
+      }),
+    ).toEqual(badParam("input[0].call_id"));
     expect(refusalOf({ ...minimal, input: [{ role: "user", content: [{ type: "input_text" }] }] })).toEqual(
       badParam("input[0].content[0].text"),
     );
-    expect(refusalOf({ ...minimal, input: [{ role: "tool", content: "Hi" }] })).toEqual(badParam("input[0].role"));
+    expect(refusalOf({ ...minimal, input: [{ role: "tool", content: "Hi" }] })).toEqual(
+      badParam("input[0].role"),
+    );
   });
 
   it("an input that does not end with a prompt or results", () => {
     expect(
-      refusalOf({ ...minimal, input: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello" }] }),
+      refusalOf({
+        ...minimal,
+        input: [
+          { role: "user", content: "Hi" },
+          { role: "assistant", content: "Hello" },
+        ],
+      }),
     ).toEqual(badParam("input", /must end with a user message/));
-    expect(refusalOf({ ...minimal, input: [{ role: "user", content: "Hi" }, call] })).toEqual(badParam("input"));
-    expect(refusalOf({ ...minimal, input: [{ role: "system", content: "Be brief." }] })).toEqual(badParam("input"));
+    expect(refusalOf({ ...minimal, input: [{ role: "user", content: "Hi" }, call] })).toEqual(
+      badParam("input"),
+    );
+    expect(refusalOf({ ...minimal, input: [{ role: "system", content: "Be brief." }] })).toEqual(
+      badParam("input"),
+    );
     expect(refusalOf({ ...minimal, input: [{ role: "user", content: [] }] })).toEqual(
       badParam("input[0].content", /empty/),
     );

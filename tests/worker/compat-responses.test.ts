@@ -5,14 +5,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import type { ApiTurnEvent } from "../../worker/compat/contract";
 import { parseResponsesCall, responsesStream } from "../../worker/compat/openai-responses";
-import {
-  done,
-  RESPONSE_ID,
-  responsesClientFor,
-  sseEvents,
-  turnOf,
-  USAGE,
-} from "./compat-responses-harness";
+import { done, RESPONSE_ID, responsesClientFor, sseEvents, turnOf, USAGE } from "./compat-responses-harness";
 
 const hello: ApiTurnEvent[] = [
   { type: "text", text: "Hel" },
@@ -51,13 +44,25 @@ describe("streaming", () => {
     expect(numbers.every((number, index) => index === 0 || number > numbers[index - 1]!)).toBe(true);
     expect(events[0]).toMatchObject({
       sequence_number: 0,
-      response: { id: RESPONSE_ID, object: "response", status: "in_progress", output: [], model: "gpt-5-mini" },
+      response: {
+        id: RESPONSE_ID,
+        object: "response",
+        status: "in_progress",
+        output: [],
+        model: "gpt-5-mini",
+      },
     });
     const added = events[2];
     if (added?.type !== "response.output_item.added") throw new Error("no item");
-    expect(added.item).toMatchObject({ type: "message", role: "assistant", status: "in_progress", content: [] });
+    expect(added.item).toMatchObject({
+      type: "message",
+      role: "assistant",
+      status: "in_progress",
+      content: [],
+    });
     expect(added.item.id).toMatch(/^msg_/);
-    for (const event of events.slice(3, 8)) expect(event).toMatchObject({ item_id: added.item.id, output_index: 0 });
+    for (const event of events.slice(3, 8))
+      expect(event).toMatchObject({ item_id: added.item.id, output_index: 0 });
     expect(events[3]).toMatchObject({ part: { type: "output_text", text: "", annotations: [] } });
     expect(events[4]).toMatchObject({ delta: "Hel", content_index: 0, logprobs: [] });
     expect(events.at(-1)).toMatchObject({
@@ -94,7 +99,10 @@ describe("streaming", () => {
     const seen: string[] = [];
     stream.on("response.output_text.delta", (event) => seen.push(event.delta));
     const final = await stream.finalResponse();
-    expect(calls[0]?.input).toMatchObject({ system: "Be brief.", messages: [{ role: "user", content: "Say hello" }] });
+    expect(calls[0]?.input).toMatchObject({
+      system: "Be brief.",
+      messages: [{ role: "user", content: "Say hello" }],
+    });
     expect(seen.join("")).toBe("Hello there");
     expect(final.output_text).toBe("Hello there");
     expect(final.status).toBe("completed");
@@ -157,7 +165,11 @@ describe("streaming", () => {
     })().catch((error: unknown) => error);
     expect(received.join("")).toBe("Partial");
     expect(failure).toBeInstanceOf(OpenAI.APIError);
-    expect(failure).toMatchObject({ message: "OpenAI failed to answer.", type: "server_error", code: "upstream_error" });
+    expect(failure).toMatchObject({
+      message: "OpenAI failed to answer.",
+      type: "server_error",
+      code: "upstream_error",
+    });
 
     const wire = sseEvents(bodies[0]!);
     expect(wire.map(({ event }) => event).slice(-2)).toEqual(["response.failed", "error"]);
@@ -223,7 +235,9 @@ describe("whole responses (stream: false)", () => {
 
     // The same object as the stream's last event carries.
     const streaming = responsesClientFor(hello);
-    await streaming.client.responses.stream({ ...ask, metadata: { job: "nightly" }, temperature: 0.5 }).done();
+    await streaming.client.responses
+      .stream({ ...ask, metadata: { job: "nightly" }, temperature: 0.5 })
+      .done();
     const last = sseEvents(streaming.bodies[0]!).at(-1);
     expect(last?.event).toBe("response.completed");
     expect(last?.data.response).toEqual(JSON.parse(bodies[0]!));

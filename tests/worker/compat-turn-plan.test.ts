@@ -132,7 +132,11 @@ describe("roomTurnFrom", () => {
 
     // Results alone answer the stored answer's calls; a copy of that answer first is skipped.
     const results = roomTurnFrom(input([{ role: "tool", toolCallId: "call_1", content: "-3°C" }]), onlyNew);
-    expect(results).toMatchObject({ content: null, prior: [], toolResults: [{ id: "call_1", content: "-3°C" }] });
+    expect(results).toMatchObject({
+      content: null,
+      prior: [],
+      toolResults: [{ id: "call_1", content: "-3°C" }],
+    });
     const handedBack = roomTurnFrom(
       input([
         { role: "assistant", content: "", toolCalls: [call] },
@@ -159,7 +163,9 @@ describe("roomTurnFrom", () => {
     );
     expect(later.prior?.[1]?.toolCalls).toEqual([{ ...call, result: "-3°C", offset: 0 }]);
     expect(later.toolResults).toBeUndefined();
-    expect(refusal(() => roomTurnFrom(input([{ role: "assistant", content: "only" }]), onlyNew)).status).toBe(400);
+    expect(refusal(() => roomTurnFrom(input([{ role: "assistant", content: "only" }]), onlyNew)).status).toBe(
+      400,
+    );
   });
 
   it("names earlier images it does not keep, and passes the call's options and tools on", () => {

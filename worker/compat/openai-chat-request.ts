@@ -151,4 +151,3 @@ function toolChoiceOf(
   }
   return { name };
 }
-

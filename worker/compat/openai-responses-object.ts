@@ -28,7 +28,10 @@ import {
  * even when some text came before the failure, as Chat Completions does: a 200 would pass a
  * truncated answer off as whole. The partial text is kept, and `retrieve` reads it back.
  */
-export async function responseObject(turn: StartedApiTurn, call: { settings: ResponseSettings }): Promise<Response> {
+export async function responseObject(
+  turn: StartedApiTurn,
+  call: { settings: ResponseSettings },
+): Promise<Response> {
   const writer = new ResponseEventWriter(headOf(turn, call.settings), turn.messageId);
   let ended = false;
   try {
@@ -119,7 +122,12 @@ export function storedResponse({ message, systemPrompt }: StoredAnswer) {
       model: message.model ?? "",
       settings,
     },
-    { status: end?.status ?? status, output: storedOutput(message, end?.status ?? status), usage, ...(end ? { end } : {}) },
+    {
+      status: end?.status ?? status,
+      output: storedOutput(message, end?.status ?? status),
+      usage,
+      ...(end ? { end } : {}),
+    },
   );
 }
 
@@ -146,26 +154,35 @@ function statusOf(message: StoredAnswer["message"]): {
         },
       };
     case "complete":
-      return { status: "completed", finish: (message.finishReason as FinishReason | null) ?? "stop", error: null };
+      return {
+        status: "completed",
+        finish: (message.finishReason as FinishReason | null) ?? "stop",
+        error: null,
+      };
   }
 }
 
 function storedOutput(message: StoredAnswer["message"], status: ResponseStatus): OutputItem[] {
   const output: OutputItem[] = [];
-  const itemStatus = status === "completed" ? "completed" : status === "in_progress" ? "in_progress" : "incomplete";
+  const itemStatus =
+    status === "completed" ? "completed" : status === "in_progress" ? "in_progress" : "incomplete";
   if (message.reasoning !== "") output.push(reasoningItem(itemIdOf("rs", message.id, 0), message.reasoning));
   let at = 0;
   const text = (end: number, last: boolean) => {
     const slice = message.content.slice(at, end);
     at = end;
     if (slice !== "") {
-      output.push(messageItem(itemIdOf("msg", message.id, output.length), last ? itemStatus : "completed", slice));
+      output.push(
+        messageItem(itemIdOf("msg", message.id, output.length), last ? itemStatus : "completed", slice),
+      );
     }
   };
   const calls = message.toolCalls ? parseToolCalls(message.toolCalls) : [];
   for (const call of calls) {
     text(Math.min(Math.max(call.offset, at), message.content.length), false);
-    output.push(functionCallItem(itemIdOf("fc", message.id, output.length), "completed", call, call.arguments));
+    output.push(
+      functionCallItem(itemIdOf("fc", message.id, output.length), "completed", call, call.arguments),
+    );
   }
   text(message.content.length, true);
   return output;

@@ -62,13 +62,11 @@ export function parseResponsesCall(body: unknown): ParsedResponsesCall {
   const previousResponseId = request.previous_response_id ?? undefined;
   const items = itemsOf(request.input, previousResponseId !== undefined);
   const system = [request.instructions ?? "", ...items.system].filter((text) => text !== "").join("\n\n");
-  const tools = request.tools?.map(
-    (tool): ProviderTool => ({
-      name: tool.name,
-      description: tool.description ?? "",
-      parameters: tool.parameters ?? { type: "object", properties: {} },
-    }),
-  );
+  const tools = request.tools?.map((tool): ProviderTool => ({
+    name: tool.name,
+    description: tool.description ?? "",
+    parameters: tool.parameters ?? { type: "object", properties: {} },
+  }));
   const input: ApiTurnInput = { model: request.model, system, messages: items.messages };
   const reasoningEffort = effortOf(request.reasoning?.effort);
   const toolChoice = toolChoiceOf(request.tool_choice, tools ?? []);
@@ -263,7 +261,10 @@ function contentOf(
   return { text: texts.join("\n"), images };
 }
 
-function toolChoiceOf(choice: ResponsesBody["tool_choice"], tools: ProviderTool[]): ApiToolChoice | undefined {
+function toolChoiceOf(
+  choice: ResponsesBody["tool_choice"],
+  tools: ProviderTool[],
+): ApiToolChoice | undefined {
   if (choice === null || choice === undefined) return undefined;
   if (choice === "auto" || choice === "none") return choice;
   if (tools.length === 0) {

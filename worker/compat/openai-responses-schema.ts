@@ -51,8 +51,14 @@ const format = z.discriminatedUnion(
 const effort = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]);
 
 const metadata = z
-  .record(z.string().max(64, "keys are at most 64 characters"), z.string().max(512, "values are at most 512 characters"))
-  .refine((value) => Object.keys(value).length <= MAX_METADATA_KEYS, `holds at most ${MAX_METADATA_KEYS} keys`);
+  .record(
+    z.string().max(64, "keys are at most 64 characters"),
+    z.string().max(512, "values are at most 512 characters"),
+  )
+  .refine(
+    (value) => Object.keys(value).length <= MAX_METADATA_KEYS,
+    `holds at most ${MAX_METADATA_KEYS} keys`,
+  );
 
 export const responsesBodySchema = z.object(
   {

@@ -80,17 +80,16 @@ export class ResponseEventWriter {
 
   start(): WireEvent[] {
     const response = responseBody(this.head, { status: "in_progress", output: [], usage: null });
-    return [
-      this.event("response.created", { response }),
-      this.event("response.in_progress", { response }),
-    ];
+    return [this.event("response.created", { response }), this.event("response.in_progress", { response })];
   }
 
   push(event: ApiTurnEvent): WireEvent[] {
     switch (event.type) {
       case "reasoning":
       case "text":
-        return event.text === "" ? [] : this.write(event.type === "text" ? "message" : "reasoning", event.text);
+        return event.text === ""
+          ? []
+          : this.write(event.type === "text" ? "message" : "reasoning", event.text);
       case "tool_call":
         return this.call(event.call);
       case "done":
@@ -147,7 +146,11 @@ export class ResponseEventWriter {
       this.output.push(item);
       events.push(
         this.event("response.output_item.added", { output_index: index, item }),
-        this.event("response.reasoning_summary_part.added", { ...where, summary_index: 0, part: summaryPart("") }),
+        this.event("response.reasoning_summary_part.added", {
+          ...where,
+          summary_index: 0,
+          part: summaryPart(""),
+        }),
       );
     }
     return events;
@@ -162,7 +165,12 @@ export class ResponseEventWriter {
       const item = messageItem(open.id, status, open.text);
       this.output[open.index] = item;
       return [
-        this.event("response.output_text.done", { ...where, content_index: 0, text: open.text, logprobs: [] }),
+        this.event("response.output_text.done", {
+          ...where,
+          content_index: 0,
+          text: open.text,
+          logprobs: [],
+        }),
         this.event("response.content_part.done", { ...where, content_index: 0, part: outputText(open.text) }),
         this.event("response.output_item.done", { output_index: open.index, item }),
       ];
@@ -171,7 +179,11 @@ export class ResponseEventWriter {
     this.output[open.index] = item;
     return [
       this.event("response.reasoning_summary_text.done", { ...where, summary_index: 0, text: open.text }),
-      this.event("response.reasoning_summary_part.done", { ...where, summary_index: 0, part: summaryPart(open.text) }),
+      this.event("response.reasoning_summary_part.done", {
+        ...where,
+        summary_index: 0,
+        part: summaryPart(open.text),
+      }),
       this.event("response.output_item.done", { output_index: open.index, item }),
     ];
   }
@@ -183,12 +195,14 @@ export class ResponseEventWriter {
     const id = itemIdOf("fc", this.messageId, index);
     const where = { item_id: id, output_index: index };
     this.output.push(functionCallItem(id, "in_progress", call, ""));
-    events.push(
-      this.event("response.output_item.added", { output_index: index, item: this.output[index] }),
-    );
+    events.push(this.event("response.output_item.added", { output_index: index, item: this.output[index] }));
     if (call.arguments !== "") {
       events.push(
-        this.event("response.function_call_arguments.delta", { ...where, delta: call.arguments }, call.arguments.length),
+        this.event(
+          "response.function_call_arguments.delta",
+          { ...where, delta: call.arguments },
+          call.arguments.length,
+        ),
       );
     }
     const done = functionCallItem(id, "completed", call, call.arguments);

@@ -58,9 +58,7 @@ export const functionCallItem = (id: string, status: ItemStatus, call: ProviderT
 });
 
 export type OutputItem =
-  | ReturnType<typeof reasoningItem>
-  | ReturnType<typeof messageItem>
-  | ReturnType<typeof functionCallItem>;
+  ReturnType<typeof reasoningItem> | ReturnType<typeof messageItem> | ReturnType<typeof functionCallItem>;
 
 export function wireUsage(usage: Usage) {
   return {
@@ -95,7 +93,12 @@ export function endOf(finishReason: FinishReason | null, error: ErrorInfo | null
   if (error || finishReason === "error" || finishReason === null) {
     const failure = error ?? BROKEN_STREAM;
     const { code } = describeFailure(failure).body;
-    return { status: "failed", error: { code: code ?? "server_error", message: failure.message }, incomplete: null, failure };
+    return {
+      status: "failed",
+      error: { code: code ?? "server_error", message: failure.message },
+      incomplete: null,
+      failure,
+    };
   }
   switch (finishReason) {
     case "stopped":

@@ -19,7 +19,13 @@ export interface OwnedAnswer extends StoredAnswer {
 /** OpenAI's 404 for an unknown response, naming the field that carried the id. */
 export function responseNotFound(responseId: string, param: string | null = null): CompatError {
   const what = param === "previous_response_id" ? "Previous response" : "Response";
-  return new CompatError(404, "invalid_request_error", null, `${what} with id '${responseId}' not found.`, param);
+  return new CompatError(
+    404,
+    "invalid_request_error",
+    null,
+    `${what} with id '${responseId}' not found.`,
+    param,
+  );
 }
 
 /** The caller's stored answer that `responseId` names, or a 404 refusal. */

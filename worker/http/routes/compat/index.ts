@@ -5,6 +5,10 @@
  * a turn in its conversation's room (worker/compat/start.ts), so it is admitted, limited, billed
  * and stored like a prompt typed in the app, and browsers can watch it live. Errors leave in the
  * shape of the API the path belongs to, so each SDK raises its own error classes.
+ *
+ * `/v1/responses` is OpenAI's Responses API on the same turns: a response id names the answer
+ * message it wrote (`resp_<message id>`), `GET /v1/responses/:id` reads that message back, and
+ * `previous_response_id` continues its conversation in its room.
  */
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -158,7 +162,10 @@ export const compatRoutes = new Hono<CompatEnv>()
       ? await continuedConversation(c, call.previousResponseId, api.conversationId, call.store)
       : api.conversationId;
     if (!call.store && conversationId) {
-      throw invalidRequest("With store: false the call keeps nothing, so it cannot continue a conversation.", "store");
+      throw invalidRequest(
+        "With store: false the call keeps nothing, so it cannot continue a conversation.",
+        "store",
+      );
     }
     const store = call.store && c.get("caller").keepHistory;
     const turn = await startApiTurn(
