@@ -60,7 +60,7 @@ interface OpenItem {
 export class ResponseEventWriter {
   private position = 0;
   private open: OpenItem | null = null;
-  readonly output: OutputItem[] = [];
+  private readonly output: OutputItem[] = [];
   private state: ResponseState = { status: "in_progress", output: [], usage: null };
 
   constructor(
