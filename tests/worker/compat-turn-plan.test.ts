@@ -113,6 +113,61 @@ describe("roomTurnFrom", () => {
     expect(withPrompt.content).toBe("and tomorrow?");
   });
 
+  it("continues a stored response with everything the call sends as new (previous_response_id)", () => {
+    const onlyNew = { ...continuing, onlyNew: true };
+    const turn = roomTurnFrom(
+      input([
+        { role: "user", content: "a fact to keep" },
+        { role: "assistant", content: "kept" },
+        { role: "user", content: "new question" },
+      ]),
+      onlyNew,
+    );
+    expect(turn.prior).toEqual([
+      { role: "user", content: "a fact to keep" },
+      { role: "assistant", content: "kept" },
+    ]);
+    expect(turn.content).toBe("new question");
+    expect(turn.create).toBeUndefined();
+
+    // Results alone answer the stored answer's calls; a copy of that answer first is skipped.
+    const results = roomTurnFrom(input([{ role: "tool", toolCallId: "call_1", content: "-3°C" }]), onlyNew);
+    expect(results).toMatchObject({
+      content: null,
+      prior: [],
+      toolResults: [{ id: "call_1", content: "-3°C" }],
+    });
+    const handedBack = roomTurnFrom(
+      input([
+        { role: "assistant", content: "", toolCalls: [call] },
+        { role: "tool", toolCallId: "call_1", content: "-3°C" },
+        { role: "user", content: "and tomorrow?" },
+      ]),
+      onlyNew,
+    );
+    expect(handedBack).toMatchObject({
+      content: "and tomorrow?",
+      prior: [],
+      toolResults: [{ id: "call_1", content: "-3°C" }],
+    });
+
+    // New calls and results later in the input are stored together, as history.
+    const later = roomTurnFrom(
+      input([
+        { role: "user", content: "weather?" },
+        { role: "assistant", content: "", toolCalls: [call] },
+        { role: "tool", toolCallId: "call_1", content: "-3°C" },
+        { role: "user", content: "thanks" },
+      ]),
+      onlyNew,
+    );
+    expect(later.prior?.[1]?.toolCalls).toEqual([{ ...call, result: "-3°C", offset: 0 }]);
+    expect(later.toolResults).toBeUndefined();
+    expect(refusal(() => roomTurnFrom(input([{ role: "assistant", content: "only" }]), onlyNew)).status).toBe(
+      400,
+    );
+  });
+
   it("names earlier images it does not keep, and passes the call's options and tools on", () => {
     const turn = roomTurnFrom(
       input(

@@ -3,11 +3,10 @@
  * Parley cannot honour is refused with a 400 naming the field (`param`), in OpenAI's notation,
  * so that the SDK's `BadRequestError` tells the developer what to change.
  */
-import type { z } from "zod";
-import { IMAGE_TYPES } from "../attachments";
-import type { ProviderTool, ProviderToolCall, ReasoningEffort } from "../providers/types";
+import type { ProviderTool, ProviderToolCall } from "../providers/types";
 import type { ApiImage, ApiMessage, ApiToolChoice, ApiTurnInput } from "./contract";
 import { invalidRequest } from "./errors";
+import { effortOf, imageOf, refusalOf } from "./openai-params";
 import { chatCompletionBodySchema, type ChatCompletionBody, type ChatMessage } from "./openai-chat-schema";
 
 export interface ParsedChatCall {
@@ -125,54 +124,6 @@ function conversationOf(messages: ChatMessage[]): ApiMessage[] {
   return out;
 }
 
-const DATA_URL = /^data:([^;,]+)((?:;[^;,]*)*),(.*)$/s;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
-/** An inline image: `data:image/png;base64,…`. Parley fetches no URL on a client's behalf. */
-function imageOf(url: string, param: string): ApiImage {
-  const match = DATA_URL.exec(url);
-  if (!match) {
-    throw invalidRequest(
-      `Only inline images are accepted: send the image as a data URL ("data:image/png;base64,…"), not a link${/^https?:/i.test(url) ? "" : " or any other URL"}.`,
-      param,
-      "invalid_image_url",
-    );
-  }
-  const mimeType = (match[1] ?? "").toLowerCase();
-  const data = (match[3] ?? "").replace(/\s/g, "");
-  if (!(IMAGE_TYPES as readonly string[]).includes(mimeType)) {
-    throw invalidRequest(
-      `Images must be PNG, JPEG, WebP or GIF; this one is "${mimeType}".`,
-      param,
-      "invalid_image_format",
-    );
-  }
-  if (!(match[2] ?? "").split(";").includes("base64") || !BASE64.test(data)) {
-    throw invalidRequest(
-      'The image\'s data URL must hold base64 bytes (";base64,").',
-      param,
-      "invalid_image_url",
-    );
-  }
-  return { mimeType, data };
-}
-
-function effortOf(effort: ChatCompletionBody["reasoning_effort"]): ReasoningEffort | undefined {
-  switch (effort) {
-    case "minimal":
-    case "low":
-      return "low";
-    case "medium":
-      return "medium";
-    case "high":
-    case "xhigh":
-      return "high";
-    // "none" asks for no reasoning, which Parley cannot promise: the model's default applies.
-    default:
-      return undefined;
-  }
-}
-
 /** JSON mode; a `json_schema` is asked for as JSON mode too (the schema itself is not enforced). */
 function jsonMode(format: ChatCompletionBody["response_format"]): boolean {
   return !!format && format.type !== "text";
@@ -199,45 +150,4 @@ function toolChoiceOf(
     throw invalidRequest(`'tool_choice' names "${name}", which is not one of 'tools'.`, "tool_choice");
   }
   return { name };
-}
-
-/** A schema failure as one 400: the deepest field at fault, e.g. `messages[1].content[0].text`. */
-function refusalOf(error: z.ZodError) {
-  const issue = error.issues[0];
-  if (!issue) return invalidRequest("The request is not a valid chat completion request.");
-  const { path, message } = deepest(issue);
-  if (path.length === 0) return invalidRequest(message);
-  const param = paramOf(path);
-  if (/received undefined$/.test(message)) {
-    return invalidRequest(`Missing required parameter: '${param}'.`, param);
-  }
-  return invalidRequest(
-    `Invalid '${param}': ${message.replace(/^Invalid input: /, "")}.`.replace(/\.\.$/, "."),
-    param,
-  );
-}
-
-type Issue = z.core.$ZodIssue;
-
-/**
- * A union's own issue says only "invalid input"; the branch that got furthest says what is
- * wrong (a parts array with a bad part beats "expected a string").
- */
-function deepest(issue: Issue): { path: PropertyKey[]; message: string } {
-  if (issue.code === "invalid_union" && issue.errors.length > 0) {
-    const best = issue.errors
-      .flatMap((branch) => (branch[0] ? [deepest(branch[0])] : []))
-      .reduce<{ path: PropertyKey[]; message: string } | undefined>(
-        (found, next) => (!found || next.path.length > found.path.length ? next : found),
-        undefined,
-      );
-    if (best && best.path.length > 0) return { path: [...issue.path, ...best.path], message: best.message };
-  }
-  return { path: issue.path, message: issue.message };
-}
-
-function paramOf(path: PropertyKey[]): string {
-  return path
-    .map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`))
-    .join("");
 }

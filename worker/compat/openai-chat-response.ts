@@ -3,11 +3,11 @@
  * `chat.completion.chunk`s (`stream: true`) or as one `chat.completion` object.
  * https://platform.openai.com/docs/api-reference/chat-streaming
  */
-import type { ErrorInfo, FinishReason, Usage } from "#protocol/messages";
+import type { FinishReason, Usage } from "#protocol/messages";
 import { logError } from "../observability/log";
 import type { ProviderToolCall } from "../providers/types";
 import type { ApiTurnEvent, StartedApiTurn } from "./contract";
-import { describeFailure, failureResponse } from "./openai-errors";
+import { BROKEN_STREAM, describeFailure, failureOf, failureResponse } from "./openai-errors";
 
 type OpenAIFinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 type DoneEvent = Extract<ApiTurnEvent, { type: "done" }>;
@@ -25,23 +25,6 @@ function finishReasonOf(reason: FinishReason, madeCalls: boolean): OpenAIFinishR
       // An answer that ends on tool calls is waiting for their results, whatever the provider said.
       return madeCalls ? "tool_calls" : "stop";
   }
-}
-
-const BROKEN_STREAM: ErrorInfo = {
-  code: "internal_error",
-  message: "Parley failed while streaming this answer.",
-  retryable: true,
-};
-
-/** Why the answer failed, or null when it ended (even if stopped). */
-function failureOf(done: DoneEvent | undefined): ErrorInfo | null {
-  if (!done) return BROKEN_STREAM;
-  if (done.error) return done.error;
-  if (done.finishReason === "error") return BROKEN_STREAM;
-  if (done.finishReason === "interrupted") {
-    return { code: "interrupted", message: "The answer was interrupted before it ended.", retryable: true };
-  }
-  return null;
 }
 
 function usageOf(usage: Usage) {

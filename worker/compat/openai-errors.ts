@@ -5,7 +5,10 @@
  */
 import type { ErrorInfo } from "#protocol/messages";
 import { AppError, type ErrorStatus } from "../errors";
+import type { ApiTurnEvent } from "./contract";
 import { CompatError } from "./errors";
+
+type DoneEvent = Extract<ApiTurnEvent, { type: "done" }>;
 
 export interface OpenAIErrorBody {
   message: string;
@@ -116,4 +119,21 @@ export function failureResponse(info: ErrorInfo, headers: Record<string, string>
   const all = new Headers(headers);
   all.set("x-should-retry", String(described.retryable));
   return Response.json({ error: described.body }, { status: described.status, headers: all });
+}
+
+export const BROKEN_STREAM: ErrorInfo = {
+  code: "internal_error",
+  message: "Parley failed while streaming this answer.",
+  retryable: true,
+};
+
+/** Why the answer failed, or null when it ended (even if stopped). */
+export function failureOf(done: DoneEvent | undefined): ErrorInfo | null {
+  if (!done) return BROKEN_STREAM;
+  if (done.error) return done.error;
+  if (done.finishReason === "error") return BROKEN_STREAM;
+  if (done.finishReason === "interrupted") {
+    return { code: "interrupted", message: "The answer was interrupted before it ended.", retryable: true };
+  }
+  return null;
 }

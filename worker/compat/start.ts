@@ -25,6 +25,10 @@ export interface ApiCall {
   origin: string;
   /** The `X-Parley-Conversation` header: the conversation to continue, if any. */
   conversationId: string | undefined;
+  /** Keep nothing of this call but its usage, whatever the token keeps (Responses' `store: false`). */
+  forget?: boolean;
+  /** The messages all follow the conversation's last answer (Responses' `previous_response_id`). */
+  onlyNew?: boolean;
 }
 
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -34,7 +38,7 @@ export async function startApiTurn(env: Env, call: ApiCall, input: ApiTurnInput)
   if (continuing && !CONVERSATION_ID.test(call.conversationId ?? "")) {
     throw new AppError(404, "not_found", "Conversation not found.");
   }
-  const { keepHistory } = call.caller;
+  const keepHistory = call.caller.keepHistory && !call.forget;
   if (continuing && !keepHistory) {
     throw new AppError(
       400,
@@ -44,7 +48,12 @@ export async function startApiTurn(env: Env, call: ApiCall, input: ApiTurnInput)
   }
   const conversationId = call.conversationId ?? crypto.randomUUID();
   const attachments = await storePromptImages(env, call.caller.userId, input);
-  const plan = roomTurnFrom(input, { continuing, tokenName: call.caller.tokenName, attachments });
+  const plan = roomTurnFrom(input, {
+    continuing,
+    tokenName: call.caller.tokenName,
+    attachments,
+    ...(call.onlyNew ? { onlyNew: true } : {}),
+  });
   const request = new Request("https://room.parley.internal/api-turn", {
     method: "POST",
     headers: { "content-type": "application/json", "x-request-id": call.requestId },

@@ -8,6 +8,9 @@
  * - A call naming a conversation continues it: the room's history stands, and only what the
  *   client added after its last assistant message is new: the results of the last answer's tool
  *   calls and/or the next prompt. A client may send the whole history or just the new messages.
+ * - A call that continues a stored response (Responses' `previous_response_id`) sends only what
+ *   follows it (`onlyNew`): all of it is new. Leading results answer the last answer's calls;
+ *   a copy of that answer at the very start (a client handing back the output) is skipped.
  *
  * Pure, so the rules are tested without a room (tests/worker/compat-turn-plan.test.ts).
  */
@@ -24,6 +27,8 @@ export interface TurnPlanContext {
   tokenName: string;
   /** Uploads already stored for the images of the prompt. */
   attachments: string[];
+  /** With `continuing`: the messages all follow the conversation's last answer. */
+  onlyNew?: boolean;
 }
 
 const invalid = (message: string) => new AppError(400, "invalid_request", message);
@@ -32,14 +37,17 @@ export function roomTurnFrom(input: ApiTurnInput, context: TurnPlanContext): Roo
   let messages = input.messages;
   const toolResults: Array<{ id: string; content: string }> = [];
   if (context.continuing) {
-    const lastAnswer = messages.findLastIndex((message) => message.role === "assistant");
-    messages = messages.slice(lastAnswer + 1);
+    const firstNew = context.onlyNew
+      ? messages.findIndex((message) => message.role !== "assistant")
+      : messages.findLastIndex((message) => message.role === "assistant") + 1;
+    messages = firstNew === -1 ? [] : messages.slice(firstNew);
     while (messages[0]?.role === "tool") {
       const [result] = messages;
       toolResults.push({ id: result.toolCallId, content: result.content });
       messages = messages.slice(1);
     }
-    if (messages.some((message) => message.role === "tool")) {
+    // New earlier messages may carry their own calls and results (foldMessages checks them).
+    if (!context.onlyNew && messages.some((message) => message.role === "tool")) {
       throw invalid("Tool results must directly follow the assistant message whose calls they answer.");
     }
   }
@@ -54,7 +62,7 @@ export function roomTurnFrom(input: ApiTurnInput, context: TurnPlanContext): Roo
   }
   const prompt = last?.role === "user" ? last : undefined;
   const prior = foldMessages(prompt ? messages.slice(0, -1) : messages);
-  if (!prompt && !context.continuing && !prior.at(-1)?.toolCalls?.length) {
+  if (!prompt && toolResults.length === 0 && !prior.at(-1)?.toolCalls?.length) {
     throw invalid("The last message must be a user message or tool results.");
   }
   return {

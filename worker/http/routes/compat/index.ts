@@ -5,6 +5,10 @@
  * a turn in its conversation's room (worker/compat/start.ts), so it is admitted, limited, billed
  * and stored like a prompt typed in the app, and browsers can watch it live. Errors leave in the
  * shape of the API the path belongs to, so each SDK raises its own error classes.
+ *
+ * `/v1/responses` is OpenAI's Responses API on the same turns: a response id names the answer
+ * message it wrote (`resp_<message id>`), `GET /v1/responses/:id` reads that message back, and
+ * `previous_response_id` continues its conversation in its room.
  */
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -20,7 +24,7 @@ import {
   messagesStream,
   parseMessagesCall,
 } from "../../../compat/anthropic-messages";
-import { CompatError } from "../../../compat/errors";
+import { CompatError, invalidRequest } from "../../../compat/errors";
 import {
   chatCompletionObject,
   chatCompletionStream,
@@ -28,6 +32,13 @@ import {
   openAIError,
   parseChatCompletion,
 } from "../../../compat/openai-chat";
+import {
+  parseResponsesCall,
+  responseObject,
+  responsesStream,
+  storedResponse,
+} from "../../../compat/openai-responses";
+import { findOwnedAnswer } from "../../../compat/responses-store";
 import { startApiTurn } from "../../../compat/start";
 import { authenticateToken, type TokenCaller } from "../../../compat/tokens";
 import type { AppEnv } from "../../app-env";
@@ -88,6 +99,39 @@ function callOf(c: CompatContext) {
   };
 }
 
+/**
+ * The conversation a `previous_response_id` continues: the caller's, and ending on that response,
+ * since the room carries on from the end of the branch shown (an older response would silently
+ * continue from a later one).
+ */
+async function continuedConversation(
+  c: CompatContext,
+  responseId: string,
+  header: string | undefined,
+  store: boolean,
+): Promise<string> {
+  if (!store) {
+    throw invalidRequest(
+      "With store: false the call keeps nothing, so it cannot continue a stored response.",
+      "store",
+    );
+  }
+  const previous = await findOwnedAnswer(c.env, c.get("caller").userId, responseId, "previous_response_id");
+  if (header !== undefined && header !== previous.conversationId) {
+    throw invalidRequest(
+      "X-Parley-Conversation names another conversation than previous_response_id.",
+      "previous_response_id",
+    );
+  }
+  if (previous.activeLeafId !== null && previous.activeLeafId !== previous.message.id) {
+    throw invalidRequest(
+      `Response '${responseId}' is not the latest of its conversation: continue from the latest one.`,
+      "previous_response_id",
+    );
+  }
+  return previous.conversationId;
+}
+
 export const compatRoutes = new Hono<CompatEnv>()
   .onError((error, c) => errorResponse(c.req.path, error))
   .notFound((c) => errorResponse(c.req.path, new AppError(404, "not_found", "No such endpoint.")))
@@ -107,6 +151,41 @@ export const compatRoutes = new Hono<CompatEnv>()
     const call = parseMessagesCall(await readBody(c));
     const turn = await startApiTurn(c.env, callOf(c), call.input);
     return call.stream ? messagesStream(turn) : messagesObject(turn);
+  })
+  .post("/responses", async (c) => {
+    const call = parseResponsesCall(await readBody(c));
+    if (call.background) {
+      throw invalidRequest("Background responses are not supported yet: leave out background.", "background");
+    }
+    const api = callOf(c);
+    const conversationId = call.previousResponseId
+      ? await continuedConversation(c, call.previousResponseId, api.conversationId, call.store)
+      : api.conversationId;
+    if (!call.store && conversationId) {
+      throw invalidRequest(
+        "With store: false the call keeps nothing, so it cannot continue a conversation.",
+        "store",
+      );
+    }
+    const store = call.store && c.get("caller").keepHistory;
+    const turn = await startApiTurn(
+      c.env,
+      { ...api, conversationId, forget: !store, onlyNew: call.previousResponseId !== undefined },
+      call.input,
+    );
+    const settings = { ...call.settings, store };
+    return call.stream ? responsesStream(turn, { settings }) : responseObject(turn, { settings });
+  })
+  .get("/responses/:id", async (c) => {
+    const stream = c.req.query("stream");
+    if (stream !== undefined && stream !== "false") {
+      throw invalidRequest("Streaming a stored response is not supported yet: leave out stream.", "stream");
+    }
+    const answer = await findOwnedAnswer(c.env, c.get("caller").userId, c.req.param("id"));
+    return c.json(storedResponse(answer), 200, {
+      "X-Parley-Conversation": answer.conversationId,
+      "X-Parley-Url": `${new URL(c.req.url).origin}/c/${answer.conversationId}`,
+    });
   })
   .all("*", () => {
     throw new AppError(404, "not_found", "No such endpoint.");
