@@ -166,11 +166,17 @@ describe("OpenAI Chat Completions through Parley", () => {
     expect(sent?.body).toMatchObject({ response_format: { type: "json_object" } });
   });
 
-  it("lists the catalogue in OpenAI's shape", async () => {
+  it("lists the catalogue in OpenAI's shape and looks one model up", async () => {
     const account = await apiAccount();
     const ids: string[] = [];
     for await (const model of account.openai().models.list()) ids.push(model.id);
     expect(ids).toEqual(expect.arrayContaining(["parley-demo", "gpt-5-mini", "claude-haiku-4-5"]));
+    // Ids with a slash (OpenRouter's) are one path parameter too.
+    const routed = await account.openai().models.retrieve("openrouter/auto");
+    expect(routed).toMatchObject({ id: "openrouter/auto", object: "model", owned_by: "openrouter" });
+    await expect(account.openai().models.retrieve("no-such-model")).rejects.toBeInstanceOf(
+      OpenAI.NotFoundError,
+    );
   });
 });
 
@@ -190,6 +196,40 @@ describe("Anthropic Messages through Parley", () => {
     expect(message.content).toMatchObject([{ type: "text", text: HELLO }]);
     expect(message.stop_reason).toBe("end_turn");
     expect(message.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it("lists and looks up models in Anthropic's shape for the Anthropic SDK", async () => {
+    const account = await apiAccount();
+    const ids: string[] = [];
+    for await (const model of account.anthropic().models.list()) ids.push(model.id);
+    expect(ids).toEqual(expect.arrayContaining(["parley-demo", "claude-haiku-4-5"]));
+    const model = await account.anthropic().models.retrieve("claude-haiku-4-5");
+    expect(model).toMatchObject({ type: "model", id: "claude-haiku-4-5", display_name: "Claude Haiku 4.5" });
+  });
+
+  it("answers an unknown model and an unknown Messages path in Anthropic's error shape", async () => {
+    const account = await apiAccount();
+    const unknown = await account
+      .anthropic()
+      .messages.create({
+        model: "no-such-model",
+        max_tokens: 10,
+        messages: [{ role: "user", content: "hi" }],
+      })
+      .catch((error: unknown) => error);
+    expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
+    expect((unknown as Error).message).toContain("GET /v1/models");
+    await expect(
+      account
+        .anthropic()
+        .messages.countTokens({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] }),
+    ).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+    const raw = await account.browser.fetch("/v1/messages/count_tokens", {
+      method: "POST",
+      headers: { "x-api-key": account.secret },
+      json: {},
+    });
+    expect(await raw.json()).toMatchObject({ type: "error", error: { type: "not_found_error" } });
   });
 
   it("answers a Gemini model without streaming", async () => {
@@ -340,6 +380,19 @@ describe("refusals raise each SDK's own errors", () => {
         messages: [{ role: "user", content: "hi" }],
       }),
     ).rejects.toBeInstanceOf(Anthropic.NotFoundError);
+  });
+
+  it("refuses a prompt longer than the server's cap as too long, not as a content violation", async () => {
+    const account = await apiAccount();
+    const refused = await account
+      .openai()
+      .chat.completions.create({
+        model: "gpt-5-mini",
+        messages: [{ role: "user", content: "x".repeat(40_000) }],
+      })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).code).toBe("string_above_max_length");
   });
 
   it("refuses a prompt moderation blocks, before any upstream call", async () => {

@@ -4,6 +4,7 @@
  * stream (anthropic-messages-stream.ts) or, here, as one `message` object; refusals in Anthropic's
  * error shape. Any catalogue model answers this way, whoever its provider is.
  */
+import type { CatalogueModel } from "../providers/catalogue";
 import { AppError } from "../errors";
 import {
   errorBody,
@@ -104,5 +105,27 @@ export function anthropicError(error: AppError | CompatError): Response {
   if (error.retryAfterMs !== undefined && !headers.has("retry-after")) {
     headers.set("retry-after", String(Math.ceil(error.retryAfterMs / 1000)));
   }
-  return Response.json(errorBody(errorTypeOf(status), error.publicMessage), { status, headers });
+  // The compatible API lists its models at its own path.
+  const message = error.publicMessage.replace("GET /api/v1/models", "GET /v1/models");
+  return Response.json(errorBody(errorTypeOf(status), message), { status, headers });
+}
+
+/** One catalogue model as Anthropic's model object (no release dates are kept: the epoch stands in). */
+export function anthropicModel(model: CatalogueModel) {
+  return {
+    type: "model" as const,
+    id: model.id,
+    display_name: model.name,
+    created_at: new Date(0).toISOString(),
+  };
+}
+
+/** The catalogue as Anthropic's model list: one page holding every model. */
+export function anthropicModelList(models: CatalogueModel[]) {
+  return {
+    data: models.map(anthropicModel),
+    has_more: false,
+    first_id: models[0]?.id ?? null,
+    last_id: models.at(-1)?.id ?? null,
+  };
 }

@@ -9,18 +9,12 @@ export { parseChatCompletion, type ParsedChatCall } from "./openai-chat-request"
 export { chatCompletionObject, chatCompletionStream } from "./openai-chat-response";
 export { openAIError } from "./openai-errors";
 
-/**
- * The catalogue as OpenAI's model list. The catalogue keeps no release dates, so `created` is 0
- * for every model; the caller passes only the models the person can call.
- */
+/** One catalogue model as OpenAI's model object. The catalogue keeps no release dates: `created` is 0. */
+export function openAIModel(model: CatalogueModel) {
+  return { id: model.id, object: "model" as const, created: 0, owned_by: model.provider };
+}
+
+/** The catalogue as OpenAI's model list; the caller passes only the models the person can call. */
 export function modelList(models: CatalogueModel[]) {
-  return {
-    object: "list" as const,
-    data: models.map((model) => ({
-      id: model.id,
-      object: "model" as const,
-      created: 0,
-      owned_by: model.provider,
-    })),
-  };
+  return { object: "list" as const, data: models.map(openAIModel) };
 }

@@ -51,6 +51,8 @@ function describeAppError(error: AppError): Described {
   if (RATE_LIMITED.has(error.code)) return plain(429, "rate_limit_error", "rate_limit_exceeded");
   if (error.code === "content_blocked")
     return plain(400, "invalid_request_error", "content_policy_violation");
+  if (error.code === "prompt_too_long")
+    return plain(400, "invalid_request_error", "string_above_max_length", "messages");
   if (error.status === 401) return plain(401, "authentication_error", "invalid_api_key");
   if (error.status === 403) return plain(403, "permission_error");
   if (error.status >= 500) return plain(error.status, "server_error");

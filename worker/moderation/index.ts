@@ -28,12 +28,17 @@ export interface ModerationCheck {
 
 /** The refusal a person sees when a check stops their prompt. */
 export function contentBlocked(refusal: ModerationRefusal): AppError {
+  if (refusal.check === "max_prompt_size") {
+    return new AppError(
+      400,
+      "prompt_too_long",
+      "This message is longer than this server accepts. Shorten it and try again.",
+    );
+  }
   return new AppError(
     400,
     "content_blocked",
-    refusal.check === "max_prompt_size"
-      ? "This message is longer than this server accepts. Shorten it and try again."
-      : "This message was not sent: it goes against this server's content rules.",
+    "This message was not sent: it goes against this server's content rules.",
   );
 }
 

@@ -20,6 +20,8 @@ import { usableModels } from "../../../providers/catalogue";
 import { clientIp } from "../../../room/identity";
 import {
   anthropicError,
+  anthropicModel,
+  anthropicModelList,
   messagesObject,
   messagesStream,
   parseMessagesCall,
@@ -30,6 +32,7 @@ import {
   chatCompletionStream,
   modelList,
   openAIError,
+  openAIModel,
   parseChatCompletion,
 } from "../../../compat/openai-chat";
 import {
@@ -52,7 +55,9 @@ type CompatContext = Context<CompatEnv>;
 /** Anthropic's path answers in Anthropic's error shape; every other one in OpenAI's. */
 function errorResponse(path: string, cause: unknown): Response {
   const failure = cause instanceof CompatError ? cause : AppError.from(cause);
-  return path.endsWith("/messages") ? anthropicError(failure) : openAIError(failure);
+  return path === "/v1/messages" || path.startsWith("/v1/messages/")
+    ? anthropicError(failure)
+    : openAIError(failure);
 }
 
 /** The token in `Authorization: Bearer` or `x-api-key`, checked against D1 on every call. */
@@ -87,6 +92,12 @@ async function readBody(c: CompatContext): Promise<unknown> {
       "The request body is not valid JSON.",
     );
   }
+}
+
+/** The models this token's account can call: the server's providers and its own keys. */
+async function callableModels(c: CompatContext) {
+  const { env } = await callerProviders(c.env, c.get("identity"));
+  return usableModels(database(c.env.DB), env);
 }
 
 function callOf(c: CompatContext) {
@@ -136,9 +147,18 @@ export const compatRoutes = new Hono<CompatEnv>()
   .onError((error, c) => errorResponse(c.req.path, error))
   .notFound((c) => errorResponse(c.req.path, new AppError(404, "not_found", "No such endpoint.")))
   .use("*", tokenAuth)
+  // Anthropic's SDK sends `anthropic-version` on every call: it gets Anthropic's list shape.
   .get("/models", async (c) => {
-    const { env } = await callerProviders(c.env, c.get("identity"));
-    return c.json(modelList(await usableModels(database(c.env.DB), env)));
+    const models = await callableModels(c);
+    return c.json(c.req.header("anthropic-version") ? anthropicModelList(models) : modelList(models));
+  })
+  .get("/models/:id{.+}", async (c) => {
+    const id = c.req.param("id");
+    const model = (await callableModels(c)).find((candidate) => candidate.id === id);
+    if (!model) {
+      throw new AppError(404, "unknown_model", `The model "${id}" is not available. See GET /api/v1/models.`);
+    }
+    return c.json(c.req.header("anthropic-version") ? anthropicModel(model) : openAIModel(model));
   })
   .post("/chat/completions", async (c) => {
     const call = parseChatCompletion(await readBody(c));
