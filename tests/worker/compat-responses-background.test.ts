@@ -93,6 +93,7 @@ describe("background: true", () => {
       (read) => read.output_text.length > 0,
     );
     expect(running.status).toBe("in_progress");
+    expect(running.output_text.length).toBeGreaterThan(0);
     expect(slowText(100).startsWith(running.output_text)).toBe(true);
     expect(running.output_text.length).toBeLessThan(slowText(100).length);
 

@@ -7,6 +7,7 @@
  */
 import { getServerByName } from "partyserver";
 import { AppError } from "../errors";
+import { logError } from "../observability/log";
 import type { OwnedAnswer } from "./responses-store";
 import { responseNotFound } from "./responses-store";
 import { responseIdOf } from "./openai-responses";
@@ -48,7 +49,14 @@ export async function deleteStoredAnswer(env: Env, owned: OwnedAnswer): Promise<
   }
 }
 
-/** Waits until D1 has the turn's rows, so `retrieve` and `cancel` find the response at once. */
+/**
+ * Waits until D1 has the turn's rows, so `retrieve` and `cancel` find the response at once. The
+ * answer is running by now whatever happens here, so a failure only goes to the log.
+ */
 export async function untilStored(env: Env, conversationId: string): Promise<void> {
-  await (await roomOf(env, conversationId)).storedInD1();
+  try {
+    await (await roomOf(env, conversationId)).storedInD1();
+  } catch (cause) {
+    logError("responses_store_wait_failed", { room: conversationId, cause });
+  }
 }
