@@ -177,8 +177,11 @@ describe("POST /v1/responses/{id}/cancel", () => {
     const device = await connectRoom(conversationId, account.browser.cookie);
     await device.waitFor(isType("snapshot"));
     await device.waitFor((frame) => frame.type === "delta" && frame.messageId === messageId);
+    // Even when D1 is slow, cancel answers only once D1 has the final answer.
+    await slowD1(conversationId, 300);
 
     const cancelled = await client.responses.cancel(created.id);
+    expect(await rowOf(messageId)).toMatchObject({ status: "stopped" });
     expect(cancelled).toMatchObject({ id: created.id, status: "cancelled", error: null });
     const partial = answerText(cancelled);
     expect(partial.length).toBeGreaterThan(0);
@@ -222,6 +225,8 @@ describe("DELETE /v1/responses/{id}", () => {
       .create({ model: MODEL, input: "Hello" })
       .withResponse();
     const conversationId = response.headers.get("x-parley-conversation") ?? "";
+    // Even when D1 is slow, delete answers only once D1 has the deletion.
+    await slowD1(conversationId, 300);
     const raw = await client.responses.delete(created.id).asResponse();
     expect(raw.status).toBe(200);
     expect(await raw.json()).toEqual({ id: created.id, object: "response", deleted: true });
