@@ -257,7 +257,7 @@ describe("GET /v1/responses/:id", () => {
 });
 
 describe("refusals raise the SDK's own errors", () => {
-  it("refuses a bad token, an unknown model, a bad field, background and an older response to continue", async () => {
+  it("refuses a bad token, an unknown model, a bad field, background without store and an older response to continue", async () => {
     const account = await apiAccount();
     const client = account.openai();
     const ask = { model: "gpt-5-mini", input: "hi" };
@@ -278,7 +278,7 @@ describe("refusals raise the SDK's own errors", () => {
     };
     expect(await param({ temperature: 7 })).toBe("temperature");
     expect(await param({ tools: [{ type: "web_search" }] })).toBe("tools[0].type");
-    expect(await param({ background: true })).toBe("background");
+    expect(await param({ background: true, store: false })).toBe("background");
 
     const unknown = await client.responses
       .create({ ...ask, previous_response_id: `resp_${crypto.randomUUID()}` })

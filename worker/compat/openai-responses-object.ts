@@ -58,6 +58,21 @@ export async function responseObject(
   return Response.json(response, { headers: turn.headers });
 }
 
+/**
+ * A background call's answer: the response as it starts, at once. The room writes the answer
+ * whether anyone listens or not, so this call lets go of its stream (nothing buffers for a reader
+ * that never comes); `retrieve` and `cancel` follow it from here.
+ */
+export function backgroundResponse(turn: StartedApiTurn, call: { settings: ResponseSettings }): Response {
+  void turn.events[Symbol.asyncIterator]().return?.();
+  const response = responseBody(headOf(turn, call.settings), {
+    status: "in_progress",
+    output: [],
+    usage: null,
+  });
+  return Response.json(response, { headers: turn.headers });
+}
+
 /** What `retrieve` knows of a stored answer: its row, and its conversation's instructions. */
 export interface StoredAnswer {
   message: Pick<
@@ -91,6 +106,7 @@ export function storedResponse({ message, systemPrompt }: StoredAnswer) {
   const { status, finish, error } = statusOf(message);
   const end = status === "in_progress" ? undefined : endOf(finish, error);
   const settings: ResponseSettings = {
+    background: false,
     instructions: systemPrompt === "" ? null : systemPrompt,
     max_output_tokens: null,
     metadata: {},

@@ -22,6 +22,8 @@ import {
 
 /** The request's settings as the `response` object repeats them (snake_case, as on the wire). */
 export interface ResponseSettings {
+  /** Answered at once, while the room goes on writing (`background: true`). */
+  background: boolean;
   instructions: string | null;
   max_output_tokens: number | null;
   metadata: Record<string, string>;
@@ -92,6 +94,7 @@ export function parseResponsesCall(body: unknown): ParsedResponsesCall {
 function settingsOf(request: ResponsesBody, store: boolean): ResponseSettings {
   const summary = request.reasoning?.summary ?? request.reasoning?.generate_summary ?? null;
   return {
+    background: request.background ?? false,
     instructions: request.instructions ?? null,
     max_output_tokens: request.max_output_tokens ?? null,
     metadata: request.metadata ?? {},

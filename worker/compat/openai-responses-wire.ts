@@ -137,7 +137,7 @@ export function responseBody(head: ResponseHead, state: ResponseState) {
     object: "response" as const,
     created_at: head.createdAt,
     status: state.status,
-    background: false,
+    background: settings.background,
     error: state.end?.error ?? null,
     incomplete_details: state.end?.incomplete ?? null,
     instructions: settings.instructions,

@@ -9,5 +9,10 @@ export {
   type ResponseSettings,
 } from "./openai-responses-request";
 export { responsesStream, ResponseEventWriter, type WireEvent } from "./openai-responses-stream";
-export { responseObject, storedResponse, type StoredAnswer } from "./openai-responses-object";
+export {
+  backgroundResponse,
+  responseObject,
+  storedResponse,
+  type StoredAnswer,
+} from "./openai-responses-object";
 export { messageIdOf, responseIdOf } from "./openai-responses-wire";

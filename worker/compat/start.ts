@@ -71,11 +71,14 @@ export async function startApiTurn(env: Env, call: ApiCall, input: ApiTurnInput)
     }),
   );
   if (!response.ok || !response.body) throw await refusalOf(response);
-  const lines = jsonLines(response.body);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  const lines = jsonLines(reader);
   const first = await lines.next();
   const start = first.done ? undefined : (first.value as ApiTurnStart);
-  if (start?.type !== "start")
+  if (start?.type !== "start") {
+    void reader.cancel().catch(() => undefined);
     throw new AppError(502, "internal_error", "The room answered without a start.");
+  }
   // A conversation that keeps no history cannot be opened or continued: no link to it.
   const url = keepHistory ? `${call.origin}/c/${conversationId}` : "";
   const headers: Record<string, string> = keepHistory
@@ -92,7 +95,7 @@ export async function startApiTurn(env: Env, call: ApiCall, input: ApiTurnInput)
     createdAt: start.createdAt,
     url,
     headers,
-    events: eventsOf(lines),
+    events: eventsOf(lines, reader),
   };
 }
 
@@ -140,30 +143,52 @@ async function refusalOf(response: Response): Promise<AppError> {
   );
 }
 
-async function* eventsOf(lines: AsyncGenerator<unknown>): AsyncGenerator<ApiTurnEvent> {
-  let ended = false;
-  for await (const value of lines) {
-    const event = value as ApiTurnEvent;
-    yield event;
-    if (event.type === "done") {
-      ended = true;
-      break;
+/**
+ * The turn's events. Whoever stops listening (`return()`) lets go of the room's stream too: the
+ * room then stops writing this call's copy of the answer (the answer itself goes on), rather
+ * than queueing it for a reader that never comes.
+ */
+function eventsOf(
+  lines: AsyncGenerator<unknown>,
+  reader: ReadableStreamDefaultReader<string>,
+): AsyncIterable<ApiTurnEvent> {
+  let released = false;
+  async function* read(): AsyncGenerator<ApiTurnEvent> {
+    let ended = false;
+    for await (const value of lines) {
+      const event = value as ApiTurnEvent;
+      yield event;
+      if (event.type === "done") {
+        ended = true;
+        break;
+      }
+    }
+    // The room never ends a turn's stream without `done`; if the connection to it broke, say so.
+    if (!ended && !released) {
+      yield {
+        type: "done",
+        finishReason: "error",
+        usage: null,
+        error: { code: "internal_error", message: "The answer's stream broke off.", retryable: true },
+      };
     }
   }
-  // The room never ends a turn's stream without `done`; if the connection to it broke, say so.
-  if (!ended) {
-    yield {
-      type: "done",
-      finishReason: "error",
-      usage: null,
-      error: { code: "internal_error", message: "The answer's stream broke off.", retryable: true },
-    };
-  }
+  const events = read();
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => events.next(),
+      return: () => {
+        released = true;
+        // Ends a read still waiting for the room, so the `return` below is not queued behind it.
+        reader.cancel().catch(() => undefined);
+        return events.return(undefined);
+      },
+    }),
+  };
 }
 
 /** Parses newline-delimited JSON as it arrives. */
-async function* jsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+async function* jsonLines(reader: ReadableStreamDefaultReader<string>): AsyncGenerator<unknown> {
   let buffered = "";
   try {
     for (;;) {
@@ -179,6 +204,7 @@ async function* jsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<unkn
       }
     }
   } finally {
-    reader.releaseLock();
+    // Nothing more is read: a stream left open would keep the room writing into it.
+    void reader.cancel().catch(() => undefined);
   }
 }

@@ -19,6 +19,7 @@ import { Outbox } from "./outbox";
 import { Audience, personIdFor, type ConnectionState } from "./presence";
 import { purgeIfDue, schedulePurge } from "./purge";
 import { holdsCurrentState, joinPointFrom, resumeFrame, resumedFrame, snapshotFrame } from "./snapshot";
+import { answerNow, deleteAnswer, stopAnswer, type AnswerRow, type DeleteOutcome } from "./api-answers";
 import { answerApiTurn } from "./api-request";
 import { answerStreamRequest } from "./sse-request";
 import { reshape } from "./reshape";
@@ -276,6 +277,30 @@ export class ConversationRoom extends Server<Env> {
    */
   shareChanged(token: string, revoked: boolean): number {
     return this.audience.closeShare(token, revoked);
+  }
+
+  /** Resolves once every write so far is in D1 (false: D1 refused, the outbox retries later). */
+  storedInD1(): Promise<boolean> {
+    return this.store.outbox.flush();
+  }
+
+  /** One answer as it stands now, text so far included (the Responses API's `retrieve`). */
+  answer(messageId: string): Promise<AnswerRow | null> {
+    return answerNow(this.answerRoom, messageId);
+  }
+
+  /** Stop for one answer, as a device's Stop; resolves with the final answer (Responses' cancel). */
+  stopAnswer(messageId: string): Promise<AnswerRow | null> {
+    return stopAnswer(this.answerRoom, messageId);
+  }
+
+  /** Deletes one answer, as a device's "delete message" (Responses' `DELETE`). */
+  deleteAnswer(messageId: string): Promise<DeleteOutcome> {
+    return deleteAnswer(this.answerRoom, messageId);
+  }
+
+  private get answerRoom() {
+    return { store: this.store, audience: this.audience, turns: this.turns, name: this.name };
   }
 
   /** How many people and devices are here now (for the owner's share dialog over HTTP). */

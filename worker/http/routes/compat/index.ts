@@ -7,8 +7,9 @@
  * shape of the API the path belongs to, so each SDK raises its own error classes.
  *
  * `/v1/responses` is OpenAI's Responses API on the same turns: a response id names the answer
- * message it wrote (`resp_<message id>`), `GET /v1/responses/:id` reads that message back, and
- * `previous_response_id` continues its conversation in its room.
+ * message it wrote (`resp_<message id>`), `GET /v1/responses/:id` reads that message back (from
+ * its room while it is being written), `previous_response_id` continues its conversation in its
+ * room, and cancel and delete are the room's Stop and "delete message".
  */
 import { Hono, type Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -36,12 +37,14 @@ import {
   parseChatCompletion,
 } from "../../../compat/openai-chat";
 import {
+  backgroundResponse,
   parseResponsesCall,
   responseObject,
   responsesStream,
   storedResponse,
 } from "../../../compat/openai-responses";
-import { findOwnedAnswer } from "../../../compat/responses-store";
+import { cancelAnswer, currentAnswer, deleteStoredAnswer, untilStored } from "../../../compat/responses-room";
+import { findOwnedAnswer, type OwnedAnswer } from "../../../compat/responses-store";
 import { startApiTurn } from "../../../compat/start";
 import { authenticateToken, type TokenCaller } from "../../../compat/tokens";
 import type { AppEnv } from "../../app-env";
@@ -143,6 +146,13 @@ async function continuedConversation(
   return previous.conversationId;
 }
 
+function storedAnswerResponse(c: CompatContext, answer: OwnedAnswer): Response {
+  return c.json(storedResponse(answer), 200, {
+    "X-Parley-Conversation": answer.conversationId,
+    "X-Parley-Url": `${new URL(c.req.url).origin}/c/${answer.conversationId}`,
+  });
+}
+
 export const compatRoutes = new Hono<CompatEnv>()
   .onError((error, c) => errorResponse(c.req.path, error))
   .notFound((c) => errorResponse(c.req.path, new AppError(404, "not_found", "No such endpoint.")))
@@ -174,9 +184,6 @@ export const compatRoutes = new Hono<CompatEnv>()
   })
   .post("/responses", async (c) => {
     const call = parseResponsesCall(await readBody(c));
-    if (call.background) {
-      throw invalidRequest("Background responses are not supported yet: leave out background.", "background");
-    }
     const api = callOf(c);
     const conversationId = call.previousResponseId
       ? await continuedConversation(c, call.previousResponseId, api.conversationId, call.store)
@@ -188,24 +195,41 @@ export const compatRoutes = new Hono<CompatEnv>()
       );
     }
     const store = call.store && c.get("caller").keepHistory;
+    if (call.background && !store) {
+      throw invalidRequest(
+        "A background response is stored to be retrieved later: it needs store: true and a token that keeps history.",
+        "background",
+      );
+    }
     const turn = await startApiTurn(
       c.env,
       { ...api, conversationId, forget: !store, onlyNew: call.previousResponseId !== undefined },
       call.input,
     );
     const settings = { ...call.settings, store };
-    return call.stream ? responsesStream(turn, { settings }) : responseObject(turn, { settings });
+    // Retrieve and cancel read D1 to find a response: it has the turn's rows before the answer.
+    if (call.background) await untilStored(c.env, turn.conversationId);
+    if (call.stream) return responsesStream(turn, { settings });
+    return call.background ? backgroundResponse(turn, { settings }) : responseObject(turn, { settings });
   })
   .get("/responses/:id", async (c) => {
     const stream = c.req.query("stream");
     if (stream !== undefined && stream !== "false") {
       throw invalidRequest("Streaming a stored response is not supported yet: leave out stream.", "stream");
     }
-    const answer = await findOwnedAnswer(c.env, c.get("caller").userId, c.req.param("id"));
-    return c.json(storedResponse(answer), 200, {
-      "X-Parley-Conversation": answer.conversationId,
-      "X-Parley-Url": `${new URL(c.req.url).origin}/c/${answer.conversationId}`,
-    });
+    const owned = await findOwnedAnswer(c.env, c.get("caller").userId, c.req.param("id"));
+    return storedAnswerResponse(c, await currentAnswer(c.env, owned));
+  })
+  // Stop, as pressed in the app: every device watching sees the answer end.
+  .post("/responses/:id/cancel", async (c) => {
+    const owned = await findOwnedAnswer(c.env, c.get("caller").userId, c.req.param("id"));
+    return storedAnswerResponse(c, await cancelAnswer(c.env, owned));
+  })
+  .delete("/responses/:id", async (c) => {
+    const id = c.req.param("id");
+    const owned = await findOwnedAnswer(c.env, c.get("caller").userId, id);
+    await deleteStoredAnswer(c.env, owned);
+    return c.json({ id, object: "response", deleted: true });
   })
   .all("*", () => {
     throw new AppError(404, "not_found", "No such endpoint.");
