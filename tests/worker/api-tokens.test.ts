@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { authenticateToken, createToken, LAST_USED_GRANULARITY_MS } from "../../worker/compat/tokens";
 import { database } from "../../worker/db/queries";
 import { redact } from "../../worker/observability/redact";
-import { MAX_LIVE_TOKENS } from "#protocol/tokens";
+import { adminTokenListSchema, MAX_LIVE_TOKENS, tokenListSchema } from "#protocol/tokens";
 import { Browser } from "./browser";
 import { createConversation, workerFetch } from "./helpers";
 import { connectHub } from "./hub-client";
@@ -41,7 +41,7 @@ async function listed(browser: Browser): Promise<{ text: string; tokens: TokenBo
   const response = await browser.fetch("/api/v1/tokens");
   expect(response.status).toBe(200);
   const text = await response.text();
-  return { text, tokens: (JSON.parse(text) as { tokens: TokenBody[] }).tokens };
+  return { text, tokens: tokenListSchema.parse(JSON.parse(text)).tokens };
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -253,9 +253,7 @@ describe("the admin's view", () => {
     const text = await list.text();
     expect(text).not.toContain(kept.secret.slice(12));
     expect(text).not.toContain(await sha256Hex(kept.secret));
-    const { tokens } = JSON.parse(text) as {
-      tokens: Array<TokenBody & { userId: string; revokedAt: number | null }>;
-    };
+    const { tokens } = adminTokenListSchema.parse(JSON.parse(text));
     expect(tokens.map((t) => [t.name, t.userId, t.revokedAt === null])).toEqual([
       ["gone", id, false],
       ["kept", id, true],

@@ -227,7 +227,7 @@ describe("GET /v1/responses/:id", () => {
       usage: created.usage,
     });
     expect(read.output[0]?.id).toBe(created.output[0]?.id);
-    expect(response.headers.get("x-parley-conversation")).toBeTruthy();
+    expect(response.headers.get("x-parley-conversation")).toMatch(/^[0-9a-f-]{36}$/);
 
     const notFound = async (id: string, other = client) => {
       const failure = await other.responses.retrieve(id).catch((error: unknown) => error);

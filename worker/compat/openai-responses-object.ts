@@ -3,9 +3,9 @@
  * `stream` (written by the same `ResponseEventWriter` as the stream, so both carry the same
  * items and ids), and a stored answer read back with `GET /v1/responses/{id}`.
  */
+import type { AnswerRow } from "../room/api-answers";
 import type { ErrorInfo, FinishReason, Usage } from "#protocol/messages";
 import { parseToolCalls } from "../db/queries";
-import type { Message } from "../db/schema";
 import { logError } from "../observability/log";
 import type { StartedApiTurn } from "./contract";
 import { failureResponse } from "./openai-errors";
@@ -75,24 +75,8 @@ export function backgroundResponse(turn: StartedApiTurn, call: { settings: Respo
 
 /** What `retrieve` knows of a stored answer: its row, and its conversation's instructions. */
 export interface StoredAnswer {
-  message: Pick<
-    Message,
-    | "id"
-    | "content"
-    | "reasoning"
-    | "model"
-    | "status"
-    | "finishReason"
-    | "errorCode"
-    | "errorMessage"
-    | "inputTokens"
-    | "outputTokens"
-    | "cachedInputTokens"
-    | "reasoningTokens"
-    | "costUsd"
-    | "toolCalls"
-    | "createdAt"
-  >;
+  /** The answer's row, as the room keeps it (worker/room/api-answers.ts). */
+  message: AnswerRow;
   systemPrompt: string;
 }
 
