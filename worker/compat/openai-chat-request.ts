@@ -6,7 +6,7 @@
 import type { ProviderTool, ProviderToolCall } from "../providers/types";
 import type { ApiImage, ApiMessage, ApiToolChoice, ApiTurnInput } from "./contract";
 import { invalidRequest } from "./errors";
-import { effortOf, imageOf, refusalOf } from "./openai-params";
+import { checkLastMessage, effortOf, imageOf, refusalOf } from "./openai-params";
 import { chatCompletionBodySchema, type ChatCompletionBody, type ChatMessage } from "./openai-chat-schema";
 
 export interface ParsedChatCall {
@@ -111,16 +111,12 @@ function conversationOf(messages: ChatMessage[]): ApiMessage[] {
         return;
     }
   });
-  const last = out.at(-1);
-  if (!last || last.role === "assistant") {
-    throw invalidRequest(
-      "The last message must be a user message or tool results (besides system and developer messages).",
-      "messages",
-    );
-  }
-  if (last.role === "user" && last.content.trim() === "" && !last.images) {
-    throw invalidRequest("The last user message is empty.", `messages[${messages.length - 1}].content`);
-  }
+  checkLastMessage(
+    out,
+    "messages",
+    messages.length,
+    "The last message must be a user message or tool results",
+  );
   return out;
 }
 

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { IMAGE_TYPES } from "../attachments";
 import type { ReasoningEffort } from "../providers/types";
-import type { ApiImage } from "./contract";
+import type { ApiImage, ApiMessage } from "./contract";
 import { invalidRequest } from "./errors";
 
 const DATA_URL = /^data:([^;,]+)((?:;[^;,]*)*),(.*)$/s;
@@ -104,4 +104,24 @@ function paramOf(path: PropertyKey[]): string {
   return path
     .map((key, index) => (typeof key === "number" ? `[${key}]` : `${index === 0 ? "" : "."}${String(key)}`))
     .join("");
+}
+
+/**
+ * Refuses a conversation that does not end with something to answer: a user message with text or
+ * images, or tool results. `field` is the request's list (`messages`, `input`) and `count` its
+ * length, for the `param` of the refusal.
+ */
+export function checkLastMessage(
+  messages: readonly ApiMessage[],
+  field: string,
+  count: number,
+  ending: string,
+) {
+  const last = messages.at(-1);
+  if (!last || last.role === "assistant") {
+    throw invalidRequest(`${ending} (besides system and developer messages).`, field);
+  }
+  if (last.role === "user" && last.content.trim() === "" && !last.images) {
+    throw invalidRequest("The last user message is empty.", `${field}[${count - 1}].content`);
+  }
 }

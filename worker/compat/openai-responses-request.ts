@@ -10,7 +10,7 @@ import type { z } from "zod";
 import type { ProviderTool, ProviderToolCall } from "../providers/types";
 import type { ApiImage, ApiMessage, ApiToolChoice, ApiTurnInput } from "./contract";
 import { invalidRequest } from "./errors";
-import { effortOf, imageOf, refusalOf } from "./openai-params";
+import { checkLastMessage, effortOf, imageOf, refusalOf } from "./openai-params";
 import {
   type ContentPart,
   functionCallItemSchema,
@@ -138,16 +138,12 @@ function itemsOf(input: ResponsesBody["input"], continuing: boolean): ReadItems 
   const read: ReadItems = { system: [], messages: [] };
   const callIds = new Set<string>();
   input.forEach((item, index) => readItem(read, item, index, { callIds, continuing }));
-  const last = read.messages.at(-1);
-  if (!last || last.role === "assistant") {
-    throw invalidRequest(
-      "The input must end with a user message or function_call_output items (besides system and developer messages).",
-      "input",
-    );
-  }
-  if (last.role === "user" && last.content.trim() === "" && !last.images) {
-    throw invalidRequest("The last user message is empty.", `input[${input.length - 1}].content`);
-  }
+  checkLastMessage(
+    read.messages,
+    "input",
+    input.length,
+    "The input must end with a user message or function_call_output items",
+  );
   return read;
 }
 
