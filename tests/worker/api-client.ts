@@ -26,6 +26,8 @@ export interface ApiAccount {
   secret: string;
   tokenId: string;
   openai(options?: { secret?: string; headers?: Record<string, string> }): OpenAI;
+  /** A raw call of the API with the token (`path` under /v1), for reading the bytes on the wire. */
+  call(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
   anthropic(options?: { secret?: string; headers?: Record<string, string> }): Anthropic;
 }
 
@@ -54,6 +56,12 @@ export async function apiAccount(
     email,
     secret,
     tokenId: id,
+    call: (path, init = {}) =>
+      fetch(`${ORIGIN}/v1${path}`, {
+        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+        headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      }),
     openai: (client = {}) =>
       new OpenAI({
         apiKey: client.secret ?? secret,

@@ -249,10 +249,11 @@ describe("GET /v1/responses/:id", () => {
     expect(continued).toBeInstanceOf(OpenAI.NotFoundError);
     expect((continued as InstanceType<typeof OpenAI.NotFoundError>).param).toBe("previous_response_id");
 
-    const streamed = await client.responses
+    // ...nor followed as a stream.
+    const streamed = await stranger.responses
       .retrieve(created.id, { stream: true })
       .catch((error: unknown) => error);
-    expect(streamed).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(streamed).toBeInstanceOf(OpenAI.NotFoundError);
   });
 });
 

@@ -111,8 +111,8 @@ describe("background: true", () => {
       10_000,
     );
     expect(finished).toMatchObject({ id: created.id, status: "completed", output_text: slowText(100) });
-    // The stored answer does not keep the call's settings (docs/api-compat.md says so).
-    expect(finished.background).toBe(false);
+    // The stored answer repeats the call's settings.
+    expect(finished.background).toBe(true);
     expect(finished.usage?.output_tokens).toBeGreaterThan(0);
   });
 

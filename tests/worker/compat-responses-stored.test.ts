@@ -24,6 +24,8 @@ describe("a stored answer read back (retrieve)", () => {
     toolCalls: JSON.stringify([
       { id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}', result: "18°C", offset: 12 },
     ]),
+    callSettings: null,
+    deltaMarks: null,
     createdAt: 1_750_000_000_123,
   };
 

@@ -4,24 +4,13 @@
  * items and ids), and a stored answer read back with `GET /v1/responses/{id}`.
  */
 import type { AnswerRow } from "../room/api-answers";
-import type { ErrorInfo, FinishReason, Usage } from "#protocol/messages";
-import { parseToolCalls } from "../db/queries";
+import { callsOf, doneOf, replayEvents } from "../room/delta-marks";
 import { logError } from "../observability/log";
-import type { StartedApiTurn } from "./contract";
+import type { ApiTurnEvent, StartedApiTurn } from "./contract";
 import { failureResponse } from "./openai-errors";
 import type { ResponseSettings } from "./openai-responses-request";
 import { headOf, ResponseEventWriter } from "./openai-responses-stream";
-import {
-  endOf,
-  functionCallItem,
-  itemIdOf,
-  messageItem,
-  reasoningItem,
-  responseBody,
-  responseIdOf,
-  type OutputItem,
-  type ResponseStatus,
-} from "./openai-responses-wire";
+import { responseBody, responseIdOf, type ResponseHead } from "./openai-responses-wire";
 
 /**
  * The whole answer, once it has ended. A failed answer is answered with its error (and status)
@@ -81,15 +70,51 @@ export interface StoredAnswer {
 }
 
 /**
- * A stored answer as a `response` object. The row keeps the answer, not the call's settings, so
- * those read as their defaults: the instructions are the conversation's system prompt, and
- * `tools` lists none. The output is rebuilt in the order the stream wrote it: reasoning, then the
- * text cut at each call's offset, each call after the text before it.
+ * Who a stored response is: its id, start, model, and the settings of the call that asked for
+ * it. An answer that no Responses call asked for (one from the app, or Chat Completions) reads
+ * with the defaults: the conversation's system prompt as its instructions, and no tools.
  */
-export function storedResponse({ message, systemPrompt }: StoredAnswer) {
-  const { status, finish, error } = statusOf(message);
-  const end = status === "in_progress" ? undefined : endOf(finish, error);
-  const settings: ResponseSettings = {
+export function storedHead({ message, systemPrompt }: StoredAnswer): ResponseHead {
+  return {
+    id: responseIdOf(message.id),
+    createdAt: Math.floor(message.createdAt / 1000),
+    model: message.model ?? "",
+    settings: (message.callSettings && settingsFrom(message.callSettings)) || defaultSettings(systemPrompt),
+  };
+}
+
+/** The stored answer's events from its start, `done` included once it has ended. */
+export function storedEvents({ message }: StoredAnswer): ApiTurnEvent[] {
+  const answer = {
+    content: message.content,
+    reasoning: message.reasoning,
+    toolCalls: callsOf(message.toolCalls),
+  };
+  const done = doneOf(message);
+  return [...replayEvents(answer, message.deltaMarks), ...(done ? [done] : [])];
+}
+
+/**
+ * A stored answer as a `response` object: its events written again by the stream's writer, so
+ * `retrieve` shows the items, ids and statuses the stream showed (the text so far, while the
+ * answer is still being written).
+ */
+export function storedResponse(stored: StoredAnswer) {
+  const writer = new ResponseEventWriter(storedHead(stored), stored.message.id);
+  for (const event of storedEvents(stored)) writer.push(event);
+  return writer.inProgress;
+}
+
+function settingsFrom(json: string): ResponseSettings | null {
+  try {
+    return JSON.parse(json) as ResponseSettings;
+  } catch {
+    return null;
+  }
+}
+
+function defaultSettings(systemPrompt: string): ResponseSettings {
+  return {
     background: false,
     instructions: systemPrompt === "" ? null : systemPrompt,
     max_output_tokens: null,
@@ -105,85 +130,4 @@ export function storedResponse({ message, systemPrompt }: StoredAnswer) {
     top_p: null,
     truncation: "disabled",
   };
-  const usage: Usage | null =
-    message.inputTokens === null || message.outputTokens === null
-      ? null
-      : {
-          inputTokens: message.inputTokens,
-          outputTokens: message.outputTokens,
-          cachedInputTokens: message.cachedInputTokens ?? 0,
-          reasoningTokens: message.reasoningTokens ?? 0,
-          costUsd: message.costUsd ?? 0,
-        };
-  return responseBody(
-    {
-      id: responseIdOf(message.id),
-      createdAt: Math.floor(message.createdAt / 1000),
-      model: message.model ?? "",
-      settings,
-    },
-    {
-      status: end?.status ?? status,
-      output: storedOutput(message, end?.status ?? status),
-      usage,
-      ...(end ? { end } : {}),
-    },
-  );
-}
-
-function statusOf(message: StoredAnswer["message"]): {
-  status: ResponseStatus;
-  finish: FinishReason | null;
-  error: ErrorInfo | null;
-} {
-  switch (message.status) {
-    case "streaming":
-      return { status: "in_progress", finish: null, error: null };
-    case "stopped":
-      return { status: "cancelled", finish: "stopped", error: null };
-    case "interrupted":
-      return { status: "incomplete", finish: "interrupted", error: null };
-    case "error":
-      return {
-        status: "failed",
-        finish: "error",
-        error: {
-          code: message.errorCode ?? "internal_error",
-          message: message.errorMessage ?? "The answer failed.",
-          retryable: false,
-        },
-      };
-    case "complete":
-      return {
-        status: "completed",
-        finish: (message.finishReason as FinishReason | null) ?? "stop",
-        error: null,
-      };
-  }
-}
-
-function storedOutput(message: StoredAnswer["message"], status: ResponseStatus): OutputItem[] {
-  const output: OutputItem[] = [];
-  const itemStatus =
-    status === "completed" ? "completed" : status === "in_progress" ? "in_progress" : "incomplete";
-  if (message.reasoning !== "") output.push(reasoningItem(itemIdOf("rs", message.id, 0), message.reasoning));
-  let at = 0;
-  const text = (end: number, last: boolean) => {
-    const slice = message.content.slice(at, end);
-    at = end;
-    if (slice !== "") {
-      output.push(
-        messageItem(itemIdOf("msg", message.id, output.length), last ? itemStatus : "completed", slice),
-      );
-    }
-  };
-  const calls = message.toolCalls ? parseToolCalls(message.toolCalls) : [];
-  for (const call of calls) {
-    text(Math.min(Math.max(call.offset, at), message.content.length), false);
-    output.push(
-      functionCallItem(itemIdOf("fc", message.id, output.length), "completed", call, call.arguments),
-    );
-  }
-  text(message.content.length, true);
-  return output;
 }

@@ -73,6 +73,20 @@ export class ResponseEventWriter {
     return responseBody(this.head, this.state);
   }
 
+  /** The response while it is being written: the output so far, the open item with its text. */
+  get inProgress() {
+    if (this.state.end) return this.response;
+    const output = [...this.output];
+    const open = this.open;
+    if (open) {
+      output[open.index] =
+        open.kind === "message"
+          ? messageItem(open.id, "in_progress", open.text)
+          : reasoningItem(open.id, open.text);
+    }
+    return responseBody(this.head, { status: "in_progress", output, usage: null });
+  }
+
   /** Why the answer failed, once it has ended failed. */
   get failure(): ErrorInfo | null {
     return this.state.end?.failure ?? null;
@@ -255,25 +269,64 @@ export function headOf(turn: StartedApiTurn, settings: ResponseSettings): Respon
  * (`return()` on the events): the answer goes on in its room and is stored, like any other.
  */
 export function responsesStream(turn: StartedApiTurn, call: { settings: ResponseSettings }): Response {
-  const events = turn.events[Symbol.asyncIterator]();
   const writer = new ResponseEventWriter(headOf(turn, call.settings), turn.messageId);
+  return eventStream(writer, turn.events, turn.headers, -1);
+}
+
+/**
+ * A stored response's events again (`GET /v1/responses/{id}?stream=true&starting_after=N`): the
+ * answer's events from its start, written by the same writer as the live stream, so each event
+ * has the bytes and sequence number it had then; only those after `after` are sent. An answer
+ * still being written goes on live from there.
+ */
+export function replayedStream(
+  head: ResponseHead,
+  messageId: string,
+  events: AsyncIterable<ApiTurnEvent>,
+  headers: Record<string, string>,
+  after: number,
+): Response {
+  return eventStream(new ResponseEventWriter(head, messageId), events, headers, after);
+}
+
+function eventStream(
+  writer: ResponseEventWriter,
+  source: AsyncIterable<ApiTurnEvent>,
+  headers: Record<string, string>,
+  after: number,
+): Response {
+  const events = source[Symbol.asyncIterator]();
+  /** Enqueues the events after `after`; says whether there was any. */
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, out: WireEvent[]) => {
+    let sent = false;
+    for (const event of out) {
+      if (event.sequence_number <= after) continue;
+      controller.enqueue(sse(event));
+      sent = true;
+    }
+    return sent;
+  };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      for (const event of writer.start()) controller.enqueue(sse(event));
+      send(controller, writer.start());
     },
+    // Reads on until something is sent: a pull that enqueues nothing is not asked again.
     async pull(controller) {
-      let next: IteratorResult<ApiTurnEvent>;
-      try {
-        next = await events.next();
-      } catch (cause) {
-        logError("compat_stream_failed", { dialect: "responses", messageId: turn.messageId, cause });
-        next = { done: true, value: undefined };
-      }
-      const out = next.done ? writer.brokenOff() : writer.push(next.value);
-      for (const event of out) controller.enqueue(sse(event));
-      if (next.done || next.value.type === "done") {
-        controller.close();
-        void events.return?.();
+      for (;;) {
+        let next: IteratorResult<ApiTurnEvent>;
+        try {
+          next = await events.next();
+        } catch (cause) {
+          logError("compat_stream_failed", { dialect: "responses", messageId: writer.head.id, cause });
+          next = { done: true, value: undefined };
+        }
+        const sent = send(controller, next.done ? writer.brokenOff() : writer.push(next.value));
+        if (next.done || next.value.type === "done") {
+          controller.close();
+          void events.return?.();
+          return;
+        }
+        if (sent) return;
       }
     },
     cancel() {
@@ -282,7 +335,7 @@ export function responsesStream(turn: StartedApiTurn, call: { settings: Response
   });
   return new Response(body, {
     headers: {
-      ...turn.headers,
+      ...headers,
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
     },

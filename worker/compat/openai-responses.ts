@@ -8,10 +8,17 @@ export {
   type ParsedResponsesCall,
   type ResponseSettings,
 } from "./openai-responses-request";
-export { responsesStream, ResponseEventWriter, type WireEvent } from "./openai-responses-stream";
+export {
+  replayedStream,
+  responsesStream,
+  ResponseEventWriter,
+  type WireEvent,
+} from "./openai-responses-stream";
 export {
   backgroundResponse,
   responseObject,
+  storedEvents,
+  storedHead,
   storedResponse,
   type StoredAnswer,
 } from "./openai-responses-object";

@@ -8,7 +8,10 @@
 import { getServerByName } from "partyserver";
 import { AppError } from "../errors";
 import { logError } from "../observability/log";
+import type { ApiTurnEvent } from "./contract";
+import { storedEvents } from "./openai-responses-object";
 import type { OwnedAnswer } from "./responses-store";
+import { jsonLines } from "./start";
 import { responseNotFound } from "./responses-store";
 import { responseIdOf } from "./openai-responses";
 
@@ -22,6 +25,31 @@ export async function currentAnswer(env: Env, owned: OwnedAnswer): Promise<Owned
   const live = await (await roomOf(env, owned.conversationId)).answer(owned.message.id);
   if (!live) throw responseNotFound(responseIdOf(owned.message.id));
   return { ...owned, message: live };
+}
+
+/**
+ * The answer's events from its start: from D1 once it has ended; from its room while it runs,
+ * which goes on with the live events until the answer ends.
+ */
+export async function answerEvents(env: Env, owned: OwnedAnswer): Promise<AsyncIterable<ApiTurnEvent>> {
+  if (owned.message.status !== "streaming") return toAsync(storedEvents(owned));
+  const stream = await (await roomOf(env, owned.conversationId)).followAnswer(owned.message.id);
+  if (!stream) throw responseNotFound(responseIdOf(owned.message.id));
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const lines = jsonLines(reader);
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => lines.next() as Promise<IteratorResult<ApiTurnEvent>>,
+      return: () => {
+        reader.cancel().catch(() => undefined);
+        return lines.return(undefined) as Promise<IteratorResult<ApiTurnEvent>>;
+      },
+    }),
+  };
+}
+
+async function* toAsync<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
 }
 
 /**

@@ -54,6 +54,8 @@ export async function findOwnedAnswer(
         reasoningTokens: messages.reasoningTokens,
         costUsd: messages.costUsd,
         toolCalls: messages.toolCalls,
+        callSettings: messages.callSettings,
+        deltaMarks: messages.deltaMarks,
         createdAt: messages.createdAt,
       },
       conversationId: conversations.id,

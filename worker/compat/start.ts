@@ -29,6 +29,8 @@ export interface ApiCall {
   forget?: boolean;
   /** The messages all follow the conversation's last answer (Responses' `previous_response_id`). */
   onlyNew?: boolean;
+  /** What the call set, stored with the answer for the API to repeat (Responses' `retrieve`). */
+  callSettings?: string;
 }
 
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -57,7 +59,11 @@ export async function startApiTurn(env: Env, call: ApiCall, input: ApiTurnInput)
   const request = new Request("https://room.parley.internal/api-turn", {
     method: "POST",
     headers: { "content-type": "application/json", "x-request-id": call.requestId },
-    body: JSON.stringify({ ...plan, forget: !keepHistory }),
+    body: JSON.stringify({
+      ...plan,
+      forget: !keepHistory,
+      ...(keepHistory && call.callSettings !== undefined ? { callSettings: call.callSettings } : {}),
+    }),
   });
   const response = await env.ConversationRoom.getByName(conversationId).fetch(
     withIdentity(request, {
@@ -188,7 +194,7 @@ function eventsOf(
 }
 
 /** Parses newline-delimited JSON as it arrives. */
-async function* jsonLines(reader: ReadableStreamDefaultReader<string>): AsyncGenerator<unknown> {
+export async function* jsonLines(reader: ReadableStreamDefaultReader<string>): AsyncGenerator<unknown> {
   let buffered = "";
   try {
     for (;;) {

@@ -235,6 +235,8 @@ export interface FinalMessage {
   error: ErrorInfo | null;
   /** Tools called while writing the answer; omitted (kept as is) when there were none. */
   toolCalls?: ToolCall[] | null;
+  /** Where its frames cut the text (worker/room/delta-marks.ts), for answers an API can replay. */
+  deltaMarks?: string;
 }
 
 /**

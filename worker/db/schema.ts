@@ -118,6 +118,16 @@ export const messages = sqliteTable(
     deletedAt: integer("deleted_at"),
     /** Tool calls made while writing this answer, with their results (JSON, protocol `toolCalls`). */
     toolCalls: text("tool_calls"),
+    /**
+     * What the API call that asked for this answer set, as that API echoes it back (JSON, written
+     * by its dialect; worker/compat/). Null for answers asked for in the app.
+     */
+    callSettings: text("call_settings"),
+    /**
+     * How the answer's text went out, frame by frame (worker/room/delta-marks.ts), so its stream
+     * can be replayed exactly as it was sent. Kept for answers whose call set `callSettings`.
+     */
+    deltaMarks: text("delta_marks"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

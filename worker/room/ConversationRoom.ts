@@ -19,7 +19,14 @@ import { Outbox } from "./outbox";
 import { Audience, personIdFor, type ConnectionState } from "./presence";
 import { purgeIfDue, schedulePurge } from "./purge";
 import { holdsCurrentState, joinPointFrom, resumeFrame, resumedFrame, snapshotFrame } from "./snapshot";
-import { answerNow, deleteAnswer, stopAnswer, type AnswerRow, type DeleteOutcome } from "./api-answers";
+import {
+  answerNow,
+  deleteAnswer,
+  followAnswer,
+  stopAnswer,
+  type AnswerRow,
+  type DeleteOutcome,
+} from "./api-answers";
 import { answerApiTurn } from "./api-request";
 import { answerStreamRequest } from "./sse-request";
 import { reshape } from "./reshape";
@@ -287,6 +294,11 @@ export class ConversationRoom extends Server<Env> {
   /** One answer as it stands now, text so far included (the Responses API's `retrieve`). */
   answer(messageId: string): Promise<AnswerRow | null> {
     return answerNow(this.answerRoom, messageId);
+  }
+
+  /** One answer's events from its start, then live until its end (resuming a Responses stream). */
+  followAnswer(messageId: string): Promise<ReadableStream<Uint8Array> | null> {
+    return followAnswer(this.answerRoom, messageId);
   }
 
   /** Stop for one answer, as a device's Stop; resolves with the final answer (Responses' cancel). */

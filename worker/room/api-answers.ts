@@ -7,6 +7,8 @@
  */
 import type { Message } from "../db/schema";
 import { AppError } from "../errors";
+import { frameToApiEvents, line } from "./api-request";
+import { callsOf, doneOf, replayEvents } from "./delta-marks";
 import type { Audience } from "./presence";
 import { reshape } from "./reshape";
 import type { RoomStore } from "./store";
@@ -29,6 +31,8 @@ export type AnswerRow = Pick<
   | "reasoningTokens"
   | "costUsd"
   | "toolCalls"
+  | "callSettings"
+  | "deltaMarks"
   | "createdAt"
 >;
 
@@ -69,6 +73,58 @@ export async function answerNow(room: AnswerRoom, messageId: string): Promise<An
 export async function stopAnswer(room: AnswerRoom, messageId: string): Promise<AnswerRow | null> {
   await stopAndSettle(room, messageId);
   return answerNow(room, messageId);
+}
+
+/**
+ * The answer's events from its start, as an API client following it from the start got them
+ * (one JSON line each, like `POST /api-turn`), then, while it is still being written, its live
+ * events up to `done`. Null when it is not an answer of this conversation.
+ *
+ * The replay and the live events meet without a gap or an overlap: the replay holds the text
+ * the marks say went out (text still waiting for its frame comes live), and the listener is
+ * attached in the same turn of the event loop as the text and marks are read.
+ */
+export async function followAnswer(
+  room: AnswerRoom,
+  messageId: string,
+): Promise<ReadableStream<Uint8Array> | null> {
+  const state = await room.store.read();
+  const row = state.rows.find(
+    (message) => message.id === messageId && message.role === "assistant" && message.deletedAt === null,
+  );
+  if (!row) return null;
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const write = (chunks: Uint8Array[]) => {
+    for (const chunk of chunks) writer.write(chunk).catch(() => unsubscribe());
+  };
+  let unsubscribe = () => {};
+  const live = room.turns.current;
+  if (live?.generation.messageId === messageId && row.status === "streaming") {
+    const { generation } = live;
+    unsubscribe = room.audience.subscribe((frame) => {
+      write(frameToApiEvents(frame, messageId));
+      if (frame.type === "done" && frame.messageId === messageId) {
+        unsubscribe();
+        writer.close().catch(() => undefined);
+      }
+    });
+    const sofar = {
+      content: generation.text,
+      reasoning: generation.reasoning,
+      toolCalls: generation.toolCalls,
+    };
+    write(replayEvents(sofar, live.marks?.toString() ?? null).map(line));
+    return readable;
+  }
+  const done = doneOf(row);
+  const events = replayEvents(
+    { content: row.content, reasoning: row.reasoning, toolCalls: callsOf(row.toolCalls) },
+    row.deltaMarks,
+  );
+  write([...events, ...(done ? [done] : [])].map(line));
+  writer.close().catch(() => undefined);
+  return readable;
 }
 
 export type DeleteOutcome = "deleted" | "missing" | "busy";
@@ -127,6 +183,8 @@ function pick(row: Message): AnswerRow {
     reasoningTokens: row.reasoningTokens,
     costUsd: row.costUsd,
     toolCalls: row.toolCalls,
+    callSettings: row.callSettings,
+    deltaMarks: row.deltaMarks,
     createdAt: row.createdAt,
   };
 }

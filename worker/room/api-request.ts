@@ -65,6 +65,8 @@ export const roomApiTurnSchema = z.object({
     .optional(),
   /** Keep only the usage of this new conversation (a token that keeps no history). */
   forget: z.boolean().default(false),
+  /** What the call set, as its API repeats it when the answer is read again (Responses). */
+  callSettings: z.string().max(MAX_API_MESSAGE_CHARS).optional(),
 });
 export type RoomApiTurn = z.input<typeof roomApiTurnSchema>;
 
@@ -77,7 +79,7 @@ export interface ApiTurnStart {
 }
 
 const encoder = new TextEncoder();
-const line = (value: ApiTurnStart | ApiTurnEvent) => encoder.encode(`${JSON.stringify(value)}\n`);
+export const line = (value: ApiTurnStart | ApiTurnEvent) => encoder.encode(`${JSON.stringify(value)}\n`);
 
 /** The contract's events one room frame becomes for the client following `messageId`. */
 export function frameToApiEvents(frame: ServerFrame, messageId: string): Uint8Array[] {
@@ -116,7 +118,8 @@ export async function answerApiTurn(
     if (!identity || !can(identity.role, "write") || !body.success) {
       throw new AppError(400, "bad_request", "Invalid room request.");
     }
-    const { create, forget, model, content, prior, toolResults, attachments, options, api } = body.data;
+    const { create, forget, model, content, prior, toolResults, attachments, options, api, callSettings } =
+      body.data;
     const requestId = request.headers.get("x-request-id");
     let rate: Record<string, string> = {};
     const response = await streamTurnFrames(
@@ -137,6 +140,7 @@ export async function answerApiTurn(
           trigger: "api",
           ownerOnly: true,
           ...(create ? { create, forget } : {}),
+          ...(callSettings !== undefined ? { callSettings } : {}),
           ...(requestId ? { requestId } : {}),
           onAdmitted: (decision) => (rate = rateLimitHeaders(decision)),
         });

@@ -32,6 +32,8 @@ export interface GenerationInput {
   initial?: { text: string; reasoning: string };
   /** The least time between two delta frames (see DeltaCoalescer), default 16 ms. */
   frameIntervalMs?: () => number;
+  /** When the answer began (its row's creation time), default now. */
+  startedAt?: number;
   /** The longest this answer may take (default GENERATION_DEADLINE_MS). */
   maxDurationMs?: number;
   /**
@@ -45,13 +47,14 @@ export class Generation {
   readonly messageId: string;
   private readonly controller = new AbortController();
   private readonly coalescer: DeltaCoalescer;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   /** When the first text or reasoning arrived (for time-to-first-token), if it did. */
   firstTokenAt: number | null = null;
   readonly toolCalls: ToolCall[] = [];
 
   constructor(private readonly input: GenerationInput) {
     this.messageId = input.messageId;
+    this.startedAt = input.startedAt ?? Date.now();
     this.coalescer = new DeltaCoalescer(
       input.onDelta,
       input.frameIntervalMs ? { intervalMs: input.frameIntervalMs } : {},

@@ -204,6 +204,7 @@ function finalColumns(final: FinalMessage, at: number) {
     reasoningTokens: final.usage?.reasoningTokens ?? null,
     costUsd: final.usage?.costUsd ?? null,
     ...(final.toolCalls ? { toolCalls: JSON.stringify(final.toolCalls) } : {}),
+    ...(final.deltaMarks !== undefined ? { deltaMarks: final.deltaMarks } : {}),
     updatedAt: at,
   };
 }

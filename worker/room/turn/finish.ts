@@ -41,7 +41,11 @@ export async function finishTurn(
     errorCode: final.error?.code ?? null,
   });
   // Durable in the outbox from here on: the checkpoint entry has done its job.
-  const stored = turn.forget ? { ...final, content: "", reasoning: "", toolCalls: null } : final;
+  const stored = turn.forget
+    ? { ...final, content: "", reasoning: "", toolCalls: null }
+    : turn.marks
+      ? { ...final, deltaMarks: turn.marks.toString() }
+      : final;
   const inD1 = host.store.write({
     kind: "final",
     messageId: generation.messageId,

@@ -18,6 +18,8 @@ export interface TurnRowsInput {
   ownKey: boolean;
   now: number;
   newId?: () => string;
+  /** What the API call set, kept with its answer (see `TurnRequest.callSettings`). */
+  callSettings?: string;
 }
 
 export interface TurnRows {
@@ -90,6 +92,7 @@ export function turnRows(input: TurnRowsInput): TurnRows {
         model: input.model.id,
         provider: input.model.provider,
         ownKey: input.ownKey,
+        callSettings: input.callSettings ?? null,
       });
   if (!reopened) added.push(answer);
   return { added, answer, prompt, reopened, nextPosition: position };
@@ -128,6 +131,8 @@ export const EMPTY_COLUMNS: Omit<
   ownKey: false,
   deletedAt: null,
   toolCalls: null,
+  callSettings: null,
+  deltaMarks: null,
 };
 
 /** The row of a conversation an API client starts with its first turn. */

@@ -14,6 +14,7 @@ import type { GenerationSlot } from "../../limits/concurrency";
 import type { ChatMessage } from "#protocol/messages";
 import { frameIntervalFor } from "../coalescer";
 import type { LiveCheckpoint } from "../checkpoint";
+import { DeltaMarks } from "../delta-marks";
 import { Generation } from "../generation";
 import type { Audience } from "../presence";
 import type { RoomStore } from "../store";
@@ -62,6 +63,11 @@ export interface TurnRequest {
   forget?: boolean;
   /** Only the conversation's owner may ask (the API: the room itself checks who owns it). */
   ownerOnly?: boolean;
+  /**
+   * What the API call set, as its API repeats it (stored with the answer). A call that sets it
+   * can be read again as it streamed, so the answer's frame boundaries are kept too.
+   */
+  callSettings?: string;
   onAdmitted?: (decision: RateDecision) => void;
 }
 
@@ -77,6 +83,8 @@ export interface LiveTurn {
   finished: Promise<unknown>;
   /** Store the final answer without its text (see `TurnRequest.forget`). */
   forget: boolean;
+  /** The answer's frame boundaries, recorded when the call can be replayed (`callSettings`). */
+  marks: DeltaMarks | null;
 }
 
 /** While a generation runs, an alarm this often keeps the object from being evicted as idle. */
@@ -167,6 +175,7 @@ export class TurnRunner {
         model,
         ownKey: admitted.ownKey,
         now,
+        ...(request.callSettings !== undefined && !forget ? { callSettings: request.callSettings } : {}),
       });
       const answerId = rows.answer.id;
       const promptId = rows.prompt?.id;
@@ -193,15 +202,23 @@ export class TurnRunner {
       }
       const systemPrompt = request.create?.systemPrompt ?? existing?.systemPrompt;
       const apiExtras = plan.kind === "send" ? (plan.api ?? {}) : {};
+      const marks = rows.answer.callSettings !== null ? new DeltaMarks() : null;
       const generation = new Generation({
         messageId: answerId,
+        startedAt: now,
         model,
         provider: admitted.provider,
         request: providerRequest(model, admitted.options, systemPrompt, messages, apiExtras),
         clientTools: (apiExtras.tools?.length ?? 0) > 0,
-        onDelta: (delta) => this.host.audience.publish({ type: "delta", messageId: answerId, ...delta }),
+        onDelta: (delta) => {
+          marks?.delta(delta);
+          this.host.audience.publish({ type: "delta", messageId: answerId, ...delta });
+        },
         onProgress: () => this.host.checkpoint.touched(),
-        onTool: (call) => this.host.audience.publish({ type: "tool", messageId: answerId, call }),
+        onTool: (call) => {
+          if (call.result === null) marks?.call();
+          this.host.audience.publish({ type: "tool", messageId: answerId, call });
+        },
         frameIntervalMs: () => frameIntervalFor(this.host.audience.size),
         ...(rows.reopened
           ? { initial: { text: rows.reopened.content, reasoning: rows.reopened.reasoning } }
@@ -248,6 +265,7 @@ export class TurnRunner {
         requestId: request.requestId,
         finished: Promise.resolve(),
         forget,
+        marks,
       };
       this.current = turn;
       this.announce(request, rows.added, rows.prompt?.id, sentFiles, toChatMessage(rows.answer));
@@ -313,5 +331,5 @@ type ChatMessageSource = Parameters<typeof toChatMessage>[0];
 
 /** A row of a conversation that keeps no history: no text, only what usage needs. */
 function blankRow(row: Message): Message {
-  return { ...row, content: "", reasoning: "", toolCalls: null };
+  return { ...row, content: "", reasoning: "", toolCalls: null, callSettings: null };
 }

@@ -39,11 +39,19 @@ import {
 import {
   backgroundResponse,
   parseResponsesCall,
+  replayedStream,
   responseObject,
   responsesStream,
+  storedHead,
   storedResponse,
 } from "../../../compat/openai-responses";
-import { cancelAnswer, currentAnswer, deleteStoredAnswer, untilStored } from "../../../compat/responses-room";
+import {
+  answerEvents,
+  cancelAnswer,
+  currentAnswer,
+  deleteStoredAnswer,
+  untilStored,
+} from "../../../compat/responses-room";
 import { findOwnedAnswer, type OwnedAnswer } from "../../../compat/responses-store";
 import { startApiTurn } from "../../../compat/start";
 import { authenticateToken, type TokenCaller } from "../../../compat/tokens";
@@ -147,10 +155,32 @@ async function continuedConversation(
 }
 
 function storedAnswerResponse(c: CompatContext, answer: OwnedAnswer): Response {
-  return c.json(storedResponse(answer), 200, {
+  return c.json(storedResponse(answer), 200, watchHeaders(c, answer));
+}
+
+function watchHeaders(c: CompatContext, answer: OwnedAnswer): Record<string, string> {
+  return {
     "X-Parley-Conversation": answer.conversationId,
     "X-Parley-Url": `${new URL(c.req.url).origin}/c/${answer.conversationId}`,
-  });
+  };
+}
+
+function booleanQuery(value: string | undefined, param: string): boolean {
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  throw invalidRequest(`${param} must be true or false.`, param);
+}
+
+/** The sequence number a resumed stream starts after (-1: from the start). */
+function startingAfter(value: string | undefined): number {
+  if (value === undefined) return -1;
+  if (!/^\d{1,15}$/.test(value)) {
+    throw invalidRequest(
+      "starting_after must be a sequence number (a whole number, 0 or more).",
+      "starting_after",
+    );
+  }
+  return Number(value);
 }
 
 export const compatRoutes = new Hono<CompatEnv>()
@@ -201,24 +231,32 @@ export const compatRoutes = new Hono<CompatEnv>()
         "background",
       );
     }
+    const settings = { ...call.settings, store };
     const turn = await startApiTurn(
       c.env,
-      { ...api, conversationId, forget: !store, onlyNew: call.previousResponseId !== undefined },
+      {
+        ...api,
+        conversationId,
+        forget: !store,
+        onlyNew: call.previousResponseId !== undefined,
+        // Kept with the answer, so `retrieve` and a resumed stream repeat them as this call did.
+        ...(store ? { callSettings: JSON.stringify(settings) } : {}),
+      },
       call.input,
     );
-    const settings = { ...call.settings, store };
     // Retrieve and cancel read D1 to find a response: it has the turn's rows before the answer.
     if (call.background) await untilStored(c.env, turn.conversationId);
     if (call.stream) return responsesStream(turn, { settings });
     return call.background ? backgroundResponse(turn, { settings }) : responseObject(turn, { settings });
   })
+  // With stream=true: the response's events again, after `starting_after`, then live while it runs.
   .get("/responses/:id", async (c) => {
-    const stream = c.req.query("stream");
-    if (stream !== undefined && stream !== "false") {
-      throw invalidRequest("Streaming a stored response is not supported yet: leave out stream.", "stream");
-    }
+    const stream = booleanQuery(c.req.query("stream"), "stream");
+    const after = startingAfter(c.req.query("starting_after"));
     const owned = await findOwnedAnswer(c.env, c.get("caller").userId, c.req.param("id"));
-    return storedAnswerResponse(c, await currentAnswer(c.env, owned));
+    if (!stream) return storedAnswerResponse(c, await currentAnswer(c.env, owned));
+    const events = await answerEvents(c.env, owned);
+    return replayedStream(storedHead(owned), owned.message.id, events, watchHeaders(c, owned), after);
   })
   // Stop, as pressed in the app: every device watching sees the answer end.
   .post("/responses/:id/cancel", async (c) => {
