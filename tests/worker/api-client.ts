@@ -25,6 +25,8 @@ export interface ApiAccount {
   email: string;
   secret: string;
   tokenId: string;
+  /** The fetch the SDK clients use, for other clients (LangChain) to send through the worker too. */
+  fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   openai(options?: { secret?: string; headers?: Record<string, string> }): OpenAI;
   anthropic(options?: { secret?: string; headers?: Record<string, string> }): Anthropic;
 }
@@ -54,6 +56,7 @@ export async function apiAccount(
     email,
     secret,
     tokenId: id,
+    fetch,
     openai: (client = {}) =>
       new OpenAI({
         apiKey: client.secret ?? secret,
