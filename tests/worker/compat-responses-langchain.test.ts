@@ -137,6 +137,15 @@ describe("ChatOpenAI with useResponsesApi", () => {
     const [upstream] = await upstreamRequests(tag);
     const context = JSON.stringify(upstream?.body);
     for (const earlier of ["My name is Ada.", HELLO]) expect(context).toContain(earlier);
+    // Without previous_response_id it is a new conversation, holding the history it was sent.
+    expect(sent[1]!.conversation).not.toBe(sent[0]!.conversation);
+    const stored = await storedMessages(sent[1]!.conversation ?? "");
+    expect(stored.map((m) => [m.role, m.content])).toEqual([
+      ["user", "My name is Ada."],
+      ["assistant", HELLO],
+      ["user", `My name? [[case:normal tag=${tag}]]`],
+      ["assistant", HELLO],
+    ]);
   });
 
   it("round-trips a bound tool: the call parsed from invoke and stream, its result answered", async () => {
