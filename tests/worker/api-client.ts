@@ -25,6 +25,8 @@ export interface ApiAccount {
   email: string;
   secret: string;
   tokenId: string;
+  /** The fetch the SDK clients use, for other clients (LangChain) to send through the worker too. */
+  fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   openai(options?: { secret?: string; headers?: Record<string, string> }): OpenAI;
   /** A raw call of the API with the token (`path` under /v1), for reading the bytes on the wire. */
   call(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
@@ -56,6 +58,7 @@ export async function apiAccount(
     email,
     secret,
     tokenId: id,
+    fetch,
     call: (path, init = {}) =>
       fetch(`${ORIGIN}/v1${path}`, {
         method: init.method ?? (init.body === undefined ? "GET" : "POST"),
