@@ -31,6 +31,8 @@ export interface ApiCall {
   onlyNew?: boolean;
   /** What the call set, stored with the answer for the API to repeat (Responses' `retrieve`). */
   callSettings?: string;
+  /** The answer the call continues from, when it is not its conversation's last (a new branch). */
+  after?: string;
 }
 
 const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -62,6 +64,7 @@ export async function startApiTurn(env: Env, call: ApiCall, input: ApiTurnInput)
     body: JSON.stringify({
       ...plan,
       forget: !keepHistory,
+      ...(call.after !== undefined ? { after: call.after } : {}),
       ...(keepHistory && call.callSettings !== undefined ? { callSettings: call.callSettings } : {}),
     }),
   });

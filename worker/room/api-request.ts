@@ -65,6 +65,8 @@ export const roomApiTurnSchema = z.object({
     .optional(),
   /** Keep only the usage of this new conversation (a token that keeps no history). */
   forget: z.boolean().default(false),
+  /** The answer the prompt follows when it is not the last one shown (a new branch there). */
+  after: z.string().min(1).max(64).optional(),
   /** What the call set, as its API repeats it when the answer is read again (Responses). */
   callSettings: z.string().max(MAX_API_MESSAGE_CHARS).optional(),
 });
@@ -118,8 +120,19 @@ export async function answerApiTurn(
     if (!identity || !can(identity.role, "write") || !body.success) {
       throw new AppError(400, "bad_request", "Invalid room request.");
     }
-    const { create, forget, model, content, prior, toolResults, attachments, options, api, callSettings } =
-      body.data;
+    const {
+      create,
+      forget,
+      model,
+      content,
+      prior,
+      toolResults,
+      attachments,
+      options,
+      api,
+      callSettings,
+      after,
+    } = body.data;
     const requestId = request.headers.get("x-request-id");
     let rate: Record<string, string> = {};
     const response = await streamTurnFrames(
@@ -135,6 +148,7 @@ export async function answerApiTurn(
             attachments,
             api,
             ...(toolResults ? { toolResults } : {}),
+            ...(after !== undefined ? { after } : {}),
           },
           subject: identity,
           trigger: "api",

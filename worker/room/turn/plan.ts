@@ -40,6 +40,11 @@ export type TurnPlan =
        * continuing a conversation): they are stored on that answer, and the model reads them.
        */
       toolResults?: Array<{ id: string; content: string }>;
+      /**
+       * The answer the prompt follows, when it is not the end of the branch shown (an API client
+       * continuing an earlier response): the prompt starts a new branch there.
+       */
+      after?: string;
     }
   | {
       kind: "edit";

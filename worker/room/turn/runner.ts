@@ -146,7 +146,11 @@ export class TurnRunner {
       // Read before the turn's own rows land in the same copy.
       const forget = Boolean(request.create && request.forget);
       const isFirstTurn = state.rows.length === 0 && (existing?.title ?? "") === "" && !forget;
-      const path = activePath(state.rows, existing?.activeLeafId ?? null);
+      const shown = activePath(state.rows, existing?.activeLeafId ?? null);
+      const after = plan.kind === "send" ? branchPoint(state.rows, plan.after) : undefined;
+      // A prompt after an earlier answer starts a branch there, and every device is moved to it.
+      const branching = after !== undefined && after.id !== shown.at(-1)?.id;
+      const path = branching ? activePath(state.rows, after.id) : shown;
       const shaped = shapeTurn(plan, state.rows, path);
       // An API client's tool results complete the last answer: the model reads them with it.
       const answered = answerToolResults(plan, path);
@@ -268,7 +272,7 @@ export class TurnRunner {
         marks,
       };
       this.current = turn;
-      this.announce(request, rows.added, rows.prompt?.id, sentFiles, toChatMessage(rows.answer));
+      this.announce(request, rows.added, rows.prompt?.id, sentFiles, toChatMessage(rows.answer), branching);
       this.notifyOwner();
       turn.finished = finishTurn(this.host, turn, running, () => {
         this.current = null;
@@ -293,6 +297,7 @@ export class TurnRunner {
     promptId: string | undefined,
     sentFiles: readonly { id: string }[],
     answer: ChatMessage,
+    branching: boolean,
   ): void {
     const { plan, clientId } = request;
     const { audience, store } = this.host;
@@ -300,7 +305,7 @@ export class TurnRunner {
       audience.publish({ type: "message", message: answer });
       return;
     }
-    if (plan.kind === "send") {
+    if (plan.kind === "send" && !branching) {
       const state = store.cached;
       for (const row of added) {
         const message = toChatMessage(row);
@@ -328,6 +333,16 @@ export class TurnRunner {
 }
 
 type ChatMessageSource = Parameters<typeof toChatMessage>[0];
+
+/** The answer a prompt is sent after (`TurnPlan` send's `after`): one of this conversation, not deleted, not being written. */
+function branchPoint(rows: readonly Message[], id: string | undefined): Message | undefined {
+  if (id === undefined) return undefined;
+  const row = rows.find((candidate) => candidate.id === id);
+  if (!row || row.role !== "assistant" || row.deletedAt !== null || row.status === "streaming") {
+    throw new AppError(404, "not_found", "That answer is not in this conversation.");
+  }
+  return row;
+}
 
 /** A row of a conversation that keeps no history: no text, only what usage needs. */
 function blankRow(row: Message): Message {

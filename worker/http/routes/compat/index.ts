@@ -122,16 +122,15 @@ function callOf(c: CompatContext) {
 }
 
 /**
- * The conversation a `previous_response_id` continues: the caller's, and ending on that response,
- * since the room carries on from the end of the branch shown (an older response would silently
- * continue from a later one).
+ * The conversation a `previous_response_id` continues (the caller's). The room carries on right
+ * after that response: from an earlier one than the last, in a new branch of the conversation.
  */
 async function continuedConversation(
   c: CompatContext,
   responseId: string,
   header: string | undefined,
   store: boolean,
-): Promise<string> {
+): Promise<{ conversationId: string; answerId: string }> {
   if (!store) {
     throw invalidRequest(
       "With store: false the call keeps nothing, so it cannot continue a stored response.",
@@ -145,13 +144,7 @@ async function continuedConversation(
       "previous_response_id",
     );
   }
-  if (previous.activeLeafId !== null && previous.activeLeafId !== previous.message.id) {
-    throw invalidRequest(
-      `Response '${responseId}' is not the latest of its conversation: continue from the latest one.`,
-      "previous_response_id",
-    );
-  }
-  return previous.conversationId;
+  return { conversationId: previous.conversationId, answerId: previous.message.id };
 }
 
 function storedAnswerResponse(c: CompatContext, answer: OwnedAnswer): Response {
@@ -215,9 +208,10 @@ export const compatRoutes = new Hono<CompatEnv>()
   .post("/responses", async (c) => {
     const call = parseResponsesCall(await readBody(c));
     const api = callOf(c);
-    const conversationId = call.previousResponseId
+    const previous = call.previousResponseId
       ? await continuedConversation(c, call.previousResponseId, api.conversationId, call.store)
-      : api.conversationId;
+      : undefined;
+    const conversationId = previous?.conversationId ?? api.conversationId;
     if (!call.store && conversationId) {
       throw invalidRequest(
         "With store: false the call keeps nothing, so it cannot continue a conversation.",
@@ -239,6 +233,7 @@ export const compatRoutes = new Hono<CompatEnv>()
         conversationId,
         forget: !store,
         onlyNew: call.previousResponseId !== undefined,
+        ...(previous ? { after: previous.answerId } : {}),
         // Kept with the answer, so `retrieve` and a resumed stream repeat them as this call did.
         ...(store ? { callSettings: JSON.stringify(settings) } : {}),
       },
