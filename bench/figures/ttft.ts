@@ -9,6 +9,8 @@
  * - Parley, HTTP: `POST /api/v1/chat/stream` into an existing conversation → first `delta` event;
  * - Parley, compatible API: `POST /v1/chat/completions` with a personal token into an existing
  *   conversation (`X-Parley-Conversation`) → first content chunk (what an OpenAI SDK does);
+ * - Parley, Responses API: `POST /v1/responses` the same way, into its own existing conversation
+ *   → first `response.output_text.delta` event;
  * - peer: AIChatAgent chat request → first `text-delta` chunk.
  *
  * Conversations are replaced every 10 turns so history stays short; each new one gets a warm-up
@@ -23,13 +25,8 @@
  * (each creates one), each paired with a pipe request.
  */
 import { benchText } from "../../tests/fake-upstream/bench-texts.ts";
-import {
-  ParleyGuest,
-  parleyApiToken,
-  PeerWatcher,
-  streamCompletion,
-  type ParleyWatcher,
-} from "../lib/clients.ts";
+import { ParleyGuest, PeerWatcher, type ParleyWatcher } from "../lib/clients.ts";
+import { parleyApiToken, streamCompletion, streamResponse } from "../lib/openai-clients.ts";
 import { agentName, scale, type BenchContext } from "../lib/context.ts";
 import { sleep } from "../lib/processes.ts";
 import { roundSummary, summarize, type Summary } from "../lib/stats.ts";
@@ -53,9 +50,10 @@ export interface TtftResult {
   errors: string[];
 }
 
-type Path = "direct" | "pipe" | "parleyWs" | "parleyHttp" | "parleyApi" | "parleyHttpNew" | "peer";
+type Path =
+  "direct" | "pipe" | "parleyWs" | "parleyHttp" | "parleyApi" | "parleyResponses" | "parleyHttpNew" | "peer";
 /** The interleaved paths (parleyHttpNew runs apart, see above). */
-const PATHS: Path[] = ["direct", "pipe", "parleyWs", "parleyHttp", "parleyApi", "peer"];
+const PATHS: Path[] = ["direct", "pipe", "parleyWs", "parleyHttp", "parleyApi", "parleyResponses", "peer"];
 const NEW_CHAT_ROUNDS = 50;
 
 export async function measureTtft(context: BenchContext): Promise<TtftResult> {
@@ -72,8 +70,9 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     room: ParleyWatcher | null;
     httpConversation: string;
     apiConversation: string;
+    responsesConversation: string;
     peer: PeerWatcher | null;
-  } = { room: null, httpConversation: "", apiConversation: "", peer: null };
+  } = { room: null, httpConversation: "", apiConversation: "", responsesConversation: "", peer: null };
 
   const check = (path: Path, text: string) => {
     if (text !== expected && errors.length < 20)
@@ -115,6 +114,14 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
       check("parleyApi", result.text);
       return { sentAt: result.sentAt, firstAt: result.firstTokenAt };
     },
+    parleyResponses: async (tag) => {
+      const result = await streamResponse(context.parley.url, marker(tag), {
+        apiKey,
+        headers: { "X-Parley-Conversation": current.responsesConversation },
+      });
+      check("parleyResponses", result.text);
+      return { sentAt: result.sentAt, firstAt: result.firstTokenAt };
+    },
     parleyHttpNew: async (tag) => {
       const result = await guest.chatStream(marker(tag));
       check("parleyHttpNew", result.text);
@@ -138,6 +145,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     parleyWs: [],
     parleyHttp: [],
     parleyApi: [],
+    parleyResponses: [],
     parleyHttpNew: [],
     peer: [],
   };
@@ -162,6 +170,10 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     current.apiConversation =
       (await streamCompletion(context.parley.url, marker(newTag("ttft-warm")), { apiKey })).conversationId ??
       "";
+    const started = await streamResponse(context.parley.url, marker(newTag("ttft-warm")), { apiKey });
+    // Without it every measured call would start a new conversation (and a title request).
+    if (!started.conversationId) throw new Error("/v1/responses answered without X-Parley-Conversation");
+    current.responsesConversation = started.conversationId;
     current.peer = await PeerWatcher.open(context.peer.url, agentName("ttft"));
     await unmeasured("parleyWs");
     await unmeasured("peer");
@@ -180,6 +192,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     parleyWs: [],
     parleyHttp: [],
     parleyApi: [],
+    parleyResponses: [],
     parleyHttpNew: [],
     peer: [],
   };
@@ -213,10 +226,9 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
       [...PATHS, "parleyHttpNew" as const].map((path) => [path, roundSummary(summarize(values[path]))]),
     ),
     addedOverPipe: Object.fromEntries(
-      (["parleyWs", "parleyHttp", "parleyApi", "parleyHttpNew", "peer"] as const).map((path) => [
-        path,
-        roundSummary(summarize(paired(path))),
-      ]),
+      (["parleyWs", "parleyHttp", "parleyApi", "parleyResponses", "parleyHttpNew", "peer"] as const).map(
+        (path) => [path, roundSummary(summarize(paired(path)))],
+      ),
     ),
     beforeUpstream: Object.fromEntries(
       Object.entries(before).map(([path, list]) => [path, roundSummary(summarize(list))]),
