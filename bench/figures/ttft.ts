@@ -47,6 +47,8 @@ export interface TtftResult {
   beforeUpstream: Record<string, Summary>;
   /** Per path, ms: from the upstream writing the first token to the client holding it. */
   afterUpstream: Record<string, Summary>;
+  /** Per path: answers whose text was not what the upstream sent (their timings mean nothing). */
+  wrongText: Record<string, number>;
   errors: string[];
 }
 
@@ -62,6 +64,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
   const expected = benchText(TOKENS);
   const marker = (tag = newTag("ttft")) => `Benchmark prompt ${benchMarker(TOKENS, 0, tag)}`;
   const errors: string[] = [];
+  const wrongText: Record<string, number> = {};
   const guest = await ParleyGuest.create(context.parley.url);
   const apiKey = await parleyApiToken(context.parley.url);
 
@@ -75,8 +78,9 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
   } = { room: null, httpConversation: "", apiConversation: "", responsesConversation: "", peer: null };
 
   const check = (path: Path, text: string) => {
-    if (text !== expected && errors.length < 20)
-      errors.push(`${path}: got ${JSON.stringify(text.slice(0, 60))}`);
+    if (text === expected) return;
+    wrongText[path] = (wrongText[path] ?? 0) + 1;
+    if (errors.length < 20) errors.push(`${path}: got ${JSON.stringify(text.slice(0, 60))}`);
   };
 
   /** One request over a path: when it was sent and when its first token arrived. */
@@ -239,6 +243,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     pipeOverDirect: roundSummary(
       summarize(values.pipe.map((value, index) => value - (values.direct[index] ?? Number.NaN))),
     ),
+    wrongText,
     errors,
   };
 }
