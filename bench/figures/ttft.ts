@@ -9,6 +9,8 @@
  * - Parley, HTTP: `POST /api/v1/chat/stream` into an existing conversation → first `delta` event;
  * - Parley, compatible API: `POST /v1/chat/completions` with a personal token into an existing
  *   conversation (`X-Parley-Conversation`) → first content chunk (what an OpenAI SDK does);
+ * - Parley, Responses API: `POST /v1/responses` the same way, into its own existing conversation
+ *   → first `response.output_text.delta` event;
  * - peer: AIChatAgent chat request → first `text-delta` chunk.
  *
  * Conversations are replaced every 10 turns so history stays short; each new one gets a warm-up
@@ -23,13 +25,8 @@
  * (each creates one), each paired with a pipe request.
  */
 import { benchText } from "../../tests/fake-upstream/bench-texts.ts";
-import {
-  ParleyGuest,
-  parleyApiToken,
-  PeerWatcher,
-  streamCompletion,
-  type ParleyWatcher,
-} from "../lib/clients.ts";
+import { ParleyGuest, PeerWatcher, type ParleyWatcher } from "../lib/clients.ts";
+import { parleyApiToken, streamCompletion, streamResponse } from "../lib/openai-clients.ts";
 import { agentName, scale, type BenchContext } from "../lib/context.ts";
 import { sleep } from "../lib/processes.ts";
 import { roundSummary, summarize, type Summary } from "../lib/stats.ts";
@@ -50,12 +47,15 @@ export interface TtftResult {
   beforeUpstream: Record<string, Summary>;
   /** Per path, ms: from the upstream writing the first token to the client holding it. */
   afterUpstream: Record<string, Summary>;
+  /** Per path: answers whose text was not what the upstream sent (their timings mean nothing). */
+  wrongText: Record<string, number>;
   errors: string[];
 }
 
-type Path = "direct" | "pipe" | "parleyWs" | "parleyHttp" | "parleyApi" | "parleyHttpNew" | "peer";
+type Path =
+  "direct" | "pipe" | "parleyWs" | "parleyHttp" | "parleyApi" | "parleyResponses" | "parleyHttpNew" | "peer";
 /** The interleaved paths (parleyHttpNew runs apart, see above). */
-const PATHS: Path[] = ["direct", "pipe", "parleyWs", "parleyHttp", "parleyApi", "peer"];
+const PATHS: Path[] = ["direct", "pipe", "parleyWs", "parleyHttp", "parleyApi", "parleyResponses", "peer"];
 const NEW_CHAT_ROUNDS = 50;
 
 export async function measureTtft(context: BenchContext): Promise<TtftResult> {
@@ -64,6 +64,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
   const expected = benchText(TOKENS);
   const marker = (tag = newTag("ttft")) => `Benchmark prompt ${benchMarker(TOKENS, 0, tag)}`;
   const errors: string[] = [];
+  const wrongText: Record<string, number> = {};
   const guest = await ParleyGuest.create(context.parley.url);
   const apiKey = await parleyApiToken(context.parley.url);
 
@@ -72,12 +73,14 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     room: ParleyWatcher | null;
     httpConversation: string;
     apiConversation: string;
+    responsesConversation: string;
     peer: PeerWatcher | null;
-  } = { room: null, httpConversation: "", apiConversation: "", peer: null };
+  } = { room: null, httpConversation: "", apiConversation: "", responsesConversation: "", peer: null };
 
   const check = (path: Path, text: string) => {
-    if (text !== expected && errors.length < 20)
-      errors.push(`${path}: got ${JSON.stringify(text.slice(0, 60))}`);
+    if (text === expected) return;
+    wrongText[path] = (wrongText[path] ?? 0) + 1;
+    if (errors.length < 20) errors.push(`${path}: got ${JSON.stringify(text.slice(0, 60))}`);
   };
 
   /** One request over a path: when it was sent and when its first token arrived. */
@@ -115,6 +118,14 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
       check("parleyApi", result.text);
       return { sentAt: result.sentAt, firstAt: result.firstTokenAt };
     },
+    parleyResponses: async (tag) => {
+      const result = await streamResponse(context.parley.url, marker(tag), {
+        apiKey,
+        headers: { "X-Parley-Conversation": current.responsesConversation },
+      });
+      check("parleyResponses", result.text);
+      return { sentAt: result.sentAt, firstAt: result.firstTokenAt };
+    },
     parleyHttpNew: async (tag) => {
       const result = await guest.chatStream(marker(tag));
       check("parleyHttpNew", result.text);
@@ -138,6 +149,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     parleyWs: [],
     parleyHttp: [],
     parleyApi: [],
+    parleyResponses: [],
     parleyHttpNew: [],
     peer: [],
   };
@@ -162,6 +174,10 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     current.apiConversation =
       (await streamCompletion(context.parley.url, marker(newTag("ttft-warm")), { apiKey })).conversationId ??
       "";
+    const started = await streamResponse(context.parley.url, marker(newTag("ttft-warm")), { apiKey });
+    // Without it every measured call would start a new conversation (and a title request).
+    if (!started.conversationId) throw new Error("/v1/responses answered without X-Parley-Conversation");
+    current.responsesConversation = started.conversationId;
     current.peer = await PeerWatcher.open(context.peer.url, agentName("ttft"));
     await unmeasured("parleyWs");
     await unmeasured("peer");
@@ -180,6 +196,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     parleyWs: [],
     parleyHttp: [],
     parleyApi: [],
+    parleyResponses: [],
     parleyHttpNew: [],
     peer: [],
   };
@@ -213,10 +230,9 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
       [...PATHS, "parleyHttpNew" as const].map((path) => [path, roundSummary(summarize(values[path]))]),
     ),
     addedOverPipe: Object.fromEntries(
-      (["parleyWs", "parleyHttp", "parleyApi", "parleyHttpNew", "peer"] as const).map((path) => [
-        path,
-        roundSummary(summarize(paired(path))),
-      ]),
+      (["parleyWs", "parleyHttp", "parleyApi", "parleyResponses", "parleyHttpNew", "peer"] as const).map(
+        (path) => [path, roundSummary(summarize(paired(path)))],
+      ),
     ),
     beforeUpstream: Object.fromEntries(
       Object.entries(before).map(([path, list]) => [path, roundSummary(summarize(list))]),
@@ -227,6 +243,7 @@ export async function measureTtft(context: BenchContext): Promise<TtftResult> {
     pipeOverDirect: roundSummary(
       summarize(values.pipe.map((value, index) => value - (values.direct[index] ?? Number.NaN))),
     ),
+    wrongText,
     errors,
   };
 }

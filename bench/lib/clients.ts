@@ -5,8 +5,9 @@
  *   protocol (docs/protocol.md), with the offset merge rule and resume.
  * - `PeerWatcher`: a WebSocket speaking AIChatAgent's `cf_agent_*` protocol, the way its own
  *   client transport does (chat request, resume request/ack, replayed chunks deduplicated by seq).
- * - `streamCompletion`: a plain OpenAI streaming request, to the fake upstream directly or
- *   through the baseline pipe worker.
+ *
+ * The HTTP streaming clients (OpenAI's Chat Completions and Responses, and the personal token
+ * Parley's compatible API needs) are in openai-clients.ts.
  *
  * Receive times are taken first thing in each handler. Frames are read with plain `JSON.parse`
  * (no schema validation) to keep the client's own cost per frame small: with 64 sockets in one
@@ -45,30 +46,6 @@ function openSocket(url: string, headers: Record<string, string> = {}): WebSocke
 // ---------------------------------------------------------------------------------------------
 // Parley
 // ---------------------------------------------------------------------------------------------
-
-/** An account with a personal access token, for the compatible API (`/v1/chat/completions`). */
-export async function parleyApiToken(baseUrl: string): Promise<string> {
-  const guest = await ParleyGuest.create(baseUrl);
-  const post = async (path: string, body: unknown, cookie: string) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method: "POST",
-      headers: { cookie, "content-type": "application/json", origin: baseUrl },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-    return response;
-  };
-  const email = `bench-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-  const signedUp = await post("/api/v1/auth/signup", { email, password: "bench password 123" }, guest.cookie);
-  const cookie = signedUp.headers
-    .getSetCookie()
-    .map((value) => value.split(";")[0])
-    .join("; ");
-  const created = (await (await post("/api/v1/tokens", { name: "bench" }, cookie)).json()) as {
-    secret: string;
-  };
-  return created.secret;
-}
 
 export class ParleyGuest {
   readonly baseUrl: string;
@@ -533,86 +510,4 @@ export class PeerWatcher {
     }
     if (frame.done) this.done.resolve();
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// OpenAI streaming request (direct or through the baseline pipe)
-// ---------------------------------------------------------------------------------------------
-
-export interface CompletionResult {
-  sentAt: number;
-  /** First network read that held answer text. */
-  firstTokenAt: number;
-  text: string;
-  arrivals: Arrival[];
-  bytes: number;
-  reads: number;
-  /** The conversation a Parley API call ran in (`X-Parley-Conversation`). */
-  conversationId?: string;
-}
-
-/**
- * POSTs an OpenAI streaming chat completion to `baseUrl` and records every network read. With
- * `apiKey` (a Parley personal token) and `headers` it is a call of Parley's compatible API.
- */
-export async function streamCompletion(
-  baseUrl: string,
-  content: string,
-  { apiKey = "sk-bench-openai", headers = {} }: { apiKey?: string; headers?: Record<string, string> } = {},
-): Promise<CompletionResult> {
-  const sentAt = now();
-  const response = await fetch(`${baseUrl}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", ...headers },
-    body: JSON.stringify({
-      model: BENCH_MODEL,
-      stream: true,
-      stream_options: { include_usage: true },
-      messages: [{ role: "user", content }],
-    }),
-  });
-  if (!response.ok || !response.body)
-    throw new Error(`completion: ${response.status} ${await response.text()}`);
-  const decoder = new TextDecoder();
-  const arrivals: Arrival[] = [];
-  let buffer = "";
-  let text = "";
-  let bytes = 0;
-  let reads = 0;
-  let firstTokenAt = 0;
-  for await (const chunk of response.body) {
-    const at = now();
-    reads++;
-    bytes += chunk.byteLength;
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    let grew = false;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const event = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (!event.startsWith("data: ") || event === "data: [DONE]") continue;
-      const payload = JSON.parse(event.slice(6)) as {
-        choices?: Array<{ delta?: { content?: string | null } }>;
-      };
-      const piece = payload.choices?.[0]?.delta?.content;
-      if (piece) {
-        text += piece;
-        grew = true;
-      }
-    }
-    if (grew) {
-      if (firstTokenAt === 0) firstTokenAt = at;
-      arrivals.push({ at, chars: text.length, bytes });
-    }
-  }
-  const conversationId = response.headers.get("x-parley-conversation") ?? undefined;
-  return {
-    sentAt,
-    firstTokenAt,
-    text,
-    arrivals,
-    bytes,
-    reads,
-    ...(conversationId ? { conversationId } : {}),
-  };
 }

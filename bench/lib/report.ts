@@ -63,6 +63,10 @@ export function buildTable(results: BenchResults): Row[] {
 
   if (ttft) {
     const { paths, addedOverPipe, pipeOverDirect } = ttft;
+    // A path whose answers came back wrong has no first token to speak of: it meets no goal.
+    const wrong = (path: string) => ttft.wrongText?.[path] ?? 0;
+    const noted = (path: string, cell: string) =>
+      wrong(path) > 0 ? `${cell} (${wrong(path)} wrong texts)` : cell;
     rows.push({
       figure: "1 first token",
       measure: `time to first token p50 / p99 (${ttft.samples} requests each; baseline = pipe worker)`,
@@ -76,22 +80,22 @@ export function buildTable(results: BenchResults): Row[] {
     rows.push({
       figure: "1 first token",
       measure: "added over the pipe, p50 (paired)",
-      parley: ms(addedOverPipe.parleyWs?.p50, 2),
+      parley: noted("parleyWs", ms(addedOverPipe.parleyWs?.p50, 2)),
       baseline: "0",
       peer: ms(addedOverPipe.peer?.p50, 2),
       ratio: "",
       goal: "≤ 1 ms",
-      met: (addedOverPipe.parleyWs?.p50 ?? Infinity) <= 1,
+      met: wrong("parleyWs") === 0 && (addedOverPipe.parleyWs?.p50 ?? Infinity) <= 1,
     });
     rows.push({
       figure: "1 first token",
       measure: "added over the pipe, p99 (paired)",
-      parley: ms(addedOverPipe.parleyWs?.p99, 2),
+      parley: noted("parleyWs", ms(addedOverPipe.parleyWs?.p99, 2)),
       baseline: "0",
       peer: ms(addedOverPipe.peer?.p99, 2),
       ratio: "",
       goal: "≤ 3 ms",
-      met: (addedOverPipe.parleyWs?.p99 ?? Infinity) <= 3,
+      met: wrong("parleyWs") === 0 && (addedOverPipe.parleyWs?.p99 ?? Infinity) <= 3,
     });
     const split = (path: string) =>
       `${ms(ttft.beforeUpstream[path]?.p50)} + ${ms(ttft.afterUpstream[path]?.p50)}`;
@@ -118,12 +122,25 @@ export function buildTable(results: BenchResults): Row[] {
     rows.push({
       figure: "1 first token",
       measure: "compatible API /v1/chat/completions (existing chat), added over the pipe p50 / p99",
-      parley: pair(addedOverPipe.parleyApi?.p50, addedOverPipe.parleyApi?.p99, 2),
+      parley: noted("parleyApi", pair(addedOverPipe.parleyApi?.p50, addedOverPipe.parleyApi?.p99, 2)),
       baseline: "0",
       peer: "–",
       ratio: "",
       goal: "p50 ≤ 3 ms",
-      met: (addedOverPipe.parleyApi?.p50 ?? Infinity) <= 3,
+      met: wrong("parleyApi") === 0 && (addedOverPipe.parleyApi?.p50 ?? Infinity) <= 3,
+    });
+    rows.push({
+      figure: "1 first token",
+      measure: "Responses API /v1/responses (existing chat), added over the pipe p50 / p99",
+      parley: noted(
+        "parleyResponses",
+        pair(addedOverPipe.parleyResponses?.p50, addedOverPipe.parleyResponses?.p99, 2),
+      ),
+      baseline: "0",
+      peer: "–",
+      ratio: "",
+      goal: "p50 ≤ 3 ms",
+      met: wrong("parleyResponses") === 0 && (addedOverPipe.parleyResponses?.p50 ?? Infinity) <= 3,
     });
     rows.push({
       figure: "1 first token",

@@ -10,7 +10,8 @@
  *   pipe worker (N upstream streams with the same token schedule).
  */
 import { benchText } from "../../tests/fake-upstream/bench-texts.ts";
-import { ParleyGuest, PeerWatcher, streamCompletion, type ParleyWatcher } from "./clients.ts";
+import { ParleyGuest, PeerWatcher, type ParleyWatcher } from "./clients.ts";
+import { streamCompletion } from "./openai-clients.ts";
 import { agentName, type BenchContext, type SystemName } from "./context.ts";
 import { runtimeCpu, sleep, type RuntimeCpu, type Service } from "./processes.ts";
 import { benchMarker, newTag, type Arrival, type StreamTimings } from "./upstream.ts";
