@@ -141,12 +141,38 @@ export const configSchema = z.object({
   EMAIL: sendEmailBinding.optional(),
   /** The sender address of every mail, required once a transport is configured. */
   MAIL_FROM: unlessBlank(z.email("must be an email address").optional()),
+  /**
+   * Payments (worker/billing/, docs/billing.md). Without the secret key, plans are shown and
+   * buying one says payments are not set up; the webhook secret is needed once the key is set.
+   */
+  STRIPE_SECRET_KEY: unlessBlank(
+    z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, "must be a Stripe secret key (sk_test_… or sk_live_…)")
+      .optional(),
+  ),
+  STRIPE_WEBHOOK_SECRET: unlessBlank(
+    z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=_-]+$/, "must be a webhook signing secret (whsec_…)")
+      .optional(),
+  ),
+  /** Where the Stripe API is (a fake one in tests); default Stripe's own. */
+  STRIPE_API_BASE: unlessBlank(z.url().optional()),
+  /** Days a plan stays after its payment failed, before the person is back on Free. */
+  BILLING_GRACE_DAYS: optionalNumber(7),
 });
 export type Config = z.infer<typeof configSchema>;
 
 const parsed = new WeakMap<object, Config>();
 
-const SECRETS = new Set(["SESSION_SECRET", "ENCRYPTION_KEY", "ADMIN_TOKEN"]);
+const SECRETS = new Set([
+  "SESSION_SECRET",
+  "ENCRYPTION_KEY",
+  "ADMIN_TOKEN",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+]);
 
 /**
  * What a client is told about a broken configuration, so whoever runs the app sees what to fix:
@@ -179,6 +205,11 @@ export function getConfig(env: Env): Config {
   const { MAIL_FROM, MAIL_API_URL, EMAIL } = result.data;
   if (MAIL_FROM === undefined && (MAIL_API_URL !== undefined || EMAIL !== undefined)) {
     throw misconfigured("Invalid worker configuration: MAIL_FROM must be set to send mail");
+  }
+  if (result.data.STRIPE_SECRET_KEY !== undefined && result.data.STRIPE_WEBHOOK_SECRET === undefined) {
+    throw misconfigured(
+      "Invalid worker configuration: STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY, or plan changes never arrive",
+    );
   }
   try {
     // Validated here so a malformed value fails every request loudly, not just model lookups.

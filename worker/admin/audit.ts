@@ -15,7 +15,9 @@ export type AuditAction =
   | "user.limits"
   | "user.ban"
   | "user.unban"
-  | "token.revoke";
+  | "token.revoke"
+  | "plan.update"
+  | "user.plan";
 
 /** The insert for one entry, to put in the batch that makes the change. */
 export function auditInsert(

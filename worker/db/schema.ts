@@ -45,13 +45,27 @@ export const users = sqliteTable(
      * row became the account, and a guest token never vouches for an account.
      */
     endedAt: integer("ended_at"),
+    /**
+     * The plan the person has (worker/billing/): null is the plan of their kind, `guest` or
+     * `free`. Set by Stripe's webhooks, or by an admin (`plan_source` says which).
+     */
+    planId: text("plan_id"),
+    planSource: text("plan_source", { enum: ["stripe", "grant"] }),
+    /** After this moment (ms) an unpaid plan is no longer honoured: the person is on Free. */
+    planGraceUntil: integer("plan_grace_until"),
+    /** The person's Stripe customer (`cus_…`), created once at their first checkout. */
+    stripeCustomerId: text("stripe_customer_id"),
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    uniqueIndex("users_stripe_customer").on(t.stripeCustomerId),
+  ],
 );
 export type User = typeof users.$inferSelect;
 
 export * from "./sessions-schema";
 export * from "./api-tokens-schema";
+export * from "./billing-schema";
 
 export const conversations = sqliteTable(
   "conversations",

@@ -13,6 +13,7 @@ import { createRouter } from "./router";
 import { adminRoutes } from "./routes/admin";
 import { attachmentRoutes } from "./routes/attachments";
 import { authRoutes } from "./routes/auth";
+import { billingRoutes, billingWebhookRoutes } from "./routes/billing";
 import { chatRoutes } from "./routes/chat";
 import { compatRoutes } from "./routes/compat";
 import { conversationRoutes } from "./routes/conversations";
@@ -53,6 +54,8 @@ export function createApp() {
   app.route("/api/v1/admin", adminRoutes);
   // The compatible API authenticates personal tokens itself: no cookie session, no Origin check.
   app.route("/v1", compatRoutes);
+  // Stripe's webhook is trusted by its signature alone: no session, no Origin.
+  app.route("/api/v1", billingWebhookRoutes);
   app.use("/api/*", originCheck, sessionMiddleware);
   app.use("/parties/*", originCheck, sessionMiddleware);
   for (const routes of [
@@ -61,6 +64,7 @@ export function createApp() {
     oauthRoutes,
     keyRoutes,
     tokenRoutes,
+    billingRoutes,
     modelRoutes,
     usageRoutes,
     conversationRoutes,

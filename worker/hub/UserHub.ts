@@ -65,6 +65,11 @@ export class UserHub extends Server<Env> {
     this.push({ type: "conversation_deleted", id });
   }
 
+  /** The person's plan or its limits changed: every device reads its billing state again. */
+  planChanged(): void {
+    this.push({ type: "plan" });
+  }
+
   /**
    * A room let one of this person's sockets in: remember the room, and answer whether that
    * socket's session still stands (false: the room closes it).

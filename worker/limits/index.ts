@@ -1,7 +1,8 @@
 /**
  * Admission for chat requests: the rate limit of the RateLimiter object, then the monthly quota
- * from recorded usage. Each limit is the person's own override if an admin set one, else the
- * admin's setting for their tier, else the environment's default. Both the SSE endpoint and the
+ * from recorded usage. Each limit is the person's own override if an admin set one, else their
+ * plan's (worker/limits/plan.ts), else the admin's setting for their tier, else the
+ * environment's default. Both the SSE endpoint and the
  * room's `send` ask here before any upstream call starts; a refusal carries what the person needs
  * to know (how long to wait).
  */
@@ -20,6 +21,7 @@ import {
 } from "#protocol/admin";
 import type { UsageTotals } from "#protocol/http";
 import type { RateDecision } from "./RateLimiter";
+import { basePlanOf, planInForce, planJson, type PlanTerms } from "./plan";
 import { AppError } from "../errors";
 
 export type { RateDecision } from "./RateLimiter";
@@ -80,6 +82,9 @@ export function parseGlobalLimits(json: string | null | undefined): GlobalLimits
 
 const limitsRowSchema = z.object({
   global: z.string().nullable(),
+  ownPlan: z.string().nullable(),
+  basePlan: z.string().nullable(),
+  planGraceUntil: z.number().nullable(),
   rateLimit: z.number().nullable(),
   rateWindowSeconds: z.number().nullable(),
   monthlyTokens: z.number().nullable(),
@@ -87,10 +92,10 @@ const limitsRowSchema = z.object({
 });
 
 /**
- * The limits in force for `subject` right now: the person's own override, else the admin's
- * setting for their tier, else the environment's default. Read from D1 on every chat request in
- * one statement (the settings row and the person's row), so an admin's change applies to the
- * very next request without a deploy.
+ * The limits in force for `subject` right now: the person's own override, else their plan's,
+ * else the admin's setting for their tier, else the environment's default. Read from D1 on every
+ * chat request in one statement (the settings row, the person's row and their plans), so an
+ * admin's change or a new plan applies to the very next request without a deploy.
  */
 export async function limitsFor(db: Db, subject: Subject, config: Config): Promise<Limits> {
   return limitsFrom(subject, config, await limitsRowQuery(db, subject));
@@ -105,15 +110,34 @@ export function limitsRowQuery(db: Db, subject: Subject) {
       rateWindowSeconds: users.rateWindowSeconds,
       monthlyTokens: users.monthlyTokens,
       monthlyCostUsd: users.monthlyCostUsd,
+      ownPlan: planJson(sql`${users.planId}`),
+      basePlan: planJson(basePlanOf(subject.kind)),
+      planGraceUntil: users.planGraceUntil,
     })
     .from(sql`(SELECT 1) AS one`)
     .leftJoin(users, eq(users.id, subject.userId));
 }
 
-export function limitsFrom(subject: Subject, config: Config, rows: readonly unknown[]): Limits {
+/** The limits in force at `now` from a `limitsRowQuery` result. */
+export function limitsFrom(
+  subject: Subject,
+  config: Config,
+  rows: readonly unknown[],
+  now = Date.now(),
+): Limits {
   const row = limitsRowSchema.parse(rows[0]);
   const global = parseGlobalLimits(row.global);
-  return layerLimits(envLimits(subject.kind, config), global[subject.kind], row);
+  const plan = planFrom(subject, rows, now);
+  return layerLimits(envLimits(subject.kind, config), global[subject.kind], plan.limits, row);
+}
+
+/** The plan in force at `now` from a `limitsRowQuery` result. */
+export function planFrom(subject: Subject, rows: readonly unknown[], now = Date.now()): PlanTerms {
+  const row = limitsRowSchema.parse(rows[0]);
+  return planInForce(
+    { kind: subject.kind, own: row.ownPlan, base: row.basePlan, graceUntil: row.planGraceUntil },
+    now,
+  );
 }
 
 export function rateLimitFor(limits: Limits): { limit: number; windowMs: number } {

@@ -107,7 +107,12 @@ export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
 /** `GET /api/v1/models`: the models the caller can use, the admin's default first. */
 export const modelListSchema = z.object({
-  models: z.array(modelInfoSchema),
+  models: z.array(
+    modelInfoSchema.extend({
+      /** The caller's plan leaves this model out: the first plan that has it (upgrade to use it). */
+      requiresPlan: z.object({ id: z.string(), name: z.string() }).nullable().optional(),
+    }),
+  ),
   defaultModel: z.string().nullable(),
 });
 

@@ -13,6 +13,8 @@ export const hubFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("conversation"), conversation: conversationSummarySchema }),
   z.object({ type: z.literal("conversation_deleted"), id: z.string() }),
   z.object({ type: z.literal("pong") }),
+  /** The person's plan changed (bought, cancelled, granted, payment failed): refetch /billing. */
+  z.object({ type: z.literal("plan") }),
   /** The session this socket belongs to ended; the close follows (CLOSE_CODES.signedOut). */
   z.object({ type: z.literal("signed_out") }),
 ]);

@@ -10,7 +10,14 @@ import type { Db } from "../../db/queries";
 import type { Attachment } from "../../db/schema";
 import { getConfig } from "../../env";
 import { AppError } from "../../errors";
-import { enforceQuota, limitsFrom, rateLimitFor, type RateDecision, type Subject } from "../../limits";
+import {
+  enforceQuota,
+  limitsFrom,
+  planFrom,
+  rateLimitFor,
+  type RateDecision,
+  type Subject,
+} from "../../limits";
 import { acquireGenerationSlot, type GenerationSlot } from "../../limits/concurrency";
 import { moderatePrompt } from "../../moderation";
 import type { GenerationOptions } from "#protocol/messages";
@@ -76,13 +83,29 @@ export async function admit(request: AdmissionRequest): Promise<Admitted> {
     });
   }
   const ownKey = facts.ownKeys.has(model.provider);
-  const limits = limitsFrom(subject, config, facts.limitRows);
-  // Answers paid with the person's own key are theirs to spend: only the rate limit applies.
+  const now = facts.readAt.getTime();
+  const terms = planFrom(subject, facts.limitRows, now);
+  const limits = limitsFrom(subject, config, facts.limitRows, now);
+  // Answers paid with the person's own key are theirs to spend: their plan's models and quota
+  // do not apply, only the rate limit.
+  if (!ownKey && terms.excludedModels.includes(model.id)) throw upgradeRequired(model, terms.name);
   if (!ownKey) enforceQuota({ limits, used: facts.used, now: facts.readAt });
   // The rate limit counts the request, and at most a few answers per person run at once across
   // all their conversations: both asked of the person's limiter in one call.
-  const slot = await acquireGenerationSlot(env, subject, { rate: rateLimitFor(limits) });
+  const slot = await acquireGenerationSlot(env, subject, {
+    rate: rateLimitFor(limits),
+    ...(terms.concurrentGenerations !== null ? { cap: terms.concurrentGenerations } : {}),
+  });
   return { model, provider, options, ownKey, uploads: facts.uploads, slot, rate: slot.rate };
+}
+
+/** A model the person's plan leaves out: a higher plan has it. */
+function upgradeRequired(model: CatalogueModel, planName: string): AppError {
+  return new AppError(
+    403,
+    "upgrade_required",
+    `${model.name} is not part of the ${planName} plan. Upgrade in Settings → Plan to use it, or pick another model.`,
+  );
 }
 
 function checkUploads(model: CatalogueModel, facts: AdmissionFacts): void {
