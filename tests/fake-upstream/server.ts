@@ -5,7 +5,8 @@
  * (`POST /v1beta/models/{model}:streamGenerateContent?alt=sse`) streaming byte for byte like the
  * real APIs, including their faults. The scripted case comes from
  * a `[[case:NAME key=value …]]` marker in the last user message (see marker.ts); the control API
- * under `/__control/` reports what was received. `/mail/*` plays an HTTP mail API (mail.ts).
+ * under `/__control/` reports what was received. `/mail/*` plays an HTTP mail API (mail.ts), and
+ * `/v1/customers`, `/v1/checkout/sessions` and the rest of Stripe's billing API play Stripe (stripe.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import * as anthropicFrames from "./anthropic-frames.ts";
@@ -15,6 +16,7 @@ import type { CaseScript } from "./case-context.ts";
 import { geminiCases } from "./gemini-cases.ts";
 import { handleMail } from "./mail.ts";
 import { handleOAuth } from "./oauth.ts";
+import { handleStripe } from "./stripe.ts";
 import * as geminiFrames from "./gemini-frames.ts";
 import { type CaseMarker, findCaseMarker, intParam } from "./marker.ts";
 import * as openAIFrames from "./openai-frames.ts";
@@ -175,6 +177,7 @@ class FakeUpstreamServer {
     if (req.method === "POST" && url.pathname === "/v1/moderations") return this.#moderate(req, res);
     if (await handleOAuth(req, res, url)) return;
     if (await handleMail(req, res, url)) return;
+    if (await handleStripe(req, res, url)) return;
     sendJson(res, 404, { error: { message: `fake upstream: no route ${req.method} ${url.pathname}` } });
   }
 

@@ -30,7 +30,7 @@ export function stripeClient(config: { secretKey: string; apiBase?: string }): S
     // The SDK retries twice by default; one retry (with its automatic idempotency key) covers a
     // dropped connection without keeping a person's checkout request waiting on a struggling API.
     maxNetworkRetries: 1,
-    // The SDK's 80 s default would outlive the browser's patience with a "Upgrade" click.
+    // The SDK's 80 s default would outlive a person's patience after clicking Upgrade.
     timeout: 20_000,
     ...(config.apiBase ? apiAddress(config.apiBase) : {}),
   });
