@@ -54,6 +54,10 @@ export default defineConfig(async () => {
             MAIL_API_URL: `${upstream}/mail/send`,
             MAIL_API_KEY: "test-mail-key",
             MAIL_FROM: "parley@example.com",
+            // Payments go to the fake Stripe API (tests/fake-upstream/stripe.ts).
+            STRIPE_SECRET_KEY: "sk_test_parleyWorkerTests",
+            STRIPE_WEBHOOK_SECRET: "whsec_parleyWorkerTests",
+            STRIPE_API_BASE: upstream,
           },
         },
       }),
@@ -63,6 +67,10 @@ export default defineConfig(async () => {
       globalSetup: ["./tests/global-setup.ts"],
       setupFiles: ["./tests/worker/apply-migrations.ts"],
       testTimeout: 20_000,
+      // With the module cache on disk, each test file's worker is sent every cached module of its
+      // import graph in one message; with the stripe SDK's few hundred modules that message is
+      // larger than workerd takes, and the file's worker dies ("Message is too large").
+      fsModuleCache: false,
       // One JSON line per request is right in production and noise in test output.
       onConsoleLog: (log: string) => !log.includes('"event":"http_request"'),
     },
