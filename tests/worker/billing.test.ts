@@ -3,9 +3,11 @@
 // checkout raises the limits on the very next request and the new limit is enforced at its own
 // number; a Pro-only model is refused on Free; the webhook is the one billing route reachable
 // without a session.
+import { env } from "cloudflare:workers";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
-import { workerFetch } from "./helpers";
+import { createApp } from "../../worker/http/app";
+import { ORIGIN, workerFetch } from "./helpers";
 import {
   account,
   billingOf,
@@ -142,5 +144,61 @@ describe("the webhook route", () => {
     });
     expect(crossSite.status).toBe(403);
     expect((await workerFetch("/api/v1/billing/webhook")).status).toBe(404);
+  });
+});
+
+describe("without Stripe", () => {
+  const request = (
+    who: { browser: { cookie: string } },
+    path: string,
+    vars: Record<string, string>,
+    method = "GET",
+  ) =>
+    createApp().request(
+      `${ORIGIN}${path}`,
+      {
+        method,
+        headers: { cookie: who.browser.cookie, origin: ORIGIN, "content-type": "application/json" },
+        ...(method === "POST" ? { body: JSON.stringify({ plan: "pro" }) } : {}),
+      },
+      { ...env, ...vars },
+    );
+
+  it("shows the plans, and buying one says payments are not set up", async () => {
+    const who = await account();
+    const off = { STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "" };
+    const status = await (
+      await request(who, "/api/v1/billing", off)
+    ).json<{
+      paymentsEnabled: boolean;
+      plan: { id: string };
+      plans: Array<{ id: string; purchasable: boolean; monthlyPriceCents: number }>;
+    }>();
+    expect(status.paymentsEnabled).toBe(false);
+    expect(status.plan.id).toBe("free");
+    expect(status.plans.map((plan) => [plan.id, plan.purchasable])).toEqual([
+      ["guest", false],
+      ["free", false],
+      ["pro", false],
+    ]);
+    const checkout = await request(who, "/api/v1/billing/checkout", off, "POST");
+    expect(checkout.status).toBe(503);
+    expect(await checkout.json()).toMatchObject({
+      error: { code: "payments_not_configured", message: "Payments are not set up on this server." },
+    });
+    const customers = await control<{ data: unknown[] }>(`customers?metadata[userId]=${who.id}`);
+    expect(customers.data).toEqual([]);
+  });
+
+  it("refuses to run with a malformed key, or a key without its webhook secret, naming the variable", async () => {
+    const who = await account();
+    const malformed = await request(who, "/api/v1/billing", { STRIPE_SECRET_KEY: "pk_live_notASecretKey" });
+    expect(malformed.status).toBe(500);
+    const text = await malformed.text();
+    expect(text).toContain("STRIPE_SECRET_KEY");
+    expect(text).not.toContain("pk_live_notASecretKey");
+    const alone = await request(who, "/api/v1/billing", { STRIPE_WEBHOOK_SECRET: "" });
+    expect(alone.status).toBe(500);
+    expect(await alone.json()).toMatchObject({ error: { code: "misconfigured" } });
   });
 });
