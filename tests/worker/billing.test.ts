@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/http/app";
-import { ORIGIN, workerFetch } from "./helpers";
+import { ORIGIN, slowPrompt, uniqueTag, workerFetch } from "./helpers";
 import {
   account,
   billingOf,
@@ -26,7 +26,7 @@ const PRICE = "price_parleyProMonthly";
 beforeAll(async () => {
   await control("prices", { id: PRICE, unit_amount: 2000 });
   // Small numbers, so that the limits are reached in a few messages.
-  await setPlan("free", { rateLimit: 3, rateWindowSeconds: 3600 });
+  await setPlan("free", { rateLimit: 3, rateWindowSeconds: 3600, concurrentGenerations: 1 });
   await setPlan("pro", { stripePriceId: PRICE, rateLimit: 6, rateWindowSeconds: 3600 });
 });
 
@@ -118,6 +118,23 @@ describe("models a plan leaves out", () => {
     const { session } = await checkoutAndPay(who);
     await deliver(await event("checkout.session.completed", { object: session }));
     expect((await send(who, "gpt-5")).status).toBe(200);
+  });
+});
+
+describe("answers at once", () => {
+  it("follows the plan: a second answer while one is being written is refused on a plan of one", async () => {
+    const who = await account();
+    const ask = (content: string) =>
+      who.browser.fetch("/api/v1/chat/stream", {
+        method: "POST",
+        json: { model: "gpt-5-mini", messages: [{ role: "user", content }] },
+      });
+    const first = await ask(slowPrompt(uniqueTag("one-at-a-time"), 40, 20));
+    expect(first.status).toBe(200);
+    const second = await ask("And another thing");
+    expect(second.status).toBe(429);
+    expect(await second.json()).toMatchObject({ error: { code: "too_many_generations" } });
+    await first.text();
   });
 });
 
