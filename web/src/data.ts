@@ -37,6 +37,15 @@ export function readStoredModel(): string | null {
   }
 }
 
+/**
+ * The remembered choice if the person's plan has it, else the first model it has (else the first
+ * listed: the send is refused then, with the upgrade offered).
+ */
+export function modelToSend(models: readonly ListedModel[], chosen: string | null): string | null {
+  const usable = models.filter((m) => !needsUpgrade(m));
+  return usable.find((m) => m.id === chosen)?.id ?? usable[0]?.id ?? models[0]?.id ?? null;
+}
+
 export interface ModelsState {
   models: ListedModel[];
   /**
@@ -91,10 +100,7 @@ export function useModels(): ModelsState {
     }
   }, []);
 
-  const usable = models?.filter((m) => !needsUpgrade(m)) ?? [];
-  const model = models
-    ? (usable.find((m) => m.id === chosen)?.id ?? usable[0]?.id ?? models[0]?.id ?? null)
-    : null;
+  const model = models ? modelToSend(models, chosen) : null;
   return { models: models ?? [], model, setModel, loaded: models !== null, reload };
 }
 

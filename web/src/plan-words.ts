@@ -40,8 +40,7 @@ export function describeWindow(seconds: number): string {
 
 const tokens = (count: number) => (count >= 100_000 ? compact.format(count) : integer.format(count));
 
-const dollars = (usd: number) =>
-  `$${Number.isInteger(usd) ? integer.format(usd) : usd.toFixed(2).replace(/\.?0+$/, "")}`;
+const dollars = (usd: number) => `$${Number.isInteger(usd) ? integer.format(usd) : usd.toFixed(2)}`;
 
 /** The limits of a plan as short lines: messages per window, the monthly allowance, answers at once. */
 export function describeLimits(limits: Limits, concurrent: number): string[] {
@@ -49,7 +48,9 @@ export function describeLimits(limits: Limits, concurrent: number): string[] {
     `${integer.format(limits.rateLimit)} ${limits.rateLimit === 1 ? "message" : "messages"} every ${describeWindow(limits.rateWindowSeconds)}`,
   ];
   const caps = [
-    limits.monthlyTokens > 0 ? `${tokens(limits.monthlyTokens)} tokens` : null,
+    limits.monthlyTokens > 0
+      ? `${tokens(limits.monthlyTokens)} ${limits.monthlyTokens === 1 ? "token" : "tokens"}`
+      : null,
     limits.monthlyCostUsd > 0 ? `${dollars(limits.monthlyCostUsd)} of usage` : null,
   ].filter((cap) => cap !== null);
   lines.push(caps.length > 0 ? `Up to ${caps.join(" and ")} a month` : "No monthly cap");

@@ -145,7 +145,6 @@ function ModelList({
                   role="option"
                   aria-selected={selected}
                   data-active={index === activeIndex}
-                  aria-disabled={model.requiresPlan ? true : undefined}
                   data-locked={model.requiresPlan ? "true" : undefined}
                   onMouseMove={() => setActive(index)}
                   onClick={() => choose(model)}
@@ -162,7 +161,7 @@ function ModelList({
                         <span
                           title={`Needs the ${model.requiresPlan.name} plan`}
                           data-testid="model-plan-badge"
-                          className="inline-flex items-center gap-0.5 rounded-md bg-accent-soft px-1.5 py-px text-[10.5px] font-semibold text-accent"
+                          className="inline-flex items-center gap-0.5 rounded-md px-1.5 py-px text-[10.5px] font-semibold text-accent ring-1 ring-accent/40 ring-inset"
                         >
                           <Lock size={10} aria-hidden />
                           {model.requiresPlan.name}

@@ -3,7 +3,7 @@
  * plan caused (a model it leaves out, a monthly allowance used up), and the offer the model
  * picker shows for such a model. Plain links: they open in a new tab too.
  */
-import type { MouseEvent } from "react";
+import { useEffect, useRef, type MouseEvent } from "react";
 import { ArrowUpRight } from "lucide-react";
 import { canUpgrade, useBilling } from "../billing.ts";
 import { onLinkClick } from "../router.ts";
@@ -43,6 +43,9 @@ export function UpgradeOffer({
   onNavigate: () => void;
   onDismiss: () => void;
 }) {
+  // The offer takes the focus from the list (React's autoFocus skips links).
+  const link = useRef<HTMLAnchorElement>(null);
+  useEffect(() => link.current?.focus(), []);
   return (
     <div
       role="alert"
@@ -61,8 +64,8 @@ export function UpgradeOffer({
           Not now
         </button>
         <a
+          ref={link}
           href={PLAN_SETTINGS}
-          autoFocus
           data-testid="upgrade-link"
           onClick={(event: MouseEvent<HTMLAnchorElement>) => {
             onNavigate();

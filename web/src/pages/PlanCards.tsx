@@ -10,6 +10,9 @@ import { primaryButtonClass } from "../components/FormField.tsx";
 import { describeLimits, formatPlanPrice, listNames } from "../plan-words.ts";
 import { secondaryButtonClass } from "./Section.tsx";
 
+const cardPrimary = primaryButtonClass.replace("h-10", "h-9").replace("px-4", "px-3");
+const cardSecondary = secondaryButtonClass.replace("px-3.5", "px-3");
+
 /** Subscriptions that still hold the person's plan: another checkout would be a second one. */
 const LIVE = new Set(["active", "trialing", "past_due", "unpaid"]);
 
@@ -26,7 +29,7 @@ export function offerFor(plan: PlanView, status: BillingStatus, signedIn: boolea
   const paid = plan.monthlyPriceCents > 0;
   if (!signedIn) {
     if (plan.id === "guest") return { kind: "none", note: "Without an account" };
-    return { kind: "signup", label: paid ? "Sign up to upgrade" : "Create a free account" };
+    return { kind: "signup", label: paid ? "Sign up to upgrade" : "Sign up free" };
   }
   if (!paid) return { kind: "none", note: "Included with every account" };
   const label = plan.monthlyPriceCents > (current?.monthlyPriceCents ?? 0) ? "Upgrade" : "Choose";
@@ -180,14 +183,11 @@ function OfferButton({
     <button
       type="button"
       data-testid={`choose-plan-${plan.id}`}
-      // Still focusable and clickable: a click says why it cannot be bought here.
-      aria-disabled={unavailable || undefined}
-      title={unavailable ? offer.reason : undefined}
+      // Not disabled when it cannot be bought here: the click says why (a disabled button cannot).
+      data-unavailable={unavailable || undefined}
       disabled={waiting}
       onClick={onClick}
-      className={`${primary || unavailable ? primaryButtonClass.replace("h-10", "h-9") : secondaryButtonClass} w-full ${
-        unavailable ? "opacity-60" : ""
-      }`}
+      className={`${primary ? cardPrimary : cardSecondary} w-full whitespace-nowrap`}
     >
       {waiting && <LoaderCircle size={15} aria-hidden className="motion-safe:animate-spin" />}
       {offer.label}

@@ -3,7 +3,7 @@
  * usage and a download of everything Parley keeps about the person. `/settings#plan` (and any
  * other section's id) opens scrolled to that section.
  */
-import { useEffect } from "react";
+import { useEffect, useRef, type RefObject } from "react";
 import { Download, Monitor, Moon, Sun } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import type { ModelsState } from "../data.ts";
@@ -31,26 +31,31 @@ export interface SettingsPageProps {
   onSignOut: (everywhere: boolean) => void;
 }
 
-/** Scrolls to the section the URL names and moves the focus to its heading, for keyboards too. */
-function useSectionFromHash() {
+/**
+ * Scrolls the page to the section the URL names and moves the focus to its heading, for keyboards
+ * too. Only the page's own scroller moves (scrollIntoView would also shift the app's frame).
+ */
+function useSectionFromHash(scroller: RefObject<HTMLDivElement | null>) {
   useEffect(() => {
     const id = decodeURIComponent(location.hash.slice(1));
     const section = id ? document.getElementById(id) : null;
-    if (!section) return;
-    section.scrollIntoView({ block: "start" });
+    const frame = scroller.current;
+    if (!section || !frame) return;
+    frame.scrollTop += section.getBoundingClientRect().top - frame.getBoundingClientRect().top;
     const heading = section.querySelector("h2");
     if (heading) {
       heading.tabIndex = -1;
       heading.focus({ preventScroll: true });
     }
-  }, []);
+  }, [scroller]);
 }
 
 export default function SettingsPage({ models, user, onSignIn, onSignOut }: SettingsPageProps) {
   const theme = useTheme();
-  useSectionFromHash();
+  const scroller = useRef<HTMLDivElement>(null);
+  useSectionFromHash(scroller);
   return (
-    <div className="min-h-0 flex-1 overflow-y-auto">
+    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto">
       <div className="mx-auto w-full max-w-2xl px-4 pt-4 pb-16 sm:px-6 sm:pt-8">
         <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
         <AccountSection user={user} onSignIn={onSignIn} onSignOut={onSignOut} />

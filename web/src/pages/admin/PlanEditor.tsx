@@ -97,7 +97,7 @@ export function PlanEditor({
           <label htmlFor={id("name")} className={labelClass}>
             Name
           </label>
-          <input {...text("name")} maxLength={60} className={`${inputClass} h-9`} />
+          <input {...text("name")} maxLength={60} className={inputClass.replace("h-10", "h-9")} />
           {hint("name", "Shown on the pricing cards and the badge.")}
         </div>
         <div className="grid grid-cols-[1fr_5rem] gap-2">
@@ -111,7 +111,7 @@ export function PlanEditor({
               inputMode="decimal"
               min={0}
               step={0.01}
-              className={`${inputClass} h-9 tabular-nums`}
+              className={`${inputClass.replace("h-10", "h-9")} tabular-nums`}
             />
             {hint("price", "0: free.")}
           </div>
@@ -119,7 +119,11 @@ export function PlanEditor({
             <label htmlFor={id("currency")} className={labelClass}>
               Currency
             </label>
-            <input {...text("currency")} maxLength={3} className={`${inputClass} h-9 lowercase`} />
+            <input
+              {...text("currency")}
+              maxLength={3}
+              className={`${inputClass.replace("h-10", "h-9")} lowercase`}
+            />
             {hint("currency", "usd, eur…")}
           </div>
         </div>
@@ -127,7 +131,7 @@ export function PlanEditor({
           <label htmlFor={id("description")} className={labelClass}>
             Description
           </label>
-          <input {...text("description")} maxLength={300} className={`${inputClass} h-9`} />
+          <input {...text("description")} maxLength={300} className={inputClass.replace("h-10", "h-9")} />
           {hint("description", "One line under the price.")}
         </div>
         <div className="space-y-1 sm:col-span-2">
@@ -138,7 +142,7 @@ export function PlanEditor({
             {...text("stripePriceId")}
             placeholder="price_…"
             spellCheck={false}
-            className={`${inputClass} h-9 font-mono text-[13px]`}
+            className={`${inputClass.replace("h-10", "h-9")} font-mono text-[13px]`}
           />
           {hint(
             "stripePriceId",
@@ -169,7 +173,7 @@ export function PlanEditor({
           min={1}
           max={50}
           step={1}
-          className={`${inputClass} h-9 tabular-nums`}
+          className={`${inputClass.replace("h-10", "h-9")} tabular-nums`}
         />
         {hint("concurrentGenerations", "Answers one person can have running together. Empty: the tier's.")}
       </div>

@@ -56,7 +56,7 @@ export function PlanGrant({
             value={selected}
             disabled={plans === null}
             onChange={(event) => setChosen(event.target.value)}
-            className={`${inputClass} h-9`}
+            className={inputClass.replace("h-10", "h-9")}
           >
             {offered.map((plan) => (
               <option key={plan.id} value={plan.id}>
