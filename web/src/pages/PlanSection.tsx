@@ -156,6 +156,7 @@ function CurrentPlan({
   const view = status.plans.find((candidate) => candidate.id === plan.id);
   const lines = describeLimits(limits, view?.concurrentGenerations ?? 1);
   const renewal = plan.source === "stripe" ? describeSubscription(subscription) : null;
+  const fallback = status.plans.find((candidate) => candidate.id === "free")?.name ?? "Free";
   const origin =
     plan.source === "grant" ? "Granted by an admin" : plan.source === "stripe" ? "Subscription" : null;
   return (
@@ -206,7 +207,7 @@ function CurrentPlan({
           <TriangleAlert size={15} aria-hidden className="mt-px shrink-0" />
           <span>
             Your last payment failed. {plan.name} stays until {formatDate(plan.graceUntil)}; after that you
-            are moved to Free unless the payment goes through. Update your card in Manage billing.
+            are moved to {fallback} unless the payment goes through. Update your card in Manage billing.
           </span>
         </p>
       )}

@@ -198,9 +198,15 @@ export function UsersTab() {
                           <SquareTerminal size={14} aria-hidden />
                         </button>
                       )}
-                      <button type="button" className={smallButtonClass} onClick={() => setLimitsFor(user)}>
+                      {/* Icons only: with the plan button the row must still fit a laptop screen. */}
+                      <button
+                        type="button"
+                        className={smallButtonClass}
+                        onClick={() => setLimitsFor(user)}
+                        aria-label={`Limits for ${personLabel(user)}`}
+                        title="Limits"
+                      >
                         <Gauge size={14} aria-hidden />
-                        Limits
                       </button>
                       {user.bannedAt === null ? (
                         <button
