@@ -25,6 +25,13 @@ import {
   type UpstreamError,
   type UsageReport,
 } from "#protocol/admin";
+import {
+  adminPlanSchema,
+  billingOverviewSchema,
+  type AdminPlan,
+  type BillingOverview,
+  type PlanUpdate,
+} from "#protocol/billing";
 import { adminTokenListSchema, type AdminToken } from "#protocol/tokens";
 import { z } from "zod";
 import { request } from "./api.ts";
@@ -131,4 +138,21 @@ export async function listUpstreamErrors(cursor: string | null = null): Promise<
 export async function listAudit(cursor: string | null = null): Promise<Page<AuditEntry>> {
   const body = await request(`${BASE}/audit${cursorQuery(cursor)}`, auditPageSchema);
   return { items: body.entries, nextCursor: body.nextCursor };
+}
+
+// -----------------------------------------------------------------------------------------------
+// Billing
+
+export async function getBillingOverview(): Promise<BillingOverview> {
+  return request(`${BASE}/billing`, billingOverviewSchema);
+}
+
+export async function patchPlan(id: string, change: PlanUpdate): Promise<AdminPlan> {
+  return request(`${BASE}/plans/${encodeURIComponent(id)}`, adminPlanSchema, json("PATCH", change));
+}
+
+/** Gives the person `plan` by hand (comped); null takes a grant back. */
+export async function grantPlan(userId: string, plan: string | null): Promise<void> {
+  const path = `${BASE}/users/${encodeURIComponent(userId)}/plan`;
+  await request(path, z.undefined(), json("POST", { plan }));
 }

@@ -57,7 +57,9 @@ export async function request<T>(path: string, schema: z.ZodType<T>, init?: Requ
   if (failure) {
     if (failure.success) {
       const { code, message } = failure.data.error;
-      if (code === "rate_limited") noteRateLimited(message);
+      if (code === "rate_limited" || code === "quota_exhausted") {
+        noteRateLimited(message, null, code);
+      }
       throw new ApiError(response.status, code, message, retryAfterMs(response.headers));
     }
     // Never show a raw status line or an HTML error page to people.
@@ -82,9 +84,16 @@ export async function getSession(): Promise<SessionUser> {
   return (await request("/api/v1/session", userAnswerSchema)).user;
 }
 
-export async function listModels(): Promise<ModelInfo[]> {
+/** A model as the caller may use it: `requiresPlan` names the plan it needs when theirs leaves it out. */
+export type ListedModel = z.infer<typeof modelListSchema>["models"][number];
+
+export async function listModels(): Promise<ListedModel[]> {
   return (await request("/api/v1/models", modelListSchema)).models;
 }
+
+/** The model is listed, but the person's plan leaves it out (sending with it is refused). */
+export const needsUpgrade = (model: ModelInfo & { requiresPlan?: unknown }): boolean =>
+  model.requiresPlan != null;
 
 export async function listConversations(): Promise<ConversationSummary[]> {
   return (await request("/api/v1/conversations", conversationListSchema)).conversations;

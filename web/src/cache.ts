@@ -8,12 +8,8 @@
  */
 import { z } from "zod";
 import { chatMessageSchema, type ChatMessage } from "#protocol/messages";
-import {
-  conversationSummarySchema,
-  modelInfoSchema,
-  type ConversationSummary,
-  type ModelInfo,
-} from "#protocol/http";
+import { conversationSummarySchema, modelListSchema, type ConversationSummary } from "#protocol/http";
+import type { ListedModel } from "./api.ts";
 
 const DB_NAME = "parley";
 const STORE = "kv";
@@ -98,7 +94,7 @@ function write(key: string, value: unknown): Promise<void> {
 
 const chatKey = (id: string) => `chat:${id}`;
 const conversationsSchema = z.array(conversationSummarySchema);
-const modelsSchema = z.array(modelInfoSchema);
+const modelsSchema = modelListSchema.shape.models;
 
 /** A chat seen before in this tab, synchronously (for a render without any loading state). */
 export function peekChat(id: string): CachedChat | undefined {
@@ -132,11 +128,11 @@ export function saveConversations(list: readonly ConversationSummary[]): Promise
   return write("conversations", list);
 }
 
-export function loadModels(): Promise<ModelInfo[] | undefined> {
+export function loadModels(): Promise<ListedModel[] | undefined> {
   return read("models", modelsSchema);
 }
 
-export function saveModels(list: readonly ModelInfo[]): Promise<void> {
+export function saveModels(list: readonly ListedModel[]): Promise<void> {
   return write("models", list);
 }
 

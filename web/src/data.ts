@@ -4,9 +4,11 @@
  * also follows the person's hub, so changes made on another device show up here at once.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ConversationSummary, ModelInfo } from "#protocol/http";
+import type { ConversationSummary } from "#protocol/http";
 import {
   ApiError,
+  needsUpgrade,
+  type ListedModel,
   deleteConversation,
   describeError,
   listConversations,
@@ -35,9 +37,22 @@ export function readStoredModel(): string | null {
   }
 }
 
+/**
+ * The remembered choice if the person's plan has it, else the first model it has (else the first
+ * listed: the send is refused then, with the upgrade offered).
+ */
+export function modelToSend(models: readonly ListedModel[], chosen: string | null): string | null {
+  const usable = models.filter((m) => !needsUpgrade(m));
+  return usable.find((m) => m.id === chosen)?.id ?? usable[0]?.id ?? models[0]?.id ?? null;
+}
+
 export interface ModelsState {
-  models: ModelInfo[];
-  /** The model to send with: the remembered choice if offered, else the first; null until loaded. */
+  models: ListedModel[];
+  /**
+   * The model to send with: the remembered choice if the person's plan has it, else the first
+   * that it has; null until loaded. (A plan that lost a model falls back without forgetting the
+   * choice: it comes back with the plan.)
+   */
   model: string | null;
   setModel: (id: string) => void;
   loaded: boolean;
@@ -46,7 +61,7 @@ export interface ModelsState {
 }
 
 export function useModels(): ModelsState {
-  const [models, setModels] = useState<ModelInfo[] | null>(null);
+  const [models, setModels] = useState<ListedModel[] | null>(null);
   const [chosen, setChosen] = useState<string | null>(readStoredModel);
   const [version, setVersion] = useState(0);
 
@@ -85,7 +100,7 @@ export function useModels(): ModelsState {
     }
   }, []);
 
-  const model = models ? (models.find((m) => m.id === chosen)?.id ?? models[0]?.id ?? null) : null;
+  const model = models ? modelToSend(models, chosen) : null;
   return { models: models ?? [], model, setModel, loaded: models !== null, reload };
 }
 
@@ -121,7 +136,9 @@ export function upsertSorted(
  * The person's chat list: the cache at once, then the server; kept current by their hub (hub.ts),
  * which pushes every change made on any device.
  */
-export function useConversations(): ConversationsState {
+export function useConversations(options: { onPlan?: () => void } = {}): ConversationsState {
+  const onPlan = useRef(options.onPlan);
+  onPlan.current = options.onPlan;
   const [conversations, setConversations] = useState<ConversationSummary[] | null>(
     () => peekConversations() ?? null,
   );
@@ -256,6 +273,7 @@ export function useConversations(): ConversationsState {
         update((list) => list.filter((c) => c.id !== id));
         void forgetChat(id);
       },
+      onPlan: () => onPlan.current?.(),
       onTooManyTabs: () =>
         toast.error(
           "Parley is open in too many tabs, so this one's chat list no longer updates. " +

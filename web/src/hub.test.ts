@@ -41,4 +41,19 @@ describe("the hub socket", () => {
     expect(onTooManyTabs).toHaveBeenCalledOnce();
     close();
   });
+
+  it("passes a `plan` frame on (the person's plan changed: the page refetches it)", () => {
+    const onPlan = vi.fn();
+    const onHello = vi.fn();
+    const close = connectHub({ onHello, onConversation() {}, onDeleted() {}, onTooManyTabs() {}, onPlan });
+    const socket = sockets.at(-1)!;
+    const deliver = (data: string) => socket.dispatchEvent(new MessageEvent("message", { data }));
+    deliver(JSON.stringify({ type: "plan" }));
+    expect(onPlan).toHaveBeenCalledOnce();
+    // Anything else is not about the plan.
+    deliver(JSON.stringify({ type: "hello" }));
+    deliver(JSON.stringify({ type: "plan", extra: true, id: 5 }));
+    expect(onHello).toHaveBeenCalledOnce();
+    close();
+  });
 });

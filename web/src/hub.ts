@@ -19,6 +19,8 @@ export interface HubEvents {
   /** Created, renamed, pinned, restored or given a new message: upsert it. */
   onConversation: (conversation: ConversationSummary) => void;
   onDeleted: (id: string) => void;
+  /** The person's plan changed (bought, cancelled, granted, a payment failed): refetch it. */
+  onPlan?: () => void;
   /** Turned away for good: too many sockets to the hub are open (other tabs, other devices). */
   onTooManyTabs: () => void;
 }
@@ -56,6 +58,7 @@ export function connectHub(events: HubEvents): () => void {
     if (frame.type === "hello") events.onHello();
     else if (frame.type === "conversation") events.onConversation(frame.conversation);
     else if (frame.type === "conversation_deleted") events.onDeleted(frame.id);
+    else if (frame.type === "plan") events.onPlan?.();
   });
   socket.addEventListener("close", (event: CloseEvent) => {
     if (event.code === CLOSE_CODES.tooManySockets && !closed) events.onTooManyTabs();

@@ -15,10 +15,10 @@ export function providerLabel(provider: string): string {
   return PROVIDER_LABELS[provider] ?? provider.charAt(0).toUpperCase() + provider.slice(1);
 }
 
-export interface ModelGroup {
+export interface ModelGroup<M extends ModelInfo = ModelInfo> {
   provider: string;
   label: string;
-  models: ModelInfo[];
+  models: M[];
 }
 
 function matches(model: ModelInfo, words: string[]): boolean {
@@ -32,9 +32,9 @@ function matches(model: ModelInfo, words: string[]): boolean {
  * Groups by provider: the built-in providers in a fixed order, then custom ones alphabetically;
  * models keep the catalogue's order inside a group. Every word of `query` must match.
  */
-export function groupModels(models: readonly ModelInfo[], query = ""): ModelGroup[] {
+export function groupModels<M extends ModelInfo>(models: readonly M[], query = ""): ModelGroup<M>[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const groups = new Map<string, ModelInfo[]>();
+  const groups = new Map<string, M[]>();
   for (const model of models) {
     if (!matches(model, words)) continue;
     const list = groups.get(model.provider);

@@ -12,9 +12,11 @@ export interface RateLimitState {
   /** The last request was refused for the limit. */
   limited: boolean;
   message: string | null;
+  /** Why the last request was refused: `rate_limited` (wait) or `quota_exhausted` (a bigger plan helps). */
+  code: string | null;
 }
 
-const empty: RateLimitState = { remaining: null, resetAt: null, limited: false, message: null };
+const empty: RateLimitState = { remaining: null, resetAt: null, limited: false, message: null, code: null };
 let state: RateLimitState = empty;
 const listeners = new Set<() => void>();
 
@@ -51,16 +53,21 @@ export function noteRateLimitHeaders(headers: Headers, status: number, now = Dat
     resetAt,
     limited: status === 429 || remaining === 0,
     message: status === 429 ? state.message : null,
+    code: status === 429 ? state.code : null,
   });
 }
 
 /** The sender's window after an accepted send (the room's `rate_limit` frame). */
 export function noteRateLimitWindow(remaining: number, resetAt: number): void {
-  set({ remaining, resetAt, limited: false, message: null });
+  set({ remaining, resetAt, limited: false, message: null, code: null });
 }
 
-export function noteRateLimited(message: string, resetAt: number | null = null): void {
-  set({ remaining: 0, resetAt: resetAt ?? state.resetAt, limited: true, message });
+export function noteRateLimited(
+  message: string,
+  resetAt: number | null = null,
+  code: string = "rate_limited",
+): void {
+  set({ remaining: 0, resetAt: resetAt ?? state.resetAt, limited: true, message, code });
 }
 
 export function clearRateLimit(): void {

@@ -275,7 +275,7 @@ export class RoomClient extends RoomCommands {
     if (frame.type === "presence" || frame.type === "snapshot") this.watchTyping();
     if (frame.type === "rate_limit") noteRateLimitWindow(frame.remaining, frame.resetAt);
     if (frame.type === "error" && (frame.code === "rate_limited" || frame.code === "quota_exhausted")) {
-      noteRateLimited(frame.message, frame.retryAfterMs ? Date.now() + frame.retryAfterMs : null);
+      noteRateLimited(frame.message, frame.retryAfterMs ? Date.now() + frame.retryAfterMs : null, frame.code);
     }
     if (frame.type === "deleted") this.socket.close();
     if (

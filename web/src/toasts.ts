@@ -12,12 +12,15 @@ export interface Toast {
   message: string;
   /** One button beside the message (e.g. Undo); using it dismisses the toast. */
   action?: ToastAction;
+  /** A stable name for tests (`data-testid` of the message), for toasts worth finding. */
+  testId?: string;
 }
 
 export interface ToastOptions {
   action?: ToastAction;
   /** How long the toast stays; by default 6 s for errors, 3 s otherwise. */
   durationMs?: number;
+  testId?: string;
 }
 
 let toasts: Toast[] = [];
@@ -37,7 +40,13 @@ function push(tone: Toast["tone"], message: string, options: ToastOptions = {}):
   // The same failure twice in a row is shown once; an offer to undo is about one particular thing.
   if (!options.action && toasts.some((toast) => !toast.action && toast.message === message)) return;
   const id = nextId++;
-  const next: Toast = { id, tone, message, ...(options.action ? { action: options.action } : {}) };
+  const next: Toast = {
+    id,
+    tone,
+    message,
+    ...(options.action ? { action: options.action } : {}),
+    ...(options.testId ? { testId: options.testId } : {}),
+  };
   toasts = [...toasts.slice(-2), next];
   emit();
   setTimeout(() => dismissToast(id), options.durationMs ?? (tone === "error" ? 6_000 : 3_000));

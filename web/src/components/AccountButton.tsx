@@ -7,6 +7,7 @@ import { lazy, Suspense, useState } from "react";
 import { ChevronsUpDown, LogIn } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import { accountLabel } from "../session.ts";
+import { PlanBadge } from "./PlanBadge.tsx";
 
 const AccountMenu = lazy(() => import("./AccountMenu.tsx"));
 
@@ -30,7 +31,10 @@ export function AccountButtonFace({ user }: { user: SessionUser }) {
         {initials(user)}
       </span>
       <span className="min-w-0 flex-1 leading-tight">
-        <span className="block truncate font-medium">{name}</span>
+        <span className="flex min-w-0 items-center gap-1.5">
+          <span className="truncate font-medium">{name}</span>
+          <PlanBadge />
+        </span>
         {showEmail && <span className="block truncate text-xs text-muted">{user.email}</span>}
       </span>
       <ChevronsUpDown size={14} aria-hidden className="shrink-0 text-muted" />

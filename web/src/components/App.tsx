@@ -1,8 +1,9 @@
-import { Suspense, useCallback, useMemo, useState } from "react";
+import { Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import type { ServerFrame } from "#protocol/frames";
 import type { ConversationSummary } from "#protocol/http";
 import { describeError } from "../api.ts";
 import { openAuthDialog, useAuthDialog } from "../auth-dialog.ts";
+import { loadBilling, planChanged, resetBilling } from "../billing.ts";
 import { useConversations, useModels } from "../data.ts";
 import { navigate, parseRoute, usePathname } from "../router.ts";
 import { signedOut, signingOut, useIdentityVersion, useSession } from "../session.ts";
@@ -75,7 +76,13 @@ function Shell() {
   const pathname = usePathname();
   const route = parseRoute(pathname);
   const models = useModels();
-  const conversations = useConversations();
+  const reloadModels = models.reload;
+  // A new plan can open or close models and changes the limits: the page follows at once.
+  const onPlan = useCallback(() => {
+    reloadModels();
+    void planChanged();
+  }, [reloadModels]);
+  const conversations = useConversations({ onPlan });
   const { refreshSoon, retitle, upsert, rename, setPinned, remove } = conversations;
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [drawerPath, setDrawerPath] = useState(pathname);
@@ -94,6 +101,13 @@ function Shell() {
   }
 
   usePrefetchParts();
+
+  // An account's plan shows as a badge by its name; a guest's is read when Settings opens.
+  const accountId = user?.kind === "user" ? user.id : null;
+  useEffect(() => {
+    if (accountId) void loadBilling();
+  }, [accountId]);
+  useEffect(() => resetBilling, []);
 
   const activeId = route.name === "chat" ? route.id : null;
   const summary = activeId ? conversations.conversations?.find((c) => c.id === activeId) : undefined;

@@ -29,6 +29,7 @@ import { TooManyTabs } from "./TooManyTabs.tsx";
 import { MessageList } from "./Messages.tsx";
 import { BusyContext } from "./MessageActions.tsx";
 import { TypingIndicator } from "./TypingIndicator.tsx";
+import { UPGRADE_CODES, UpgradeLink } from "./UpgradeLink.tsx";
 
 const loadShareDialog = () => import("./ShareDialog.tsx");
 const ShareDialog = lazy(loadShareDialog);
@@ -230,9 +231,12 @@ export function ChatView({
             <div className="mx-auto w-full max-w-3xl px-3 pb-2 sm:px-6">
               <div
                 role="alert"
+                data-testid="room-error"
+                data-code={roomError.code}
                 className="flex items-start gap-3 rounded-xl border border-danger/30 bg-danger/5 px-3.5 py-2.5 text-sm text-danger"
               >
                 <span className="flex-1">{roomError.message}</span>
+                {UPGRADE_CODES.has(roomError.code) && <UpgradeLink className="text-xs text-accent" />}
                 <button
                   type="button"
                   className="text-xs font-medium underline underline-offset-2"

@@ -6,7 +6,7 @@
 import { useLayoutEffect, useRef, type ReactNode } from "react";
 import { ArrowUp, Square } from "lucide-react";
 import { MAX_PROMPT_CHARS } from "#protocol/messages";
-import type { ModelInfo } from "#protocol/http";
+import type { ListedModel } from "../api.ts";
 import { filesOf } from "../attachments.ts";
 import { ModelButton } from "./ModelTrigger.tsx";
 
@@ -22,7 +22,7 @@ export interface ComposerProps {
   busy: boolean;
   /** Sending is not possible right now (no model yet, creating the conversation, limited…). */
   disabled?: boolean;
-  models: ModelInfo[];
+  models: ListedModel[];
   model: string | null;
   onModelChange: (id: string) => void;
   pickerOpen: boolean;

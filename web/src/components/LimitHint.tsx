@@ -3,6 +3,7 @@
  * then "3 requests left until 14:20"; when limited, says so and when it resets.
  */
 import { useRateLimit } from "../rate-limit.ts";
+import { UPGRADE_CODES, UpgradeLink } from "./UpgradeLink.tsx";
 
 /** Below this many remaining requests the hint appears. */
 const WARN_BELOW = 5;
@@ -22,7 +23,16 @@ export function LimitHint() {
     return (
       <span role="status" data-testid="limit-hint" className="text-warn">
         {limit.message ?? "You’ve reached your request limit."}
-        {limit.resetAt !== null && ` It resets ${formatReset(limit.resetAt)}.`}
+        {/* A month's allowance is better met with a bigger plan than with waiting for it. */}
+        {limit.code !== "quota_exhausted" &&
+          limit.resetAt !== null &&
+          ` It resets ${formatReset(limit.resetAt)}.`}
+        {limit.code !== null && UPGRADE_CODES.has(limit.code) && (
+          <>
+            {" "}
+            <UpgradeLink className="text-accent" />
+          </>
+        )}
       </span>
     );
   }

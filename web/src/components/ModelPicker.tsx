@@ -2,16 +2,20 @@
  * The model picker: a popover with a search box and a listbox grouped by provider, each model with
  * its capability badges and price. Keyboard: type to filter, ↑/↓ to move, Enter to choose, Esc to
  * close. Opened from the composer or with Ctrl/Cmd+/ (App's shortcuts).
+ *
+ * A model the person's plan leaves out carries that plan's name ("Pro"); choosing it offers the
+ * upgrade (Settings → Plan) instead of picking a model every send would be refused with.
  */
 import { useMemo, useState, type KeyboardEvent } from "react";
 import * as Popover from "@radix-ui/react-popover";
-import { Brain, Check, Eye } from "lucide-react";
-import type { ModelInfo } from "#protocol/http";
+import { Brain, Check, Eye, Lock } from "lucide-react";
+import type { ListedModel } from "../api.ts";
 import { formatContext, formatPrice, groupModels } from "../model-groups.ts";
 import { ModelTriggerLabel, modelTriggerClass } from "./ModelTrigger.tsx";
+import { UpgradeOffer } from "./UpgradeLink.tsx";
 
 interface ModelPickerProps {
-  models: ModelInfo[];
+  models: ListedModel[];
   value: string | null;
   onChange: (id: string) => void;
   open: boolean;
@@ -45,6 +49,7 @@ export default function ModelPicker({ models, value, onChange, open, onOpenChang
               onChange(id);
               onOpenChange(false);
             }}
+            onClose={() => onOpenChange(false)}
           />
         </Popover.Content>
       </Popover.Portal>
@@ -56,12 +61,20 @@ function ModelList({
   models,
   value,
   onChoose,
+  onClose,
 }: {
-  models: ModelInfo[];
+  models: ListedModel[];
   value: string | null;
   onChoose: (id: string) => void;
+  onClose: () => void;
 }) {
   const [query, setQuery] = useState("");
+  /** A model the plan leaves out, just chosen: the upgrade is offered below the list. */
+  const [locked, setLocked] = useState<ListedModel | null>(null);
+  const choose = (model: ListedModel) => {
+    if (model.requiresPlan) setLocked(model);
+    else onChoose(model.id);
+  };
   const groups = useMemo(() => groupModels(models, query), [models, query]);
   const flat = useMemo(() => groups.flatMap((g) => g.models), [groups]);
   const [active, setActive] = useState(() =>
@@ -83,7 +96,7 @@ function ModelList({
     } else if (event.key === "Enter") {
       event.preventDefault();
       const chosen = flat[activeIndex];
-      if (chosen) onChoose(chosen.id);
+      if (chosen) choose(chosen);
     }
   };
 
@@ -132,13 +145,29 @@ function ModelList({
                   role="option"
                   aria-selected={selected}
                   data-active={index === activeIndex}
+                  data-locked={model.requiresPlan ? "true" : undefined}
                   onMouseMove={() => setActive(index)}
-                  onClick={() => onChoose(model.id)}
+                  onClick={() => choose(model)}
                   className="flex items-center gap-2 rounded-lg px-2.5 py-2 data-[active=true]:bg-hover"
                 >
                   <div className="min-w-0 flex-1">
                     <div className="flex items-center gap-1.5">
-                      <span className="truncate text-sm font-medium">{model.name}</span>
+                      <span
+                        className={`truncate text-sm font-medium ${model.requiresPlan ? "text-muted" : ""}`}
+                      >
+                        {model.name}
+                      </span>
+                      {model.requiresPlan && (
+                        <span
+                          title={`Needs the ${model.requiresPlan.name} plan`}
+                          data-testid="model-plan-badge"
+                          className="inline-flex items-center gap-0.5 rounded-md px-1.5 py-px text-[10.5px] font-semibold text-accent ring-1 ring-accent/40 ring-inset"
+                        >
+                          <Lock size={10} aria-hidden />
+                          {model.requiresPlan.name}
+                          <span className="sr-only"> plan needed</span>
+                        </span>
+                      )}
                       {model.caps.vision && (
                         <span
                           title="Vision: understands images"
@@ -172,6 +201,14 @@ function ModelList({
           </div>
         ))}
       </div>
+      {locked?.requiresPlan && (
+        <UpgradeOffer
+          modelName={locked.name}
+          planName={locked.requiresPlan.name}
+          onNavigate={onClose}
+          onDismiss={() => setLocked(null)}
+        />
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@
 import { lazy, Suspense } from "react";
 import { Brain, ChevronDown } from "lucide-react";
 import type { ModelInfo } from "#protocol/http";
+import type { ListedModel } from "../api.ts";
 
 const ModelPicker = lazy(() => import("./ModelPicker.tsx"));
 
@@ -22,7 +23,7 @@ export function ModelTriggerLabel({ model }: { model: ModelInfo | undefined }) {
 }
 
 interface ModelButtonProps {
-  models: ModelInfo[];
+  models: ListedModel[];
   value: string | null;
   onChange: (id: string) => void;
   open: boolean;

@@ -24,7 +24,9 @@ export function Toaster() {
           ) : (
             <Info size={16} aria-hidden className="mt-0.5 shrink-0 text-accent" />
           )}
-          <span className="flex-1 leading-snug">{toast.message}</span>
+          <span className="flex-1 leading-snug" data-testid={toast.testId}>
+            {toast.message}
+          </span>
           {toast.action && (
             <button
               type="button"

@@ -7,6 +7,7 @@ import { useRef, type KeyboardEvent } from "react";
 import { ArrowLeft, ShieldCheck } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import { navigate, onLinkClick } from "../router.ts";
+import { BillingTab } from "./admin/BillingTab.tsx";
 import { LimitsTab } from "./admin/LimitsTab.tsx";
 import { AuditTab, ErrorsTab, ModerationTab } from "./admin/LogTabs.tsx";
 import { ModelsTab } from "./admin/ModelsTab.tsx";
@@ -17,6 +18,7 @@ const TABS = [
   { id: "models", label: "Models", Panel: ModelsTab },
   { id: "limits", label: "Limits", Panel: LimitsTab },
   { id: "users", label: "Users", Panel: UsersTab },
+  { id: "billing", label: "Billing", Panel: BillingTab },
   { id: "usage", label: "Usage", Panel: UsageTab },
   { id: "moderation", label: "Moderation", Panel: ModerationTab },
   { id: "errors", label: "Upstream errors", Panel: ErrorsTab },
@@ -88,7 +90,7 @@ export default function AdminPage({ user, tab }: AdminPageProps) {
       <div className="mx-auto w-full max-w-6xl px-4 pt-4 pb-16 sm:px-6 sm:pt-6">
         <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
         <p className="mt-1 text-sm text-muted">
-          Models, limits and people for this Parley. Every change is logged.
+          Models, limits, people and plans for this Parley. Every change is logged.
         </p>
         <div
           role="tablist"

@@ -18,7 +18,7 @@ export function Section({
       aria-labelledby={id ? `${id}-title` : undefined}
       className="border-b border-line py-7 last:border-0"
     >
-      <h2 id={id ? `${id}-title` : undefined} className="text-[15px] font-semibold">
+      <h2 id={id ? `${id}-title` : undefined} className="text-[15px] font-semibold focus:outline-none">
         {title}
       </h2>
       <p className="mt-1 text-sm text-muted">{description}</p>

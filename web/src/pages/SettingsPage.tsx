@@ -1,7 +1,9 @@
 /**
- * `/settings`: account, theme, default model, own provider keys, API tokens, this month's usage and
- * a download of everything Parley keeps about the person.
+ * `/settings`: account, plan, theme, default model, own provider keys, API tokens, this month's
+ * usage and a download of everything Parley keeps about the person. `/settings#plan` (and any
+ * other section's id) opens scrolled to that section.
  */
+import { useEffect, useRef, type RefObject } from "react";
 import { Download, Monitor, Moon, Sun } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import type { ModelsState } from "../data.ts";
@@ -9,7 +11,9 @@ import { ACCOUNT_EXPORT_URL } from "../library-api.ts";
 import { groupModels } from "../model-groups.ts";
 import { setTheme, THEMES, useTheme, type ThemeChoice } from "../theme.ts";
 import { AccountSection } from "./AccountSection.tsx";
+import { needsUpgrade } from "../api.ts";
 import { KeysSection } from "./KeysSection.tsx";
+import { PlanSection } from "./PlanSection.tsx";
 import { Section, secondaryButtonClass } from "./Section.tsx";
 import { TokensSection } from "./TokensSection.tsx";
 import { UsageSection } from "./UsageSection.tsx";
@@ -27,13 +31,35 @@ export interface SettingsPageProps {
   onSignOut: (everywhere: boolean) => void;
 }
 
+/**
+ * Scrolls the page to the section the URL names and moves the focus to its heading, for keyboards
+ * too. Only the page's own scroller moves (scrollIntoView would also shift the app's frame).
+ */
+function useSectionFromHash(scroller: RefObject<HTMLDivElement | null>) {
+  useEffect(() => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const section = id ? document.getElementById(id) : null;
+    const frame = scroller.current;
+    if (!section || !frame) return;
+    frame.scrollTop += section.getBoundingClientRect().top - frame.getBoundingClientRect().top;
+    const heading = section.querySelector("h2");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }, [scroller]);
+}
+
 export default function SettingsPage({ models, user, onSignIn, onSignOut }: SettingsPageProps) {
   const theme = useTheme();
+  const scroller = useRef<HTMLDivElement>(null);
+  useSectionFromHash(scroller);
   return (
-    <div className="min-h-0 flex-1 overflow-y-auto">
+    <div ref={scroller} className="min-h-0 flex-1 overflow-y-auto">
       <div className="mx-auto w-full max-w-2xl px-4 pt-4 pb-16 sm:px-6 sm:pt-8">
         <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
         <AccountSection user={user} onSignIn={onSignIn} onSignOut={onSignOut} />
+        <PlanSection user={user} models={models} onSignIn={onSignIn} />
         <Section title="Appearance" description="Follow your system, or pick a theme for this browser.">
           <div role="radiogroup" aria-label="Theme" className="grid grid-cols-3 gap-2 sm:max-w-md">
             {THEMES.map((choice) => {
@@ -76,8 +102,8 @@ export default function SettingsPage({ models, user, onSignIn, onSignOut }: Sett
             {groupModels(models.models).map((group) => (
               <optgroup key={group.provider} label={group.label}>
                 {group.models.map((model) => (
-                  <option key={model.id} value={model.id}>
-                    {model.name}
+                  <option key={model.id} value={model.id} disabled={needsUpgrade(model)}>
+                    {model.requiresPlan ? `${model.name} (${model.requiresPlan.name})` : model.name}
                   </option>
                 ))}
               </optgroup>

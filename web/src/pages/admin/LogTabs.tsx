@@ -140,6 +140,9 @@ const ACTION_LABELS: Record<string, string> = {
   "user.limits": "Set a person's limits",
   "user.ban": "Banned",
   "user.unban": "Lifted a ban",
+  "token.revoke": "Revoked an API token",
+  "plan.update": "Changed a plan",
+  "user.plan": "Granted or took back a plan",
 };
 
 /** The change itself, in a compact form: what a model patch set, or what the setting became. */

@@ -1,17 +1,19 @@
 /**
  * People: search accounts and guests by email or id, see what each used this month, ban or unban
- * them, and set their own limits. A ban applies to their very next request, on every device.
+ * them, set their own limits, and grant an account a plan by hand. A ban applies to their very
+ * next request, on every device.
  */
 import { useEffect, useState } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
-import { Ban, Gauge, RotateCcw, Search, SquareTerminal } from "lucide-react";
+import { Ban, Gauge, Gift, RotateCcw, Search, SquareTerminal } from "lucide-react";
 import { describeError } from "../../api.ts";
 import type { AdminUser } from "#protocol/admin";
-import { getLimits, listUsers, setBanned } from "../../admin-api.ts";
+import { getBillingOverview, getLimits, listUsers, setBanned } from "../../admin-api.ts";
 import { inputClass } from "../../components/FormField.tsx";
 import { formatCost, formatInteger } from "../../format.ts";
 import { toast } from "../../toasts.ts";
 import { Modal } from "./Modal.tsx";
+import { PlanGrant } from "./PlanGrant.tsx";
 import { UserLimitsForm } from "./UserLimitsForm.tsx";
 import { UserTokens } from "./UserTokens.tsx";
 import {
@@ -64,6 +66,13 @@ export function UsersTab() {
   const [toBan, setToBan] = useState<AdminUser | null>(null);
   const [limitsFor, setLimitsFor] = useState<AdminUser | null>(null);
   const [tokensOf, setTokensOf] = useState<AdminUser | null>(null);
+  const [planOf, setPlanOf] = useState<AdminUser | null>(null);
+  // The plans on offer, for the Plan dialog (read once the first time it opens).
+  const billing = useLoaded(
+    () => (planOf ? getBillingOverview() : Promise.resolve(null)),
+    planOf ? "plans" : "none",
+    "the plans",
+  );
 
   const update = (user: AdminUser) => people.replace((item) => item.id === user.id, user);
 
@@ -171,6 +180,17 @@ export function UsersTab() {
                         <button
                           type="button"
                           className={smallButtonClass}
+                          onClick={() => setPlanOf(user)}
+                          aria-label={`Plan of ${personLabel(user)}`}
+                          title="Plan"
+                        >
+                          <Gift size={14} aria-hidden />
+                        </button>
+                      )}
+                      {user.kind === "user" && (
+                        <button
+                          type="button"
+                          className={smallButtonClass}
                           onClick={() => setTokensOf(user)}
                           aria-label={`API tokens of ${personLabel(user)}`}
                           title="API tokens"
@@ -178,9 +198,15 @@ export function UsersTab() {
                           <SquareTerminal size={14} aria-hidden />
                         </button>
                       )}
-                      <button type="button" className={smallButtonClass} onClick={() => setLimitsFor(user)}>
+                      {/* Icons only: with the plan button the row must still fit a laptop screen. */}
+                      <button
+                        type="button"
+                        className={smallButtonClass}
+                        onClick={() => setLimitsFor(user)}
+                        aria-label={`Limits for ${personLabel(user)}`}
+                        title="Limits"
+                      >
                         <Gauge size={14} aria-hidden />
-                        Limits
                       </button>
                       {user.bannedAt === null ? (
                         <button
@@ -263,6 +289,22 @@ export function UsersTab() {
         description="The tokens their scripts call Parley with. Revoking one refuses its next call; it is written to the audit log."
       >
         {tokensOf && <UserTokens key={tokensOf.id} user={tokensOf} />}
+      </Modal>
+
+      <Modal
+        open={planOf !== null}
+        onOpenChange={(open) => !open && setPlanOf(null)}
+        title={`Plan of ${planOf ? personLabel(planOf) : ""}`}
+        description="A granted plan is free for them and outranks any subscription until you take it back. Their open pages show it at once."
+      >
+        {planOf && (
+          <PlanGrant
+            key={planOf.id}
+            user={planOf}
+            plans={billing.data?.plans ?? null}
+            onDone={() => setPlanOf(null)}
+          />
+        )}
       </Modal>
     </Panel>
   );
