@@ -79,6 +79,9 @@ async function grantInAdmin(action: "Grant" | "Take back the grant") {
   await page.getByRole("button", { name: `Plan of ${MEMBER_EMAIL}` }).click();
   const dialog = page.getByRole("dialog");
   await expect.poll(() => dialog.getByLabel("Plan to grant").inputValue(), { timeout: 10_000 }).toBe("pro");
+  expect(await dialog.getByTestId("grant-current").textContent()).toBe(
+    action === "Grant" ? "Now on Free (no plan of their own)." : "Now on Pro (granted by hand).",
+  );
   await dialog.getByRole("button", { name: action, exact: true }).click();
   await dialog.waitFor({ state: "detached" });
 }

@@ -68,6 +68,7 @@ function toAdminUser(row: User, usage: UsageSummary | undefined): AdminUser {
       monthlyCostUsd: row.monthlyCostUsd,
     },
     usage: usage ?? { answers: 0, tokens: 0, costUsd: 0 },
+    plan: { id: row.planId, source: row.planSource },
   };
 }
 

@@ -135,6 +135,8 @@ export const adminUserSchema = sessionUserSchema.extend({
   }),
   /** This calendar month (UTC). */
   usage: usageSummarySchema,
+  /** The plan on their row (null: the plan of their kind) and how they got it. */
+  plan: z.object({ id: z.string().nullable(), source: z.enum(["stripe", "grant"]).nullable() }),
 });
 export type AdminUser = z.infer<typeof adminUserSchema>;
 export const adminUserAnswerSchema = z.object({ user: adminUserSchema });

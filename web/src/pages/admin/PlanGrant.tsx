@@ -44,8 +44,18 @@ export function PlanGrant({
     }
   };
 
+  const current = offered.find((plan) => plan.id === user.plan.id)?.name ?? user.plan.id ?? "Free";
+  const how =
+    user.plan.source === "grant"
+      ? "granted by hand"
+      : user.plan.source === "stripe"
+        ? "a subscription"
+        : "no plan of their own";
   return (
     <div className="space-y-4">
+      <p className="text-[13px]" data-testid="grant-current">
+        Now on <strong>{current}</strong> ({how}).
+      </p>
       <div className="flex flex-wrap items-end gap-2">
         <div className="min-w-40 flex-1 space-y-1">
           <label htmlFor="grant-plan" className="block text-[13px] font-medium">
@@ -86,7 +96,7 @@ export function PlanGrant({
         <button
           type="button"
           className={smallButtonClass}
-          disabled={busy !== null}
+          disabled={busy !== null || user.plan.source !== "grant"}
           onClick={() => void run(null)}
         >
           {busy === "revoke" ? (
