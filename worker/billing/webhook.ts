@@ -31,7 +31,8 @@ interface Outcome {
   change?: SubscriptionChange;
 }
 
-export async function receiveWebhook(env: Env, request: Request): Promise<Response> {
+/** Handles one delivery; `duplicate` when this event was handled before (nothing changed). */
+export async function receiveWebhook(env: Env, request: Request): Promise<{ duplicate: boolean }> {
   const config = getConfig(env);
   if (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET) {
     throw new AppError(404, "payments_not_configured", "Payments are not set up on this server.");
@@ -56,7 +57,7 @@ export async function receiveWebhook(env: Env, request: Request): Promise<Respon
     throw cause;
   }
   const db = database(env.DB);
-  if (await seen(db, event.id)) return Response.json({ received: true, duplicate: true });
+  if (await seen(db, event.id)) return { duplicate: true };
   const outcome = await handle(db, stripe, config, event);
   const now = Date.now();
   try {
@@ -73,7 +74,7 @@ export async function receiveWebhook(env: Env, request: Request): Promise<Respon
     ] as unknown as Parameters<Db["batch"]>[0]);
   } catch (cause) {
     // The same event delivered twice at once: the other delivery handled it.
-    if (await seen(db, event.id)) return Response.json({ received: true, duplicate: true });
+    if (await seen(db, event.id)) return { duplicate: true };
     throw cause;
   }
   logEvent("billing_event", { eventId: event.id, type: event.type, summary: outcome.summary });
@@ -86,7 +87,7 @@ export async function receiveWebhook(env: Env, request: Request): Promise<Respon
       logError("plan_notify_failed", { userId: change.userId, cause }),
     );
   }
-  return Response.json({ received: true });
+  return { duplicate: false };
 }
 
 async function seen(db: Db, id: string): Promise<boolean> {

@@ -3,7 +3,7 @@
  * billing portal). Stripe's webhook is mounted apart (`billingWebhookRoutes`), ahead of the
  * session middleware: Stripe has no session, and the signature is its only credential.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { billingStatus, openPortal, startCheckout } from "../../../billing/account";
 import { receiveWebhook } from "../../../billing/webhook";
 import { database } from "../../../db/queries";
@@ -11,7 +11,7 @@ import { getConfig } from "../../../env";
 import { clientIp } from "../../../room/identity";
 import type { AppEnv } from "../../app-env";
 import { createRouter } from "../../router";
-import { billingStatusRoute, checkoutRoute, portalRoute } from "./routes";
+import { billingStatusRoute, checkoutRoute, portalRoute, webhookRoute } from "./routes";
 
 function subjectOf(c: Context<AppEnv>) {
   const { userId, kind } = c.get("identity");
@@ -33,6 +33,7 @@ export const billingRoutes = createRouter()
     return c.json({ url: await openPortal(database(c.env.DB), getConfig(c.env), subjectOf(c), origin) }, 200);
   });
 
-export const billingWebhookRoutes = new Hono<AppEnv>().post("/billing/webhook", (c) =>
-  receiveWebhook(c.env, c.req.raw),
-);
+export const billingWebhookRoutes = createRouter().openapi(webhookRoute, async (c) => {
+  const { duplicate } = await receiveWebhook(c.env, c.req.raw);
+  return c.json(duplicate ? { received: true as const, duplicate } : { received: true as const }, 200);
+});

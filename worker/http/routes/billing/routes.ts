@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { billingStatusSchema, checkoutRequestSchema, redirectSchema } from "#protocol/billing";
 import type { AppEnv } from "../../app-env";
@@ -42,4 +42,21 @@ export const portalRoute = createRoute({
   summary: "The URL of your Stripe billing portal: change or cancel the plan, the card, invoices",
   middleware: accountsOnly,
   responses: { 200: json("The portal page", redirectSchema), ...errors(403, 409, 503) },
+});
+
+export const webhookRoute = createRoute({
+  method: "post",
+  path: "/billing/webhook",
+  operationId: "stripeWebhook",
+  tags: ["billing"],
+  summary:
+    "Stripe's webhook: signed events about checkouts, subscriptions and invoices. No session; the Stripe-Signature header over the raw body is the only credential",
+  security: [],
+  responses: {
+    200: json(
+      "Received (duplicate: this event was handled before, and nothing changed)",
+      z.object({ received: z.literal(true), duplicate: z.boolean().optional() }),
+    ),
+    ...errors(400, 404),
+  },
 });
