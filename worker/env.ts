@@ -75,6 +75,12 @@ export const configSchema = z.object({
   GUEST_RATE_WINDOW_SECONDS: optionalNumber(300),
   USER_RATE_LIMIT: optionalNumber(60),
   USER_RATE_WINDOW_SECONDS: optionalNumber(300),
+  /**
+   * The built-in demo model's own limit, per guest address or account: it costs nothing, so it is
+   * higher, and counted apart from the limit above (worker/limits/index.ts `demoRateLimit`).
+   */
+  DEMO_RATE_LIMIT: optionalNumber(60),
+  DEMO_RATE_WINDOW_SECONDS: optionalNumber(300),
   /** Monthly caps per person (input + output tokens, and USD); 0 means no cap. */
   GUEST_MONTHLY_TOKENS: optionalNumber(200_000),
   GUEST_MONTHLY_COST_USD: optionalNumber(0.5),

@@ -160,6 +160,7 @@ export async function prepareParley(
       USER_RATE_LIMIT: "100000000",
       USER_MONTHLY_TOKENS: "0",
       USER_MONTHLY_COST_USD: "0",
+      DEMO_RATE_LIMIT: "100000000",
       // The many-device figures open up to 64 sockets of one guest on one room (bench/lib/
       // sessions.ts): above the default socket caps (12 per person, 48 per guest address), so they
       // are raised here, not turned off: every connect still pays for the count.

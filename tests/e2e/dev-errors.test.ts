@@ -22,8 +22,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   [server, failing] = await Promise.all([
-    // Guests from 127.0.0.1 share one rate limit: a low one, so the burst meets it.
-    startDevServer({ env: { GUEST_RATE_LIMIT: "2" } }),
+    // Guests from 127.0.0.1 share one rate limit: a low one, so the burst meets it (the burst
+    // asks the demo model, which has a limit of its own).
+    startDevServer({ env: { GUEST_RATE_LIMIT: "2", DEMO_RATE_LIMIT: "2" } }),
     startDevServer({
       env: {
         PARLEY_WRANGLER_CONFIG: path.join(repoRoot, "tests/e2e/fixtures/failing-worker/wrangler.toml"),

@@ -138,6 +138,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     // Every browser context here comes from 127.0.0.1, which the per-IP guest limit would treat
     // as one person; the limit itself is tested in the worker suite.
     GUEST_RATE_LIMIT: "10000",
+    DEMO_RATE_LIMIT: "10000",
     ...options.env,
   };
   // `detached`: its own process group, so stop() reaches vite's workerd children too.

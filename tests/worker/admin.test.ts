@@ -185,6 +185,7 @@ describe("access", () => {
   });
 });
 
+// These limits are the real models'; the demo model has its own (demo-limit.test.ts).
 describe("limits", () => {
   it("applies a changed guest limit to the very next chat request", async () => {
     const guest = await newGuest();
@@ -197,17 +198,17 @@ describe("limits", () => {
     const view = await set.json<{ effective: { guest: { rateLimit: number; rateWindowSeconds: number } } }>();
     expect(view.effective.guest).toMatchObject({ rateLimit: 1, rateWindowSeconds: 300 });
 
-    const first = await chat(guest, ip);
+    const first = await chat(guest, ip, "gpt-5-mini");
     expect(first.status).toBe(200);
     expect(first.headers.get("RateLimit-Limit")).toBe("1");
-    const second = await chat(guest, ip);
+    const second = await chat(guest, ip, "gpt-5-mini");
     expect(second.status).toBe(429);
     expect(await errorCode(second)).toBe("rate_limited");
     expect(Number(second.headers.get("Retry-After"))).toBeGreaterThan(0);
 
     // Raising it again is just as immediate: the same address may send once more.
     await asToken("/settings/limits", { method: "PUT", json: { guest: { rateLimit: 2 }, user: {} } });
-    expect((await chat(guest, ip)).status).toBe(200);
+    expect((await chat(guest, ip, "gpt-5-mini")).status).toBe(200);
 
     const [entry] = (await auditRows("settings.limits")).slice(-1);
     expect(entry).toMatchObject({ actor: "token", target: "limits" });
@@ -224,18 +225,18 @@ describe("limits", () => {
     expect(set.status).toBe(200);
     expect((await set.json<{ user: { limits: { rateLimit: number } } }>()).user.limits.rateLimit).toBe(1);
 
-    expect((await chat(member.browser.cookie, ip)).status).toBe(200);
-    const limited = await chat(member.browser.cookie, ip);
+    expect((await chat(member.browser.cookie, ip, "gpt-5-mini")).status).toBe(200);
+    const limited = await chat(member.browser.cookie, ip, "gpt-5-mini");
     expect(limited.status).toBe(429);
     expect(limited.headers.get("RateLimit-Limit")).toBe("1");
 
     // An override beats the admin's tier setting, whichever is larger.
     await asToken("/settings/limits", { method: "PUT", json: { guest: {}, user: { rateLimit: 500 } } });
-    expect((await chat(member.browser.cookie, ip)).status).toBe(429);
+    expect((await chat(member.browser.cookie, ip, "gpt-5-mini")).status).toBe(429);
 
     const cleared = await asToken(`/users/${member.id}/limits`, { method: "PUT", json: { rateLimit: null } });
     expect(cleared.status).toBe(200);
-    const next = await chat(member.browser.cookie, ip);
+    const next = await chat(member.browser.cookie, ip, "gpt-5-mini");
     expect(next.status).toBe(200);
     expect(next.headers.get("RateLimit-Limit")).toBe("500");
 
@@ -246,8 +247,8 @@ describe("limits", () => {
   it("applies a per-person monthly token cap before the next generation", async () => {
     const member = await signUp(uniqueEmail());
     await asToken(`/users/${member.id}/limits`, { method: "PUT", json: { monthlyTokens: 1 } });
-    expect((await chat(member.browser.cookie, "198.51.100.23")).status).toBe(200);
-    const blocked = await chat(member.browser.cookie, "198.51.100.23");
+    expect((await chat(member.browser.cookie, "198.51.100.23", "gpt-5-mini")).status).toBe(200);
+    const blocked = await chat(member.browser.cookie, "198.51.100.23", "gpt-5-mini");
     expect(blocked.status).toBe(429);
     expect(await errorCode(blocked)).toBe("quota_exhausted");
   });

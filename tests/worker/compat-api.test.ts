@@ -416,8 +416,9 @@ describe("refusals raise each SDK's own errors", () => {
     await env.DB.prepare("UPDATE users SET rate_limit = 1, rate_window_seconds = 600 WHERE id = ?")
       .bind(id)
       .run();
+    // A real model: the demo's messages count against a limit of their own.
     await account.openai().chat.completions.create({
-      model: "parley-demo",
+      model: "gpt-5-mini",
       messages: [{ role: "user", content: "first" }],
     });
     const tag = uniqueTag("limited");

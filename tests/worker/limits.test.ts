@@ -58,7 +58,7 @@ describe("guest rate limit", () => {
     for (let i = 0; i < 10; i++) {
       await (
         await postChat(cookie, {
-          model: "parley-demo",
+          model: "gpt-5-mini",
           messages: [{ role: "user", content: `warm up ${i}` }],
         })
       ).text();
@@ -80,7 +80,7 @@ describe("guest rate limit", () => {
     const cookie = await newGuest();
     const id = await createConversation(cookie);
     const device = await connectRoom(id, cookie);
-    device.send({ type: "send", content: "hi", model: "parley-demo" });
+    device.send({ type: "send", content: "hi", model: "gpt-5-mini" });
     const frame = await device.waitFor(isType("rate_limit"));
     expect(frame).toMatchObject({ limit: 10, remaining: 9 });
     await device.waitFor(isType("done"));

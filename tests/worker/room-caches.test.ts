@@ -67,27 +67,43 @@ describe("what a room keeps for admission", () => {
   it("follows a monthly cap an admin sets while the room is open, from the very next turn", async () => {
     const { cookie, id } = await member();
     const { room } = await conversation(cookie);
-    expect((await turn(room, "first")).type).toBe("done");
+    expect((await turn(room, "first", "gpt-5-mini")).type).toBe("done");
 
     expect((await setLimits(id, { monthlyTokens: 1 })).status).toBe(200);
-    const refused = await turn(room, "second");
+    const refused = await turn(room, "second", "gpt-5-mini");
     expect(refused).toMatchObject({ type: "error", code: "quota_exhausted" });
     room.close();
   });
 
   it("counts what the person spent in another room against the quota of an open one", async () => {
     const { cookie, id } = await member();
-    // The demo model's answer costs 188 tokens: one fits under 300, two do not.
-    expect((await setLimits(id, { monthlyTokens: 300 })).status).toBe(200);
+    // The fake upstream's answer costs 1,323 tokens: one fits under 2,000, two do not.
+    expect((await setLimits(id, { monthlyTokens: 2_000 })).status).toBe(200);
     const first = await conversation(cookie);
     const second = await conversation(cookie);
-    expect((await turn(first.room, "in the first room")).type).toBe("done");
-    expect((await turn(second.room, "in the second room")).type).toBe("done");
+    expect((await turn(first.room, "in the first room", "gpt-5-mini")).type).toBe("done");
+    expect((await turn(second.room, "in the second room", "gpt-5-mini")).type).toBe("done");
 
-    const refused = await turn(first.room, "back in the first room");
+    const refused = await turn(first.room, "back in the first room", "gpt-5-mini");
     expect(refused).toMatchObject({ type: "error", code: "quota_exhausted" });
     first.room.close();
     second.room.close();
+  });
+
+  it("does not count the demo model's answers against the quota of an open room", async () => {
+    const { cookie, id } = await member();
+    // The fake upstream's answer costs 1,323 tokens: one fits under 2,000, two do not.
+    expect((await setLimits(id, { monthlyTokens: 2_000 })).status).toBe(200);
+    const { room } = await conversation(cookie);
+    expect((await turn(room, "a real model first", "gpt-5-mini")).type).toBe("done");
+    // Three demo answers, together more than the 677 tokens left: free, so the room adds nothing.
+    for (let i = 0; i < 3; i++) expect((await turn(room, `demo answer ${i}`)).type).toBe("done");
+    expect((await turn(room, "a real model again", "gpt-5-mini")).type).toBe("done");
+    // The two real answers are over the cap; the demo still answers.
+    const refused = await turn(room, "and once more", "gpt-5-mini");
+    expect(refused).toMatchObject({ type: "error", code: "quota_exhausted" });
+    expect((await turn(room, "the demo again")).type).toBe("done");
+    room.close();
   });
 
   it("uses a key saved while the room is open for the very next answer", async () => {

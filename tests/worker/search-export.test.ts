@@ -214,8 +214,8 @@ describe("GET /api/v1/search", () => {
     expect(await found(`"${word}"`)).toContain(conversationId);
     expect(await found(`-${word}`)).toContain(conversationId);
     expect(await found("key:value")).toContain(conversationId);
-    // Plain text, not a column filter: the text has no "content" before the word.
-    expect(await found(`content:${word}`)).toEqual([]);
+    // Two plain words, not a column filter: no column is named "role", yet the answer has both.
+    expect(await found(`role:${word}`)).toContain(conversationId);
     expect(await found(`${word} OR zzzznothing`)).toEqual([]);
     expect(await found("creme BRULEE")).toContain(conversationId);
     expect(await found("日本語")).toContain(conversationId);

@@ -2,8 +2,9 @@
  * Search over one person's history: conversation titles (substring, ASCII case-insensitive, like
  * LIKE) and message text (the FTS5 table
  * `messages_fts`, kept in step with `messages` by triggers, migrations/0006). What someone types
- * never reaches FTS5 as query syntax: every term is quoted, so `"`, `*`, `NEAR(`, `-` or `:` are
- * just text. Every value is a bound parameter.
+ * never reaches FTS5 as query syntax: the message search takes only its words, each one quoted,
+ * so `"`, `*`, `NEAR(`, `-`, `:` or parentheses are separators like any other punctuation, and
+ * `AND`, `OR`, `NOT` are plain words. Every value is a bound parameter.
  */
 import type { SearchResult } from "#protocol/library";
 
@@ -22,17 +23,25 @@ export function searchTerms(query: string): string[] {
 }
 
 /**
- * An FTS5 MATCH expression for what someone typed: each piece as a quoted string (FTS5 splits it
- * into tokens itself, so `foo-bar` becomes the phrase "foo bar"), all of them required, the last
- * one as a prefix so results follow the typing. Pieces without a letter or digit have no tokens
- * and are left out; null when nothing is left.
+ * The words of a query as FTS5's unicode61 tokenizer sees text: runs of letters and digits (with
+ * their combining marks); everything else separates them. At most MAX_TERMS words.
+ */
+export function searchWords(query: string): string[] {
+  const runs = query.match(/[\p{L}\p{N}\p{M}\p{Co}]+/gu) ?? [];
+  return runs.filter((run) => /[\p{L}\p{N}\p{Co}]/u.test(run)).slice(0, MAX_TERMS);
+}
+
+/**
+ * An FTS5 MATCH expression for what someone typed: a message matches when it has every word, in
+ * any order. Each word is a quoted prefix: the last one because it may be half typed, the others
+ * so that adding a word only ever narrows the results (with "debounce" alone finding "debounces",
+ * "debounce function" must find it too). Null when the query has no word.
  */
 export function toFtsQuery(query: string): string | null {
-  const terms = searchTerms(query).filter((term) => /[\p{L}\p{N}]/u.test(term));
-  if (terms.length === 0) return null;
-  return terms
-    .map((term, index) => `"${term.replaceAll('"', '""')}"${index === terms.length - 1 ? "*" : ""}`)
-    .join(" ");
+  const words = searchWords(query);
+  if (words.length === 0) return null;
+  // Words hold no quote, so the quoting cannot be broken out of.
+  return words.map((word) => `"${word}"*`).join(" ");
 }
 
 /**

@@ -36,11 +36,16 @@ function usageOf(userId: string, range: { start: number; end: number }, serverPa
     isNotNull(messages.outputTokens),
     gte(messages.createdAt, range.start),
     lt(messages.createdAt, range.end),
+    // What the quota counts: not answers paid with the person's own key, nor the demo's (free).
     serverPaidOnly ? eq(messages.ownKey, false) : undefined,
+    serverPaidOnly ? sql`coalesce(${messages.provider}, '') <> 'demo'` : undefined,
   );
 }
 
-/** A user's total usage in `range` (one statement; what the quota check needs). */
+/**
+ * A user's total usage in `range` (one statement; what the quota check needs, with
+ * `serverPaidOnly`: without their own-key answers and the demo model's).
+ */
 export async function userMonthTotal(
   db: Db,
   userId: string,
@@ -68,7 +73,7 @@ export function totalFrom(rows: readonly UsageTotals[]): UsageTotals {
   return round(rows[0] ?? emptyTotals());
 }
 
-/** A user's usage in `range`, also per model; `serverPaidOnly` leaves out answers paid with their own keys. */
+/** A user's usage in `range`, also per model; `serverPaidOnly` as for `userMonthTotal`. */
 export async function userMonthUsage(
   db: Db,
   userId: string,

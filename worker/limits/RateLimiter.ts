@@ -3,7 +3,9 @@
  * a sliding-window log of its recent requests. A DO is the right home: every request of one
  * subject is serialized through it, wherever in the world it arrives, with no race between
  * counting and admitting. The log is at most `limit` timestamps, kept in the object's storage
- * so an eviction does not hand out a fresh window.
+ * so an eviction does not hand out a fresh window. The built-in demo model's messages are counted
+ * in a log of their own (`RateLog`), so they neither use up nor are refused by the limit for
+ * real models.
  *
  * The same object also counts the subject's generations in flight, as leases (see
  * ./concurrency.ts): each running answer holds one until it is released or its time runs out,
@@ -48,39 +50,57 @@ export interface LeaseDecision {
  */
 const FAST = { allowUnconfirmed: true } as const;
 
+/** Which of the subject's request logs a request counts in. */
+export type RateLog = "chat" | "demo";
+
 const STORAGE_KEY = "hits";
 const LEASES_KEY = "leases";
 
-export class RateLimiter extends DurableObject<Env> {
-  private hits: number[] | undefined;
+/** Where a log is stored: the chat log keeps its old key, so windows survive a deploy. */
+function logKey(log: RateLog): string {
+  return log === "chat" ? STORAGE_KEY : `${STORAGE_KEY}:${log}`;
+}
 
-  private async load(): Promise<number[]> {
-    this.hits ??= (await this.ctx.storage.get<number[]>(STORAGE_KEY)) ?? [];
-    return this.hits;
+export class RateLimiter extends DurableObject<Env> {
+  private readonly logs = new Map<RateLog, number[]>();
+
+  private async load(log: RateLog): Promise<number[]> {
+    let hits = this.logs.get(log);
+    if (!hits) {
+      hits = (await this.ctx.storage.get<number[]>(logKey(log))) ?? [];
+      this.logs.set(log, hits);
+    }
+    return hits;
   }
 
-  /** Counts one request if the window has room; never counts a refused one. */
-  async hit(limit: number, windowMs: number, now = Date.now()): Promise<RateDecision> {
-    const decision = await this.countHit(limit, windowMs, now);
-    await this.ctx.storage.put(STORAGE_KEY, this.hits, FAST);
+  /** Counts one request in `log` if its window has room; never counts a refused one. */
+  async hit(limit: number, windowMs: number, log: RateLog = "chat", now = Date.now()): Promise<RateDecision> {
+    const { decision, hits } = await this.countHit(limit, windowMs, log, now);
+    await this.ctx.storage.put(logKey(log), hits, FAST);
     return decision;
   }
 
-  /** The decision for one request, applied to the log in memory (the caller writes it). */
-  private async countHit(limit: number, windowMs: number, now: number): Promise<RateDecision> {
-    const recent = (await this.load()).filter((at) => at > now - windowMs);
+  /** The decision for one request, applied to the log in memory (the caller writes `hits`). */
+  private async countHit(
+    limit: number,
+    windowMs: number,
+    log: RateLog,
+    now: number,
+  ): Promise<{ decision: RateDecision; hits: number[] }> {
+    const recent = (await this.load(log)).filter((at) => at > now - windowMs);
     const allowed = recent.length < limit;
     if (allowed) recent.push(now);
-    this.hits = recent;
+    this.logs.set(log, recent);
     const oldest = recent[0] ?? now;
     const resetAt = recent.length > 0 ? oldest + windowMs : now;
-    return {
+    const decision = {
       allowed,
       limit,
       remaining: Math.max(0, limit - recent.length),
       resetAt,
       retryAfterMs: allowed ? 0 : Math.max(0, resetAt - now),
     };
+    return { decision, hits: recent };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -126,8 +146,9 @@ export class RateLimiter extends DurableObject<Env> {
 
   /** Extends a live lease by `ttlMs` from now; false when it had already expired or was released. */
   /**
-   * Counts a request against the rate limit and, if it is allowed, takes a generation slot: what
-   * a chat turn needs, in one call. A refused request takes no slot.
+   * Counts a request in `log` and, if it is allowed, takes a generation slot: what a chat turn
+   * needs, in one call. A refused request takes no slot. Slots are shared by every log: the cap
+   * on answers at once holds whichever model writes them.
    */
   async admit(
     limit: number,
@@ -135,20 +156,21 @@ export class RateLimiter extends DurableObject<Env> {
     leaseId: string,
     cap: number,
     ttlMs: number,
+    log: RateLog = "chat",
     now = Date.now(),
   ): Promise<{ rate: RateDecision; lease: LeaseDecision | null }> {
-    const rate = await this.countHit(limit, windowMs, now);
+    const { decision: rate, hits } = await this.countHit(limit, windowMs, log, now);
     if (!rate.allowed) {
-      await this.ctx.storage.put(STORAGE_KEY, this.hits, FAST);
+      await this.ctx.storage.put(logKey(log), hits, FAST);
       return { rate, lease: null };
     }
     const lease = await this.takeLease(leaseId, cap, ttlMs, now);
     // Both changes in one write: this call stands before every first token.
     const leases = this.leases ?? {};
     if (Object.keys(leases).length === 0) {
-      await this.ctx.storage.put(STORAGE_KEY, this.hits, FAST);
+      await this.ctx.storage.put(logKey(log), hits, FAST);
     } else {
-      await this.ctx.storage.put({ [STORAGE_KEY]: this.hits, [LEASES_KEY]: leases }, FAST);
+      await this.ctx.storage.put({ [logKey(log)]: hits, [LEASES_KEY]: leases }, FAST);
     }
     return { rate, lease };
   }
@@ -173,10 +195,10 @@ export class RateLimiter extends DurableObject<Env> {
     return Object.keys(await this.liveLeases(now)).length;
   }
 
-  /** Forgets the window (an admin lifting a limit). */
+  /** Forgets the windows of every log (an admin lifting a limit). */
   async reset(): Promise<void> {
-    this.hits = [];
-    await this.ctx.storage.delete(STORAGE_KEY);
+    this.logs.clear();
+    await this.ctx.storage.delete([logKey("chat"), logKey("demo")]);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@
  */
 import type { ErrorInfo } from "#protocol/messages";
 import { AppError } from "../errors";
-import { rateKey, rateLimitedError, type RateDecision, type Subject } from "./index";
+import { rateKey, rateLimitedError, type RateDecision, type RateLimit, type Subject } from "./index";
 
 /** Answers one person may have generating at the same time, across all their conversations. */
 export const GENERATION_CAPS = { user: 3, guest: 1 } as const;
@@ -45,7 +45,7 @@ export interface SlotOptions {
    * Also counts the request against this rate limit, in the same call to the person's limiter
    * (one round trip before the first token instead of two); a refused request takes no slot.
    */
-  rate?: { limit: number; windowMs: number };
+  rate?: RateLimit;
 }
 
 function plural(count: number, one: string): string {
@@ -72,8 +72,9 @@ export async function acquireGenerationSlot(
   let rate: RateDecision | undefined;
   try {
     if (options.rate) {
-      const admitted = await limiter.admit(options.rate.limit, options.rate.windowMs, leaseId, cap, ttlMs);
-      if (!admitted.lease) throw rateLimitedError(admitted.rate);
+      const { limit, windowMs, log = "chat" } = options.rate;
+      const admitted = await limiter.admit(limit, windowMs, leaseId, cap, ttlMs, log);
+      if (!admitted.lease) throw rateLimitedError(admitted.rate, log);
       rate = admitted.rate;
       decision = admitted.lease;
     } else {

@@ -4,7 +4,8 @@
  * plan's (worker/limits/plan.ts), else the admin's setting for their tier, else the
  * environment's default. Both the SSE endpoint and the
  * room's `send` ask here before any upstream call starts; a refusal carries what the person needs
- * to know (how long to wait).
+ * to know (how long to wait). The built-in demo model is the exception: it calls no one and costs
+ * nothing, so it has one rate limit of its own for everyone (`demoRateLimit`) and no quota.
  */
 import { eq, sql } from "drizzle-orm";
 import { users } from "../db/schema";
@@ -20,11 +21,11 @@ import {
   type Limits,
 } from "#protocol/admin";
 import type { UsageTotals } from "#protocol/http";
-import type { RateDecision } from "./RateLimiter";
+import type { RateDecision, RateLog } from "./RateLimiter";
 import { basePlanOf, planInForce, planJson, type PlanTerms } from "./plan";
 import { AppError } from "../errors";
 
-export type { RateDecision } from "./RateLimiter";
+export type { RateDecision, RateLog } from "./RateLimiter";
 
 export interface Subject {
   userId: string;
@@ -140,8 +141,30 @@ export function planFrom(subject: Subject, rows: readonly unknown[], now = Date.
   );
 }
 
-export function rateLimitFor(limits: Limits): { limit: number; windowMs: number } {
+/** A rate limit as the RateLimiter object takes it, and the log it counts in. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+  /** Default: "chat", the log of every model but the demo. */
+  log?: RateLog;
+}
+
+export function rateLimitFor(limits: Limits): RateLimit {
   return { limit: limits.rateLimit, windowMs: limits.rateWindowSeconds * 1000 };
+}
+
+/** Whether `model` is the built-in demo: no upstream, no cost, its own rate limit, no quota. */
+export function isDemoModel(model: { provider: string }): boolean {
+  return model.provider === "demo";
+}
+
+/**
+ * The demo model's rate limit, the same for guests and accounts (from the environment only:
+ * plans and admins' settings are about what real models cost). Counted in its own log, so demo
+ * messages neither use up nor are refused by the limit for real models.
+ */
+export function demoRateLimit(config: Config): RateLimit {
+  return { limit: config.DEMO_RATE_LIMIT, windowMs: config.DEMO_RATE_WINDOW_SECONDS * 1000, log: "demo" };
 }
 
 function waitText(ms: number): string {
@@ -196,12 +219,13 @@ export async function hitRateLimit(env: Env, subject: Subject, limits: Limits): 
   return decision;
 }
 
-/** The refusal for a request over the rate limit, saying how long to wait. */
-export function rateLimitedError(decision: RateDecision): AppError {
+/** The refusal for a request over the rate limit of `log`, saying how long to wait. */
+export function rateLimitedError(decision: RateDecision, log: RateLog = "chat"): AppError {
+  const sent = `${decision.limit} messages${log === "demo" ? " to the demo model" : ""}`;
   return new AppError(
     429,
     "rate_limited",
-    `You have sent ${decision.limit} messages in a short time. Try again in ${waitText(decision.retryAfterMs)}.`,
+    `You have sent ${sent} in a short time. Try again in ${waitText(decision.retryAfterMs)}.`,
     { retryAfterMs: decision.retryAfterMs, headers: rateLimitHeaders(decision) },
   );
 }

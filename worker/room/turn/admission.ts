@@ -4,14 +4,17 @@
  * In order: the model exists and this person can reach it, the options fit the model, the files
  * are theirs and the model can read them, the prompt passes moderation, the monthly quota has
  * room, and finally the person's RateLimiter counts the request and hands out a generation slot
- * in one call. Nothing is spent upstream before all of it has passed.
+ * in one call. Nothing is spent upstream before all of it has passed. The demo model has no quota
+ * and a rate limit of its own (worker/limits/index.ts `demoRateLimit`).
  */
 import type { Db } from "../../db/queries";
 import type { Attachment } from "../../db/schema";
 import { getConfig } from "../../env";
 import { AppError } from "../../errors";
 import {
+  demoRateLimit,
   enforceQuota,
+  isDemoModel,
   limitsFrom,
   planFrom,
   rateLimitFor,
@@ -89,11 +92,13 @@ export async function admit(request: AdmissionRequest): Promise<Admitted> {
   // Answers paid with the person's own key are theirs to spend: their plan's models and quota
   // do not apply, only the rate limit.
   if (!ownKey && terms.excludedModels.includes(model.id)) throw upgradeRequired(model, terms.name);
-  if (!ownKey) enforceQuota({ limits, used: facts.used, now: facts.readAt });
+  // The demo costs nothing: no quota, and its own limit, counted apart from the real models'.
+  const demo = isDemoModel(model);
+  if (!ownKey && !demo) enforceQuota({ limits, used: facts.used, now: facts.readAt });
   // The rate limit counts the request, and at most a few answers per person run at once across
   // all their conversations: both asked of the person's limiter in one call.
   const slot = await acquireGenerationSlot(env, subject, {
-    rate: rateLimitFor(limits),
+    rate: demo ? demoRateLimit(config) : rateLimitFor(limits),
     ...(terms.concurrentGenerations !== null ? { cap: terms.concurrentGenerations } : {}),
   });
   return { model, provider, options, ownKey, uploads: facts.uploads, slot, rate: slot.rate };

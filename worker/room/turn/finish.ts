@@ -5,6 +5,7 @@
  * retrying and `done` does not wait).
  */
 import type { FinalMessage } from "../../db/queries";
+import { isDemoModel } from "../../limits";
 import { logError, logGeneration } from "../../observability/log";
 import { dropRoomCaches } from "../caches";
 import { schedulePurge } from "../purge";
@@ -56,8 +57,9 @@ export async function finishTurn(
   host.checkpoint.end(generation.messageId);
   generation.dispose();
   // The author's quota: this room counts the answer at once; their other rooms are told once D1
-  // has it, before `done` goes out, so their very next turn sees it too.
-  const spent = final.usage && !turn.ownKey ? final.usage : null;
+  // has it, before `done` goes out, so their very next turn sees it too. The demo's answers,
+  // like those paid with the person's own key, do not count.
+  const spent = final.usage && !turn.ownKey && !isDemoModel(generation.model) ? final.usage : null;
   if (spent) host.facts.spent(turn.subject.userId, spent);
   const recorded = inD1.then((stored) =>
     stored && spent

@@ -16,7 +16,13 @@ export const searchRoute = createRoute({
   operationId: "search",
   tags,
   summary: "Search your conversations' titles and messages",
-  request: { query: z.object({ q: searchQuerySchema.describe("The text to find") }) },
+  request: {
+    query: z.object({
+      q: searchQuerySchema.describe(
+        "The words to find, in any order; each also finds longer words it begins. Punctuation and search operators are ignored.",
+      ),
+    }),
+  },
   responses: { 200: json("Matches, titles first", searchResultsSchema), ...errors(400) },
 });
 
