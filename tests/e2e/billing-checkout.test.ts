@@ -81,6 +81,9 @@ beforeAll(async () => {
       STRIPE_SECRET_KEY: "sk_test_e2eCheckoutTests",
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_API_BASE: upstream.url,
+      // The demo model is outside the monthly allowance (it costs nothing): chats use a real one.
+      OPENAI_API_KEY: "sk-e2e-fake-upstream",
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
     },
   });
   await patchPlan("pro", { stripePriceId: PRICE });
@@ -97,7 +100,7 @@ beforeAll(async () => {
     ],
   });
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: "reduce" });
-  await context.addInitScript(() => localStorage.setItem("parley:model", "parley-demo"));
+  await context.addInitScript(() => localStorage.setItem("parley:model", "gpt-5-mini"));
 });
 
 afterAll(async () => {

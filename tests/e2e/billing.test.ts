@@ -6,13 +6,16 @@
  * Screenshots: docs/screenshots/settings-plan-*.png, admin-billing-*.png, model-picker-upgrade-light.png
  * (1280x800).
  *
- * OpenAI and Gemini get placeholder keys so their models are listed (GPT-5 and Gemini 2.5 Pro are
- * left out of Free by default); every answer here comes from the demo model.
+ * OpenAI answers through the fake upstream (tests/fake-upstream) and Gemini has a placeholder key,
+ * so their models are listed (GPT-5 and Gemini 2.5 Pro are left out of Free by default). Answers
+ * come from the demo model, except where a month's allowance must be used up: the demo is outside
+ * it, so that one is GPT-5 mini's.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/server.ts";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -23,6 +26,7 @@ const PASSWORD = "correct horse battery";
 const FREE_LEAVES_OUT = ["gpt-5", "gemini-2.5-pro"];
 
 let server: DevServer;
+let upstream: FakeUpstream;
 let browser: Browser;
 let admin: { context: BrowserContext; page: Page };
 let member: { context: BrowserContext; page: Page };
@@ -99,11 +103,13 @@ const heading = (page: Page) => page.evaluate(() => document.activeElement?.id ?
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  upstream = await startFakeUpstream();
   server = await startDevServer({
     env: {
       ADMIN_EMAILS: ADMIN_EMAIL,
       DEMO_TOKEN_DELAY_MS: "5",
-      OPENAI_API_KEY: "sk-e2e-placeholder-never-called",
+      OPENAI_API_KEY: "sk-e2e-fake-upstream",
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
       GEMINI_API_KEY: "e2e-placeholder-never-called",
     },
   });
@@ -124,6 +130,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  await upstream?.close();
 });
 
 describe("plans", () => {
@@ -285,6 +292,8 @@ describe("plans", () => {
 
     // A month's allowance of one token: the first answer uses it up, the next is refused.
     await patchPlan("free", { excludedModels: FREE_LEAVES_OUT, monthlyTokens: 1 });
+    await page.getByTestId("model-picker").click();
+    await page.locator("#model-option-gpt-5-mini").click();
     await send(page, "Write a haiku about the sea");
     await page.locator(`[data-testid="assistant-message"]:not([data-status="streaming"])`).first().waitFor();
     await send(page, "And one about the mountains");
