@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { getConfig } from "../env";
 import { syncAdminRole } from "../auth/accounts";
+import { BANNED_MESSAGE } from "../auth/bans";
 import {
   REFRESH_COOKIE,
   REFRESH_TTL_SECONDS,
@@ -115,8 +116,6 @@ async function resolveIdentity(c: Context<AppEnv>, db: Db, secret: string): Prom
   await startSession(c, newGuest());
   return null;
 }
-
-export const BANNED_MESSAGE = "This account has been suspended by the operator of this Parley.";
 
 /**
  * Gives every API caller an identity that still stands (see resolveIdentity). Cookies are

@@ -1,6 +1,7 @@
 /**
  * WebSocket close codes of Parley's sockets (docs/protocol.md#close-codes), shared by the worker
- * and the web app. A client must not reconnect after 4403, 4404 or 4429, nor with the same cookie after 4410.
+ * and the web app. A client must not reconnect after 4403, 4404, 4423 or 4429, nor with the same cookie
+ * after 4410.
  */
 export const CLOSE_CODES = {
   notSignedIn: 4401,
@@ -11,6 +12,8 @@ export const CLOSE_CODES = {
   accessChanged: 4409,
   /** The session this socket was opened in ended (sign-out, sign-up, password change). */
   signedOut: 4410,
+  /** The person was banned by an admin: every socket of theirs closes, and none may come back. */
+  banned: 4423,
   /**
    * A room or hub socket over the cap of open sockets per person (or per guest address): the
    * newest one is accepted and closed at once with this code, so browsers can see it.

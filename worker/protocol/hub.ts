@@ -17,6 +17,8 @@ export const hubFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("plan") }),
   /** The session this socket belongs to ended; the close follows (CLOSE_CODES.signedOut). */
   z.object({ type: z.literal("signed_out") }),
+  /** An admin banned this person; the close follows (CLOSE_CODES.banned). Do not reconnect. */
+  z.object({ type: z.literal("banned") }),
 ]);
 export type HubFrame = z.infer<typeof hubFrameSchema>;
 

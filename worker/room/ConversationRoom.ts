@@ -30,7 +30,7 @@ import {
 import { answerApiTurn } from "./api-request";
 import { answerStreamRequest } from "./sse-request";
 import { reshape } from "./reshape";
-import { RoomSessions, signOut } from "./sessions";
+import { banOut, RoomSessions, signOut } from "./sessions";
 import { GUEST_SESSION } from "../auth/sessions";
 import { recoverInterrupted, RoomStore } from "./store";
 import { KEEPALIVE_MS, TurnRunner, type TurnHost } from "./turn/runner";
@@ -102,6 +102,7 @@ export class ConversationRoom extends Server<Env> {
       return;
     }
     if (!this.sessions.admits(identity)) return signOut(connection);
+    if (this.sessions.banned(identity.userId)) return banOut(connection);
     // Counted before any await, this socket included: two opening at once cannot both take the last place.
     const open = (tag: string) => countOf(this.getConnections(tag));
     if (turnAway(connection, roomSocketRefusal(getConfig(this.env), identity, open))) return;
@@ -255,6 +256,15 @@ export class ConversationRoom extends Server<Env> {
   endSessions(userId: string, keys: string[]): void {
     this.sessions.end(userId, keys);
     if (keys.includes(GUEST_SESSION)) this.store.invalidate();
+  }
+
+  /**
+   * An admin banned `userId`: an answer they started here stops (as Stop from a device would),
+   * and every socket of theirs closes. Returns how many sockets closed.
+   */
+  ban(userId: string): number {
+    if (this.turns.current?.subject.userId === userId) this.turns.stop();
+    return this.sessions.ban(userId);
   }
 
   /**

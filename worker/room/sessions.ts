@@ -7,9 +7,14 @@
  * A socket whose session ended while it was being let in (the worker checked the session just
  * before the sign-out) is caught twice: the room remembers what it was told to end, and the hub
  * answers the room's registration with whether the session still stands.
+ *
+ * A ban (worker/auth/bans.ts) takes the same path: the hub tells every room the person joined,
+ * which closes all their sockets with `CLOSE_CODES.banned`, and catches late joiners the same
+ * two ways for a while after.
  */
 import { getServerByName, type Connection } from "partyserver";
 import { CLOSE_CODES, encodeFrame } from "#protocol/frames";
+import { BAN_CATCH_MS, BANNED_MESSAGE } from "../auth/bans";
 import { logError } from "../observability/log";
 import type { RoomIdentity } from "./identity";
 import type { ConnectionState } from "./presence";
@@ -23,11 +28,19 @@ export function signOut(connection: Connection): void {
   connection.close(CLOSE_CODES.signedOut, "Signed out");
 }
 
+/** Closes a banned person's socket, said in a frame first. */
+export function banOut(connection: Connection): void {
+  connection.send(encodeFrame({ type: "error", code: "banned", message: BANNED_MESSAGE, retryable: false }));
+  connection.close(CLOSE_CODES.banned, "Banned");
+}
+
 export class RoomSessions {
   /** Sessions whose hub knows this room, since this instance started. */
   private readonly registered = new Set<string>();
   /** Sessions this room was told have ended (user id + session key). */
   private readonly ended = new Set<string>();
+  /** People this room was told were banned, and when. */
+  private readonly bans = new Map<string, number>();
 
   constructor(
     private readonly env: Env,
@@ -40,17 +53,29 @@ export class RoomSessions {
     return !this.ended.has(key(identity.userId, identity.session));
   }
 
+  /** True for a person banned moments ago (a socket let in by the worker just before the ban). */
+  banned(userId: string): boolean {
+    const at = this.bans.get(userId);
+    return at !== undefined && Date.now() - at < BAN_CATCH_MS;
+  }
+
   /**
    * After a socket joined: tells the person's hub about this room (once per session while this
    * instance lives) and closes the socket if the hub says its session has ended.
    */
   async joined(connection: Connection<ConnectionState>, identity: RoomIdentity): Promise<void> {
+    // Banned while this socket was being let in (its state was not set yet when the ban came).
+    if (this.banned(identity.userId)) return banOut(connection);
     const marker = key(identity.userId, identity.session);
     if (this.registered.has(marker)) return;
     this.registered.add(marker);
     try {
       const hub = await getServerByName(this.env.UserHub, identity.userId);
-      if (!(await hub.joinedRoom(this.room, identity.session))) {
+      const admission = await hub.joinedRoom(this.room, identity.session);
+      if (admission === "banned") {
+        this.bans.set(identity.userId, Date.now());
+        banOut(connection);
+      } else if (admission === "signed_out") {
         this.end(identity.userId, [identity.session]);
         signOut(connection);
       }
@@ -58,6 +83,18 @@ export class RoomSessions {
       this.registered.delete(marker);
       logError("room_hub_register_failed", { room: this.room, cause });
     }
+  }
+
+  /** Closes every socket of `userId`, who was banned; returns how many. */
+  ban(userId: string): number {
+    this.bans.set(userId, Date.now());
+    let closed = 0;
+    for (const connection of this.connections()) {
+      if (connection.state?.userId !== userId) continue;
+      banOut(connection);
+      closed++;
+    }
+    return closed;
   }
 
   /** Closes `userId`'s sockets of the sessions `keys`; returns how many. */

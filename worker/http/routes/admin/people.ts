@@ -1,6 +1,7 @@
 /** People for the admin: search, one person, their own limits, bans. */
 import { actorOf } from "../../../admin/access";
 import { auditInsert } from "../../../admin/audit";
+import { closeBannedSockets, forgetBan } from "../../../auth/bans";
 import { nextCursor } from "../../../admin/cursor";
 import { banUpdate, findAdminUser, limitsUpdate, searchUsers } from "../../../admin/users";
 import { database } from "../../../db/queries";
@@ -68,6 +69,8 @@ export const peopleAdmin = createRouter()
         detail: { email: user.email, kind: user.kind },
       }),
     ]);
+    // Sockets already open close now, wherever they are.
+    await closeBannedSockets(c.env, user.id);
     return c.json({ user: { ...user, bannedAt } }, 200);
   })
   .openapi(unbanUserRoute, async (c) => {
@@ -82,5 +85,6 @@ export const peopleAdmin = createRouter()
         detail: { email: user.email, kind: user.kind },
       }),
     ]);
+    await forgetBan(c.env, user.id);
     return c.json({ user: { ...user, bannedAt: null } }, 200);
   });
