@@ -13,6 +13,7 @@ import {
   type SessionUser,
 } from "#protocol/http";
 import { noteRateLimitHeaders, noteRateLimited } from "./rate-limit.ts";
+import { markSuspended } from "./suspended.ts";
 
 export class ApiError extends Error {
   readonly status: number;
@@ -60,6 +61,8 @@ export async function request<T>(path: string, schema: z.ZodType<T>, init?: Requ
       if (code === "rate_limited" || code === "quota_exhausted") {
         noteRateLimited(message, null, code);
       }
+      // An admin banned this person: the app gives way to the suspended screen.
+      if (code === "banned") markSuspended();
       throw new ApiError(response.status, code, message, retryAfterMs(response.headers));
     }
     // Never show a raw status line or an HTML error page to people.

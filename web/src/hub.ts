@@ -5,12 +5,14 @@
  *
  * On every (re)connect the hub says `hello` and the tab refetches the list: whatever happened
  * while it was offline is picked up then. A hub that turns this socket away because the person
- * has too many open (close code 4429) is not asked again: the tab says so instead.
+ * has too many open (close code 4429) is not asked again: the tab says so instead. Nor is one that
+ * closed because the person was banned (`banned`, 4423): the app shows the suspended screen.
  */
 import PartySocket from "partysocket";
 import { CLOSE_CODES } from "#protocol/close-codes";
 import { parseHubFrame } from "#protocol/hub";
 import { sessionEnded } from "./session.ts";
+import { markSuspended } from "./suspended.ts";
 import type { ConversationSummary } from "#protocol/http";
 
 export interface HubEvents {
@@ -37,7 +39,9 @@ export function connectHub(events: HubEvents): () => void {
     startClosed: true,
     // Too many tabs, or a session that ended (not come back to with the same cookie: see below).
     shouldReconnectOnClose: (event) =>
-      event.code !== CLOSE_CODES.tooManySockets && event.code !== CLOSE_CODES.signedOut,
+      event.code !== CLOSE_CODES.tooManySockets &&
+      event.code !== CLOSE_CODES.signedOut &&
+      event.code !== CLOSE_CODES.banned,
   });
   let ending = false;
   // Signed out elsewhere, or this browser became an account: ask who it is now, then reconnect
@@ -51,10 +55,16 @@ export function connectHub(events: HubEvents): () => void {
       if (!closed) socket.reconnect();
     });
   };
+  // Banned: this socket is done for good (the frame may come before the close).
+  const banned = () => {
+    socket.close(1000, "banned");
+    markSuspended();
+  };
   socket.addEventListener("message", (event: MessageEvent) => {
     const frame = typeof event.data === "string" ? parseHubFrame(event.data) : null;
     if (!frame) return;
     if (frame.type === "signed_out") return sessionOver();
+    if (frame.type === "banned") return banned();
     if (frame.type === "hello") events.onHello();
     else if (frame.type === "conversation") events.onConversation(frame.conversation);
     else if (frame.type === "conversation_deleted") events.onDeleted(frame.id);
@@ -63,6 +73,7 @@ export function connectHub(events: HubEvents): () => void {
   socket.addEventListener("close", (event: CloseEvent) => {
     if (event.code === CLOSE_CODES.tooManySockets && !closed) events.onTooManyTabs();
     if (event.code === CLOSE_CODES.signedOut) sessionOver();
+    if (event.code === CLOSE_CODES.banned) banned();
   });
   queueMicrotask(() => {
     if (!closed) socket.reconnect();

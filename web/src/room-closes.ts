@@ -10,18 +10,20 @@ export const CLOSING_ERRORS: ReadonlyMap<string, number> = new Map([
   ["access_revoked", CLOSE_CODES.accessRevoked],
   ["access_changed", CLOSE_CODES.accessChanged],
   ["signed_out", CLOSE_CODES.signedOut],
+  ["banned", CLOSE_CODES.banned],
 ]);
 
 /**
  * Closes after which the socket does not come back by itself: a revoked link, a deleted chat, too
- * many sockets (never again), a changed link mode (at once) and an ended session (as whoever this
- * browser is now); the room client's `onClose` decides.
+ * many sockets (never again), a changed link mode (at once), an ended session (as whoever this
+ * browser is now) and a ban (never); the room client's `onClose` decides.
  */
 const HANDLED = new Set<number>([
   CLOSE_CODES.accessRevoked,
   CLOSE_CODES.deleted,
   CLOSE_CODES.accessChanged,
   CLOSE_CODES.signedOut,
+  CLOSE_CODES.banned,
   CLOSE_CODES.tooManySockets,
 ]);
 

@@ -28,6 +28,7 @@ import { RoomCommands, type SendExtras } from "./room-commands.ts";
 import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "./room-reducer.ts";
 import { sameExceptStreamedText, type RoomView } from "./room-view-store.ts";
 import { sessionEnded } from "./session.ts";
+import { isSuspended, markSuspended } from "./suspended.ts";
 import { getShareInfo } from "./share-api.ts";
 import { TypingSignal } from "./typing.ts";
 
@@ -199,6 +200,12 @@ export class RoomClient extends RoomCommands {
   private onClose = (event: CloseEvent): void => {
     const { notFound, linkInactive, tooManyTabs, state } = this.view;
     if (this.closed || notFound || linkInactive || tooManyTabs || state.deleted) return;
+    // Banned (now, or found out by another request): never again; the app shows why.
+    if (event.code === CLOSE_CODES.banned || isSuspended()) {
+      this.socket.close();
+      markSuspended();
+      return;
+    }
     if (event.code === CLOSE_CODES.accessRevoked) {
       this.socket.close();
       this.setView({ ...this.view, linkInactive: true });

@@ -7,6 +7,7 @@ import { loadBilling, planChanged, resetBilling } from "../billing.ts";
 import { useConversations, useModels } from "../data.ts";
 import { navigate, parseRoute, usePathname } from "../router.ts";
 import { signedOut, signingOut, useIdentityVersion, useSession } from "../session.ts";
+import { useSuspended } from "../suspended.ts";
 import { useShortcuts } from "../shortcuts.ts";
 import { currentTheme, setTheme } from "../theme.ts";
 import { toast } from "../toasts.ts";
@@ -15,6 +16,7 @@ import { ChatView } from "./ChatView.tsx";
 import { modKey } from "./Kbd.tsx";
 import type { PaletteAction } from "./CommandPalette.tsx";
 import { Sidebar } from "./Sidebar.tsx";
+import { Suspended } from "./Suspended.tsx";
 import { Toaster } from "./Toaster.tsx";
 import { VerifyEmailBanner } from "./VerifyEmailBanner.tsx";
 import {
@@ -47,10 +49,13 @@ function focusComposer() {
 /**
  * The app for the person behind this browser. A sign-in, sign-up or sign-out changes the identity
  * version: everything below remounts and loads that person's chats and models (the cache of the
- * previous identity is already gone, see session.ts).
+ * previous identity is already gone, see session.ts). A banned person sees only Suspended.
  */
 export function App() {
   const identityVersion = useIdentityVersion();
+  const suspended = useSuspended();
+  // A ban replaces everything: the chat, the sidebar and their sockets close as Shell unmounts.
+  if (suspended) return <Suspended />;
   return <Shell key={identityVersion} />;
 }
 
