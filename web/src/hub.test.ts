@@ -15,7 +15,10 @@ class FakeSocket extends EventTarget {
   reconnect() {
     this.reconnectCalls++;
   }
-  close() {}
+  closeCalls = 0;
+  close() {
+    this.closeCalls++;
+  }
   closeWith(code: number) {
     this.dispatchEvent(Object.assign(new Event("close"), { code }));
   }
@@ -55,5 +58,25 @@ describe("the hub socket", () => {
     deliver(JSON.stringify({ type: "plan", extra: true, id: 5 }));
     expect(onHello).toHaveBeenCalledOnce();
     close();
+  });
+
+  it("banned (the frame, or 4423): closes for good and puts the app on the suspended screen", async () => {
+    for (const how of ["frame", "close"] as const) {
+      vi.resetModules();
+      const { connectHub } = await import("./hub.ts");
+      const { isSuspended } = await import("./suspended.ts");
+      const close = connectHub({ onHello() {}, onConversation() {}, onDeleted() {}, onTooManyTabs() {} });
+      const socket = sockets.at(-1)!;
+      expect(socket.options.shouldReconnectOnClose(closeEvent(CLOSE_CODES.banned))).toBe(false);
+      expect(isSuspended()).toBe(false);
+      if (how === "frame") {
+        socket.dispatchEvent(new MessageEvent("message", { data: JSON.stringify({ type: "banned" }) }));
+        expect(socket.closeCalls, how).toBe(1);
+      } else {
+        socket.closeWith(CLOSE_CODES.banned);
+      }
+      expect(isSuspended(), how).toBe(true);
+      close();
+    }
   });
 });
