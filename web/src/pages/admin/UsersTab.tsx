@@ -243,7 +243,7 @@ export function UsersTab() {
         open={toBan !== null}
         onOpenChange={(open) => !open && setToBan(null)}
         title={`Ban ${toBan ? personLabel(toBan) : ""}?`}
-        description="They will be refused on every device from their next request: no chats, no sending, no rooms. Nothing is deleted, and you can lift the ban at any time."
+        description="They are cut off at once on every device: open chats close, an answer being written stops, and every later request is refused. Nothing is deleted, and you can lift the ban at any time."
       >
         <div className="flex justify-end gap-2">
           <Dialog.Close className="h-10 rounded-xl px-4 text-sm font-medium hover:bg-hover">
