@@ -138,7 +138,13 @@ describe("a ban takes effect at once", () => {
     expect(stream.status).toBe(200);
     const conversationId = stream.headers.get("x-parley-conversation") ?? "";
     const reader = stream.body!.getReader();
-    await reader.read();
+    // Some of the answer has come: the upstream call is under way.
+    let received = "";
+    while ((received.match(/"content":"[^"]/g) ?? []).length < 3) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended early: ${received}`);
+      received += new TextDecoder().decode(value);
+    }
 
     expect((await ban(memberId)).status).toBe(200);
     // The stream ends soon, well before its 400 slow tokens (8 s) would.
