@@ -58,16 +58,28 @@ export function useDraft(
     conversationId && hasFirstMessage(conversationId) ? "" : loadDraft(conversationId),
   );
 
-  const failed = messages.filter((m) => m.failed);
+  // Each refused prompt is given back once, even if its bubble outlives this render.
+  const handled = useRef(new Set<string>());
+  const failed = messages.filter((m) => m.failed && !handled.current.has(m.id));
+  const failedIds = failed.map((m) => m.id).join(" ");
+  const failedRef = useRef(failed);
+  failedRef.current = failed;
   const restoreRef = useRef(restoreFiles);
   restoreRef.current = restoreFiles;
   useEffect(() => {
-    if (failed.length === 0 || !room) return;
-    setDraft((current) => joinDrafts(failed.map((m) => m.content), current));
-    const files = failed.flatMap((m) => m.attachments ?? []);
+    const refused = failedRef.current;
+    if (refused.length === 0 || !room) return;
+    for (const message of refused) handled.current.add(message.id);
+    setDraft((current) =>
+      joinDrafts(
+        refused.map((m) => m.content),
+        current,
+      ),
+    );
+    const files = refused.flatMap((m) => m.attachments ?? []);
     if (files.length > 0) restoreRef.current(files);
     room.discardFailed();
-  }, [failed, room]);
+  }, [failedIds, room]);
 
   // Stored: the prompts still waiting for the room's answer, then the composer's text.
   const waiting = messages
