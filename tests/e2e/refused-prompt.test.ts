@@ -36,7 +36,8 @@ async function sendAndFinish(prompt: string): Promise<void> {
 
 /** The limit hint's text, and the number of seconds it gives. */
 async function hintSeconds(): Promise<{ text: string; seconds: number }> {
-  const hint = page.getByTestId("limit-hint");
+  // Before the refusal the same place may say "0 requests left".
+  const hint = page.getByTestId("limit-hint").filter({ hasText: "send again" });
   await hint.waitFor({ timeout: 10_000 });
   const text = (await hint.textContent()) ?? "";
   const match = /You can send again in (\d+) seconds?\./.exec(text);
