@@ -109,6 +109,24 @@ export interface DraftAttachments {
   ready: () => AttachmentInfo[];
   /** Forgets every chip after a send (the files now belong to the message). */
   clear: () => void;
+  /** Puts back the stored files of a refused prompt (they were not used up). */
+  restore: (files: readonly AttachmentInfo[]) => void;
+}
+
+/** A chip for a file the server already holds. */
+export function storedChip(info: AttachmentInfo): DraftAttachment {
+  return {
+    key: `draft-${++nextKey}`,
+    name: info.name,
+    size: info.size,
+    mimeType: info.mimeType,
+    kind: info.kind,
+    status: "ready",
+    progress: 1,
+    preview: null,
+    info,
+    error: null,
+  };
 }
 
 /** The composer's attachments: each file uploads at once, its chip follows the upload. */
@@ -213,7 +231,14 @@ export function useDraftAttachments(upload: Uploader = uploadAttachment): DraftA
     dispatch({ type: "clear" });
   }, [dropPreview]);
 
-  return { items, addFiles, remove, ready, clear };
+  const restore = useCallback((files: readonly AttachmentInfo[]) => {
+    const held = new Set(current.current.map((item) => item.info?.id));
+    const back = files.filter((info) => !held.has(info.id));
+    const room = Math.max(0, MAX_ATTACHMENTS - current.current.length);
+    if (back.length > 0 && room > 0) dispatch({ type: "add", items: back.slice(0, room).map(storedChip) });
+  }, []);
+
+  return { items, addFiles, remove, ready, clear, restore };
 }
 
 /** The files of a paste or drop (ignoring text and other items). */

@@ -25,6 +25,7 @@ import {
 } from "./cache.ts";
 import { connectHub } from "./hub.ts";
 import { restoreConversation } from "./library-api.ts";
+import { noteModelList } from "./rate-limit.ts";
 import { toast } from "./toasts.ts";
 
 const MODEL_KEY = "parley:model";
@@ -70,13 +71,17 @@ export function useModels(): ModelsState {
     let fresh = false;
     if (version === 0) {
       void loadModels().then((cached) => {
-        if (!cancelled && !fresh && cached) setModels(cached);
+        if (!cancelled && !fresh && cached) {
+          noteModelList(cached);
+          setModels(cached);
+        }
       });
     }
     listModels().then(
       (list) => {
         fresh = true;
         if (cancelled) return;
+        noteModelList(list);
         setModels(list);
         void saveModels(list);
       },

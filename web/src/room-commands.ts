@@ -25,12 +25,15 @@ export abstract class RoomCommands extends RoomViewStore {
   protected abstract readonly typing: TypingSignal;
   protected abstract sendFrame(frame: ClientFrame): void;
   protected abstract dispatch(action: RoomAction): void;
+  /** The model of the last prompt or regenerate sent: the limit its refusal or window is about. */
+  protected lastModel: string | null = null;
 
   /** Sends a prompt; the optimistic bubble appears at once and is matched back by `clientId`. */
   send(content: string, model: string, extras: SendExtras = {}): void {
     const clientId = newClientId();
     const attachments = extras.attachments?.length ? extras.attachments : undefined;
     this.typing.stop();
+    this.lastModel = model;
     this.dispatch({ type: "optimistic-send", clientId, content, model, now: Date.now(), attachments });
     this.sendFrame({
       type: "send",
@@ -44,6 +47,7 @@ export abstract class RoomCommands extends RoomViewStore {
 
   /** A new answer to the same prompt (another branch), with the same model unless one is given. */
   regenerate(messageId: string, model?: string, options?: GenerationOptions): void {
+    this.lastModel = model ?? this.view.state.messages.find((m) => m.id === messageId)?.model ?? null;
     this.sendFrame({
       type: "regenerate",
       messageId,
@@ -59,6 +63,7 @@ export abstract class RoomCommands extends RoomViewStore {
   edit(messageId: string, content: string, model: string, options?: GenerationOptions): void {
     const clientId = newClientId();
     this.typing.stop();
+    this.lastModel = model;
     this.dispatch({ type: "optimistic-edit", messageId, clientId, content, model, now: Date.now() });
     this.sendFrame({ type: "edit", messageId, content, model, clientId, ...(options ? { options } : {}) });
   }
@@ -91,6 +96,11 @@ export abstract class RoomCommands extends RoomViewStore {
   stop(): void {
     const live = streamingMessage(this.view.state);
     this.sendFrame(live ? { type: "stop", messageId: live.id } : { type: "stop" });
+  }
+
+  /** The refused prompts went back to the composer: their bubbles go. */
+  discardFailed(): void {
+    this.dispatch({ type: "discard-failed" });
   }
 
   dismissError(): void {

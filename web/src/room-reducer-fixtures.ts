@@ -70,6 +70,7 @@ const LOCAL_ACTIONS = new Set<string>([
   "expire-typing",
   "disconnected",
   "dismiss-error",
+  "discard-failed",
 ]);
 
 function isLocalAction(item: ServerFrame | RoomAction): item is RoomAction {

@@ -150,5 +150,9 @@ describe("roomReducer: message and done", () => {
     expect(state.error?.code).toBe("rate_limited");
     expect(state.messages[0]?.failed).toBe(true);
     expect(state.messages[0]?.pending).toBe(false);
+    // Its text went back to the composer: the bubble goes, the error (the reason) stays.
+    const after = run(state, { type: "discard-failed" }).state;
+    expect(after.messages).toEqual([]);
+    expect(after.error?.code).toBe("rate_limited");
   });
 });

@@ -98,6 +98,8 @@ export type RoomAction =
   /** Nobody's typing flag was refreshed for a while: clear them (the server may have hibernated). */
   | { type: "expire-typing" }
   | { type: "disconnected" }
+  /** The refused prompts were given back to the composer: their bubbles go. */
+  | { type: "discard-failed" }
   | { type: "dismiss-error" };
 
 export interface ReduceResult {
@@ -185,6 +187,9 @@ export function roomReducer(state: RoomState, action: RoomAction): ReduceResult 
       return result({ ...state, synced: false, resumeRequested: {} });
     case "dismiss-error":
       return result({ ...state, error: null });
+    case "discard-failed":
+      if (!state.messages.some((m) => m.failed)) return result(state);
+      return result({ ...state, messages: state.messages.filter((m) => !m.failed) });
     case "frame":
       return result(trackVersion(state, reduceFrame(state, action.frame, out, warnings), action.frame, out));
   }

@@ -22,7 +22,7 @@ import {
 } from "#protocol/frames";
 import { ApiError, getConversation } from "./api.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
-import { noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
+import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import { CLOSING_ERRORS, reconnectsByItself } from "./room-closes.ts";
 import { RoomCommands, type SendExtras } from "./room-commands.ts";
 import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "./room-reducer.ts";
@@ -49,6 +49,11 @@ const LINK_CHECK_MS = 10_000;
 
 /** A first message typed on `/`, sent as soon as the new conversation's room exists. */
 const firstMessages = new Map<string, { content: string; model: string; extras: SendExtras }>();
+
+/** Whether a first message waits for this conversation's room (its draft is on its way out). */
+export function hasFirstMessage(conversationId: string): boolean {
+  return firstMessages.has(conversationId);
+}
 
 export function queueFirstMessage(
   conversationId: string,
@@ -280,9 +285,11 @@ export class RoomClient extends RoomCommands {
     }
     this.dispatch({ type: "frame", frame });
     if (frame.type === "presence" || frame.type === "snapshot") this.watchTyping();
-    if (frame.type === "rate_limit") noteRateLimitWindow(frame.remaining, frame.resetAt);
+    const kind = limitKindOf(this.lastModel);
+    if (frame.type === "rate_limit") noteRateLimitWindow(frame.remaining, frame.resetAt, kind);
     if (frame.type === "error" && (frame.code === "rate_limited" || frame.code === "quota_exhausted")) {
-      noteRateLimited(frame.message, frame.retryAfterMs ? Date.now() + frame.retryAfterMs : null, frame.code);
+      const resetAt = frame.retryAfterMs ? Date.now() + frame.retryAfterMs : null;
+      noteRateLimited(frame.message, resetAt, frame.code, kind);
     }
     if (frame.type === "deleted") this.socket.close();
     if (

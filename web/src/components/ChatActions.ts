@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ConversationSummary } from "#protocol/http";
 import { createConversation, describeError } from "../api.ts";
 import type { ModelsState } from "../data.ts";
+import { saveDraft } from "../drafts.ts";
 import type { RoomMessage } from "../room-reducer.ts";
 import { queueFirstMessage, type RoomClient } from "../room.ts";
 import { navigate } from "../router.ts";
@@ -39,6 +40,9 @@ export function useSend(
         const conversation = await createConversation(model);
         queueFirstMessage(conversation.id, text, model, takeExtras());
         extrasSent();
+        // The prompt now waits in the new chat's room: its draft moves there until it is accepted.
+        saveDraft(conversation.id, text);
+        saveDraft(null, "");
         onCreated?.(conversation);
         navigate(`/c/${encodeURIComponent(conversation.id)}`);
         return true;

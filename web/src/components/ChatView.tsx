@@ -10,6 +10,7 @@ import type { RoomRoleName, ServerFrame } from "#protocol/frames";
 import type { ConversationSummary } from "#protocol/http";
 import type { Share } from "#protocol/sharing";
 import type { ModelsState } from "../data.ts";
+import { useDraft } from "../drafts.ts";
 import { useRateLimit } from "../rate-limit.ts";
 import { canWrite, streamingMessage } from "../room-reducer.ts";
 import { useRoom } from "../room-hooks.ts";
@@ -81,11 +82,10 @@ export function ChatView({
   share,
 }: ChatViewProps) {
   const [view, room] = useRoom(conversationId, share ? {} : { onActivity }, share?.token);
-  const [draft, setDraft] = useState("");
   const [shareOpen, setShareOpen] = useState(false);
   /** The owner's live link: undefined until known. */
   const [ownShare, setOwnShare] = useState<Share | null | undefined>(undefined);
-  const limit = useRateLimit();
+  const limit = useRateLimit(models.model);
 
   const { state } = view;
   const live = streamingMessage(state);
@@ -124,6 +124,7 @@ export function ChatView({
   }, [state.deleted, share]);
 
   const extras = useComposerExtras(models.models.find((m) => m.id === models.model));
+  const [draft, setDraft] = useDraft(conversationId, room, state.messages, extras.restore);
   const { onSend, creating } = useSend(room, conversationId, models, extras, onCreated);
 
   const onStop = useCallback(() => room?.stop(), [room]);
@@ -133,7 +134,7 @@ export function ChatView({
       setDraft(text);
       room?.draftChanged(text.trim().length > 0);
     },
-    [room],
+    [room, setDraft],
   );
 
   useEscapeStops(room, busy, writable);
@@ -262,7 +263,9 @@ export function ChatView({
               onModelChange={models.setModel}
               pickerOpen={pickerOpen}
               onPickerOpenChange={onPickerOpenChange}
-              hint={limit.limited || limit.remaining !== null ? <LimitHint /> : undefined}
+              hint={
+                limit.limited || limit.remaining !== null ? <LimitHint model={models.model} /> : undefined
+              }
               {...extras.composer}
             />
           ) : (

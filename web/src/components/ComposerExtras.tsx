@@ -5,7 +5,7 @@
  */
 import { useCallback, useMemo, type ReactNode } from "react";
 import { AlertTriangle } from "lucide-react";
-import { MAX_ATTACHMENTS, type GenerationOptions } from "#protocol/messages";
+import { MAX_ATTACHMENTS, type AttachmentInfo, type GenerationOptions } from "#protocol/messages";
 import type { ModelInfo } from "#protocol/http";
 import { modelProblem, sendBlock } from "../attachment-rules.ts";
 import { useDraftAttachments } from "../attachments.ts";
@@ -32,6 +32,8 @@ export interface ComposerExtras {
   take: () => SendExtras;
   /** The prompt went out: forget the chips (the files now belong to the message). */
   sent: () => void;
+  /** A refused prompt's files come back as chips. */
+  restore: (files: readonly AttachmentInfo[]) => void;
   /** The switches' options for another model: a regenerate or an edit honours them too. */
   optionsFor: (model: ModelInfo | undefined) => GenerationOptions | undefined;
 }
@@ -39,7 +41,7 @@ export interface ComposerExtras {
 export function useComposerExtras(model: ModelInfo | undefined): ComposerExtras {
   const drafts = useDraftAttachments();
   const { switches, setSwitch } = useOptionSwitches();
-  const { addFiles, items, remove, ready, clear } = drafts;
+  const { addFiles, items, remove, ready, clear, restore } = drafts;
 
   const attach = useCallback(
     (files: File[]) => {
@@ -91,6 +93,7 @@ export function useComposerExtras(model: ModelInfo | undefined): ComposerExtras 
     dropOverlay: <DropOverlay onFiles={attach} />,
     take,
     sent: clear,
+    restore,
     optionsFor: optionsForModel,
   };
 }

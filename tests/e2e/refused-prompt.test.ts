@@ -1,0 +1,167 @@
+/**
+ * No prompt is lost (issue #17, item 1), against the real worker (vite dev, demo model) with the
+ * demo's rate limit set to two messages per 40 s: a refused prompt comes back into the composer
+ * (and survives a reload), the hint says once, with a true number, when sending works again, the
+ * composer unlocks by itself then and the prompt goes through; a typed draft is kept per chat
+ * (and on the new-chat screen) across reloads, and cleared once the room has accepted it.
+ * Screenshots of the refused state: docs/screenshots/refused-prompt-{light,dark}.png.
+ */
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
+const WINDOW_SECONDS = 40;
+
+let server: DevServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+const answers = `[data-testid="assistant-message"]`;
+const composer = () => page.getByRole("textbox", { name: "Message" });
+const sendButton = () => page.getByRole("button", { name: "Send" });
+const userBubbles = (text: string) => page.getByTestId("user-message").filter({ hasText: text });
+
+async function sendAndFinish(prompt: string): Promise<void> {
+  const before = await page.locator(answers).count();
+  await composer().fill(prompt);
+  await expect.poll(() => sendButton().isEnabled(), { timeout: 15_000 }).toBe(true);
+  await composer().press("Enter");
+  await page.locator(`${answers}:not([data-status="streaming"])`).nth(before).waitFor({ timeout: 30_000 });
+}
+
+/** The limit hint's text, and the number of seconds it gives. */
+async function hintSeconds(): Promise<{ text: string; seconds: number }> {
+  // Before the refusal the same place may say "0 requests left".
+  const hint = page.getByTestId("limit-hint").filter({ hasText: "send again" });
+  await hint.waitFor({ timeout: 10_000 });
+  const text = (await hint.textContent()) ?? "";
+  const match = /You can send again in (\d+) seconds?\./.exec(text);
+  return { text, seconds: match ? Number(match[1]) : NaN };
+}
+
+beforeAll(async () => {
+  server = await startDevServer({
+    env: {
+      DEMO_TOKEN_DELAY_MS: "5",
+      DEMO_RATE_LIMIT: "2",
+      DEMO_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
+    },
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+    ],
+  });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: "light",
+    reducedMotion: "reduce",
+  });
+  await context.addInitScript(() => localStorage.setItem("parley:model", "parley-demo"));
+  page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("a refused prompt is kept", () => {
+  let chatA = "";
+
+  it("comes back into the composer with one true reset sentence, survives a reload, and sends after the reset", async () => {
+    await page.goto(`${server.url}/`);
+    await sendAndFinish("First question");
+    await page.waitForURL(/\/c\/[^/]+$/);
+    chatA = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() ?? "");
+    await sendAndFinish("Second question");
+
+    const refused = "Third question, which the limit refuses";
+    await composer().fill(refused);
+    const sentAt = Date.now();
+    await composer().press("Enter");
+    const { text, seconds } = await hintSeconds();
+    // One sentence about the wait, and its number is the real one (the window is 40 s).
+    expect(text).not.toMatch(/Try again|resets/);
+    expect(text.match(/again/g)).toHaveLength(1);
+    expect(seconds).toBeGreaterThanOrEqual(1);
+    expect(seconds).toBeLessThanOrEqual(WINDOW_SECONDS);
+    // The prompt is back where it can be edited, copied or sent again; no dead bubble is left.
+    await expect.poll(() => composer().inputValue()).toBe(refused);
+    expect(await userBubbles(refused).count()).toBe(0);
+    expect(await sendButton().isDisabled()).toBe(true);
+
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "refused-prompt-light.png") });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "refused-prompt-dark.png") });
+    await page.emulateMedia({ colorScheme: "light" });
+
+    // A reload keeps it.
+    await page.reload();
+    await expect.poll(() => composer().inputValue(), { timeout: 10_000 }).toBe(refused);
+
+    // Sent again before the reset: refused again, and back again.
+    await expect.poll(() => sendButton().isEnabled(), { timeout: 15_000 }).toBe(true);
+    await composer().press("Enter");
+    const again = await hintSeconds();
+    expect(again.seconds).toBeLessThanOrEqual(
+      Math.ceil((sentAt + WINDOW_SECONDS * 1000 - Date.now()) / 1000) + 1,
+    );
+    await expect.poll(() => composer().inputValue()).toBe(refused);
+
+    // The lock lifts by itself when the window resets, and the prompt goes through.
+    await expect
+      .poll(() => sendButton().isEnabled(), { timeout: (again.seconds + 5) * 1000, interval: 500 })
+      .toBe(true);
+    await composer().press("Enter");
+    await userBubbles(refused).waitFor({ timeout: 10_000 });
+    await page.locator(`${answers}:not([data-status="streaming"])`).nth(2).waitFor({ timeout: 30_000 });
+    expect(await composer().inputValue()).toBe("");
+    // Accepted: the stored draft is gone too.
+    await page.reload();
+    await userBubbles(refused).waitFor({ timeout: 10_000 });
+    expect(await composer().inputValue()).toBe("");
+  });
+
+  it("keeps a typed draft per chat, and one on the new-chat screen, across reloads", async () => {
+    // A second chat, made without a message (the demo's window is used up again).
+    const chatB = await page.evaluate(async () => {
+      const response = await fetch("/api/v1/conversations", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify({ model: "parley-demo" }),
+      });
+      return ((await response.json()) as { conversation: { id: string } }).conversation.id;
+    });
+
+    await composer().fill("Draft for the first chat");
+    await page.goto(`${server.url}/c/${chatB}`);
+    await composer().waitFor();
+    await composer().fill("Draft for the second chat");
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => composer().inputValue()).toBe("");
+    await composer().fill("Draft for a new chat");
+
+    await page.reload();
+    await expect.poll(() => composer().inputValue(), { timeout: 10_000 }).toBe("Draft for a new chat");
+    await page.goto(`${server.url}/c/${chatA}`);
+    await expect.poll(() => composer().inputValue(), { timeout: 10_000 }).toBe("Draft for the first chat");
+    await page.goto(`${server.url}/c/${chatB}`);
+    await expect.poll(() => composer().inputValue(), { timeout: 10_000 }).toBe("Draft for the second chat");
+    expect(pageErrors).toEqual([]);
+  });
+});
