@@ -47,7 +47,7 @@ async function deliverCheckoutCompleted(userId: string): Promise<number> {
     `checkout/sessions?client_reference_id=${userId}`,
   );
   const paid = sessions.data.find((session) => session.status === "complete");
-  expect(paid?.subscription).toBeTruthy();
+  expect(paid?.subscription).toMatch(/^sub_/);
   const event = await stripeControl<Stripe.Event>("events", {
     type: "checkout.session.completed",
     object: paid,

@@ -59,7 +59,7 @@ describe("a model the plan leaves out", () => {
     fireEvent.keyDown(search, { key: "ArrowDown" });
     fireEvent.keyDown(search, { key: "Enter" });
     expect(onChange).not.toHaveBeenCalled();
-    expect(screen.getByTestId("upgrade-offer")).toBeTruthy();
+    expect(screen.getByTestId("upgrade-offer").textContent).toContain("GPT-5 is part of the Pro plan.");
     fireEvent.click(screen.getByRole("button", { name: "Not now" }));
     expect(screen.queryByTestId("upgrade-offer")).toBeNull();
     fireEvent.click(screen.getByRole("option", { name: /GPT-5 mini/ }));
