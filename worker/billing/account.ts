@@ -17,17 +17,24 @@ import { stripeClient } from "./stripe-client";
 export const paymentsEnabled = (config: Config) =>
   config.STRIPE_SECRET_KEY !== undefined && config.STRIPE_WEBHOOK_SECRET !== undefined;
 
+/** The Stripe client of this deployment, or null when payments are not set up. */
+export function stripeFor(config: Config): Stripe | null {
+  if (!config.STRIPE_SECRET_KEY || !paymentsEnabled(config)) return null;
+  return stripeClient({
+    secretKey: config.STRIPE_SECRET_KEY,
+    ...(config.STRIPE_API_BASE ? { apiBase: config.STRIPE_API_BASE } : {}),
+  });
+}
+
 function stripeOf(config: Config): Stripe {
-  if (!config.STRIPE_SECRET_KEY || !paymentsEnabled(config)) {
+  const stripe = stripeFor(config);
+  if (!stripe) {
     throw new AppError(503, "payments_not_configured", "Payments are not set up on this server.", {
       expose: true,
       retryable: false,
     });
   }
-  return stripeClient({
-    secretKey: config.STRIPE_SECRET_KEY,
-    ...(config.STRIPE_API_BASE ? { apiBase: config.STRIPE_API_BASE } : {}),
-  });
+  return stripe;
 }
 
 export async function billingStatus(db: Db, config: Config, subject: Subject): Promise<BillingStatus> {

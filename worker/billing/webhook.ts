@@ -14,7 +14,8 @@ import { AppError } from "../errors";
 import { logError, logEvent } from "../observability/log";
 import { notifyPlanChange } from "./notify";
 import { readPlans } from "./plans";
-import { BadSignature, stripeClient, verifyWebhook } from "./stripe-client";
+import { stripeFor } from "./account";
+import { BadSignature, verifyWebhook } from "./stripe-client";
 import {
   customerOf,
   personBilling,
@@ -34,13 +35,10 @@ interface Outcome {
 /** Handles one delivery; `duplicate` when this event was handled before (nothing changed). */
 export async function receiveWebhook(env: Env, request: Request): Promise<{ duplicate: boolean }> {
   const config = getConfig(env);
-  if (!config.STRIPE_SECRET_KEY || !config.STRIPE_WEBHOOK_SECRET) {
+  const stripe = stripeFor(config);
+  if (!stripe || !config.STRIPE_WEBHOOK_SECRET) {
     throw new AppError(404, "payments_not_configured", "Payments are not set up on this server.");
   }
-  const stripe = stripeClient({
-    secretKey: config.STRIPE_SECRET_KEY,
-    ...(config.STRIPE_API_BASE ? { apiBase: config.STRIPE_API_BASE } : {}),
-  });
   const raw = await request.text();
   let event: Stripe.Event;
   try {
