@@ -105,7 +105,20 @@ export async function buildApp(outDir: string): Promise<void> {
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const port = await freePort();
+  // The port is checked free a few seconds before vite opens it (the migrations run in between);
+  // when another process took it meanwhile, vite exits at once and a new port is tried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, await freePort());
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof PortTaken)) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(options: DevServerOptions, port: number): Promise<DevServer> {
   const url = `http://127.0.0.1:${port}`;
   const stateBase = path.join(repoRoot, ".e2e-state");
   mkdirSync(stateBase, { recursive: true });
@@ -178,6 +191,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await waitForHealth(url, child, logs, options.startTimeoutMs ?? 90_000);
   } catch (error) {
     await stop();
+    if (/Port \d+ is already in use/.test(logs())) throw new PortTaken(String(error));
     throw error;
   }
   return { url, port, stateDir, logs, stop };
