@@ -3,12 +3,16 @@
  * while the room loads, and for people who only watch through a link a read-only bar in place
  * of the composer.
  */
+import { useRef } from "react";
 import { GitFork } from "lucide-react";
+import { useBottomClearance } from "./bottom-clearance.ts";
 
 /** In place of the composer for people who watch through a link. */
 export function ReadOnlyBar({ onFork, forking }: { onFork: (() => void) | undefined; forking: boolean }) {
+  const bar = useRef<HTMLDivElement>(null);
+  useBottomClearance(bar);
   return (
-    <div className="shrink-0 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:px-6">
+    <div ref={bar} className="shrink-0 px-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:px-6">
       <div
         data-testid="read-only"
         className="mx-auto flex w-full max-w-3xl items-center gap-3 rounded-card border border-line bg-surface px-4 py-2.5 shadow-card"

@@ -8,6 +8,7 @@ import { ArrowUp, Square } from "lucide-react";
 import { MAX_PROMPT_CHARS } from "#protocol/messages";
 import type { ListedModel } from "../api.ts";
 import { filesOf } from "../attachments.ts";
+import { useBottomClearance } from "./bottom-clearance.ts";
 import { ModelButton } from "./ModelTrigger.tsx";
 
 export interface ComposerProps {
@@ -62,6 +63,8 @@ export function Composer({
   onPasteFiles,
 }: ComposerProps) {
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const dock = useRef<HTMLDivElement>(null);
+  useBottomClearance(dock);
 
   // Auto-grow up to 40% of the viewport, then scroll inside.
   useLayoutEffect(() => {
@@ -84,7 +87,10 @@ export function Composer({
   };
 
   return (
-    <div className="pointer-events-none shrink-0 px-3 pb-[max(0.6rem,env(safe-area-inset-bottom))] sm:px-6">
+    <div
+      ref={dock}
+      className="pointer-events-none shrink-0 px-3 pb-[max(0.6rem,env(safe-area-inset-bottom))] sm:px-6"
+    >
       <form
         className="pointer-events-auto mx-auto w-full max-w-3xl"
         onSubmit={(event) => {

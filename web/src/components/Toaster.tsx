@@ -1,8 +1,10 @@
 import { CircleAlert, Info, X } from "lucide-react";
 import { dismissToast, useToasts } from "../toasts.ts";
+import { CLEARANCE_VARIABLE } from "./bottom-clearance.ts";
 
 /**
- * Toasts above the composer (phones) or at the bottom right; announced politely. A toast may carry
+ * Toasts at the bottom (phones) or bottom right, always above the composer (see bottom-clearance.ts);
+ * announced politely. A toast may carry
  * one action (Undo), a real button reachable by keyboard.
  */
 export function Toaster() {
@@ -11,7 +13,9 @@ export function Toaster() {
     <div
       role="status"
       aria-live="polite"
-      className="pointer-events-none fixed inset-x-3 bottom-28 z-[60] flex flex-col items-center gap-2 sm:inset-x-auto sm:right-5 sm:bottom-5 sm:items-end"
+      data-testid="toaster"
+      style={{ bottom: `calc(var(${CLEARANCE_VARIABLE}, 0px) + 0.75rem)` }}
+      className="pointer-events-none fixed inset-x-3 z-[60] flex flex-col items-center gap-2 sm:inset-x-auto sm:right-5 sm:items-end"
     >
       {toasts.map((toast) => (
         <div
