@@ -8,6 +8,11 @@ import { startTheme } from "./theme.ts";
 import { takeAuthError } from "./auth-error.ts";
 import { openAuthDialog, takeAuthRequest } from "./auth-dialog.ts";
 import { toast } from "./toasts.ts";
+// Self-hosted variable fonts (woff2 per script, fetched only for the characters a page uses), so
+// Parley looks the same on every system instead of falling back to DejaVu on Linux.
+import "@fontsource-variable/inter/wght.css";
+import "@fontsource-variable/inter/wght-italic.css";
+import "@fontsource-variable/jetbrains-mono/wght.css";
 import "./styles.css";
 
 startTheme();

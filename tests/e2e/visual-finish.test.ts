@@ -1,7 +1,10 @@
 /**
- * Toasts never cover the composer: the welcome toast after sign-up on a 1280×800 laptop (it used
- * to sit on the Send button), and on a phone a toast raised while the composer has grown with
- * file chips.
+ * The visual finish, in Debian's Chromium:
+ * - toasts never cover the composer: the welcome toast after sign-up on a 1280×800 laptop (it used
+ *   to sit on the Send button), and on a phone a toast raised while the composer has grown with
+ *   file chips;
+ * - text is drawn with Parley's own fonts (Inter, JetBrains Mono for code), not with whatever the
+ *   system has (DejaVu here).
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,6 +55,19 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** The font families Chromium actually drew a node's text with (not what CSS asked for). */
+async function fontsDrawn(page: Page, selector: string): Promise<string[]> {
+  // `familyName` is the name inside the font file; `isCustomFont` says it came from @font-face.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("DOM.enable");
+  await cdp.send("CSS.enable");
+  const { root } = await cdp.send("DOM.getDocument");
+  const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+  const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+  await cdp.detach();
+  return fonts.map((font) => `${font.familyName}${font.isCustomFont ? " (web font)" : ""}`);
+}
+
 describe("toasts and the composer", () => {
   it("the welcome toast after sign-up leaves Send free on a 1280×800 screen", async () => {
     const context = await browser.newContext({
@@ -100,7 +116,9 @@ describe("toasts and the composer", () => {
       buffer: Buffer.from(`note ${index + 1}`),
     }));
     await page.getByTestId("attach-input").setInputFiles(files);
-    await expect.poll(() => page.getByTestId("toast").first().textContent()).toMatch(/left out/);
+    await expect
+      .poll(() => page.getByTestId("toast").first().textContent(), { timeout: 10_000 })
+      .toMatch(/left out/);
 
     await expect
       .poll(async () => (await box(page, "form:has(#composer)")).height)
@@ -108,6 +126,45 @@ describe("toasts and the composer", () => {
     const { composer, toasts } = await composerAndToasts(page);
     expect(toasts.length).toBeGreaterThan(0);
     for (const toast of toasts) expect(overlaps(toast, composer)).toBe(false);
+    await context.close();
+  });
+});
+
+describe("typography", () => {
+  it("draws prose in Inter and code in JetBrains Mono, self-hosted", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      reducedMotion: "reduce",
+    });
+    const page = await context.newPage();
+    const fontRequests: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "font") fontRequests.push(new URL(request.url()).host);
+    });
+    await page.goto(`${server.url}/`);
+    const composer = page.getByRole("textbox", { name: "Message" });
+    await composer.fill("Show me some TypeScript, please.");
+    await expect
+      .poll(() => page.getByRole("button", { name: "Send" }).isEnabled(), { timeout: 15_000 })
+      .toBe(true);
+    await composer.press("Enter");
+    const answer = page.locator('[data-testid="assistant-message"]:not([data-status="streaming"])').first();
+    await answer.waitFor({ timeout: 60_000 });
+    // Highlighted tokens: the spans that hold the code's own text.
+    await answer.locator(".code-block .shiki-token").first().waitFor({ timeout: 20_000 });
+    await page.evaluate(() => document.fonts.ready);
+
+    await expect
+      .poll(() => fontsDrawn(page, '[data-testid="assistant-message"] p'), { timeout: 10_000 })
+      .toEqual(["Inter (web font)"]);
+    await expect
+      .poll(() => fontsDrawn(page, '[data-testid="assistant-message"] .code-block .shiki-token'), {
+        timeout: 10_000,
+      })
+      .toEqual(["JetBrains Mono (web font)"]);
+    // Served by Parley itself: no font comes from another host.
+    expect(fontRequests.length).toBeGreaterThan(0);
+    expect(new Set(fontRequests)).toEqual(new Set([new URL(server.url).host]));
     await context.close();
   });
 });
