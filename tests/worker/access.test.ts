@@ -5,6 +5,7 @@ import {
   createConversation,
   isType,
   newGuest,
+  roomEntry,
   rowCounts,
   slowPrompt,
   uniqueTag,
@@ -113,16 +114,13 @@ describe("another guest", () => {
       ).json<{ user: { id: string } }>()
     ).user.id;
 
-    await expect(connectRoom(id, stranger)).rejects.toThrow(/upgrade refused: 404/);
-    const forged = await workerFetch(`/parties/conversation/${id}`, {
-      headers: {
-        upgrade: "websocket",
-        cookie: stranger,
-        "x-parley-user-id": ownerId,
-        "x-parley-role": "owner",
-      },
+    expect(await roomEntry(id, stranger)).toBe("not_found 4404");
+    const forged = await roomEntry(id, stranger, "", {
+      "x-parley-user-id": ownerId,
+      "x-parley-role": "owner",
     });
-    expect(forged.status).toBe(404);
+    expect(forged).toBe("not_found 4404");
+    expect(await roomEntry(id, owner)).toBe("entered");
     const anonymous = await workerFetch(`/parties/conversation/${id}`, { headers: { upgrade: "websocket" } });
     await expectErrorShape(anonymous, 401, "unauthorized");
   });
@@ -134,7 +132,7 @@ describe("another guest", () => {
     client.send({ type: "send", content: slowPrompt(uniqueTag("private"), 10, 1), model: "gpt-5-mini" });
     await client.waitFor(isType("done"));
     const stranger = await newGuest();
-    await expect(connectRoom(id, stranger)).rejects.toThrow(/404/);
+    expect(await roomEntry(id, stranger)).toBe("not_found 4404");
     client.close();
   });
 });

@@ -8,6 +8,7 @@ import {
   storedMessages,
   isType,
   newGuest,
+  roomEntry,
   slowPrompt,
   uniqueTag,
   upstreamRequests,
@@ -105,7 +106,7 @@ describe("conversation settings", () => {
 
     expect((await workerFetch(`/api/v1/conversations/${id}`, { headers: { cookie } })).status).toBe(404);
     expect((await listed(cookie)).some((c) => c.id === id)).toBe(false);
-    await expect(connectRoom(id, cookie)).rejects.toThrow(/404/);
+    expect(await roomEntry(id, cookie)).toBe("not_found 4404");
   });
 });
 

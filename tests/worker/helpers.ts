@@ -145,6 +145,28 @@ export async function connectRoom(
 }
 
 /**
+ * Whether a socket gets into a conversation's room: `"entered"` (its first frame is the room's), or
+ * the refusal as `"<error code> <close code>"`, e.g. `"not_found 4404"` (the socket is accepted,
+ * told why, and closed; nothing of the room is sent).
+ */
+export async function roomEntry(
+  conversationId: string,
+  cookie: string,
+  query = "",
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const client = await connectRoom(conversationId, cookie, query, {}, headers);
+  const first = await client.waitFor(() => true);
+  if (first.type !== "error") {
+    client.close();
+    return "entered";
+  }
+  const { code } = await client.closed;
+  if (client.frames.length !== 1) throw new Error(`a refused socket got ${client.frames.length} frames`);
+  return `${first.code} ${code}`;
+}
+
+/**
  * The client-side merge rule of docs/protocol.md: a delta whose offset matches the text held so
  * far is appended; one that overlaps is trimmed; a gap is an error the test must notice.
  */

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { CLOSE_CODES } from "#protocol/frames";
 import { connectHub } from "./hub-client";
 import { Browser, PASSWORD } from "./browser";
-import { connectRoom, createConversation, isType, newGuest, workerFetch } from "./helpers";
+import { connectRoom, createConversation, isType, newGuest, roomEntry, workerFetch } from "./helpers";
 
 let counter = 0;
 const uniqueEmail = () => `session${Date.now()}${counter++}@example.com`;
@@ -34,14 +34,12 @@ async function reach(browser: Browser, chat: string) {
     json: { title: "taken over" },
   });
   const exported = await browser.fetch("/api/v1/account/export");
-  const socket = await workerFetch(`/parties/conversation/${chat}`, {
-    headers: { upgrade: "websocket", cookie: browser.cookie },
-  });
+  const socket = await roomEntry(chat, browser.cookie);
   return {
     read: read.status,
     rename: rename.status,
     exportMentions: (await exported.text()).includes(chat),
-    socket: socket.status,
+    socket,
     listed: await browser.conversations(),
   };
 }
@@ -69,7 +67,7 @@ describe("a guest identity ends when it becomes an account", () => {
         read: 404,
         rename: 404,
         exportMentions: false,
-        socket: 404,
+        socket: "not_found 4404",
         listed: [],
       });
     }
@@ -94,7 +92,7 @@ describe("a guest identity ends when it becomes an account", () => {
       read: 404,
       rename: 404,
       exportMentions: false,
-      socket: 404,
+      socket: "not_found 4404",
       listed: [],
     });
   });

@@ -10,6 +10,7 @@ import {
   isDoneFor,
   isType,
   newGuest,
+  roomEntry,
   slowPrompt,
   storedMessages,
   uniqueTag,
@@ -31,15 +32,6 @@ async function share(cookie: string, id: string, mode: "watch" | "collaborate"):
   const response = await workerFetch(`/api/v1/conversations/${id}/share`, json(cookie, "PUT", { mode }));
   expect([200, 201]).toContain(response.status);
   return (await response.json<{ share: Share }>()).share;
-}
-
-async function upgradeStatus(id: string, cookie: string, query: string): Promise<number> {
-  const response = await workerFetch(`/parties/conversation/${id}${query}`, {
-    headers: { upgrade: "websocket", cookie },
-  });
-  response.webSocket?.accept();
-  response.webSocket?.close();
-  return response.status;
 }
 
 /** Sends a prompt from `client` and returns the id of the answer once it is announced. */
@@ -94,11 +86,11 @@ describe("watch links", () => {
     const other = await createConversation(owner);
     const link = await share(owner, other, "watch");
     const stranger = await newGuest();
-    expect(await upgradeStatus(id, stranger, "")).toBe(404);
-    expect(await upgradeStatus(id, stranger, "?share=not-a-real-token-at-all-xxxx")).toBe(404);
+    expect(await roomEntry(id, stranger, "")).toBe("not_found 4404");
+    expect(await roomEntry(id, stranger, "?share=not-a-real-token-at-all-xxxx")).toBe("access_revoked 4403");
     // A real token, but for another conversation.
-    expect(await upgradeStatus(id, stranger, `?share=${link.token}`)).toBe(404);
-    expect(await upgradeStatus(other, stranger, `?share=${link.token}`)).toBe(101);
+    expect(await roomEntry(id, stranger, `?share=${link.token}`)).toBe("access_revoked 4403");
+    expect(await roomEntry(other, stranger, `?share=${link.token}`)).toBe("entered");
     // A link grants the room, not the owner's controls.
     const rename = await workerFetch(`/api/v1/conversations/${other}?share=${link.token}`, {
       ...json(stranger, "PATCH", { title: "mine now" }),
@@ -125,11 +117,11 @@ describe("watch links", () => {
     const revoke = await workerFetch(`/api/v1/conversations/${id}/share`, json(owner, "DELETE"));
     expect(revoke.status).toBe(204);
     expect((await socket.closed).code).toBe(CLOSE_CODES.accessRevoked);
-    expect(await upgradeStatus(id, watcher, `?share=${link.token}`)).toBe(404);
+    expect(await roomEntry(id, watcher, `?share=${link.token}`)).toBe("access_revoked 4403");
     const info = await workerFetch(`/api/v1/shares/${link.token}`, { headers: { cookie: watcher } });
     expect(info.status).toBe(404);
     // The owner keeps full access.
-    expect(await upgradeStatus(id, owner, "")).toBe(101);
+    expect(await roomEntry(id, owner, "")).toBe("entered");
   });
 
   it("rotate to a new token: the old one stops working, the new one works", async () => {
@@ -144,8 +136,8 @@ describe("watch links", () => {
     expect(second.token).not.toBe(first.token);
     expect(second.mode).toBe("watch");
     expect((await socket.closed).code).toBe(CLOSE_CODES.accessRevoked);
-    expect(await upgradeStatus(id, watcher, `?share=${first.token}`)).toBe(404);
-    expect(await upgradeStatus(id, watcher, `?share=${second.token}`)).toBe(101);
+    expect(await roomEntry(id, watcher, `?share=${first.token}`)).toBe("access_revoked 4403");
+    expect(await roomEntry(id, watcher, `?share=${second.token}`)).toBe("entered");
   });
 
   it("are gone with the conversation", async () => {
@@ -258,7 +250,7 @@ describe("forking", () => {
     const original = await storedMessages(id);
     expect(body.messages.map((m) => [m.role, m.content])).toEqual(original.map((m) => [m.role, m.content]));
     // The viewer's new chat is theirs: they can write in it; the original did not change.
-    expect(await upgradeStatus(conversation.id, viewer, "")).toBe(101);
+    expect(await roomEntry(conversation.id, viewer, "")).toBe("entered");
     expect(await storedMessages(id)).toEqual(original);
     ownerSocket.close();
   });

@@ -46,6 +46,12 @@ export interface RoomOptions {
 const TYPING_EXPIRY_MS = 7_000;
 /** After an unexpected close, how often a shared room asks whether its link still works. */
 const LINK_CHECK_MS = 10_000;
+/**
+ * The room's snapshot brings the history; the API is asked only when the room has not answered by
+ * then (a socket that cannot connect), so opening a chat makes one request, and a chat that is
+ * gone is told by the room's quiet close instead of a 404 in the console.
+ */
+const HISTORY_FALLBACK_MS = 1_500;
 
 /** A first message typed on `/`, sent as soon as the new conversation's room exists. */
 const firstMessages = new Map<string, { content: string; model: string; extras: SendExtras }>();
@@ -71,6 +77,7 @@ export class RoomClient extends RoomCommands {
   private closed = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private historyTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly share: string | undefined;
   protected readonly typing = new TypingSignal((active) => this.sendFrame({ type: "typing", active }));
   private lastLinkCheck = 0;
@@ -115,7 +122,7 @@ export class RoomClient extends RoomCommands {
       }
       if (this.share) return;
       if (!cached) void this.loadCached();
-      void this.loadHistory();
+      this.historyTimer = setTimeout(() => void this.loadHistory(), HISTORY_FALLBACK_MS);
     });
   }
 
@@ -131,6 +138,7 @@ export class RoomClient extends RoomCommands {
     }
     this.typing.stop();
     clearTimeout(this.typingTimer);
+    clearTimeout(this.historyTimer);
     this.closed = true;
     this.socket.removeEventListener("open", this.onOpen);
     this.socket.removeEventListener("close", this.onClose);
@@ -159,6 +167,8 @@ export class RoomClient extends RoomCommands {
   }
 
   private async loadHistory(): Promise<void> {
+    const { state, notFound, linkInactive, tooManyTabs } = this.view;
+    if (this.closed || state.synced || state.deleted || notFound || linkInactive || tooManyTabs) return;
     try {
       const { conversation, messages } = await getConversation(this.conversationId);
       if (!this.closed) this.dispatch({ type: "history", title: conversation.title, messages });
@@ -278,6 +288,13 @@ export class RoomClient extends RoomCommands {
     }
     // The room says it is about to close this socket (a share change, an ended session); act now
     // rather than when the close arrives (proxies can deliver it seconds late).
+    // A room this browser may not enter (deleted, someone else's): the socket is closed by the
+    // server right after this frame.
+    if (frame.type === "error" && frame.code === "not_found") {
+      this.socket.close();
+      this.setView({ ...this.view, notFound: true });
+      return;
+    }
     const code = frame.type === "error" ? CLOSING_ERRORS.get(frame.code) : undefined;
     if (code !== undefined) {
       this.onClose(Object.assign(new Event("close"), { code }) as CloseEvent);

@@ -8,6 +8,12 @@
  * - `GET /parties/hub`: the caller's own UserHub, which keeps every device's sidebar in sync.
  *
  * Nobody reaches a Durable Object without passing here.
+ *
+ * A socket to a room the caller may not enter is accepted and closed at once, after one error frame
+ * saying why (4404 `not_found`; 4403 `access_revoked` for a share link that no longer opens it),
+ * instead of refusing the upgrade with a 404: a browser logs a refused upgrade as a console error
+ * and the page learns nothing from it, while a close code and a frame are read by the app and
+ * shown in the page. Either way nothing of the room is reached.
  */
 import { Hono, type Context } from "hono";
 import { findUser } from "../../../auth/accounts";
@@ -17,7 +23,9 @@ import { database } from "../../../db/queries";
 import { getConfig } from "../../../env";
 import { clientIp, displayNameOf, withIdentity, withSession } from "../../../room/identity";
 import type { AppEnv } from "../../app-env";
-import { AppError, notFound } from "../../../errors";
+import { AppError } from "../../../errors";
+import { CLOSE_CODES } from "../../../protocol/close-codes";
+import type { ServerFrame } from "../../../protocol/frames";
 
 export const roomSocketRoute = new Hono<AppEnv>();
 
@@ -40,7 +48,15 @@ roomSocketRoute.get("/conversation/:id", async (c) => {
     conversationAccess(db, c.req.param("id"), identity.userId, share),
     identity.kind === "user" ? findUser(db, identity.userId) : undefined,
   ]);
-  if (!access) throw notFound();
+  if (!access) {
+    return share === null
+      ? refusedSocket(CLOSE_CODES.deleted, "not_found", "Conversation not found.")
+      : refusedSocket(
+          CLOSE_CODES.accessRevoked,
+          "access_revoked",
+          "This link no longer opens the conversation.",
+        );
+  }
   // A request starts the room by itself (partyserver reads its name from the id): no extra
   // naming call before it, as getServerByName would make.
   const room = c.env.ConversationRoom.getByName(access.conversation.id);
@@ -56,6 +72,16 @@ roomSocketRoute.get("/conversation/:id", async (c) => {
     }),
   );
 });
+
+/** A socket that only says why it cannot stay: one error frame, then its close code. */
+function refusedSocket(code: number, reason: string, message: string): Response {
+  const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+  server.accept();
+  const frame: ServerFrame = { type: "error", code: reason, message, retryable: false };
+  server.send(JSON.stringify(frame));
+  server.close(code, reason);
+  return new Response(null, { status: 101, webSocket: client });
+}
 
 roomSocketRoute.get("/hub", async (c) => {
   requireUpgrade(c);
