@@ -52,6 +52,8 @@ export default defineConfig(({ command }) => ({
     // A worker route whose hand-off to workerd fails answers JSON, not Vite's error page + overlay.
     workerErrorsAsJson(wranglerConfig),
   ],
+  // The highlighting worker imports shiki's grammars lazily: an ES module worker keeps them chunks.
+  worker: { format: "es" },
   build: {
     // The plugin writes dist/client (assets) and dist/parley (worker bundle + wrangler.json).
     outDir: fromRoot("./dist"),

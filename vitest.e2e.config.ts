@@ -13,5 +13,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     teardownTimeout: 30_000,
+    // A browser on a busy two-core machine can take longer than vitest's default second to show a
+    // change; a poll that fails only fails later with this, it never passes wrongly.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

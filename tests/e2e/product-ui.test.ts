@@ -124,6 +124,12 @@ describe("product UI", () => {
     await block.getByRole("button", { name: "Copy code" }).waitFor();
     // Highlighting arrives lazily once the block is complete.
     await block.locator(".shiki-token").first().waitFor({ timeout: 20_000 });
+    // Shiki ran in the highlighting Web Worker: the page itself never loaded any of it.
+    expect(page.workers().some((worker) => worker.url().includes("highlight.worker"))).toBe(true);
+    const shikiInPage = await page.evaluate(
+      () => performance.getEntriesByType("resource").filter((entry) => /shiki/i.test(entry.name)).length,
+    );
+    expect(shikiInPage).toBe(0);
     await block.getByRole("button", { name: "Wrap lines" }).click();
     await expect(
       block.getByRole("button", { name: "Wrap lines" }).getAttribute("aria-pressed"),

@@ -1,35 +1,16 @@
 /**
- * Syntax highlighting, loaded on first use: shiki's core with the JavaScript regex engine (no WASM),
- * two themes, and each language grammar as its own lazily imported chunk. Results are cached by
- * language and code, so a block seen before (switching back to a chat) is coloured at once.
+ * Syntax highlighting off the main thread. Shiki lives in a Web Worker (highlight.worker.ts, built
+ * by Vite as its own module with the grammars as chunks); the page sends a block's code and gets
+ * back lean tokens to swap in. Results are cached by language and code, so a block seen before
+ * (switching back to a chat) is coloured at once, in the same render.
  */
-import type { HighlighterCore, ThemedToken } from "shiki/core";
+import type { HighlightReply, HighlightRequest } from "./highlight.worker.ts";
+import type { HighlightedLines } from "./tokenize.ts";
 
-export type HighlightedLines = ThemedToken[][];
+export type { HighlightedLines } from "./tokenize.ts";
 
-let highlighter: Promise<HighlighterCore> | null = null;
 const results = new Map<string, HighlightedLines>();
 const MAX_RESULTS = 300;
-
-const ALIASES: Record<string, string> = { sh: "bash", shell: "bash", zsh: "bash", console: "bash" };
-
-function load(): Promise<HighlighterCore> {
-  highlighter ??= (async () => {
-    const [{ createHighlighterCore }, { createJavaScriptRegexEngine }] = await Promise.all([
-      import("shiki/core"),
-      import("shiki/engine/javascript"),
-    ]);
-    return createHighlighterCore({
-      themes: [
-        import("shiki/themes/github-light-default.mjs"),
-        import("shiki/themes/github-dark-default.mjs"),
-      ],
-      langs: [],
-      engine: createJavaScriptRegexEngine({ forgiving: true }),
-    });
-  })();
-  return highlighter;
-}
 
 const key = (language: string, code: string) => `${language}\u0000${code}`;
 
@@ -38,46 +19,54 @@ export function peekHighlight(language: string, code: string): HighlightedLines 
   return results.get(key(language.toLowerCase(), code));
 }
 
-/** A macrotask boundary: lets the page paint and handle input between two steps. */
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+type Tokenizer = (language: string, code: string) => Promise<HighlightedLines | null>;
 
-/**
- * One highlight at a time, each step in its own task: when several blocks finish together (an
- * answer that completes, a chat that opens), their tokenizing does not add up to one long task.
- */
-let queue: Promise<unknown> = Promise.resolve();
+let tokenizer: Tokenizer | null = null;
 
-/** Highlights `code`; null when the language is unknown (the block stays plain). */
-export function highlight(language: string, code: string): Promise<HighlightedLines | null> {
-  const requested = language.toLowerCase();
-  const cached = results.get(key(requested, code));
-  if (cached) return Promise.resolve(cached);
-  const run = queue.then(() => highlightNow(requested, code));
-  queue = run.catch(() => undefined);
-  return run;
+/** The worker when the browser has one; the same code in-thread otherwise (unit tests). */
+function getTokenizer(): Tokenizer {
+  if (tokenizer) return tokenizer;
+  if (typeof Worker === "undefined") {
+    tokenizer = async (language, code) => (await import("./tokenize.ts")).tokenize(language, code);
+    return tokenizer;
+  }
+  const worker = new Worker(new URL("./highlight.worker.ts", import.meta.url), {
+    type: "module",
+    name: "parley-highlight",
+  });
+  const pending = new Map<
+    number,
+    { resolve: (lines: HighlightedLines | null) => void; reject: (e: Error) => void }
+  >();
+  let nextId = 1;
+  worker.addEventListener("message", (event: MessageEvent<HighlightReply>) => {
+    const reply = event.data;
+    const waiting = pending.get(reply.id);
+    if (!waiting) return;
+    pending.delete(reply.id);
+    if ("error" in reply) waiting.reject(new Error(reply.error));
+    else waiting.resolve(reply.lines);
+  });
+  tokenizer = (language, code) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, language, code } satisfies HighlightRequest);
+    });
+  return tokenizer;
 }
 
-async function highlightNow(requested: string, code: string): Promise<HighlightedLines | null> {
+/** Highlights `code`; null when the language is unknown (the block stays plain). */
+export async function highlight(language: string, code: string): Promise<HighlightedLines | null> {
+  const requested = language.toLowerCase();
   const cached = results.get(key(requested, code));
   if (cached) return cached;
-  const { bundledLanguages } = await import("shiki/langs");
-  const name = ALIASES[requested] ?? requested;
-  const grammar = (bundledLanguages as Record<string, (() => Promise<unknown>) | undefined>)[name];
-  if (!grammar) return null;
-  const core = await load();
-  if (!core.getLoadedLanguages().includes(name)) {
-    await core.loadLanguage(bundledLanguages[name as keyof typeof bundledLanguages]);
-  }
-  await nextTask();
-  const { tokens } = core.codeToTokens(code, {
-    lang: name,
-    themes: { light: "github-light-default", dark: "github-dark-default" },
-    defaultColor: false,
-  });
+  const lines = await getTokenizer()(requested, code);
+  if (!lines) return null;
   if (results.size >= MAX_RESULTS) {
     const oldest = results.keys().next().value;
     if (oldest !== undefined) results.delete(oldest);
   }
-  results.set(key(requested, code), tokens);
-  return tokens;
+  results.set(key(requested, code), lines);
+  return lines;
 }
