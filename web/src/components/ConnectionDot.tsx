@@ -1,6 +1,6 @@
 /**
  * The header's connection dot. Its state has a name everywhere: a label next to the dot while it is
- * not live, a tooltip on hover or focus always, and the accessible name.
+ * not live, a tooltip on hover or focus (a tap on phones) always, and the accessible name.
  */
 import { useSyncExternalStore } from "react";
 import type { ConnectionState } from "../room-view-store.ts";
@@ -23,9 +23,13 @@ function subscribeOnline(listener: () => void): () => void {
   };
 }
 
-/** A room that is not connected while the browser has no network is offline, not just retrying. */
+/**
+ * Without a network the room is offline, whatever its socket believes: a socket can take a while
+ * to notice, and "retrying" would promise more than it can do. (`navigator.onLine` is trustworthy
+ * when false only, so online the socket's own state is shown.)
+ */
 export function shownConnection(state: ConnectionState, online: boolean): ShownConnection {
-  return state !== "connected" && !online ? "offline" : state;
+  return online ? state : "offline";
 }
 
 export function ConnectionDot({ state }: { state: ConnectionState }) {
@@ -60,7 +64,7 @@ export function ConnectionDot({ state }: { state: ConnectionState }) {
       <span
         aria-hidden="true"
         data-testid="connection-tooltip"
-        className="pointer-events-none invisible absolute top-full right-0 z-30 mt-1.5 w-max max-w-64 rounded-lg border border-line bg-surface px-2.5 py-1.5 text-xs text-ink opacity-0 shadow-pop transition-opacity duration-100 group-hover:visible group-hover:opacity-100 group-focus-visible:visible group-focus-visible:opacity-100"
+        className="pointer-events-none invisible absolute top-full right-0 z-30 mt-1.5 w-max max-w-64 rounded-lg border border-line bg-surface px-2.5 py-1.5 text-xs text-ink opacity-0 shadow-pop transition-opacity duration-100 group-hover:visible group-hover:opacity-100 group-focus:visible group-focus:opacity-100"
       >
         {long}
       </span>
