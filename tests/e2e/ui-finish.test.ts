@@ -76,6 +76,24 @@ async function send(target: Page, prompt: string): Promise<string> {
   return id;
 }
 
+/**
+ * For each circle of the header's avatar stack after the first: how many pixels of the previous
+ * circle's letters it covers, with its ring (a box-shadow's spread).
+ */
+function lettersCovered(target: Page): Promise<number[]> {
+  return target.getByTestId("avatar-stack").evaluate((element) => {
+    const circles = [...element.querySelectorAll('[data-testid="avatar"]')];
+    return circles.slice(1).map((circle, index) => {
+      const range = document.createRange();
+      range.selectNodeContents(circles[index]!);
+      const letters = range.getBoundingClientRect();
+      const spreads = [...getComputedStyle(circle).boxShadow.matchAll(/(\d+(?:\.\d+)?)px\s*(?:,|$)/g)];
+      const ring = Math.max(0, ...spreads.map((match) => Number(match[1])));
+      return Math.max(0, letters.right - (circle.getBoundingClientRect().left - ring));
+    });
+  });
+}
+
 const chatIdOf = (target: Page) => decodeURIComponent(new URL(target.url()).pathname.split("/").pop() ?? "");
 const themeOf = (target: Page) => target.evaluate(() => document.documentElement.dataset.theme);
 const bodyText = (target: Page) => target.evaluate(() => document.body.innerText);
@@ -197,21 +215,21 @@ describe("the app's finish", () => {
     try {
       await target.goto(`${server.url}/`);
       const toggle = target.getByTestId("theme-toggle");
+      await toggle.waitFor();
       const choice = () => toggle.getAttribute("data-theme-choice");
       const saved = () => target.evaluate(() => localStorage.getItem("parley:theme"));
-      expect(await choice()).toBe("system");
-      expect(await toggle.getAttribute("title")).toMatch(/^Theme: System/);
-
+      // The device is light: the first step is Light, stored as such; the button says so.
       await toggle.click();
+      expect([await saved(), await themeOf(target)]).toEqual(["light", "light"]);
       expect(await choice()).toBe("light");
       expect(await toggle.getAttribute("aria-label")).toMatch(/^Theme: Light\. Switch to Dark/);
-      expect([await saved(), await themeOf(target)]).toEqual(["light", "light"]);
 
       await toggle.click();
       expect([await choice(), await saved(), await themeOf(target)]).toEqual(["dark", "dark", "dark"]);
 
       await toggle.click();
       expect([await choice(), await saved(), await themeOf(target)]).toEqual(["system", "system", "light"]);
+      expect(await toggle.getAttribute("title")).toMatch(/^Theme: System/);
       await target.emulateMedia({ colorScheme: "dark" });
       await expect.poll(() => themeOf(target)).toBe("dark");
       await target.reload();
@@ -282,21 +300,13 @@ describe("the app's finish", () => {
         "Guest",
         "Nina Tester (you)",
       ]);
-      // No circle (with its ring) reaches over the letters of the one before it.
-      const overlaps = await stack.evaluate((element) => {
-        const circles = [...element.querySelectorAll('[data-testid="avatar"]')];
-        return circles.slice(1).map((circle, index) => {
-          const before = circles[index]!;
-          const range = document.createRange();
-          range.selectNodeContents(before);
-          const letters = range.getBoundingClientRect();
-          // The ring is a box-shadow's spread: the last length of each shadow.
-          const spreads = [...getComputedStyle(circle).boxShadow.matchAll(/(\d+(?:\.\d+)?)px\s*(?:,|$)/g)];
-          const ring = Math.max(0, ...spreads.map((match) => Number(match[1])));
-          return letters.right - (circle.getBoundingClientRect().left - ring);
-        });
-      });
-      for (const overlap of overlaps) expect(overlap).toBeLessThanOrEqual(0);
+      // In both people's headers no circle (with its ring) reaches over the letters of the one
+      // before it: on the guest's side the owner's "NT" comes first, their own "G" on top of it.
+      const guestAvatars = guest.getByTestId("avatar-stack").getByTestId("avatar");
+      await expect.poll(() => guestAvatars.allTextContents(), { timeout: 20_000 }).toEqual(["NT", "G"]);
+      for (const target of [page, guest]) {
+        expect(await lettersCovered(target)).toEqual([0]);
+      }
 
       const accountLetters = page.getByTestId("account-button").locator("span").first();
       expect(await accountLetters.textContent()).toBe("NT");

@@ -52,7 +52,7 @@ export function Avatar({
   const letters =
     self && me?.kind === "user" && person.kind === "user" ? initialsOf(accountLabel(me)) : initials(person);
   const tone = person.kind === "guest" ? "bg-subtle text-muted" : "bg-accent-soft text-accent";
-  const box = size === "sm" ? "size-7 text-[11px]" : "size-8 text-xs";
+  const box = size === "sm" ? "size-7 text-[10.5px]" : "size-8 text-xs";
   return (
     <span
       aria-hidden="true"
@@ -73,14 +73,14 @@ function nameOf(person: Person, selfId: string | null): string {
 }
 
 /**
- * Overlapping circles, each ringed in the page colour. The overlap is small enough (4 px, plus the
- * 2 px ring) that a neighbour covers only a circle's empty edge, never its letters.
+ * Overlapping circles, each ringed in the page colour. The overlap is small (2 px, plus the 2 px
+ * ring) so that a neighbour covers only a circle's empty edge, never its letters, even "MW".
  */
 function Stack({ people, selfId }: { people: readonly Person[]; selfId: string | null }) {
   const shown = people.slice(0, MAX_AVATARS);
   const hidden = people.slice(shown.length);
   return (
-    <span className="flex items-center -space-x-1" data-testid="avatar-stack">
+    <span className="flex items-center -space-x-0.5" data-testid="avatar-stack">
       {shown.map((person) => (
         <Avatar key={person.id} person={person} self={person.id === selfId} title={nameOf(person, selfId)} />
       ))}
@@ -88,7 +88,7 @@ function Stack({ people, selfId }: { people: readonly Person[]; selfId: string |
         <span
           data-testid="avatar-more"
           title={hidden.map((person) => nameOf(person, selfId)).join("\n")}
-          className="grid h-7 min-w-7 place-items-center rounded-full bg-subtle px-1 text-[11px] font-semibold text-muted ring-2 ring-canvas"
+          className="grid h-7 min-w-7 place-items-center rounded-full bg-subtle px-1 text-[10.5px] font-semibold text-muted ring-2 ring-canvas"
         >
           +{hidden.length}
         </span>
