@@ -158,7 +158,7 @@ afterAll(async () => {
 describe("admin", () => {
   it("tells a guest, politely, that the page is for admins", async () => {
     await page.goto(`${server.url}/admin`);
-    await page.getByRole("heading", { name: "Admins only" }).waitFor();
+    await page.getByRole("heading", { name: "You don’t have access" }).waitFor();
     expect(await page.getByRole("tab", { name: "Models" }).count()).toBe(0);
     const direct = await context.request.get(`${server.url}/api/v1/admin/models`);
     expect(direct.status()).toBe(403);

@@ -246,6 +246,8 @@ describe("product UI", () => {
   });
 
   it("switches themes and remembers the choice; Settings offers System, Light and Dark", async () => {
+    // The toggle steps through system → light → dark: two steps from System to Dark.
+    await page.getByTestId("theme-toggle").click();
     await page.getByTestId("theme-toggle").click();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
     await page.reload();

@@ -120,8 +120,11 @@ export interface ConversationsState {
   retitle: (id: string, title: string) => void;
   rename: (id: string, title: string) => Promise<void>;
   setPinned: (id: string, pinned: boolean) => Promise<void>;
-  /** Deletes at once and offers an Undo toast for a few seconds. */
-  remove: (id: string) => Promise<boolean>;
+  /**
+   * Deletes at once and offers an Undo toast for a few seconds; `onRestored` runs once an Undo
+   * brought the chat back (App reopens a chat that was open when it was deleted).
+   */
+  remove: (id: string, options?: { onRestored?: () => void }) => Promise<boolean>;
 }
 
 /** How long the "Conversation deleted · Undo" toast stays (the server allows 60 s). */
@@ -226,9 +229,10 @@ export function useConversations(options: { onPlan?: () => void } = {}): Convers
   );
 
   const undoDelete = useCallback(
-    async (id: string) => {
+    async (id: string, onRestored?: () => void) => {
       try {
         upsert(await restoreConversation(id));
+        onRestored?.();
       } catch (error) {
         toast.error(
           error instanceof ApiError && error.status === 404
@@ -241,7 +245,7 @@ export function useConversations(options: { onPlan?: () => void } = {}): Convers
   );
 
   const remove = useCallback(
-    async (id: string) => {
+    async (id: string, options: { onRestored?: () => void } = {}) => {
       update((list) => list.filter((c) => c.id !== id));
       try {
         await deleteConversation(id);
@@ -252,7 +256,7 @@ export function useConversations(options: { onPlan?: () => void } = {}): Convers
       }
       void forgetChat(id);
       toast.info("Conversation deleted", {
-        action: { label: "Undo", run: () => void undoDelete(id) },
+        action: { label: "Undo", run: () => void undoDelete(id, options.onRestored) },
         durationMs: UNDO_DELETE_MS,
       });
       return true;

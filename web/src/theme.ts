@@ -56,7 +56,19 @@ export function setTheme(next: ThemeChoice): void {
   for (const listener of listeners) listener();
 }
 
-/** The resolved theme, for a toggle that flips between light and dark. */
+/** The choice after `from` in the toggle's round: system → light → dark → system. */
+export function nextTheme(from: ThemeChoice): ThemeChoice {
+  return THEMES[(THEMES.indexOf(from) + 1) % THEMES.length] ?? "system";
+}
+
+/** One step of the toggle's round (the sidebar button and the palette). */
+export function cycleTheme(): ThemeChoice {
+  const next = nextTheme(choice);
+  setTheme(next);
+  return next;
+}
+
+/** The resolved theme: what "system" means on this device right now. */
 export function currentTheme(): "light" | "dark" {
   return document.documentElement.dataset.theme === "dark" ? "dark" : "light";
 }

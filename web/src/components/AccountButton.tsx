@@ -6,6 +6,7 @@
 import { lazy, Suspense, useState } from "react";
 import { ChevronsUpDown, LogIn } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
+import { initialsOf } from "../initials.ts";
 import { accountLabel } from "../session.ts";
 import { PlanBadge } from "./PlanBadge.tsx";
 
@@ -14,9 +15,9 @@ const AccountMenu = lazy(() => import("./AccountMenu.tsx"));
 export const accountButtonClass =
   "flex h-11 min-w-0 flex-1 items-center gap-2.5 rounded-lg px-2 text-left text-sm transition-colors hover:bg-hover data-[state=open]:bg-hover";
 
+/** The account's avatar letters: the same rule as the room's presence avatars (initials.ts). */
 export function initials(user: SessionUser): string {
-  const label = accountLabel(user);
-  return (label.match(/[\p{L}\p{N}]/u)?.[0] ?? "?").toUpperCase();
+  return initialsOf(accountLabel(user));
 }
 
 export function AccountButtonFace({ user }: { user: SessionUser }) {

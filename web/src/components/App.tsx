@@ -9,8 +9,9 @@ import { navigate, parseRoute, usePathname } from "../router.ts";
 import { signedOut, signingOut, useIdentityVersion, useSession } from "../session.ts";
 import { useSuspended } from "../suspended.ts";
 import { useShortcuts } from "../shortcuts.ts";
-import { currentTheme, setTheme } from "../theme.ts";
+import { cycleTheme } from "../theme.ts";
 import { toast } from "../toasts.ts";
+import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { ChatHeader } from "./ChatHeader.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { modKey } from "./Kbd.tsx";
@@ -149,8 +150,18 @@ function Shell() {
   const confirmDelete = useCallback(
     async (conversation: ConversationSummary) => {
       setToDelete(null);
-      if (conversation.id === activeId) navigate("/", { replace: true });
-      await remove(conversation.id);
+      const { id } = conversation;
+      if (id !== activeId) {
+        await remove(id);
+        return;
+      }
+      navigate("/", { replace: true });
+      // Undo brings back the chat that was open, unless the person has moved on meanwhile.
+      await remove(id, {
+        onRestored: () => {
+          if (location.pathname === "/") navigate(`/c/${encodeURIComponent(id)}`, { replace: true });
+        },
+      });
     },
     [activeId, remove],
   );
@@ -172,9 +183,9 @@ function Shell() {
       { id: "new", label: "New chat", icon: "new", hint: `${modKey}⇧O`, run: newChat },
       {
         id: "theme",
-        label: "Toggle light / dark theme",
+        label: "Switch theme (system, light, dark)",
         icon: "theme",
-        run: () => setTheme(currentTheme() === "dark" ? "light" : "dark"),
+        run: () => void cycleTheme(),
       },
       { id: "settings", label: "Open settings", icon: "settings", run: () => navigate("/settings") },
       {
@@ -220,7 +231,10 @@ function Shell() {
       />
       <main className="flex min-w-0 flex-1 flex-col">
         {route.name !== "link" && <VerifyEmailBanner user={user} />}
-        {route.name === "settings" || route.name === "admin" || route.name === "link" ? (
+        {route.name === "settings" ||
+        route.name === "admin" ||
+        route.name === "link" ||
+        route.name === "unknown" ? (
           <>
             <ChatHeader
               title=""
@@ -232,7 +246,9 @@ function Shell() {
               onNewChat={newChat}
             />
             <Suspense fallback={<div className="flex-1" />}>
-              {route.name === "admin" ? (
+              {route.name === "unknown" ? (
+                <NotFoundPage pathname={pathname} />
+              ) : route.name === "admin" ? (
                 <AdminPage user={user} tab={route.tab} />
               ) : route.name === "link" ? (
                 <EmailLinkPage page={route.page} user={user} onSignOut={(all) => void signOutHere(all)} />
@@ -262,9 +278,8 @@ function Shell() {
           </Suspense>
         ) : (
           <ChatView
-            key={route.name === "unknown" ? "unknown" : (activeId ?? "new")}
+            key={activeId ?? "new"}
             conversationId={activeId}
-            missing={route.name === "unknown"}
             knownTitle={summary?.title}
             models={models}
             onActivity={onActivity}

@@ -48,8 +48,6 @@ export interface SharedRoom {
 export interface ChatViewProps {
   /** null on `/` (a new chat: the conversation is created on the first send). */
   conversationId: string | null;
-  /** The path matched no page. */
-  missing?: boolean;
   knownTitle?: string;
   models: ModelsState;
   onActivity?: (frame: ServerFrame) => void;
@@ -67,7 +65,6 @@ export interface ChatViewProps {
 
 export function ChatView({
   conversationId,
-  missing = false,
   knownTitle,
   models,
   onActivity,
@@ -96,7 +93,7 @@ export function ChatView({
   const isOwner = role === "owner" && !share;
   const linkInactive = share !== undefined && (view.linkInactive || state.deleted);
   // Access lost without a link (4403 on one's own room) reads as "not found" too.
-  const notFound = !linkInactive && (missing || view.notFound || view.linkInactive || state.deleted);
+  const notFound = !linkInactive && (view.notFound || view.linkInactive || state.deleted);
   const title = notFound ? "Not found" : state.title?.trim() || knownTitle?.trim() || "New chat";
   const shared =
     share !== undefined || Boolean(ownShare) || state.people.some((person) => person.role !== "owner");

@@ -5,16 +5,14 @@
  */
 import { lazy, Suspense, useState } from "react";
 import type { Person, RoomRoleName } from "#protocol/frames";
+import { initialsOf } from "../initials.ts";
+import { accountLabel, useSession } from "../session.ts";
 
 const PresenceList = lazy(() => import("./PresenceList.tsx"));
 
-/** "Ana Lopez" → "AL", "ana" → "A", a guest → "G". */
+/** "Ana Lopez" → "AL", "ana" → "A", a guest → "G" (the rule of initials.ts). */
 export function initials(person: Pick<Person, "name" | "kind">): string {
-  if (person.kind === "guest") return "G";
-  const words = person.name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0], words.at(-1)] : words.slice(0, 1);
-  const result = letters.map((word) => [...(word ?? "")][0]?.toUpperCase() ?? "").join("");
-  return result || "?";
+  return person.kind === "guest" ? "G" : initialsOf(person.name);
 }
 
 export const ROLE_LABELS: Record<RoomRoleName, string> = {
@@ -34,32 +32,65 @@ export function describePeople(people: readonly Person[], selfId: string | null)
     .join("\n");
 }
 
-export function Avatar({ person, size = "sm" }: { person: Person; size?: "sm" | "md" }) {
+/**
+ * One person's circle. For oneself the letters come from one's own account, as in the account
+ * menu and Settings: the room only knows "Owner" for an account without a display name.
+ */
+export function Avatar({
+  person,
+  size = "sm",
+  self = false,
+  title,
+}: {
+  person: Person;
+  size?: "sm" | "md";
+  self?: boolean;
+  /** A tooltip with the person's name (in the stack, where the name is not written next to it). */
+  title?: string;
+}) {
+  const me = useSession();
+  const letters =
+    self && me?.kind === "user" && person.kind === "user" ? initialsOf(accountLabel(me)) : initials(person);
   const tone = person.kind === "guest" ? "bg-subtle text-muted" : "bg-accent-soft text-accent";
-  const box = size === "sm" ? "size-6 text-[10.5px]" : "size-8 text-xs";
+  const box = size === "sm" ? "size-7 text-[10.5px]" : "size-8 text-xs";
   return (
     <span
       aria-hidden="true"
-      className={`grid shrink-0 place-items-center rounded-full font-semibold ring-2 ring-canvas ${box} ${tone}`}
+      title={title}
+      data-testid="avatar"
+      className={`grid shrink-0 place-items-center rounded-full font-semibold tracking-tight ring-2 ring-canvas ${box} ${tone}`}
     >
-      {initials(person)}
+      {letters}
     </span>
   );
 }
 
-const MAX_AVATARS = 3;
+/** At most this many circles in the header; the rest are a "+k" count. */
+export const MAX_AVATARS = 3;
 
-function Stack({ people }: { people: readonly Person[] }) {
+function nameOf(person: Person, selfId: string | null): string {
+  return person.id === selfId ? `${person.name} (you)` : person.name;
+}
+
+/**
+ * Overlapping circles, each ringed in the page colour. The overlap is small (2 px, plus the 2 px
+ * ring) so that a neighbour covers only a circle's empty edge, never its letters, even "MW".
+ */
+function Stack({ people, selfId }: { people: readonly Person[]; selfId: string | null }) {
   const shown = people.slice(0, MAX_AVATARS);
-  const more = people.length - shown.length;
+  const hidden = people.slice(shown.length);
   return (
-    <span className="flex items-center -space-x-1.5">
+    <span className="flex items-center -space-x-0.5" data-testid="avatar-stack">
       {shown.map((person) => (
-        <Avatar key={person.id} person={person} />
+        <Avatar key={person.id} person={person} self={person.id === selfId} title={nameOf(person, selfId)} />
       ))}
-      {more > 0 && (
-        <span className="grid size-6 place-items-center rounded-full bg-subtle text-[10.5px] font-medium text-muted ring-2 ring-canvas">
-          +{more}
+      {hidden.length > 0 && (
+        <span
+          data-testid="avatar-more"
+          title={hidden.map((person) => nameOf(person, selfId)).join("\n")}
+          className="grid h-7 min-w-7 place-items-center rounded-full bg-subtle px-1 text-[10.5px] font-semibold text-muted ring-2 ring-canvas"
+        >
+          +{hidden.length}
         </span>
       )}
     </span>
@@ -86,7 +117,7 @@ export function Presence({ people, selfId, viewers, live }: PresenceProps) {
     "flex h-8 items-center gap-2 rounded-full py-1 pr-2.5 pl-1.5 text-xs font-medium text-muted transition-colors hover:bg-hover hover:text-ink data-[state=open]:bg-hover max-md:h-10";
   const content = (
     <>
-      <Stack people={ordered} />
+      <Stack people={ordered} selfId={selfId} />
       <span data-testid="viewers" className="max-sm:sr-only">
         {label}
       </span>

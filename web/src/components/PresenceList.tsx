@@ -43,7 +43,7 @@ export default function PresenceList({
           <ul aria-label="People in this chat" data-testid="people-list">
             {people.map((person) => (
               <li key={person.id} className="flex items-center gap-2.5 rounded-lg px-2 py-1.5">
-                <Avatar person={person} size="md" />
+                <Avatar person={person} size="md" self={person.id === selfId} />
                 <div className="min-w-0 flex-1">
                   <p className="truncate text-sm font-medium">
                     {person.name}

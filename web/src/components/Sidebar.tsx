@@ -124,10 +124,7 @@ export function Sidebar(props: SidebarProps) {
               ))}
             </div>
           ) : conversations.length === 0 ? (
-            <p className="px-3 pt-1 text-[13px] leading-relaxed text-muted">
-              Your chats will appear here. Every chat is a live room — open it on another device to watch it
-              stream.
-            </p>
+            <p className="px-3 pt-1 text-[13px] leading-relaxed text-muted">Your chats will appear here.</p>
           ) : (
             groups.map(([label, items]) => (
               <section key={label} className="mb-3" aria-labelledby={`group-${label}`}>

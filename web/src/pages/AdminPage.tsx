@@ -1,11 +1,12 @@
 /**
  * `/admin` (and `/admin/<tab>`): where an operator manages models, limits and people and reads
- * usage and the logs. Loaded only when opened; everyone who is not an admin gets a polite note
+ * usage and the logs. Loaded only when opened; everyone else is told they have no access
  * instead (the API refuses them anyway, see docs/admin.md).
  */
 import { useRef, type KeyboardEvent } from "react";
 import { ArrowLeft, ShieldCheck } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
+import { openAuthDialog } from "../auth-dialog.ts";
 import { navigate, onLinkClick } from "../router.ts";
 import { BillingTab } from "./admin/BillingTab.tsx";
 import { LimitsTab } from "./admin/LimitsTab.tsx";
@@ -31,27 +32,37 @@ export interface AdminPageProps {
   tab: string | null;
 }
 
-function AdminsOnly({ user }: { user: SessionUser }) {
+/** Everyone who is not an admin. No setup hints here: those are for operators, in docs/admin.md. */
+function NoAccess({ user }: { user: SessionUser }) {
   return (
-    <div className="mx-auto mt-[12vh] max-w-md px-6 text-center">
+    <div className="mx-auto mt-[12vh] max-w-md px-6 text-center" data-testid="admin-no-access">
       <div className="mx-auto grid size-11 place-items-center rounded-xl bg-subtle text-muted">
         <ShieldCheck size={20} aria-hidden />
       </div>
-      <h1 className="mt-4 text-xl font-semibold tracking-tight">Admins only</h1>
+      <h1 className="mt-4 text-xl font-semibold tracking-tight">You don’t have access</h1>
       <p className="mt-2 text-sm leading-relaxed text-muted">
-        This page is for the people who run this Parley.{" "}
-        {user.kind === "user"
-          ? "Your account is not an administrator; the operator can add your email to ADMIN_EMAILS."
-          : "If that is you, sign in with an email listed in ADMIN_EMAILS."}
+        This page is for the people who run this Parley.
+        {user.kind === "guest" && " If that is you, sign in with your admin account."}
       </p>
-      <a
-        href="/"
-        onClick={onLinkClick}
-        className="mt-5 inline-flex h-9 items-center gap-2 rounded-xl border border-line bg-surface px-3.5 text-sm font-medium hover:border-line-strong hover:bg-hover"
-      >
-        <ArrowLeft size={15} aria-hidden />
-        Back to chat
-      </a>
+      <div className="mt-5 flex justify-center gap-2">
+        <a
+          href="/"
+          onClick={onLinkClick}
+          className="inline-flex h-9 items-center gap-2 rounded-xl border border-line bg-surface px-3.5 text-sm font-medium hover:border-line-strong hover:bg-hover"
+        >
+          <ArrowLeft size={15} aria-hidden />
+          Back to chat
+        </a>
+        {user.kind === "guest" && (
+          <button
+            type="button"
+            onClick={() => openAuthDialog("signin")}
+            className="inline-flex h-9 items-center rounded-xl bg-accent px-3.5 text-sm font-medium text-accent-ink hover:bg-accent-hover"
+          >
+            Sign in
+          </button>
+        )}
+      </div>
     </div>
   );
 }
@@ -59,7 +70,7 @@ function AdminsOnly({ user }: { user: SessionUser }) {
 export default function AdminPage({ user, tab }: AdminPageProps) {
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
   if (user === null) return <div className="flex-1" aria-busy="true" />;
-  if (user.role !== "admin") return <AdminsOnly user={user} />;
+  if (user.role !== "admin") return <NoAccess user={user} />;
 
   const index = Math.max(
     0,
