@@ -1,7 +1,6 @@
 /** One message: the user's as a subtle bubble, the assistant's as full-width prose with its meta. */
 import { memo, useState, type ReactNode } from "react";
 import { Brain, ChevronRight, RotateCcw } from "lucide-react";
-import { formatCost, formatTokens } from "../format.ts";
 import type { RoomMessage } from "../room-reducer.ts";
 import { AnswerBody } from "./AnswerBody.tsx";
 import { AttachmentList } from "./AttachmentList.tsx";
@@ -16,6 +15,7 @@ import {
   type MessageCommands,
 } from "./MessageActions.tsx";
 import { MessageEditor } from "./MessageEditor.tsx";
+import { UsageMeta } from "./UsageMeta.tsx";
 
 /** Shown on hover and keyboard focus; always on touch screens and for the last message. */
 const quietClass =
@@ -221,11 +221,7 @@ export const AssistantMessage = memo(function AssistantMessage({
           {usage && (
             <>
               <span aria-hidden="true">·</span>
-              <span title={`${usage.inputTokens} input, ${usage.outputTokens} output tokens`}>
-                {formatTokens(usage)}
-              </span>
-              <span aria-hidden="true">·</span>
-              <span>{formatCost(usage.costUsd)}</span>
+              <UsageMeta usage={usage} />
             </>
           )}
           <div className={`ml-1 ${quietClass}`}>
