@@ -31,6 +31,13 @@ export const UserMessage = memo(function UserMessage({
   commands: MessageCommands;
 }) {
   const [editing, setEditing] = useState(false);
+  // A refused edit opens the edit box again, with the text that was not sent.
+  const refused = message.refusedEdit;
+  const [reopened, setReopened] = useState<string | undefined>(undefined);
+  if (refused && refused.key !== reopened) {
+    setReopened(refused.key);
+    setEditing(true);
+  }
   const stored = !message.pending && !message.failed;
   const siblings = message.siblings ?? [];
   const writable = commands.canWrite && stored;
@@ -43,7 +50,7 @@ export const UserMessage = memo(function UserMessage({
       <AttachmentList attachments={message.attachments} />
       {editing ? (
         <MessageEditor
-          initial={message.content}
+          initial={refused?.content ?? message.content}
           disabled={commands.model === null}
           onCancel={() => setEditing(false)}
           onSave={(content) => {
@@ -56,7 +63,6 @@ export const UserMessage = memo(function UserMessage({
           {message.content}
         </div>
       )}
-      {message.failed && <p className="text-xs text-danger">Not sent</p>}
       {stored && !editing && (
         <div className="-mr-1 flex min-h-8 items-center gap-0.5">
           <div className={quietClass}>

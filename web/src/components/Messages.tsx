@@ -196,6 +196,8 @@ const MessageItem = memo(function MessageItem({
   commands: MessageCommands;
   offscreen?: boolean;
 }) {
+  // A refused prompt goes back into the composer (drafts.ts): no bubble for it meanwhile.
+  if (message.failed) return null;
   if (message.role === "user")
     return <UserMessage message={message} offscreen={offscreen} commands={commands} />;
   if (message.role !== "assistant") return null;
