@@ -6,7 +6,7 @@
  * - an answer that failed (the provider kept answering 500) has a Retry that writes it again;
  * - scrolled up during a stream, "Jump to latest" appears, and brings you down and follows again;
  * - with a real provider set up, the model picker has no "add a provider" hint.
- * Screenshots: docs/screenshots/answer-{usage,retry,jump}-{light,dark}.png.
+ * Screenshots: docs/screenshots/answer-{usage,retry,jump,jump-phone}-{light,dark}.png.
  */
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -178,6 +178,14 @@ describe("around an answer", () => {
     await page.getByRole("listbox", { name: "Models" }).waitFor();
     expect(await page.getByTestId("add-providers-hint").count()).toBe(0);
     await page.keyboard.press("Escape");
+
+    // On a phone: the usage line and the jump button fit beside the composer.
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.getByRole("log", { name: "Messages" }).hover();
+    await page.mouse.wheel(0, -1500);
+    await page.getByRole("button", { name: "Jump to latest" }).waitFor({ timeout: 5_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await screenshot("answer-jump-phone");
     expect(pageErrors).toEqual([]);
   });
 });
