@@ -3,7 +3,9 @@
  * demo's rate limit set to two messages per 40 s: a refused prompt comes back into the composer
  * (and survives a reload), the hint says once, with a true number, when sending works again, the
  * composer unlocks by itself then and the prompt goes through; a typed draft is kept per chat
- * (and on the new-chat screen) across reloads, and cleared once the room has accepted it.
+ * (and on the new-chat screen) across reloads, and cleared once the room has accepted it; a refused
+ * edit opens its edit box again with the edited text; the model picker, with only the demo set up,
+ * says how to add providers.
  * Screenshots of the refused state: docs/screenshots/refused-prompt-{light,dark}.png.
  */
 import path from "node:path";
@@ -153,7 +155,7 @@ describe("a refused prompt is kept", () => {
     await composer().waitFor();
     await composer().fill("Draft for the second chat");
     await page.goto(`${server.url}/`);
-    await expect.poll(() => composer().inputValue()).toBe("");
+    await expect.poll(() => composer().inputValue(), { timeout: 10_000 }).toBe("");
     await composer().fill("Draft for a new chat");
 
     await page.reload();
@@ -162,6 +164,71 @@ describe("a refused prompt is kept", () => {
     await expect.poll(() => composer().inputValue(), { timeout: 10_000 }).toBe("Draft for the first chat");
     await page.goto(`${server.url}/c/${chatB}`);
     await expect.poll(() => composer().inputValue(), { timeout: 10_000 }).toBe("Draft for the second chat");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("opens a refused edit again with the edited text, and the demo-only picker says how to add providers", async () => {
+    await page.goto(`${server.url}/c/${chatA}`);
+    await userBubbles("First question").waitFor({ timeout: 10_000 });
+    // Use up the demo's window (a refused send comes back into the composer: clear it).
+    const refusedHint = page.getByTestId("limit-hint").filter({ hasText: "send again" });
+    for (let i = 0; i < 3 && (await refusedHint.count()) === 0; i++) {
+      const before = await page.locator(answers).count();
+      await composer().fill(`Filler ${i}`);
+      await expect.poll(() => sendButton().isEnabled(), { timeout: 15_000 }).toBe(true);
+      await composer().press("Enter");
+      await expect
+        .poll(
+          async () =>
+            (await refusedHint.count()) > 0 ||
+            (await page.locator(`${answers}:not([data-status="streaming"])`).count()) > before,
+          { timeout: 30_000 },
+        )
+        .toBe(true);
+    }
+    await refusedHint.waitFor();
+    await composer().fill("");
+
+    const prompt = userBubbles("First question");
+    const promptId = await prompt.getAttribute("data-message-id");
+    const shown = {
+      prompts: await page.getByTestId("user-message").count(),
+      answers: await page.locator(answers).count(),
+    };
+    await prompt.hover();
+    await prompt.getByRole("button", { name: "Edit message" }).click();
+    const editor = () => page.getByRole("textbox", { name: "Edited message" });
+    const edited = "First question, rewritten while the limit holds";
+    await editor().fill(edited);
+    await page.getByRole("button", { name: "Save & send" }).click();
+
+    // Refused: the prompt is as it was, and the edit box is open again with the new text in it.
+    await expect.poll(() => editor().inputValue(), { timeout: 10_000 }).toBe(edited);
+    // …on the same stored prompt, with the branch after it back in place.
+    expect(await page.locator(`[data-message-id="${promptId}"] [data-testid="message-editor"]`).count()).toBe(
+      1,
+    );
+    expect(await page.getByTestId("user-message").count()).toBe(shown.prompts);
+    expect(await page.locator(answers).count()).toBe(shown.answers);
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "refused-edit-light.png") });
+
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByTestId("model-picker").click();
+    const hint = page.getByTestId("add-providers-hint");
+    await hint.waitFor();
+    expect(await hint.textContent()).toContain("Settings → API keys");
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "model-picker-demo-only-light.png") });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.dataset.theme), { timeout: 15_000 })
+      .toBe("dark");
+
+    await page.waitForTimeout(250);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "model-picker-demo-only-dark.png") });
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.keyboard.press("Escape");
     expect(pageErrors).toEqual([]);
   });
 });

@@ -7,9 +7,22 @@ export function formatInteger(value: number): string {
   return integer.format(value);
 }
 
+/** "1 token", "1,208 tokens". */
+export function formatTokenCount(count: number): string {
+  return `${integer.format(count)} ${count === 1 ? "token" : "tokens"}`;
+}
+
+/**
+ * An answer's own size: the tokens it wrote. The input (the whole history sent as context) is
+ * left out: it grows with every turn and would make a short answer look long.
+ */
 export function formatTokens(usage: Usage): string {
-  const total = usage.inputTokens + usage.outputTokens;
-  return `${integer.format(total)} ${total === 1 ? "token" : "tokens"}`;
+  return formatTokenCount(usage.outputTokens);
+}
+
+/** An answer's cost; a model that costs nothing (the demo, a local one) says so in a word. */
+export function formatAnswerCost(costUsd: number): string {
+  return costUsd === 0 ? "Free" : formatCost(costUsd);
 }
 
 export function formatCost(costUsd: number): string {

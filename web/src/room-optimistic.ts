@@ -1,7 +1,7 @@
 /**
  * Optimistic updates and their undoing: an edited prompt shows at once (the list after it goes
  * until the room answers with a `path`), and an `error` frame either puts back the branch a refused
- * edit replaced or marks the waiting sends as failed.
+ * edit replaced (keeping the edited text for the edit box) or marks the waiting sends as failed.
  */
 import type { ErrorInfo } from "#protocol/messages";
 import type { ServerFrame } from "#protocol/frames";
@@ -9,9 +9,12 @@ import type { RoomAction, RoomMessage, RoomState } from "./room-reducer.ts";
 
 export function onError(state: RoomState, frame: Extract<ServerFrame, { type: "error" }>): RoomState {
   const error: ErrorInfo = { code: frame.code, message: frame.message, retryable: frame.retryable };
-  // A refused edit: put back the branch as it was.
-  if (state.beforeEdit && state.messages.some((m) => m.pending && m.editOf !== undefined)) {
-    return { ...state, error, messages: state.beforeEdit, beforeEdit: null };
+  // A refused edit: put back the branch as it was, and the edited text on the prompt it was for.
+  const edit = state.messages.find((m) => m.pending && m.editOf !== undefined);
+  if (state.beforeEdit && edit) {
+    const refusedEdit = { content: edit.content, key: edit.clientId ?? edit.id };
+    const messages = state.beforeEdit.map((m) => (m.id === edit.editOf ? { ...m, refusedEdit } : m));
+    return { ...state, error, messages, beforeEdit: null };
   }
   const messages = state.messages.some((m) => m.pending)
     ? state.messages.map((m) => (m.pending ? { ...m, pending: false, failed: true } : m))
@@ -37,6 +40,7 @@ export function optimisticEdit(
     failed: false,
     clientId: action.clientId,
     editOf: original.id,
+    refusedEdit: undefined,
   };
   return {
     ...state,

@@ -147,5 +147,27 @@ describe("roomReducer: branches", () => {
       ["a1", "First answer."],
     ]);
     expect(state.error?.code).toBe("conversation_busy");
+    // The edited text is kept on the prompt it was for, so its edit box can open with it again.
+    expect(state.messages[0]?.refusedEdit).toEqual({ content: "x", key: "c9" });
+    expect(state.messages[1]?.refusedEdit).toBeUndefined();
+  });
+
+  it("a new edit of a prompt whose last edit was refused starts clean", () => {
+    const start = run(initialRoomState(CONV), snapshot([user, a1])).state;
+    const refused = run(
+      start,
+      { type: "optimistic-edit", messageId: "u1", clientId: "c9", content: "x", model: "m", now: 9 },
+      { type: "error", code: "rate_limited", message: "Slow down", retryable: true },
+    ).state;
+    const { state } = run(refused, {
+      type: "optimistic-edit",
+      messageId: "u1",
+      clientId: "c10",
+      content: "y",
+      model: "m",
+      now: 10,
+    });
+    // The waiting bubble must not open an edit box of its own.
+    expect(state.messages.at(-1)).toMatchObject({ pending: true, content: "y", refusedEdit: undefined });
   });
 });

@@ -42,6 +42,11 @@ export interface RoomMessage extends ChatMessage {
   clientId?: string;
   /** An optimistic edit: the id of the prompt it replaces (the server answers with a `path`). */
   editOf?: string;
+  /**
+   * On a prompt whose edit the room refused (a limit, a busy room): the edited text, so the edit
+   * box opens again with it instead of losing it. `key` tells one refusal from the next.
+   */
+  refusedEdit?: { content: string; key: string };
 }
 
 /** This connection as the room sees it: its presence id and what it may do. */

@@ -1,7 +1,6 @@
 /** One message: the user's as a subtle bubble, the assistant's as full-width prose with its meta. */
 import { memo, useState, type ReactNode } from "react";
 import { Brain, ChevronRight, RotateCcw } from "lucide-react";
-import { formatCost, formatTokens } from "../format.ts";
 import type { RoomMessage } from "../room-reducer.ts";
 import { AnswerBody } from "./AnswerBody.tsx";
 import { AttachmentList } from "./AttachmentList.tsx";
@@ -16,6 +15,7 @@ import {
   type MessageCommands,
 } from "./MessageActions.tsx";
 import { MessageEditor } from "./MessageEditor.tsx";
+import { UsageMeta } from "./UsageMeta.tsx";
 
 /** Shown on hover and keyboard focus; always on touch screens and for the last message. */
 const quietClass =
@@ -31,6 +31,13 @@ export const UserMessage = memo(function UserMessage({
   commands: MessageCommands;
 }) {
   const [editing, setEditing] = useState(false);
+  // A refused edit opens the edit box again, with the text that was not sent.
+  const refused = message.refusedEdit;
+  const [reopened, setReopened] = useState<string | undefined>(undefined);
+  if (refused && refused.key !== reopened) {
+    setReopened(refused.key);
+    setEditing(true);
+  }
   const stored = !message.pending && !message.failed;
   const siblings = message.siblings ?? [];
   const writable = commands.canWrite && stored;
@@ -43,7 +50,7 @@ export const UserMessage = memo(function UserMessage({
       <AttachmentList attachments={message.attachments} />
       {editing ? (
         <MessageEditor
-          initial={message.content}
+          initial={refused?.content ?? message.content}
           disabled={commands.model === null}
           onCancel={() => setEditing(false)}
           onSave={(content) => {
@@ -56,7 +63,6 @@ export const UserMessage = memo(function UserMessage({
           {message.content}
         </div>
       )}
-      {message.failed && <p className="text-xs text-danger">Not sent</p>}
       {stored && !editing && (
         <div className="-mr-1 flex min-h-8 items-center gap-0.5">
           <div className={quietClass}>
@@ -221,11 +227,7 @@ export const AssistantMessage = memo(function AssistantMessage({
           {usage && (
             <>
               <span aria-hidden="true">·</span>
-              <span title={`${usage.inputTokens} input, ${usage.outputTokens} output tokens`}>
-                {formatTokens(usage)}
-              </span>
-              <span aria-hidden="true">·</span>
-              <span>{formatCost(usage.costUsd)}</span>
+              <UsageMeta usage={usage} />
             </>
           )}
           <div className={`ml-1 ${quietClass}`}>

@@ -4,12 +4,14 @@
  * and finished rows far from the viewport skip layout and paint (`content-visibility`).
  *
  * The log follows new text while you are at its bottom: a ResizeObserver scrolls after the
- * browser has laid the page out anyway, so no update forces a layout of its own.
+ * browser has laid the page out anyway, so no update forces a layout of its own. Scrolled up, it
+ * leaves you be and offers "Jump to latest", which goes down and follows again.
  *
  * A long chat opens with its last rows first; the rows above follow a few at a time in later
  * tasks, so the newest messages are readable (and the page usable) at once.
  */
 import { memo, startTransition, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { ArrowDown } from "lucide-react";
 import type { ModelInfo } from "#protocol/http";
 import type { RoomMessage } from "../room-reducer.ts";
 import { useRoomMessages } from "../room-hooks.ts";
@@ -84,13 +86,23 @@ export function MessageList({
   const scroller = useRef<HTMLDivElement>(null);
   const log = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  // The same, for rendering: the jump button shows while the list does not follow.
+  const [following, setFollowing] = useState(true);
   const lastLength = useRef(messages.length);
+
+  const follow = (value: boolean) => {
+    pinned.current = value;
+    setFollowing(value);
+  };
 
   // A new prompt from here always scrolls down; streamed text only while you are at the bottom.
   useLayoutEffect(() => {
     const grew = messages.length > lastLength.current && messages.at(-1)?.pending;
     lastLength.current = messages.length;
-    if (grew) pinned.current = true;
+    if (grew) {
+      pinned.current = true;
+      setFollowing(true);
+    }
   }, [messages]);
 
   // Follow the bottom when the log grows or the viewport shrinks, after the browser's own layout.
@@ -124,27 +136,49 @@ export function MessageList({
     );
   }
 
+  const streaming = messages.at(-1)?.status === "streaming";
+  const jumpToLatest = () => {
+    const el = scroller.current;
+    if (!el) return;
+    follow(true);
+    el.scrollTop = el.scrollHeight;
+  };
+
   return (
-    <div
-      ref={scroller}
-      className="min-h-0 flex-1 overflow-y-auto [mask-image:linear-gradient(to_bottom,transparent,black_24px)] [scrollbar-gutter:stable]"
-      onScroll={(event) => {
-        const el = event.currentTarget;
-        pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
-      }}
-    >
+    <div className="relative flex min-h-0 flex-1 flex-col">
       <div
-        ref={log}
-        role="log"
-        aria-live="polite"
-        aria-relevant="additions"
-        aria-label="Messages"
-        data-synced={synced}
-        className="mx-auto flex w-full max-w-3xl flex-col gap-8 px-4 pt-6 pb-10 sm:px-6 sm:pt-10"
+        ref={scroller}
+        className="min-h-0 flex-1 overflow-y-auto [mask-image:linear-gradient(to_bottom,transparent,black_24px)] [scrollbar-gutter:stable]"
+        onScroll={(event) => {
+          const el = event.currentTarget;
+          follow(el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX);
+        }}
       >
-        {messages.length === 0 && empty}
-        {rows}
+        <div
+          ref={log}
+          role="log"
+          aria-live="polite"
+          aria-relevant="additions"
+          aria-label="Messages"
+          data-synced={synced}
+          className="mx-auto flex w-full max-w-3xl flex-col gap-8 px-4 pt-6 pb-10 sm:px-6 sm:pt-10"
+        >
+          {messages.length === 0 && empty}
+          {rows}
+        </div>
       </div>
+      {!following && messages.length > 0 && (
+        <button
+          type="button"
+          onClick={jumpToLatest}
+          data-testid="jump-to-latest"
+          className="absolute bottom-3 left-1/2 flex h-9 -translate-x-1/2 items-center gap-1.5 rounded-full border border-line bg-surface px-3.5 text-[13px] font-medium text-ink shadow-card transition-colors hover:bg-hover motion-safe:animate-fade-in"
+        >
+          <ArrowDown size={15} aria-hidden />
+          Jump to latest
+          {streaming && <span className="size-1.5 animate-pulse rounded-full bg-accent" aria-hidden="true" />}
+        </button>
+      )}
     </div>
   );
 }
@@ -162,6 +196,8 @@ const MessageItem = memo(function MessageItem({
   commands: MessageCommands;
   offscreen?: boolean;
 }) {
+  // A refused prompt goes back into the composer (drafts.ts): no bubble for it meanwhile.
+  if (message.failed) return null;
   if (message.role === "user")
     return <UserMessage message={message} offscreen={offscreen} commands={commands} />;
   if (message.role !== "assistant") return null;

@@ -66,3 +66,39 @@ describe("a model the plan leaves out", () => {
     expect(onChange).toHaveBeenCalledWith("gpt-5-mini");
   });
 });
+
+describe("a set-up with only the demo", () => {
+  const demo: ListedModel = {
+    ...model("parley-demo", "Parley demo"),
+    provider: "demo",
+    pricing: { inputPerMTok: 0, cachedInputPerMTok: 0, outputPerMTok: 0 },
+  };
+
+  it("says where real models come from, and the link leads to the keys in Settings", () => {
+    const onOpenChange = vi.fn();
+    render(
+      <ModelPicker models={[demo]} value="parley-demo" onChange={vi.fn()} open onOpenChange={onOpenChange} />,
+    );
+    const hint = screen.getByTestId("add-providers-hint");
+    expect(hint.textContent).toContain("Only the demo model is set up.");
+    expect(hint.textContent).toContain("ask whoever runs this server to set provider keys");
+    const link = screen.getByRole("link", { name: "Settings → API keys" });
+    expect(link.getAttribute("href")).toBe("/settings#keys");
+    fireEvent.click(link);
+    expect(onOpenChange).toHaveBeenCalledWith(false);
+    expect(location.pathname).toBe("/settings");
+  });
+
+  it("has no such hint once a real provider is there", () => {
+    render(
+      <ModelPicker
+        models={[demo, ...models]}
+        value="parley-demo"
+        onChange={vi.fn()}
+        open
+        onOpenChange={vi.fn()}
+      />,
+    );
+    expect(screen.queryByTestId("add-providers-hint")).toBeNull();
+  });
+});

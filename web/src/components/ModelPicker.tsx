@@ -5,12 +5,16 @@
  *
  * A model the person's plan leaves out carries that plan's name ("Pro"); choosing it offers the
  * upgrade (Settings → Plan) instead of picking a model every send would be refused with.
+ *
+ * With nothing but the built-in demo set up, the list ends with how to get real models: an own
+ * key in Settings → API keys, or provider keys set by whoever runs the server (docs/providers.md).
  */
 import { useMemo, useState, type KeyboardEvent } from "react";
 import * as Popover from "@radix-ui/react-popover";
-import { Brain, Check, Eye, Lock } from "lucide-react";
+import { Brain, Check, Eye, KeyRound, Lock } from "lucide-react";
 import type { ListedModel } from "../api.ts";
 import { formatContext, formatPrice, groupModels } from "../model-groups.ts";
+import { onLinkClick } from "../router.ts";
 import { ModelTriggerLabel, modelTriggerClass } from "./ModelTrigger.tsx";
 import { UpgradeOffer } from "./UpgradeLink.tsx";
 
@@ -201,6 +205,9 @@ function ModelList({
           </div>
         ))}
       </div>
+      {models.length > 0 && models.every((m) => m.provider === "demo") && (
+        <AddProvidersHint onNavigate={onClose} />
+      )}
       {locked?.requiresPlan && (
         <UpgradeOffer
           modelName={locked.name}
@@ -209,6 +216,33 @@ function ModelList({
           onDismiss={() => setLocked(null)}
         />
       )}
+    </div>
+  );
+}
+
+/** Under a list that holds only the demo: where real models come from. */
+function AddProvidersHint({ onNavigate }: { onNavigate: () => void }) {
+  return (
+    <div
+      data-testid="add-providers-hint"
+      className="flex gap-2.5 border-t border-line bg-subtle/60 px-3.5 py-3 text-[13px] leading-snug text-muted"
+    >
+      <KeyRound size={15} aria-hidden className="mt-px shrink-0" />
+      <p>
+        Only the demo model is set up. For OpenAI, Anthropic, Gemini, OpenRouter or DeepSeek, add your own key
+        in{" "}
+        <a
+          href="/settings#keys"
+          onClick={(event) => {
+            onNavigate();
+            onLinkClick(event);
+          }}
+          className="font-medium text-ink underline underline-offset-2 hover:text-accent"
+        >
+          Settings → API keys
+        </a>
+        , or ask whoever runs this server to set provider keys.
+      </p>
     </div>
   );
 }
