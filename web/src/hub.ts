@@ -10,6 +10,7 @@
  */
 import PartySocket from "partysocket";
 import { CLOSE_CODES } from "#protocol/close-codes";
+import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "./socket-close.ts";
 import { parseHubFrame } from "#protocol/hub";
 import { sessionEnded } from "./session.ts";
 import { markSuspended } from "./suspended.ts";
@@ -35,10 +36,12 @@ export function connectHub(events: HubEvents): () => void {
     protocol: location.protocol === "https:" ? "wss" : "ws",
     basePath: "parties/hub",
     maxReconnectionDelay: 10_000,
+    connectionTimeout: HANDSHAKE_TIMEOUT_MS,
     // Opened after a microtask, so a hook that mounts and unmounts at once (StrictMode) opens none.
     startClosed: true,
     // Too many tabs, or a session that ended (not come back to with the same cookie: see below).
     shouldReconnectOnClose: (event) =>
+      !closed &&
       event.code !== CLOSE_CODES.tooManySockets &&
       event.code !== CLOSE_CODES.signedOut &&
       event.code !== CLOSE_CODES.banned,
@@ -80,6 +83,6 @@ export function connectHub(events: HubEvents): () => void {
   });
   return () => {
     closed = true;
-    socket.close(1000, "tab closed the hub");
+    closeSocket(socket, 1000, "tab closed the hub");
   };
 }

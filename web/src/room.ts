@@ -24,6 +24,7 @@ import { ApiError, getConversation } from "./api.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
 import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import { CLOSING_ERRORS, reconnectsByItself } from "./room-closes.ts";
+import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "./socket-close.ts";
 import { RoomCommands, type SendExtras } from "./room-commands.ts";
 import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "./room-reducer.ts";
 import { sameExceptStreamedText, type RoomView } from "./room-view-store.ts";
@@ -105,7 +106,8 @@ export class RoomClient extends RoomCommands {
       room: conversationId,
       query: () => ({ ...reconnectQuery(this.view.state), ...(share ? { share } : {}) }),
       maxReconnectionDelay: 5_000,
-      shouldReconnectOnClose: reconnectsByItself,
+      connectionTimeout: HANDSHAKE_TIMEOUT_MS,
+      shouldReconnectOnClose: (event) => !this.closed && reconnectsByItself(event),
     });
     this.socket.addEventListener("open", this.onOpen);
     this.socket.addEventListener("close", this.onClose);
@@ -143,7 +145,7 @@ export class RoomClient extends RoomCommands {
     this.socket.removeEventListener("open", this.onOpen);
     this.socket.removeEventListener("close", this.onClose);
     this.socket.removeEventListener("message", this.onMessage);
-    this.socket.close();
+    closeSocket(this.socket);
     this.listeners.clear();
   }
 
