@@ -69,12 +69,16 @@ async function outputEvents(conversationId: string): Promise<OutputEvent[]> {
 const prompt = (tag: string, flag: number, sentences = 6) =>
   `Tell me about home [[case:moderated sentences=${sentences} flag=${flag} delay=15 tag=${tag}]]`;
 
-/** Two devices in one room; the first sends the prompt. Resolves with the answer's id and `done`s. */
-async function askInRoom(tag: string, flag: number) {
+/**
+ * Two devices in one room; the first sends the prompt. Resolves with the answer's id and `done`s.
+ * An answer meant to stop runs on long after its flagged sentence, so the verdict has time to
+ * arrive before the provider would have finished on its own, even on a busy machine.
+ */
+async function askInRoom(tag: string, flag: number, sentences = 6) {
   const cookie = await newGuest();
   const conversationId = await createConversation(cookie);
   const devices = [await connectRoom(conversationId, cookie), await connectRoom(conversationId, cookie)];
-  devices[0]!.send({ type: "send", content: prompt(tag, flag), model: MODEL });
+  devices[0]!.send({ type: "send", content: prompt(tag, flag, sentences), model: MODEL });
   const answer = await devices[0]!.waitFor(
     (frame): frame is Extract<ServerFrame, { type: "message" }> =>
       frame.type === "message" && frame.message.role === "assistant",
@@ -105,7 +109,7 @@ describe("output moderation", () => {
     // The model's own mode beats the global one.
     await usePolicy({ mode: "off", models: { [MODEL]: "stop" }, onStop: "keep", windowChars: 100 });
     const tag = uniqueTag("outmod-stop");
-    const { cookie, conversationId, devices, messageId, dones } = await askInRoom(tag, 3);
+    const { cookie, conversationId, devices, messageId, dones } = await askInRoom(tag, 3, 14);
     const kept = moderatedSentences(3, 3, tag).join(" ");
 
     for (const [index, device] of devices.entries()) {
@@ -148,7 +152,7 @@ describe("output moderation", () => {
   it("withholds the text when the operator chose so: a notice replaces it everywhere", async () => {
     await usePolicy({ mode: "stop", onStop: "withhold", windowChars: 100 });
     const tag = uniqueTag("outmod-withhold");
-    const { conversationId, devices, messageId, dones } = await askInRoom(tag, 3);
+    const { conversationId, devices, messageId, dones } = await askInRoom(tag, 3, 14);
 
     for (const [index, device] of devices.entries()) {
       expect(dones[index]).toMatchObject({
