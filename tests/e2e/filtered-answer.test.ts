@@ -36,7 +36,9 @@ async function ask(prompt: string) {
   const before = await page.locator(answers).count();
   const composer = page.getByRole("textbox", { name: "Message" });
   await composer.fill(prompt);
-  await expect.poll(() => page.getByRole("button", { name: "Send" }).isEnabled(), { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(() => page.getByRole("button", { name: "Send" }).isEnabled(), { timeout: 15_000 })
+    .toBe(true);
   await composer.press("Enter");
   const answer = page.locator(answers).nth(before);
   await page.locator(`${answers}:not([data-status="streaming"])`).nth(before).waitFor({ timeout: 60_000 });

@@ -113,7 +113,11 @@ describe("output moderation", () => {
     const kept = moderatedSentences(3, 3, tag).join(" ");
 
     for (const [index, device] of devices.entries()) {
-      expect(dones[index]).toMatchObject({ status: "complete", finishReason: "content_filter", length: kept.length });
+      expect(dones[index]).toMatchObject({
+        status: "complete",
+        finishReason: "content_filter",
+        length: kept.length,
+      });
       // The text streamed to this device up to the verdict, and then the answer as stored.
       expect(device.textOf(messageId).startsWith(kept)).toBe(true);
       expect(finalMessageOn(device, messageId)).toMatchObject({
@@ -187,7 +191,14 @@ describe("output moderation", () => {
       content: full,
     });
     // Every window is checked, the last one (no sentence follows it) when the answer ends.
-    expect((await eventually(() => moderationCalls(tag), (calls) => calls.length >= 6)).length).toBe(6);
+    expect(
+      (
+        await eventually(
+          () => moderationCalls(tag),
+          (calls) => calls.length >= 6,
+        )
+      ).length,
+    ).toBe(6);
     const events = await eventually(
       () => outputEvents(conversationId),
       (rows) => rows.length > 0,
@@ -230,6 +241,13 @@ describe("output moderation", () => {
       messages: [{ role: "user", content: prompt(anthropicTag, 2) }],
     });
     expect(message.stop_reason).toBe("refusal");
+
+    const responsesTag = uniqueTag("outmod-responses");
+    const response = await account
+      .openai()
+      .responses.create({ model: MODEL, input: prompt(responsesTag, 2) });
+    expect(response.status).toBe("incomplete");
+    expect(response.incomplete_details?.reason).toBe("content_filter");
   });
 
   it("refuses a policy that does not fit, and audits a change", async () => {

@@ -119,7 +119,10 @@ function firstResult(body: unknown): { flagged: boolean; categories: Record<stri
  * The checks this configuration enables, cheapest first. Answers (`output`) go through the same
  * checks as prompts but the size cap, which is about what a person may send.
  */
-export function moderationChecks(config: Config, direction: "prompt" | "output" = "prompt"): ModerationCheck[] {
+export function moderationChecks(
+  config: Config,
+  direction: "prompt" | "output" = "prompt",
+): ModerationCheck[] {
   const checks: ModerationCheck[] =
     direction === "prompt" ? [maxPromptSize(config.MODERATION_MAX_PROMPT_CHARS)] : [];
   const words = config.MODERATION_BLOCKLIST ? blocklist(config.MODERATION_BLOCKLIST) : null;

@@ -47,7 +47,7 @@ export class TextWindows {
   /** The windows `text` completes since the last call; with `final`, also what remains. */
   take(text: string, final = false): TextWindow[] {
     const windows: TextWindow[] = [];
-    for (let end = windowEnd(text, this.checked, this.size); end !== null; ) {
+    for (let end = windowEnd(text, this.checked, this.size); end !== null;) {
       windows.push({ start: this.checked, end, text: text.slice(this.checked, end) });
       this.checked = end;
       end = windowEnd(text, this.checked, this.size);

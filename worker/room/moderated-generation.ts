@@ -30,16 +30,17 @@ export class ModeratedGeneration extends Generation {
   private filtered: { content: string; reasoning: string } | null = null;
 
   constructor(host: ModerationHost, userId: string, input: GenerationInput) {
-    let watch: OutputWatch | undefined;
+    // The watch needs `this` (the text so far), so it exists only once `super` has run.
+    const later: { watch?: OutputWatch } = {};
     super({
       ...input,
       onDelta: (delta) => {
         input.onDelta(delta);
-        watch?.tap();
+        later.watch?.tap();
       },
     });
     const db = database(host.env.DB);
-    watch = new OutputWatch({
+    this.watch = later.watch = new OutputWatch({
       db,
       config: getConfig(host.env),
       policy: readOutputPolicy(db),
@@ -51,7 +52,6 @@ export class ModeratedGeneration extends Generation {
       stop: () => this.stop(),
       waitUntil: (promise) => host.ctx.waitUntil(promise),
     });
-    this.watch = watch;
     this.host = host;
   }
 

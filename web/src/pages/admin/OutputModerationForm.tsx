@@ -56,7 +56,7 @@ function ModeChoice({
                 value={mode}
                 checked={value === mode}
                 onChange={() => onChange(mode)}
-                className="accent-[var(--color-accent)]"
+                className="accent-accent"
               />
               {MODE_LABELS[mode].label}
             </span>
@@ -80,7 +80,7 @@ function ModelModes({
   const nameOf = (id: string) => models.find((model) => model.id === id)?.name ?? id;
   const addable = models.filter((model) => !(model.id in overrides));
   return (
-    <div>
+    <div className="max-w-xl">
       <h4 className="mb-2 text-sm font-medium">Models with their own mode</h4>
       {Object.keys(overrides).length === 0 && (
         <p className="mb-2 text-[13px] text-muted">None: every model follows the choice above.</p>
@@ -109,7 +109,9 @@ function ModelModes({
               type="button"
               aria-label={`Remove ${nameOf(id)}`}
               className={smallButtonClass}
-              onClick={() => onChange(Object.fromEntries(Object.entries(overrides).filter(([key]) => key !== id)))}
+              onClick={() =>
+                onChange(Object.fromEntries(Object.entries(overrides).filter(([key]) => key !== id)))
+              }
             >
               <X size={14} aria-hidden />
             </button>
@@ -123,7 +125,7 @@ function ModelModes({
           onChange={(event) => {
             if (event.target.value) onChange({ ...overrides, [event.target.value]: "stop" });
           }}
-          className={`${inputClass.replace("h-10", "h-8")} mt-2 max-w-xs`}
+          className={`${inputClass.replace("h-10", "h-8")} mt-2`}
         >
           <option value="">Give a model its own mode…</option>
           {addable.map((model) => (
@@ -173,11 +175,15 @@ function PolicyForm({
       aria-label="Output moderation"
       noValidate
     >
-      <p className="text-[13px] text-muted">
-        {view.checks.length > 0
-          ? `Answers go through ${view.checks.map((check) => CHECK_LABELS[check] ?? check).join(" and ")}.`
-          : "No check is configured (MODERATION_BLOCKLIST or MODERATION_OPENAI): nothing would be caught."}
-      </p>
+      {view.checks.length > 0 ? (
+        <p className="text-[13px] text-muted">
+          Answers go through {view.checks.map((check) => CHECK_LABELS[check] ?? check).join(" and ")}.
+        </p>
+      ) : (
+        <p role="note" className="rounded-lg border border-warn/30 bg-warn/5 px-3 py-2 text-[13px] text-warn">
+          No check is configured (MODERATION_BLOCKLIST or MODERATION_OPENAI): nothing would be caught.
+        </p>
+      )}
       <ModeChoice value={policy.mode} onChange={(mode) => setPolicy({ ...policy, mode })} />
       <ModelModes
         models={models}
@@ -195,7 +201,7 @@ function PolicyForm({
                 value={choice}
                 checked={policy.onStop === choice}
                 onChange={() => setPolicy({ ...policy, onStop: choice })}
-                className="accent-[var(--color-accent)]"
+                className="accent-accent"
               />
               {choice === "keep"
                 ? "Keeps its text up to the flagged passage"
