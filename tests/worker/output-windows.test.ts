@@ -2,8 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { TextWindows } from "../../worker/moderation/windows";
 
-const sentence = (n: number) => `Sentence number ${n} is long enough to fill most of a small window, quite.`;
-const TEXT = Array.from({ length: 8 }, (_, index) => sentence(index + 1)).join(" ");
+const sentence = (n: number) => `Sentence ${String(n).padStart(2, "0")} is short.`;
+// Twenty sentences of 21 characters and a space: several end in every window.
+const TEXT = Array.from({ length: 20 }, (_, index) => sentence(index + 1)).join(" ");
 
 /** The windows of `text` when it arrives in pieces of `step` characters, and then ends. */
 function windowsOf(text: string, size: number, step: number, start = 0) {
@@ -21,8 +22,8 @@ describe("output moderation windows", () => {
     const byChar = windowsOf(TEXT, 100, 1);
     expect(byChar).toEqual(windowsOf(TEXT, 100, 37));
     expect(byChar).toEqual(windowsOf(TEXT, 100, TEXT.length));
-    // Each sentence is 74 characters: a window of at least 100 ends after the second.
-    expect(byChar[0]).toBe(`${sentence(1)} ${sentence(2)}`);
+    // A window of at least 100 characters ends with the fifth sentence (5 × 22 - 1 = 109).
+    expect(byChar[0]).toBe([1, 2, 3, 4, 5].map(sentence).join(" "));
     expect(byChar.join("")).toBe(TEXT);
     expect(byChar).toHaveLength(4);
   });
