@@ -305,6 +305,23 @@ describe("admin", () => {
     const moderation = page.getByRole("table", { name: "Moderation log" });
     await moderation.waitFor();
     expect(await moderation.textContent()).toContain("alan@example.org");
+    expect(await moderation.textContent()).toContain("Prompt refused");
+
+    // Output moderation: stop for every model, withhold the text, one model only flagged.
+    const policy = page.getByRole("form", { name: "Output moderation" });
+    await policy.getByRole("radio", { name: /^Stop/ }).check();
+    await policy.getByRole("radio", { name: /replaced by a short notice/ }).check();
+    await policy.getByLabel("Give a model its own mode").selectOption("parley-demo");
+    await policy.getByLabel(/^Mode for /).selectOption("flag");
+    await policy.getByLabel("Check every").fill("400");
+    await policy.getByRole("button", { name: "Save output moderation" }).click();
+    await expect
+      .poll(async () => {
+        const response = await context.request.get(`${server.url}/api/v1/admin/settings/output-moderation`);
+        return ((await response.json()) as { policy: unknown }).policy;
+      })
+      .toEqual({ mode: "stop", onStop: "withhold", windowChars: 400, models: { "parley-demo": "flag" } });
+    await shoot("admin-moderation");
 
     await page.getByRole("tab", { name: "Upstream errors" }).click();
     const errors = page.getByRole("table", { name: "Upstream errors" });

@@ -24,7 +24,14 @@ import {
   usageFrame,
 } from "./openai-frames.ts";
 import { commentFrame, dataFrame, DONE_FRAME } from "./sse-writer.ts";
-import { LENGTH_CHUNKS, NORMAL_CHUNKS, REASONING_CHUNKS, slowChunks, UTF8_CHUNKS } from "./texts.ts";
+import {
+  LENGTH_CHUNKS,
+  moderatedChunks,
+  NORMAL_CHUNKS,
+  REASONING_CHUNKS,
+  slowChunks,
+  UTF8_CHUNKS,
+} from "./texts.ts";
 
 /** Frames written with odd but valid SSE/JSON spacing, and one JSON spread over two `data:` lines. */
 function whitespaceFrames(stream: ChunkStream): string[] {
@@ -278,6 +285,25 @@ export const openAICases: Record<string, CaseScript> = {
   },
 
   whitespace: (context) => streamOpenAIFrames(context, whitespaceFrames(newChunkStream(context.model))),
+
+  // Sentences for output moderation, one word a frame; sentence `flag` carries a flag marker.
+  moderated: (context) => {
+    const stream = newChunkStream(context.model);
+    const count = intParam(context.params, "sentences", 6, 1, 100);
+    const flagAt = intParam(context.params, "flag", 0, 0, 100);
+    const chunks = moderatedChunks(count, flagAt, context.params.get("tag") ?? "untagged");
+    return streamOpenAIFrames(
+      context,
+      [
+        roleFrame(stream),
+        ...textFrames(stream, chunks),
+        finishFrame(stream, "stop"),
+        usageFrame(stream, openAIUsage(30, chunks.length, 0, 0)),
+        DONE_FRAME,
+      ],
+      10,
+    );
+  },
 
   length: (context) => {
     const stream = newChunkStream(context.model);

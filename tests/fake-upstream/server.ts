@@ -153,6 +153,8 @@ class FakeUpstreamServer {
   readonly log = new RequestLog();
   /** Responses still in flight, so the log can report their live state. */
   readonly #inFlight = new Map<LoggedRequest, SseWriter>();
+  /** Every input the moderation endpoint was asked about, oldest first (tests count them). */
+  readonly #moderated: string[] = [];
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake-upstream");
@@ -165,6 +167,10 @@ class FakeUpstreamServer {
       return sendJson(res, 200, { text: slowText(intParam(url.searchParams, "tokens", 50, 1)) });
     }
     if (req.method === "GET" && url.pathname === "/__control/health") return sendJson(res, 200, { ok: true });
+    if (req.method === "GET" && url.pathname === "/__control/moderations") {
+      const contains = url.searchParams.get("contains") ?? "";
+      return sendJson(res, 200, { inputs: this.#moderated.filter((input) => input.includes(contains)) });
+    }
     // Benchmark side channel (bench-cases.ts): per-token write times, and this process's clock.
     if (req.method === "GET" && url.pathname === "/__control/timings") {
       const timings = streamTimings(url.searchParams.get("tag") ?? "");
@@ -191,6 +197,8 @@ class FakeUpstreamServer {
     }
     const body = await readBody(req);
     const input = isRecord(body) && typeof body.input === "string" ? body.input : "";
+    this.#moderated.push(input);
+    if (this.#moderated.length > 2_000) this.#moderated.shift();
     const category = /\[\[flag:([a-z/-]+)\]\]/.exec(input)?.[1];
     const categories: Record<string, boolean> = { harassment: false, violence: false, "self-harm": false };
     if (category) categories[category] = true;

@@ -23,3 +23,26 @@ export function slowText(tokens: number): string {
 export function slowChunks(tokens: number): string[] {
   return Array.from({ length: tokens }, (_, index) => (index === 0 ? "tok1" : ` tok${index + 1}`));
 }
+
+/**
+ * The answer of the `moderated` case: `count` sentences of 100 to 200 characters each, so that
+ * with windows of 100 characters each sentence is one window (worker/moderation/windows.ts). The
+ * sentence `flagAt` (1-based; 0: none) carries the marker the fake moderation endpoint flags.
+ * `label` makes the sentences findable in the moderation log.
+ */
+export function moderatedSentences(count: number, flagAt: number, label: string): string[] {
+  return Array.from({ length: count }, (_, index) => {
+    const flag = index + 1 === flagAt ? " [[flag:violence]]" : "";
+    return `Part ${index + 1} of answer ${label} says something calm about the weather, the sea, the hills and the long road home${flag}.`;
+  });
+}
+
+/** `moderatedSentences` joined into the answer's text. */
+export function moderatedText(count: number, flagAt: number, label: string): string {
+  return moderatedSentences(count, flagAt, label).join(" ");
+}
+
+/** That text cut into the chunks the case streams: one word (with its leading space) each. */
+export function moderatedChunks(count: number, flagAt: number, label: string): string[] {
+  return moderatedText(count, flagAt, label).match(/\s*\S+/g) ?? [];
+}

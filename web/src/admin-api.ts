@@ -12,6 +12,7 @@ import {
   defaultModelAnswerSchema,
   limitsViewSchema,
   moderationPageSchema,
+  outputModerationViewSchema,
   upstreamErrorPageSchema,
   usageReportSchema,
   type AdminModel,
@@ -22,6 +23,8 @@ import {
   type LimitOverrides,
   type LimitsView,
   type ModerationEntry,
+  type OutputModerationPolicy,
+  type OutputModerationView,
   type UpstreamError,
   type UsageReport,
 } from "#protocol/admin";
@@ -42,6 +45,17 @@ const json = (method: string, body?: unknown): RequestInit => ({
   method,
   ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
 });
+
+// -----------------------------------------------------------------------------------------------
+// Output moderation
+
+export async function getOutputModeration(): Promise<OutputModerationView> {
+  return request(`${BASE}/settings/output-moderation`, outputModerationViewSchema);
+}
+
+export async function putOutputModeration(policy: OutputModerationPolicy): Promise<OutputModerationView> {
+  return request(`${BASE}/settings/output-moderation`, outputModerationViewSchema, json("PUT", policy));
+}
 
 // -----------------------------------------------------------------------------------------------
 // Models

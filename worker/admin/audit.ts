@@ -12,6 +12,7 @@ export type AuditAction =
   | "model.update"
   | "settings.default_model"
   | "settings.limits"
+  | "settings.output_moderation"
   | "user.limits"
   | "user.ban"
   | "user.unban"

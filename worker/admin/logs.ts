@@ -1,6 +1,7 @@
 /**
- * What went wrong lately, for the admin: prompts that moderation refused, and answers that failed
- * upstream (provider, model, error code and the provider's message — never what anyone wrote).
+ * What went wrong lately, for the admin: prompts that moderation refused and answers it flagged,
+ * and answers that failed upstream (provider, model, error code and the provider's message —
+ * never what anyone wrote).
  */
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Db } from "../db/queries";
@@ -20,6 +21,9 @@ export async function listModeration(
       userId: moderationEvents.userId,
       email: users.email,
       conversationId: moderationEvents.conversationId,
+      messageId: moderationEvents.messageId,
+      direction: moderationEvents.direction,
+      action: moderationEvents.action,
       check: moderationEvents.check,
       category: moderationEvents.category,
       excerpt: moderationEvents.excerpt,

@@ -203,16 +203,28 @@ export const providerKeys = sqliteTable(
 );
 export type ProviderKeyRow = typeof providerKeys.$inferSelect;
 
-/** Prompts a moderation check refused, for the admin to review. */
+/**
+ * What moderation caught, for the admin to review: prompts a check refused, and windows of
+ * answers a check flagged while they streamed (worker/moderation/output.ts).
+ */
 export const moderationEvents = sqliteTable(
   "moderation_events",
   {
     id: text("id").primaryKey(),
     userId: text("user_id").notNull(),
     conversationId: text("conversation_id"),
+    /** The answer a flagged window belongs to (null for a prompt, which was never stored). */
+    messageId: text("message_id"),
+    direction: text("direction", { enum: ["prompt", "output"] })
+      .notNull()
+      .default("prompt"),
+    /** `refused` (a prompt), `flagged` (recorded only) or `stopped` (the answer ended there). */
+    action: text("action", { enum: ["refused", "flagged", "stopped"] })
+      .notNull()
+      .default("refused"),
     check: text("check").notNull(),
     category: text("category").notNull(),
-    /** The start of the refused prompt, so the admin can judge the decision. */
+    /** The start of the refused prompt or of the flagged window, so the admin can judge the decision. */
     excerpt: text("excerpt").notNull(),
     createdAt: integer("created_at").notNull(),
   },

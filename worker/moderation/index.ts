@@ -1,7 +1,8 @@
 /**
  * Moderation hooks: checks run on a prompt before it goes upstream. Each check either passes or
  * names a category; the first refusal wins, is recorded for the admin, and reaches the person
- * as a `content_blocked` error. Built in: a prompt-size cap, an operator blocklist, and OpenAI's
+ * as a `content_blocked` error. Answers go through the same checks while they stream, a window of
+ * text at a time, under the operator's policy (output.ts). Built in: a prompt-size cap, an operator blocklist, and OpenAI's
  * moderation endpoint when enabled. Adding a check is adding a `ModerationCheck`.
  */
 import type { Config } from "../env";
@@ -114,9 +115,16 @@ function firstResult(body: unknown): { flagged: boolean; categories: Record<stri
   return { flagged: first.flagged === true, categories };
 }
 
-/** The checks this configuration enables, cheapest first. */
-export function moderationChecks(config: Config): ModerationCheck[] {
-  const checks: ModerationCheck[] = [maxPromptSize(config.MODERATION_MAX_PROMPT_CHARS)];
+/**
+ * The checks this configuration enables, cheapest first. Answers (`output`) go through the same
+ * checks as prompts but the size cap, which is about what a person may send.
+ */
+export function moderationChecks(
+  config: Config,
+  direction: "prompt" | "output" = "prompt",
+): ModerationCheck[] {
+  const checks: ModerationCheck[] =
+    direction === "prompt" ? [maxPromptSize(config.MODERATION_MAX_PROMPT_CHARS)] : [];
   const words = config.MODERATION_BLOCKLIST ? blocklist(config.MODERATION_BLOCKLIST) : null;
   if (words) checks.push(words);
   if (config.MODERATION_OPENAI && config.OPENAI_API_KEY) {

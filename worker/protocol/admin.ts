@@ -59,6 +59,42 @@ export const defaultModelSchema = z.object({ model: z.string().min(1).max(200).n
 export const defaultModelAnswerSchema = z.object({ defaultModel: z.string().nullable() });
 
 // ---------------------------------------------------------------------------------------------
+// Output moderation
+// ---------------------------------------------------------------------------------------------
+
+/** `off`: answers are not checked; `flag`: flagged windows are recorded; `stop`: the answer also ends. */
+export const OUTPUT_MODERATION_MODES = ["off", "flag", "stop"] as const;
+export const outputModerationModeSchema = z.enum(OUTPUT_MODERATION_MODES);
+export type OutputModerationMode = z.infer<typeof outputModerationModeSchema>;
+
+/**
+ * How answers are moderated while they stream (`PUT /api/v1/admin/settings/output-moderation`).
+ * A model listed in `models` uses its own mode instead of `mode`. Answers are checked a window of
+ * at least `windowChars` characters at a time, cut at the end of a sentence (docs/decisions/0010).
+ */
+export const outputModerationSchema = z
+  .object({
+    mode: outputModerationModeSchema.default("off"),
+    models: z
+      .record(z.string().min(1).max(200), outputModerationModeSchema)
+      .default({})
+      .refine((models) => Object.keys(models).length <= 500, "At most 500 models may have their own mode."),
+    /** What a stopped answer keeps: its text up to the flagged window's end, or only a notice. */
+    onStop: z.enum(["keep", "withhold"]).default("keep"),
+    windowChars: z.number().int().min(100).max(10_000).default(600),
+  })
+  .strict();
+export type OutputModerationPolicy = z.infer<typeof outputModerationSchema>;
+export type OutputModerationInput = z.input<typeof outputModerationSchema>;
+
+export const outputModerationViewSchema = z.object({
+  policy: outputModerationSchema,
+  /** The checks an answer goes through when its mode is not `off` (none: nothing would be caught). */
+  checks: z.array(z.string()),
+});
+export type OutputModerationView = z.infer<typeof outputModerationViewSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // Limits
 // ---------------------------------------------------------------------------------------------
 
@@ -167,16 +203,20 @@ export type UsageReport = z.infer<typeof usageReportSchema>;
 // Logs
 // ---------------------------------------------------------------------------------------------
 
-/** A prompt moderation refused. */
+/** A prompt moderation refused, or a window of an answer it flagged. */
 export const moderationEntrySchema = z.object({
   id: z.string(),
   createdAt: z.number(),
   userId: z.string(),
   email: z.string().nullable(),
   conversationId: z.string().nullable(),
+  /** The answer a flagged window belongs to (null for a prompt). */
+  messageId: z.string().nullable(),
+  direction: z.enum(["prompt", "output"]),
+  action: z.enum(["refused", "flagged", "stopped"]),
   check: z.string(),
   category: z.string(),
-  /** The start of the refused prompt, kept so the admin can judge the decision. */
+  /** The start of the refused prompt or flagged window, kept so the admin can judge the decision. */
   excerpt: z.string(),
 });
 export type ModerationEntry = z.infer<typeof moderationEntrySchema>;

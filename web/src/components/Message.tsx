@@ -124,8 +124,9 @@ function StatusLine({ message, actions }: { message: RoomMessage; actions: React
   let text: string | null = STATUS_NOTES[message.status] ?? null;
   if (message.status === "error" && message.error?.message) text = message.error.message;
   if (message.status === "complete" && message.finishReason === "length") text = "Reached the length limit.";
+  // The provider's filter or this server's output moderation: the answer ends here either way.
   if (message.status === "complete" && message.finishReason === "content_filter")
-    text = "Stopped by the provider’s content filter.";
+    text = "Stopped by a content filter: the rest of this answer was not written.";
   if (!text) return null;
   const tone =
     message.status === "error"

@@ -15,7 +15,8 @@ import type { ChatMessage } from "#protocol/messages";
 import { frameIntervalFor } from "../coalescer";
 import type { LiveCheckpoint } from "../checkpoint";
 import { DeltaMarks } from "../delta-marks";
-import { Generation } from "../generation";
+import type { Generation } from "../generation";
+import { ModeratedGeneration } from "../moderated-generation";
 import type { Audience } from "../presence";
 import type { RoomStore } from "../store";
 import { retitle } from "../auto-title";
@@ -207,7 +208,7 @@ export class TurnRunner {
       const systemPrompt = request.create?.systemPrompt ?? existing?.systemPrompt;
       const apiExtras = plan.kind === "send" ? (plan.api ?? {}) : {};
       const marks = rows.answer.callSettings !== null ? new DeltaMarks() : null;
-      const generation = new Generation({
+      const generation = new ModeratedGeneration(this.host, subject.userId, {
         messageId: answerId,
         startedAt: now,
         model,

@@ -1,11 +1,13 @@
 /**
- * The three logs an operator reads: prompts moderation refused, answers that failed upstream
- * (provider, model, error code and message — never anyone's text), and the admin audit log.
+ * The three logs an operator reads: what moderation caught (prompts it refused, answers it flagged
+ * or stopped, with the output policy above them), answers that failed upstream (provider, model,
+ * error code and message — never anyone's text), and the admin audit log.
  */
 import type { ReactNode } from "react";
-import type { AuditEntry } from "#protocol/admin";
+import type { AuditEntry, ModerationEntry } from "#protocol/admin";
 import { listAudit, listModeration, listUpstreamErrors, type Page } from "../../admin-api.ts";
 import { providerLabel } from "../../model-groups.ts";
+import { OutputModerationPanel } from "./OutputModerationForm.tsx";
 import {
   Badge,
   LoadMore,
@@ -78,36 +80,58 @@ const when = {
   cell: (row: { createdAt: number }) => formatWhen(row.createdAt),
 };
 
+const CAUGHT: Record<ModerationEntry["action"], { label: string; tone: "muted" | "warn" | "danger" }> = {
+  refused: { label: "Prompt refused", tone: "muted" },
+  flagged: { label: "Answer flagged", tone: "warn" },
+  stopped: { label: "Answer stopped", tone: "danger" },
+};
+
 export function ModerationTab() {
   return (
-    <Panel
-      title="Moderation"
-      description="Prompts a moderation check refused before they reached a provider, with their first words so you can judge the call."
-    >
-      <LogTable
-        name="Moderation log"
-        load={listModeration}
-        empty="No prompt has been refused."
-        columns={[
-          when,
-          {
-            label: "Person",
-            className: "max-w-48 truncate",
-            cell: (row) => row.email ?? <span className="text-muted">Guest {shortId(row.userId)}</span>,
-          },
-          {
-            label: "Check",
-            cell: (row) => (
-              <span className="flex flex-wrap gap-1">
-                <Badge>{row.check.replace(/_/g, " ")}</Badge>
-                {row.category !== row.check && <Badge tone="warn">{row.category}</Badge>}
-              </span>
-            ),
-          },
-          { label: "Prompt began", className: "max-w-md truncate text-muted", cell: (row) => row.excerpt },
-        ]}
-      />
-    </Panel>
+    <>
+      <Panel
+        title="Answers"
+        description="Answers can go through the same checks as prompts while they stream, a passage at a time, without slowing them down."
+      >
+        <OutputModerationPanel />
+      </Panel>
+      <Panel
+        title="Moderation"
+        description="Prompts a moderation check refused before they reached a provider, and answers it flagged, with their first words so you can judge the call."
+      >
+        <LogTable
+          name="Moderation log"
+          load={listModeration}
+          empty="Moderation has caught nothing yet."
+          columns={[
+            when,
+            {
+              label: "Person",
+              className: "max-w-48 truncate",
+              cell: (row) => row.email ?? <span className="text-muted">Guest {shortId(row.userId)}</span>,
+            },
+            {
+              label: "Caught",
+              cell: (row) => (
+                <span title={row.messageId ? `Answer ${row.messageId}` : undefined}>
+                  <Badge tone={CAUGHT[row.action].tone}>{CAUGHT[row.action].label}</Badge>
+                </span>
+              ),
+            },
+            {
+              label: "Check",
+              cell: (row) => (
+                <span className="flex flex-wrap gap-1">
+                  <Badge>{row.check.replace(/_/g, " ")}</Badge>
+                  {row.category !== row.check && <Badge tone="warn">{row.category}</Badge>}
+                </span>
+              ),
+            },
+            { label: "Text began", className: "max-w-md truncate text-muted", cell: (row) => row.excerpt },
+          ]}
+        />
+      </Panel>
+    </>
   );
 }
 
@@ -137,6 +161,7 @@ const ACTION_LABELS: Record<string, string> = {
   "model.update": "Changed a model",
   "settings.default_model": "Set the default model",
   "settings.limits": "Changed global limits",
+  "settings.output_moderation": "Changed output moderation",
   "user.limits": "Set a person's limits",
   "user.ban": "Banned",
   "user.unban": "Lifted a ban",

@@ -7,6 +7,7 @@ import { adminAccess } from "../../../admin/access";
 import { AppError } from "../../../errors";
 import { createRouter } from "../../router";
 import { billingAdmin } from "./billing";
+import { moderationAdmin } from "./moderation";
 import { modelAdmin } from "./models";
 import { peopleAdmin } from "./people";
 import { reportAdmin } from "./reports";
@@ -17,6 +18,7 @@ adminRoutes.use("*", adminAccess);
 adminRoutes.route("/", modelAdmin);
 adminRoutes.route("/", peopleAdmin);
 adminRoutes.route("/", reportAdmin);
+adminRoutes.route("/", moderationAdmin);
 adminRoutes.route("/", tokenAdmin);
 adminRoutes.route("/", billingAdmin);
 // Mounted ahead of the API's own session middleware (see app.ts): an unknown admin path must end

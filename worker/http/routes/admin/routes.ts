@@ -17,6 +17,8 @@ import {
   limitOverridesSchema,
   limitsViewSchema,
   moderationPageSchema,
+  outputModerationSchema,
+  outputModerationViewSchema,
   upstreamErrorPageSchema,
   usageReportSchema,
 } from "#protocol/admin";
@@ -86,6 +88,26 @@ export const setLimitsRoute = createRoute({
   middleware: readJsonBody,
   request: { body: jsonBody(globalLimitsSchema) },
   responses: { 200: json("Limits now", limitsViewSchema), ...errors(400, 401, 403) },
+});
+
+export const getOutputModerationRoute = createRoute({
+  ...admin,
+  method: "get",
+  path: "/settings/output-moderation",
+  operationId: "adminGetOutputModeration",
+  summary: "How answers are moderated while they stream, and the checks they go through",
+  responses: { 200: json("The policy", outputModerationViewSchema), ...errors(401, 403) },
+});
+
+export const setOutputModerationRoute = createRoute({
+  ...admin,
+  method: "put",
+  path: "/settings/output-moderation",
+  operationId: "adminSetOutputModeration",
+  summary: "Set output moderation (off, flag or stop; globally and per model); applies to the next answer",
+  middleware: readJsonBody,
+  request: { body: jsonBody(outputModerationSchema) },
+  responses: { 200: json("The policy now", outputModerationViewSchema), ...errors(400, 401, 403) },
 });
 
 // -----------------------------------------------------------------------------------------------
@@ -168,7 +190,7 @@ export const moderationRoute = createRoute({
   method: "get",
   path: "/moderation",
   operationId: "adminModerationLog",
-  summary: "Prompts moderation refused, newest first",
+  summary: "Prompts moderation refused and answers it flagged, newest first",
   request: { query: pageQuerySchema },
   responses: { 200: json("A page of events", moderationPageSchema), ...errors(400, 401, 403) },
 });
