@@ -24,7 +24,14 @@ import {
   usageFrame,
 } from "./openai-frames.ts";
 import { commentFrame, dataFrame, DONE_FRAME } from "./sse-writer.ts";
-import { LENGTH_CHUNKS, NORMAL_CHUNKS, REASONING_CHUNKS, slowChunks, UTF8_CHUNKS } from "./texts.ts";
+import {
+  LENGTH_CHUNKS,
+  NORMAL_CHUNKS,
+  REASONING_CHUNKS,
+  slowChunks,
+  TITLE_USAGE,
+  UTF8_CHUNKS,
+} from "./texts.ts";
 
 /** Frames written with odd but valid SSE/JSON spacing, and one JSON spread over two `data:` lines. */
 function whitespaceFrames(stream: ChunkStream): string[] {
@@ -52,6 +59,19 @@ export const openAICases: Record<string, CaseScript> = {
   ...openAIFlavourCases,
   ...openAIToolCases,
   ...openAIBenchCases,
+
+  // Parley's title request: a title as models write them (quoted, a trailing period), with usage.
+  title: (context) => {
+    const stream = newChunkStream(context.model);
+    const words = (context.params.get("subject") ?? "").split(/\s+/).filter(Boolean).slice(0, 3);
+    return streamOpenAIFrames(context, [
+      roleFrame(stream),
+      ...textFrames(stream, ['"About ', words.join(" "), '."']),
+      finishFrame(stream, "stop"),
+      usageFrame(stream, openAIUsage(TITLE_USAGE.input, TITLE_USAGE.output, 0, 0)),
+      DONE_FRAME,
+    ]);
+  },
 
   slow: (context) => {
     const stream = newChunkStream(context.model);
