@@ -11,6 +11,7 @@
 import PartySocket from "partysocket";
 import { CLOSE_CODES } from "#protocol/close-codes";
 import { parseHubFrame } from "#protocol/hub";
+import { whenIdentified } from "./api.ts";
 import { sessionEnded } from "./session.ts";
 import { markSuspended } from "./suspended.ts";
 import type { ConversationSummary } from "#protocol/http";
@@ -75,7 +76,8 @@ export function connectHub(events: HubEvents): () => void {
     if (event.code === CLOSE_CODES.signedOut) sessionOver();
     if (event.code === CLOSE_CODES.banned) banned();
   });
-  queueMicrotask(() => {
+  // Not before this browser has its identity (a first visit's cookie comes with the first answer).
+  void whenIdentified().then(() => {
     if (!closed) socket.reconnect();
   });
   return () => {
