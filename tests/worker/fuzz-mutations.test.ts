@@ -26,6 +26,9 @@ import {
 } from "#protocol/http";
 import { sharePutSchema } from "#protocol/sharing";
 import { createTokenSchema } from "#protocol/tokens";
+import { parseMessagesCall } from "../../worker/compat/anthropic-messages-request";
+import { parseChatCompletion } from "../../worker/compat/openai-chat-request";
+import { parseResponsesCall } from "../../worker/compat/openai-responses-request";
 import { createConversation, newGuest, workerFetch } from "./helpers";
 import { random, mutate, type Rng } from "./mutations";
 
@@ -34,10 +37,21 @@ const ADMIN = "Bearer test-admin-token-at-least-32-characters-long";
 interface Route {
   method: string;
   path: string;
-  /** Who calls: a guest, a signed-in member, or the admin token. */
-  as: "guest" | "member" | "admin";
-  schema: z.ZodType;
+  /** Who calls: a guest, a signed-in member, the admin token, or the member's API token. */
+  as: "guest" | "member" | "admin" | "api";
+  /** The route's own check of a body (its zod schema, or the compatible API's parser). */
+  schema: z.ZodType | ((body: unknown) => unknown);
   valid: unknown;
+}
+
+function accepts(route: Route, body: unknown): boolean {
+  if (typeof route.schema !== "function") return route.schema.safeParse(body).success;
+  try {
+    route.schema(body);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Rows per table, every table of the database. */
@@ -55,11 +69,13 @@ async function counts(): Promise<Record<string, number>> {
 /** The body as the worker will read it: JSON, and still valid for the route? */
 function stillValid(route: Route, body: string | Uint8Array): boolean {
   const text = typeof body === "string" ? body : new TextDecoder().decode(body);
+  let parsed: unknown;
   try {
-    return route.schema.safeParse(JSON.parse(text)).success;
+    parsed = JSON.parse(text);
   } catch {
     return false;
   }
+  return accepts(route, parsed);
 }
 
 describe("mutated request bodies", () => {
@@ -82,6 +98,12 @@ describe("mutated request bodies", () => {
         user: { id: string };
       }>()
     ).user.id;
+    const created = await workerFetch("/api/v1/tokens", {
+      method: "POST",
+      headers: { cookie: member, "content-type": "application/json" },
+      body: JSON.stringify({ name: "fuzz" }),
+    });
+    const { secret } = await created.json<{ secret: string }>();
     const other = await newGuest();
     const chatId = await createConversation(other);
     // Seed the catalogue and plans so that a first read during the run is not a change.
@@ -264,20 +286,59 @@ describe("mutated request bodies", () => {
         schema: grantPlanSchema,
         valid: { plan: "pro" },
       },
+      // The compatible APIs answer in their own dialect's error shape, with `error.message`.
+      {
+        method: "POST",
+        path: "/v1/chat/completions",
+        as: "api",
+        schema: parseChatCompletion,
+        valid: {
+          model: "gpt-5-mini",
+          messages: [
+            { role: "system", content: "Be brief." },
+            { role: "user", content: "Hi" },
+          ],
+          stream: true,
+          max_tokens: 50,
+          temperature: 0.5,
+        },
+      },
+      {
+        method: "POST",
+        path: "/v1/messages",
+        as: "api",
+        schema: parseMessagesCall,
+        valid: {
+          model: "claude-haiku-4-5",
+          max_tokens: 100,
+          system: "Be brief.",
+          messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }],
+          stream: true,
+        },
+      },
+      {
+        method: "POST",
+        path: "/v1/responses",
+        as: "api",
+        schema: parseResponsesCall,
+        valid: { model: "gpt-5-mini", input: "Hi", instructions: "Be brief.", stream: true },
+      },
     ];
-    for (const route of routes) expect(route.schema.safeParse(route.valid).success).toBe(true);
+    for (const route of routes) expect(accepts(route, route.valid), route.path).toBe(true);
 
     const headersFor = (route: Route): Record<string, string> => ({
       "content-type": "application/json",
       ...(route.as === "admin"
         ? { authorization: ADMIN }
-        : { cookie: route.as === "guest" ? guest : member }),
+        : route.as === "api"
+          ? { authorization: `Bearer ${secret}` }
+          : { cookie: route.as === "guest" ? guest : member }),
     });
     const before = await counts();
     const rng: Rng = random(20261207);
     const validated = new Set<string>();
     let sent = 0;
-    for (let i = 0; sent < 1_100; i++) {
+    for (let i = 0; sent < 1_250; i++) {
       const route = routes[i % routes.length]!;
       const body = mutate(rng, route.valid);
       // A mutation that left the body valid is not malformed (a changed string, say): skip it.
@@ -297,9 +358,11 @@ describe("mutated request bodies", () => {
         );
       }
       if (response.status === 400) validated.add(`${route.method} ${route.path}`);
-      expect(JSON.parse(text), `${route.path} ${shown.slice(0, 200)}`).toMatchObject({
-        error: { code: expect.any(String), message: expect.any(String) },
-      });
+      const shape =
+        route.as === "api"
+          ? { error: { message: expect.any(String) } }
+          : { error: { code: expect.any(String), message: expect.any(String) } };
+      expect(JSON.parse(text), `${route.path} ${shown.slice(0, 200)}`).toMatchObject(shape);
     }
     expect(await counts()).toEqual(before);
     expect([...validated].sort()).toEqual([...new Set(routes.map((r) => `${r.method} ${r.path}`))].sort());
