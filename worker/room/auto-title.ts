@@ -9,7 +9,12 @@ import { logError } from "../observability/log";
 import { createProvider } from "../providers";
 import { priceUsage, usableModels, type CatalogueModel } from "../providers/catalogue";
 import { estimateRequestTokens, estimateTokens } from "../providers/token-estimate";
-import { isBuiltinProviderId, type Provider, type ProviderRequest, type ProviderUsage } from "../providers/types";
+import {
+  isBuiltinProviderId,
+  type Provider,
+  type ProviderRequest,
+  type ProviderUsage,
+} from "../providers/types";
 import { titleFrom } from "./turn/plan";
 import type { TurnHost } from "./turn/runner";
 
