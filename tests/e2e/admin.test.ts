@@ -112,6 +112,8 @@ function historySql(now: number): string {
   }
   lines.push(
     `INSERT INTO messages (id, conversation_id, position, role, model, provider, status, finish_reason, error_code, error_message, created_at, updated_at) VALUES ('seed-error-1', 'seed-chat-linus', ${position}, 'assistant', 'claude-sonnet-4-5', 'anthropic', 'error', 'error', 'upstream_overloaded', 'The provider is overloaded. Try again in a moment.', ${now - 2 * 3_600_000}, ${now - 2 * 3_600_000});`,
+    // Two conversation titles a cheap model wrote: the operator's own spending.
+    `INSERT INTO operator_usage (id, purpose, conversation_id, model, provider, input_tokens, output_tokens, cost_usd, estimated, created_at) VALUES ('seed-title-1', 'title', 'seed-chat-alan', 'gpt-5-mini', 'openai', 412, 9, 0.000121, 0, ${now - 3 * 3_600_000}), ('seed-title-2', 'title', 'seed-chat-linus', 'gpt-5-mini', 'openai', 388, 8, 0.000113, 0, ${now - 4 * 3_600_000});`,
     `INSERT INTO moderation_events (id, user_id, conversation_id, "check", category, excerpt, created_at) VALUES ('seed-moderation-1', 'seed-user-alan', 'seed-chat-alan', 'max_prompt_size', 'size', 'Here is the whole log file from last night', ${now - 5 * 3_600_000});`,
   );
   return lines.join("\n");
@@ -249,6 +251,8 @@ describe("admin", () => {
     expect(await byModel.textContent()).toContain("parley-demo");
     expect(await byModel.textContent()).toContain("claude-sonnet-4-5");
     expect(await page.getByRole("table", { name: "Usage by person" }).textContent()).toContain(ADMIN_EMAIL);
+    // Titles are the operator's: shown apart, in no one's row.
+    expect(await page.getByTestId("operator-usage").textContent()).toContain("2 calls · 817 tokens");
     await shoot("admin-usage");
   });
 

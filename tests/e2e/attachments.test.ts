@@ -236,7 +236,7 @@ describe("attachments", () => {
       .waitFor({ timeout: 20_000 });
     await pageA.locator('[data-testid="assistant-message"][data-status="complete"]').waitFor();
 
-    // The fake upstream also writes the automatic title ("Hello! How can I help you today"): give
+    // The fake upstream also writes the automatic title ("About <the first words>"): give
     // the chat a fitting one for the screenshot.
     const renamed = await owner.request.patch(`${server.url}/api/v1/conversations/${conversationId}`, {
       headers: { origin: server.url },

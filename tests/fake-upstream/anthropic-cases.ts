@@ -88,6 +88,8 @@ function textPrelude(context: CaseContext): string[] {
 
 export const anthropicCases: Record<string, CaseScript> = {
   normal,
+  // Parley's title request (the OpenAI format has a case of its own): the normal answer.
+  title: normal,
   ...anthropicToolCases,
 
   slow: (context) => {

@@ -24,6 +24,8 @@ import { LENGTH_CHUNKS, slowChunks, UTF8_CHUNKS } from "./texts.ts";
 
 const successCases: Record<string, CaseScript> = {
   normal: streamNormal,
+  // Parley's title request (the OpenAI format has a case of its own): the normal answer.
+  title: streamNormal,
 
   slow: (context) => {
     const tokens = intParam(context.params, "tokens", 50, 1);

@@ -80,7 +80,21 @@ export function toolResults(body: unknown): string[] {
  */
 export const TOOL_RESULTS_PARAM = "@tool_results";
 
+/** How Parley asks for a conversation's title (worker/room/auto-title.ts). */
+const TITLE_REQUEST = /^Write a title of/;
+
+/** The text of the first `user` message, without case markers. */
+function firstUserText(body: unknown): string {
+  const first = turnsOf(body).find((turn) => isRecord(turn) && turn.role === "user");
+  const text = isRecord(first) ? messageText(first.content ?? first.parts) : "";
+  return text.replace(new RegExp(MARKER_PATTERN.source, "g"), "").trim();
+}
+
 export function findCaseMarker(body: unknown): CaseMarker {
+  // A title request answers with a title made from the first prompt (the `title` case).
+  if (TITLE_REQUEST.test(lastUserText(body))) {
+    return { name: "title", params: new Map([["subject", firstUserText(body)]]), tag: null };
+  }
   const match = MARKER_PATTERN.exec(lastUserText(body));
   if (!match) return { name: "normal", params: new Map(), tag: null };
   const params = new Map<string, string>();

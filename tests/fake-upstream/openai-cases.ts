@@ -30,6 +30,7 @@ import {
   NORMAL_CHUNKS,
   REASONING_CHUNKS,
   slowChunks,
+  TITLE_USAGE,
   UTF8_CHUNKS,
 } from "./texts.ts";
 
@@ -59,6 +60,19 @@ export const openAICases: Record<string, CaseScript> = {
   ...openAIFlavourCases,
   ...openAIToolCases,
   ...openAIBenchCases,
+
+  // Parley's title request: a title as models write them (quoted, a trailing period), with usage.
+  title: (context) => {
+    const stream = newChunkStream(context.model);
+    const words = (context.params.get("subject") ?? "").split(/\s+/).filter(Boolean).slice(0, 3);
+    return streamOpenAIFrames(context, [
+      roleFrame(stream),
+      ...textFrames(stream, ['"About ', words.join(" "), '."']),
+      finishFrame(stream, "stop"),
+      usageFrame(stream, openAIUsage(TITLE_USAGE.input, TITLE_USAGE.output, 0, 0)),
+      DONE_FRAME,
+    ]);
+  },
 
   slow: (context) => {
     const stream = newChunkStream(context.model);

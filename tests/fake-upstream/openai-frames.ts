@@ -5,7 +5,7 @@
  */
 import { type CaseContext, frameDelay } from "./case-context.ts";
 import { dataFrame, DONE_FRAME, randomId } from "./sse-writer.ts";
-import { NORMAL_CHUNKS } from "./texts.ts";
+import { NORMAL_CHUNKS, NORMAL_TOKENS } from "./texts.ts";
 
 export interface ChunkStream {
   id: string;
@@ -83,7 +83,7 @@ export function usageFrame(stream: ChunkStream, usage: unknown): string {
 }
 
 /** Usage the `normal` case reports: a reasoning model with a warm prompt cache. */
-export const NORMAL_USAGE = openAIUsage(1250, 73, 1024, 64);
+export const NORMAL_USAGE = openAIUsage(NORMAL_TOKENS.input, NORMAL_TOKENS.output, 1024, 64);
 
 export function streamHeaders(): Record<string, string> {
   return {

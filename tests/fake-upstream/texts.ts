@@ -5,6 +5,12 @@
  */
 
 /** The normal answer, already cut the way a tokenizer would stream it. */
+/** The prompt and answer tokens the OpenAI `normal` case reports. */
+export const NORMAL_TOKENS = { input: 1250, output: 73 };
+
+/** What the OpenAI `title` case (Parley's title request) reports as its usage. */
+export const TITLE_USAGE = { input: 96, output: 7 };
+
 export const NORMAL_CHUNKS = ["Hello", "!", " How", " can", " I", " help", " you", " today", "?"];
 
 export const REASONING_CHUNKS = ["The user", " greets me", ";", " answer", " politely", "."];

@@ -39,8 +39,34 @@ function retryAfterMs(headers: Headers, now = Date.now()): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/**
+ * The first request of this page, until it has settled. A browser's first visit has no cookie, and
+ * the server makes a guest for every request that comes without one: the last cookie would win and
+ * whatever the others did would belong to a guest this browser no longer is. So the first request
+ * goes alone (it is the session check, sent as the app starts) and every other waits for its answer.
+ */
+let first: Promise<void> | null = null;
+
+function send(path: string, init: RequestInit): Promise<Response> {
+  if (first) return first.then(() => fetch(path, init));
+  const sent = fetch(path, init);
+  // A failure (offline) leaves no cookie either: the next request goes alone again.
+  first = sent.then(
+    () => undefined,
+    () => {
+      first = null;
+    },
+  );
+  return sent;
+}
+
+/** Settles once this browser has its identity cookie (or the first try failed): sockets wait for it. */
+export function whenIdentified(): Promise<void> {
+  return first ?? Promise.resolve();
+}
+
 export async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, {
+  const response = await send(path, {
     credentials: "same-origin",
     ...init,
     headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) },

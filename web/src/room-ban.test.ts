@@ -48,7 +48,11 @@ async function openRoom() {
   const { RoomClient } = await import("./room.ts");
   const suspended = await import("./suspended.ts");
   const room = new RoomClient("c1", {}, { share: "tok" });
-  return { room, socket: sockets.at(-1)!, ...suspended };
+  const socket = sockets.at(-1)!;
+  // The socket opens (its first `reconnect`) once the browser has its identity: that is no retry.
+  await vi.waitFor(() => expect(socket.reconnectCalls).toBe(1));
+  socket.reconnectCalls = 0;
+  return { room, socket, ...suspended };
 }
 
 describe("a banned person's room", () => {

@@ -20,7 +20,7 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from "#protocol/frames";
-import { ApiError, getConversation } from "./api.ts";
+import { ApiError, getConversation, whenIdentified } from "./api.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
 import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import { CLOSING_ERRORS, reconnectsByItself } from "./room-closes.ts";
@@ -108,6 +108,11 @@ export class RoomClient extends RoomCommands {
       maxReconnectionDelay: 5_000,
       connectionTimeout: HANDSHAKE_TIMEOUT_MS,
       shouldReconnectOnClose: (event) => !this.closed && reconnectsByItself(event),
+      // Opened once this browser has its identity: a first visit's cookie comes with the first answer.
+      startClosed: true,
+    });
+    void whenIdentified().then(() => {
+      if (!this.closed) this.socket.reconnect();
     });
     this.socket.addEventListener("open", this.onOpen);
     this.socket.addEventListener("close", this.onClose);

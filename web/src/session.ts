@@ -91,8 +91,9 @@ let changes = 0;
 export async function applyUser(user: SessionUser, { refetch = false } = {}): Promise<void> {
   changes++;
   const previous = state.user;
-  // A guest whose id changed is the same person as far as anyone can tell (a cookieless first visit
-  // mints a guest per parallel request and the last cookie wins; a lost cookie): keep the cache.
+  // A guest whose id changed is the same person as far as anyone can tell (a lost cookie; api.ts
+  // sends a first visit's requests after its first answer, so that one visit makes one guest):
+  // keep the cache.
   // An account coming or going is another person.
   const changedId =
     previous !== null && previous.id !== user.id && (previous.kind === "user" || user.kind === "user");

@@ -2,10 +2,11 @@
  * Usage and cost over the last N days (UTC), by day, by model and by person, read back from the
  * answers that incurred them (each stores its tokens and its cost, priced when it finished).
  * Only answers Parley paid for count: those made with a person's own key cost the operator nothing.
+ * Calls Parley makes on its own account (titles) are reported apart, as `operator`.
  */
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/queries";
-import { conversations, messages, users } from "../db/schema";
+import { conversations, messages, operatorUsage, users } from "../db/schema";
 import type { UsageReport, UsageSummary } from "#protocol/admin";
 import { billedTo, paidAnswersBetween, roundCost, usageColumns } from "./users";
 
@@ -22,7 +23,7 @@ export async function usageReport(db: Db, days: number, now = Date.now()): Promi
   const where = paidAnswersBetween(start, end);
   const day = sql<string>`strftime('%Y-%m-%d', ${messages.createdAt} / 1000, 'unixepoch')`;
 
-  const [dayRows, modelRows, userRows] = await Promise.all([
+  const [dayRows, modelRows, userRows, [operator]] = await Promise.all([
     db
       .select({ day, ...usageColumns })
       .from(messages)
@@ -45,6 +46,14 @@ export async function usageReport(db: Db, days: number, now = Date.now()): Promi
       .groupBy(billedTo)
       .orderBy(desc(usageColumns.costUsd), desc(usageColumns.tokens))
       .limit(10),
+    db
+      .select({
+        answers: sql<number>`count(*)`,
+        tokens: sql<number>`coalesce(sum(${operatorUsage.inputTokens} + ${operatorUsage.outputTokens}), 0)`,
+        costUsd: sql<number>`coalesce(sum(${operatorUsage.costUsd}), 0)`,
+      })
+      .from(operatorUsage)
+      .where(and(gte(operatorUsage.createdAt, start), lt(operatorUsage.createdAt, end))),
   ]);
 
   const perDay = new Map(dayRows.map((row) => [row.day, row]));
@@ -74,6 +83,7 @@ export async function usageReport(db: Db, days: number, now = Date.now()): Promi
     total: rounded(total),
     byDay,
     byModel: modelRows.map(rounded),
+    operator: rounded(operator ?? { answers: 0, tokens: 0, costUsd: 0 }),
     topUsers: userRows.map(rounded),
   };
 }

@@ -42,6 +42,7 @@ export function toChatMessage(row: Message): ChatMessage {
           ...(row.cachedInputTokens !== null ? { cachedInputTokens: row.cachedInputTokens } : {}),
           ...(row.reasoningTokens !== null ? { reasoningTokens: row.reasoningTokens } : {}),
           costUsd: row.costUsd ?? 0,
+          ...(row.usageEstimated ? { estimated: true } : {}),
         }
       : null;
   return {

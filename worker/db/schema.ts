@@ -66,6 +66,7 @@ export type User = typeof users.$inferSelect;
 export * from "./sessions-schema";
 export * from "./api-tokens-schema";
 export * from "./billing-schema";
+export * from "./operator-usage-schema";
 
 export const conversations = sqliteTable(
   "conversations",
@@ -126,6 +127,11 @@ export const messages = sqliteTable(
     cachedInputTokens: integer("cached_input_tokens"),
     reasoningTokens: integer("reasoning_tokens"),
     costUsd: real("cost_usd"),
+    /**
+     * The provider never reported this answer's usage (it was stopped first): the token counts
+     * and the cost are Parley's tokenizer estimate (worker/providers/token-estimate.ts).
+     */
+    usageEstimated: integer("usage_estimated", { mode: "boolean" }).notNull().default(false),
     /** Paid with the person's own provider key: not counted against Parley's quotas. */
     ownKey: integer("own_key", { mode: "boolean" }).notNull().default(false),
     /** A single message someone deleted: hidden and left out of the model's context. */

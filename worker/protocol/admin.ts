@@ -188,6 +188,11 @@ export const usageReportSchema = z.object({
   /** Every day of the range, oldest first, zeros included. */
   byDay: z.array(usageSummarySchema.extend({ day: z.string() })),
   byModel: z.array(usageSummarySchema.extend({ model: z.string() })),
+  /**
+   * Calls Parley made on its own account (conversation titles): paid by the operator, counted in
+   * no one's quota, and not in the figures above. `answers` counts the calls.
+   */
+  operator: usageSummarySchema,
   /** The people who cost the most, with their email when they have an account. */
   topUsers: z.array(
     usageSummarySchema.extend({

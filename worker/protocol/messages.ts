@@ -33,6 +33,11 @@ export const usageSchema = z.object({
   cachedInputTokens: z.number().int().nonnegative().optional(),
   reasoningTokens: z.number().int().nonnegative().optional(),
   costUsd: z.number().nonnegative(),
+  /**
+   * The provider never reported these counts (the answer was stopped before its usage arrived):
+   * Parley estimated them from the texts with a tokenizer estimate, and bills the estimate.
+   */
+  estimated: z.boolean().optional(),
 });
 export type Usage = z.infer<typeof usageSchema>;
 

@@ -2,12 +2,19 @@
  * Names a conversation after its first answer: a cheap available model writes a short title;
  * without one (demo-only set-ups) the provisional title cut from the first prompt stays.
  */
-import { database, setTitleIfUntitled } from "../db/queries";
+import { database, setTitleIfUntitled, type Db } from "../db/queries";
+import { operatorUsage } from "../db/schema";
 import { getConfig } from "../env";
 import { logError } from "../observability/log";
 import { createProvider } from "../providers";
-import { usableModels, type CatalogueModel } from "../providers/catalogue";
-import { isBuiltinProviderId, type Provider } from "../providers/types";
+import { priceUsage, usableModels, type CatalogueModel } from "../providers/catalogue";
+import { estimateRequestTokens, estimateTokens } from "../providers/token-estimate";
+import {
+  isBuiltinProviderId,
+  type Provider,
+  type ProviderRequest,
+  type ProviderUsage,
+} from "../providers/types";
 import { titleFrom } from "./turn/plan";
 import type { TurnHost } from "./turn/runner";
 
@@ -38,36 +45,71 @@ export function cleanTitle(raw: string): string | null {
   return line.length > MAX_TITLE_CHARS ? `${line.slice(0, MAX_TITLE_CHARS - 1).trimEnd()}…` : line;
 }
 
-/** Asks `provider` for a title for the exchange; resolves to null on any failure. */
+/** What a title call produced: the title (null on any failure) and what the call used. */
+export interface WrittenTitle {
+  title: string | null;
+  /** The provider's count, or an estimate when it reported none; null if nothing was spent. */
+  usage: (ProviderUsage & { estimated: boolean }) | null;
+}
+
+/** Asks `provider` for a title for the exchange; the title is null on any failure. */
 export async function writeTitle(
   provider: Provider,
   model: CatalogueModel,
   prompt: string,
   answer: string,
   signal: AbortSignal,
-): Promise<string | null> {
+): Promise<WrittenTitle> {
+  const request: ProviderRequest = {
+    model: model.upstreamId,
+    maxOutputTokens: 32,
+    messages: [
+      { role: "user", content: prompt.slice(0, 2_000) },
+      { role: "assistant", content: answer.slice(0, 2_000) },
+      { role: "user", content: TITLE_INSTRUCTION },
+    ],
+  };
   let text = "";
+  let usage: ProviderUsage | null = null;
+  let failed = false;
   try {
-    const stream = provider.stream(
-      {
-        model: model.upstreamId,
-        maxOutputTokens: 32,
-        messages: [
-          { role: "user", content: prompt.slice(0, 2_000) },
-          { role: "assistant", content: answer.slice(0, 2_000) },
-          { role: "user", content: TITLE_INSTRUCTION },
-        ],
-      },
-      signal,
-    );
-    for await (const event of stream) {
+    for await (const event of provider.stream(request, signal)) {
       if (event.type === "text") text += event.text;
-      if (event.type === "error") return null;
+      if (event.type === "usage") usage = event.usage;
+      if (event.type === "error") failed = true;
     }
   } catch {
-    return null;
+    failed = true;
   }
-  return cleanTitle(text);
+  // A call that wrote something was paid for, reported or not (a timeout cuts the report off).
+  const spent: WrittenTitle["usage"] = usage
+    ? { ...usage, estimated: false }
+    : text !== ""
+      ? { inputTokens: estimateRequestTokens(request), outputTokens: estimateTokens(text), estimated: true }
+      : null;
+  return { title: failed ? null : cleanTitle(text), usage: spent };
+}
+
+/** Records a title call's usage as the operator's own (admin Usage; no one's quota). */
+async function recordTitleUsage(
+  db: Db,
+  conversationId: string,
+  model: CatalogueModel,
+  usage: NonNullable<WrittenTitle["usage"]>,
+): Promise<void> {
+  const priced = priceUsage(model, usage);
+  await db.insert(operatorUsage).values({
+    id: crypto.randomUUID(),
+    purpose: "title",
+    conversationId,
+    model: model.id,
+    provider: model.provider,
+    inputTokens: priced.inputTokens,
+    outputTokens: priced.outputTokens,
+    costUsd: priced.costUsd,
+    estimated: usage.estimated,
+    createdAt: Date.now(),
+  });
 }
 
 /**
@@ -86,7 +128,8 @@ export async function retitle(
     const model = pickTitleModel(await usableModels(db, host.env), getConfig(host.env).TITLE_MODEL);
     const provider = model ? createProvider(model.provider, host.env) : null;
     if (!model || !provider) return;
-    const title = await writeTitle(provider, model, prompt, answer, AbortSignal.timeout(15_000));
+    const { title, usage } = await writeTitle(provider, model, prompt, answer, AbortSignal.timeout(15_000));
+    if (usage) await recordTitleUsage(db, host.name, model, usage);
     if (title && (await setTitleIfUntitled(db, host.name, title, titleFrom(prompt)))) {
       host.store.noteTitle(title);
       host.audience.publish({ type: "title", title });

@@ -6,8 +6,9 @@
  */
 import type { FinalMessage } from "../db/queries";
 import { deadlineErrorInfo, GENERATION_DEADLINE_MS, withDeadline } from "../limits/concurrency";
-import type { ErrorInfo, FinishReason, ToolCall } from "#protocol/messages";
+import type { ErrorInfo, FinishReason, ToolCall, Usage } from "#protocol/messages";
 import { priceUsage, type CatalogueModel } from "../providers/catalogue";
+import { estimateRequestTokens, estimateTokens } from "../providers/token-estimate";
 import type { Provider, ProviderRequest, ProviderToolCall, ProviderUsage } from "../providers/types";
 import { runTool } from "../tools";
 import { logError } from "../observability/log";
@@ -28,8 +29,11 @@ export interface GenerationInput {
   onProgress: () => void;
   /** A tool was called (result null) or answered; for the `tool` frame. */
   onTool?: (call: ToolCall) => void;
-  /** Text the message already has (continuing a stopped answer); new text is appended. */
-  initial?: { text: string; reasoning: string };
+  /**
+   * Text the message already has (continuing a stopped answer); new text is appended. Its usage,
+   * when it had one, is added to this answer's.
+   */
+  initial?: { text: string; reasoning: string; usage?: Usage | null };
   /** The least time between two delta frames (see DeltaCoalescer), default 16 ms. */
   frameIntervalMs?: () => number;
   /** When the answer began (its row's creation time), default now. */
@@ -99,9 +103,13 @@ export class Generation {
     let finishReason: FinishReason = "stop";
     let usage: ProviderUsage | null = null;
     let error: ErrorInfo | null = null;
+    // What the provider has not reported usage for yet: the request of the current step and
+    // what it wrote so far. An answer cut short never gets that report, so it is estimated.
+    let unreported: { request: ProviderRequest; text: number; reasoning: number } | null | undefined;
     try {
       for (let step = 0; ; step++) {
         const stepStart = this.text.length;
+        unreported = { request, text: stepStart, reasoning: this.reasoning.length };
         const calls: ProviderToolCall[] = [];
         let sinceYield = 0;
         for await (const event of provider.stream(request, signal)) {
@@ -130,6 +138,7 @@ export class Generation {
               break;
             case "usage":
               usage = addUsage(usage, event.usage);
+              unreported = null;
               break;
             case "finish":
               finishReason = event.reason;
@@ -196,12 +205,20 @@ export class Generation {
     this.coalescer.flush();
     if (deadline.expired) error = deadlineErrorInfo(this.input.maxDurationMs ?? GENERATION_DEADLINE_MS);
     const stopped = this.controller.signal.aborted;
+    // Stopped (or cut off after it began writing): the provider was paid for what it did, so
+    // that part is counted with an estimate. An error before any output cost nothing.
+    const wrote =
+      unreported && (this.text.length > unreported.text || this.reasoning.length > unreported.reasoning);
+    const estimate = unreported && (stopped || wrote) ? this.estimate(unreported) : null;
+    const counted = estimate ? addUsage(usage, estimate) : usage;
+    const measured = counted ? priceUsage(model, counted) : null;
+    const priced = measured && estimate ? { ...measured, estimated: true } : measured;
     return {
       content: this.coalescer.text,
       reasoning: this.coalescer.reasoning,
       status: stopped ? "stopped" : error ? "error" : "complete",
       finishReason: stopped ? "stopped" : error ? "error" : finishReason,
-      usage: usage ? priceUsage(model, usage) : null,
+      usage: addPriced(this.input.initial?.usage ?? null, priced),
       error: stopped ? null : error,
       toolCalls: this.toolCalls.length > 0 ? this.toolCalls : null,
     };
@@ -210,6 +227,26 @@ export class Generation {
   dispose(): void {
     this.coalescer.dispose();
   }
+
+  /** Tokens of a step the provider did not report: its whole request, and what it wrote. */
+  private estimate(step: { request: ProviderRequest; text: number; reasoning: number }): ProviderUsage {
+    const reasoningTokens = estimateTokens(this.reasoning.slice(step.reasoning));
+    return {
+      inputTokens: estimateRequestTokens(step.request),
+      outputTokens: estimateTokens(this.text.slice(step.text)) + reasoningTokens,
+      ...(reasoningTokens > 0 ? { reasoningTokens } : {}),
+    };
+  }
+}
+
+/** An answer's usage so far (a continued answer's earlier part) plus its new part, both priced. */
+function addPriced(before: Usage | null, after: Usage | null): Usage | null {
+  if (!before || !after) return after ?? before;
+  return {
+    ...addUsage(before, after),
+    costUsd: Math.round(((before.costUsd ?? 0) + (after.costUsd ?? 0)) * 1e8) / 1e8,
+    ...(before.estimated || after.estimated ? { estimated: true } : {}),
+  };
 }
 
 /** Usage of several requests (tool steps) of one answer, added up. */

@@ -203,6 +203,7 @@ function finalColumns(final: FinalMessage, at: number) {
     cachedInputTokens: final.usage?.cachedInputTokens ?? null,
     reasoningTokens: final.usage?.reasoningTokens ?? null,
     costUsd: final.usage?.costUsd ?? null,
+    usageEstimated: final.usage?.estimated === true,
     ...(final.toolCalls ? { toolCalls: JSON.stringify(final.toolCalls) } : {}),
     ...(final.deltaMarks !== undefined ? { deltaMarks: final.deltaMarks } : {}),
     updatedAt: at,

@@ -128,6 +128,7 @@ export const EMPTY_COLUMNS: Omit<
   cachedInputTokens: null,
   reasoningTokens: null,
   costUsd: null,
+  usageEstimated: false,
   ownKey: false,
   deletedAt: null,
   toolCalls: null,

@@ -226,7 +226,13 @@ export class TurnRunner {
         },
         frameIntervalMs: () => frameIntervalFor(this.host.audience.size),
         ...(rows.reopened
-          ? { initial: { text: rows.reopened.content, reasoning: rows.reopened.reasoning } }
+          ? {
+              initial: {
+                text: rows.reopened.content,
+                reasoning: rows.reopened.reasoning,
+                usage: toChatMessage(rows.reopened).usage,
+              },
+            }
           : {}),
       });
 

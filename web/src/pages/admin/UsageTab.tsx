@@ -156,6 +156,11 @@ export function UsageTab() {
               <Stat label="Answers" value={formatInteger(report.total.answers)} />
               <Stat label="Tokens" value={formatInteger(report.total.tokens)} />
             </div>
+            {report.operator.answers > 0 && (
+              <p className="mt-2 text-[13px] text-muted" data-testid="operator-usage">
+                {`Parley's own calls (conversation titles), not counted above nor in anyone's quota: ${formatCost(report.operator.costUsd)} · ${formatInteger(report.operator.answers)} calls · ${formatInteger(report.operator.tokens)} tokens.`}
+              </p>
+            )}
             <div className={`${cardClass} mt-3 p-3 pt-4`}>
               <h3 className="sr-only">Cost per day</h3>
               <CostChart days={report.byDay} total={report.total.costUsd} />

@@ -34,6 +34,8 @@ function requireUpgrade(c: Context<AppEnv>): void {
     throw new AppError(426, "upgrade_required", "This endpoint speaks WebSocket only.");
   }
   if (c.get("newSession")) {
+    // No guest is made for a refused socket: the browser gets its one from its first API call.
+    c.set("cookies", []);
     throw new AppError(401, "unauthorized", "Open Parley in this browser first to get a session.");
   }
 }
