@@ -18,6 +18,7 @@ import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
+import { deployConfigAtRoot } from "./scripts/vite/deploy-config.ts";
 import { noInlineScriptsInDev } from "./scripts/vite/no-inline-scripts.ts";
 import { workerErrorsAsJson } from "./scripts/vite/worker-errors.ts";
 import { zodJitlessInBrowser } from "./scripts/vite/zod-jitless.ts";
@@ -51,6 +52,8 @@ export default defineConfig(({ command }) => ({
     noInlineScriptsInDev(),
     // A worker route whose hand-off to workerd fails answers JSON, not Vite's error page + overlay.
     workerErrorsAsJson(wranglerConfig),
+    // `npx wrangler deploy` from the repository root finds the build (scripts/vite/deploy-config.ts).
+    deployConfigAtRoot(wranglerConfig, fromRoot("./dist")),
   ],
   build: {
     // The plugin writes dist/client (assets) and dist/parley (worker bundle + wrangler.json).
