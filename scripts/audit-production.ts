@@ -44,25 +44,34 @@ export function readAudit(stdout: string): AuditOutcome {
       const advisories = vulnerability.via
         .filter((via) => typeof via === "object")
         .map((via) => [via.title, via.url].filter(Boolean).join(" "));
-      const detail = advisories.length > 0 ? advisories.join("; ") : `through ${vulnerability.via.join(", ")}`;
+      const detail =
+        advisories.length > 0 ? advisories.join("; ") : `through ${vulnerability.via.join(", ")}`;
       return `${vulnerability.name} (${vulnerability.severity}): ${detail}`;
     });
   return lines.length > 0 ? { kind: "findings", lines } : { kind: "clean", counts };
 }
 
 function main(): number {
-  const result = spawnSync("npm", ["audit", "--omit=dev", "--audit-level=high", "--json", ...process.argv.slice(2)], {
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    "npm",
+    ["audit", "--omit=dev", "--audit-level=high", "--json", ...process.argv.slice(2)],
+    {
+      encoding: "utf8",
+    },
+  );
   const outcome = readAudit(result.stdout ?? "");
   if (outcome.kind === "unavailable") {
-    console.log(`Dependency audit skipped: the registry's audit service could not be reached (${outcome.reason}).`);
+    console.log(
+      `Dependency audit skipped: the registry's audit service could not be reached (${outcome.reason}).`,
+    );
     return 0;
   }
   if (outcome.kind === "findings") {
     console.error("Dependency audit failed: production dependencies have high-severity advisories:");
     for (const line of outcome.lines) console.error(`  ${line}`);
-    console.error("Update them (`npm audit fix --omit=dev`, or a newer version of the package), see docs/security.md.");
+    console.error(
+      "Update them (`npm audit fix --omit=dev`, or a newer version of the package), see docs/security.md.",
+    );
     return 1;
   }
   const other = Object.entries(outcome.counts)

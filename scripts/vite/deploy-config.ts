@@ -47,7 +47,9 @@ export function deployConfigAtRoot(wranglerConfigPath: string, projectOutDir: st
         const moved: DeployConfig = {
           ...config,
           ...(config.configPath ? { configPath: rebase(config.configPath) } : {}),
-          auxiliaryWorkers: (config.auxiliaryWorkers ?? []).map((w) => ({ configPath: rebase(w.configPath) })),
+          auxiliaryWorkers: (config.auxiliaryWorkers ?? []).map((w) => ({
+            configPath: rebase(w.configPath),
+          })),
           ...(config.prerenderWorkerConfigPath
             ? { prerenderWorkerConfigPath: rebase(config.prerenderWorkerConfigPath) }
             : {}),

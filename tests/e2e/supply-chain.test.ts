@@ -71,7 +71,9 @@ describe("the dependency audit in CI", () => {
     const { code, output } = await audit(registry);
     expect(code).toBe(1);
     expect(output).toContain("high-severity advisories");
-    expect(output).toMatch(/hono \(high\): Request smuggling in a test advisory https:\/\/github\.com\/advisories/);
+    expect(output).toMatch(
+      /hono \(high\): Request smuggling in a test advisory https:\/\/github\.com\/advisories/,
+    );
   }, 60_000);
 
   it("passes an advisory below high, and says it saw it", async () => {
