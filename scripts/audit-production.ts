@@ -62,7 +62,7 @@ function main(): number {
   const outcome = readAudit(result.stdout ?? "");
   if (outcome.kind === "unavailable") {
     console.log(
-      `Dependency audit skipped: the registry's audit service could not be reached (${outcome.reason}).`,
+      `Dependency audit skipped, nothing was checked: the registry gave no audit report (${outcome.reason}).`,
     );
     return 0;
   }
