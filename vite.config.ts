@@ -14,10 +14,12 @@
 // writes that header, so it is the client's address. `vite dev` leaves it out, because locally the
 // header is whatever the client sent (docs/security.md, "Client address").
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { defineConfig, type UserConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import tailwindcss from "@tailwindcss/vite";
 import { cloudflare } from "@cloudflare/vite-plugin";
+import { deployConfigAtRoot } from "./scripts/vite/deploy-config.ts";
+import { devStartup, quietDevLogger } from "./scripts/vite/dev-output.ts";
 import { noInlineScriptsInDev } from "./scripts/vite/no-inline-scripts.ts";
 import { workerErrorsAsJson } from "./scripts/vite/worker-errors.ts";
 import { zodJitlessInBrowser } from "./scripts/vite/zod-jitless.ts";
@@ -29,9 +31,23 @@ const port = Number(process.env.PORT) || 8787;
 // PARLEY_WRANGLER_CONFIG: another worker config (tests/e2e/dev-errors.test.ts runs a fixture).
 const wranglerConfig = process.env.PARLEY_WRANGLER_CONFIG || fromRoot("./wrangler.toml");
 
-export default defineConfig(({ command }) => ({
+export default defineConfig(({ command }) => {
+  if (command === "serve") {
+    // Parley never reads `request.cf`: workerd's placeholder will do, so no fetch of Cloudflare's
+    // sample at start (offline, that fetch failed with a stack trace after a 3 s wait).
+    process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+    // Wrangler's notes on what it read ("Using secrets defined in .dev.vars", "Parsed 1 valid
+    // header rule"); its warnings and errors still show.
+    process.env.WRANGLER_LOG ??= "warn";
+  }
+  return config(command);
+});
+
+const config = (command: "serve" | "build"): UserConfig => ({
   root: fromRoot("./web"),
   envDir: repoRoot,
+  // `npm run dev` prints one line with the URL, then only what needs attention (dev-output.ts).
+  ...(command === "serve" ? { customLogger: quietDevLogger() } : {}),
   plugins: [
     // The browser's zod never tries `new Function` (the pages' CSP forbids eval).
     zodJitlessInBrowser(),
@@ -51,6 +67,10 @@ export default defineConfig(({ command }) => ({
     noInlineScriptsInDev(),
     // A worker route whose hand-off to workerd fails answers JSON, not Vite's error page + overlay.
     workerErrorsAsJson(wranglerConfig),
+    // `npx wrangler deploy` from the repository root finds the build (scripts/vite/deploy-config.ts).
+    deployConfigAtRoot(wranglerConfig, fromRoot("./dist")),
+    // Checks the worker's configuration once at start (its /healthz) and stops on a problem.
+    devStartup(),
   ],
   // The highlighting worker imports shiki's grammars lazily: an ES module worker keeps them chunks.
   worker: { format: "es" },
@@ -61,4 +81,4 @@ export default defineConfig(({ command }) => ({
   },
   server: { host: "127.0.0.1", port, strictPort: true },
   preview: { host: "127.0.0.1", port, strictPort: true },
-}));
+});

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { parseCustomProviders } from "./providers";
-import { AppError, misconfigured } from "./errors";
+import { AppError } from "./errors";
 import { logError } from "./observability/log";
 import { secretProblem } from "./secret-strength";
 
@@ -114,9 +114,10 @@ export const configSchema = z.object({
         .split(",")
         .map((email) => email.trim().toLowerCase())
         .filter((email) => email !== "");
-      const invalid = emails.find((email) => !z.email().safeParse(email).success);
-      if (invalid !== undefined) {
-        ctx.addIssue({ code: "custom", message: `"${invalid}" is not an email address` });
+      const invalid = emails.findIndex((email) => !z.email().safeParse(email).success);
+      if (invalid !== -1) {
+        // Which entry, not its text: configuration problems are shown on /healthz.
+        ctx.addIssue({ code: "custom", message: `entry ${invalid + 1} is not an email address` });
         return z.NEVER;
       }
       return new Set(emails);
@@ -170,59 +171,65 @@ export const configSchema = z.object({
 });
 export type Config = z.infer<typeof configSchema>;
 
-const parsed = new WeakMap<object, Config>();
+/**
+ * Each problem names the variable and the rule it breaks, never its value: the list is shown on
+ * `/healthz`, in every refused request and on the terminal of `npm run dev`. The messages are
+ * written that way (secret-strength.ts, the rules above; zod's own do not quote the input).
+ */
+type Checked = { config: Config } | { problems: string[] };
+const checked = new WeakMap<object, Checked>();
 
-const SECRETS = new Set([
-  "SESSION_SECRET",
-  "ENCRYPTION_KEY",
-  "ADMIN_TOKEN",
-  "STRIPE_SECRET_KEY",
-  "STRIPE_WEBHOOK_SECRET",
-]);
+function problemOf(issue: z.core.$ZodIssue): string {
+  const name = issue.path.join(".");
+  return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
+}
+
+function check(env: Env): Checked {
+  const cached = checked.get(env);
+  if (cached) return cached;
+  const result = configSchema.safeParse(env);
+  const problems = result.success ? [] : result.error.issues.map(problemOf);
+  if (result.success) {
+    const { MAIL_FROM, MAIL_API_URL, EMAIL, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET } = result.data;
+    if (MAIL_FROM === undefined && (MAIL_API_URL !== undefined || EMAIL !== undefined)) {
+      problems.push("MAIL_FROM must be set once a mail transport (MAIL_API_URL or EMAIL) is configured");
+    }
+    if (STRIPE_SECRET_KEY !== undefined && STRIPE_WEBHOOK_SECRET === undefined) {
+      problems.push("STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY, or plan changes never arrive");
+    }
+    try {
+      // Validated here so a malformed value stops the whole app, not just model lookups.
+      parseCustomProviders(result.data);
+    } catch (cause) {
+      problems.push(cause instanceof Error ? cause.message : "CUSTOM_PROVIDERS is not valid");
+    }
+  }
+  const outcome: Checked = result.success && problems.length === 0 ? { config: result.data } : { problems };
+  // Once per env object, so once per isolate: the log gets one line, not one per request.
+  if ("problems" in outcome) logError("invalid_configuration", { problems });
+  checked.set(env, outcome);
+  return outcome;
+}
+
+/** What is wrong with the configuration (variable names and rules), or [] when nothing is. */
+export function configProblems(env: Env): string[] {
+  const outcome = check(env);
+  return "problems" in outcome ? outcome.problems : [];
+}
 
 /**
- * What a client is told about a broken configuration, so whoever runs the app sees what to fix:
- * the variables' names, and for secrets the reason (written never to contain the value). Other
- * reasons may quote a value and stay in the log line.
+ * The one answer while the configuration is invalid, on every route but `/healthz` (which lists
+ * the problems with the same words): 503, since the server cannot serve until its operator acts.
  */
-function publicProblem(issues: readonly z.core.$ZodIssue[]): string {
-  const names = [...new Set(issues.map((issue) => issue.path.join(".")))];
-  const reasons = issues.filter((issue) => SECRETS.has(issue.path.join("."))).map((issue) => issue.message);
-  return [`The server is misconfigured: ${names.join(", ")}.`, ...reasons.map((reason) => `${reason}.`)].join(
-    " ",
-  );
+export function misconfiguredError(problems: readonly string[]): AppError {
+  return new AppError(503, "misconfigured", `The server is misconfigured: ${problems.join("; ")}.`, {
+    retryable: false,
+    expose: true,
+  });
 }
 
 export function getConfig(env: Env): Config {
-  const cached = parsed.get(env);
-  if (cached) return cached;
-  const result = configSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = issue.path.join(".");
-      return issue.message.startsWith(name) ? issue.message : `${name}: ${issue.message}`;
-    });
-    logError("invalid_configuration", { problems });
-    throw new AppError(500, "misconfigured", publicProblem(result.error.issues), {
-      retryable: false,
-      expose: true,
-    });
-  }
-  const { MAIL_FROM, MAIL_API_URL, EMAIL } = result.data;
-  if (MAIL_FROM === undefined && (MAIL_API_URL !== undefined || EMAIL !== undefined)) {
-    throw misconfigured("Invalid worker configuration: MAIL_FROM must be set to send mail");
-  }
-  if (result.data.STRIPE_SECRET_KEY !== undefined && result.data.STRIPE_WEBHOOK_SECRET === undefined) {
-    throw misconfigured(
-      "Invalid worker configuration: STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY, or plan changes never arrive",
-    );
-  }
-  try {
-    // Validated here so a malformed value fails every request loudly, not just model lookups.
-    parseCustomProviders(result.data);
-  } catch (cause) {
-    throw misconfigured(`Invalid worker configuration: CUSTOM_PROVIDERS: ${String(cause)}`);
-  }
-  parsed.set(env, result.data);
-  return result.data;
+  const outcome = check(env);
+  if ("problems" in outcome) throw misconfiguredError(outcome.problems);
+  return outcome.config;
 }

@@ -91,8 +91,3 @@ export class AppError extends Error {
 }
 
 export const notFound = (what = "Conversation") => new AppError(404, "not_found", `${what} not found.`);
-
-/** A server setting is missing or malformed: every request that needs it fails the same way. */
-export function misconfigured(detail: string): AppError {
-  return new AppError(500, "misconfigured", detail, { retryable: false });
-}

@@ -71,13 +71,13 @@ describe("secret validation", () => {
     }
   });
 
-  it("answers every request with a clear 500 misconfigured while a secret is a placeholder", async () => {
+  it("answers every request with a clear 503 misconfigured while a secret is a placeholder", async () => {
     const app = createApp();
     for (const name of ["SESSION_SECRET", "ENCRYPTION_KEY"] as const) {
       const placeholder =
         name === "SESSION_SECRET" ? WEAK["the example's placeholder"]! : "changeme".repeat(5);
       const response = await app.request(`${ORIGIN}/api/v1/session`, {}, { ...env, [name]: placeholder });
-      expect(response.status).toBe(500);
+      expect(response.status).toBe(503);
       const text = await response.text();
       expect(text).not.toContain(placeholder);
       const body = apiErrorSchema.parse(JSON.parse(text));

@@ -85,10 +85,12 @@ export async function messagesObject(turn: StartedApiTurn): Promise<Response> {
 
 /**
  * Parley's statuses as Anthropic's: an unknown model is Anthropic's 404, a server at capacity its
- * 529 "overloaded"; the rest keep their status.
+ * 529 "overloaded"; the rest (a misconfigured server's 503 too) keep their status.
  */
 function statusOf(error: AppError): number {
   if (error.code === "unknown_model") return 404;
+  // A server that cannot run as configured is not at capacity: the same 503 as every route.
+  if (error.code === "misconfigured") return 503;
   if (error.status === 503) return 529;
   return error.status;
 }

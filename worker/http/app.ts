@@ -27,6 +27,7 @@ import { roomSocketRoute } from "./routes/room";
 import { shareRoutes } from "./routes/shares";
 import { tokenRoutes } from "./routes/tokens";
 import { usageRoutes } from "./routes/usage";
+import { refuseWhileMisconfigured } from "./config-gate";
 import { securityHeaders } from "./security-headers";
 import { originCheck, sessionMiddleware } from "./session-middleware";
 
@@ -48,6 +49,10 @@ export function createApp() {
   app.use("*", securityHeaders);
   // Before the session middleware: neither health checks nor the API description start a session.
   app.route("/", healthRoutes);
+  // After health, which reports the problems, and before everything else, which refuses to run
+  // on them. The compatible API applies the same gate itself, to answer in its clients' shape.
+  app.use("/api/*", refuseWhileMisconfigured);
+  app.use("/parties/*", refuseWhileMisconfigured);
   app.openapi(openApiRoute, (c) => c.json(openApiDocument(app), 200));
   // Before the session middleware too: admin routes run it themselves for cookie requests only,
   // since a bearer-token script needs neither a session nor an Origin (worker/admin/access.ts).

@@ -26,6 +26,8 @@ export const healthSchema = z.object({
   service: z.literal("parley"),
   version: z.string(),
   d1: z.enum(["ok", "unreachable"]),
+  /** What keeps the server from serving (variable names and rules, never values); only when not ok. */
+  problems: z.array(z.string()).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------

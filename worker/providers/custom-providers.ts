@@ -64,8 +64,9 @@ function jsonValue(raw: unknown): unknown {
   try {
     return JSON.parse(raw);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CustomProvidersError(`CUSTOM_PROVIDERS is not valid JSON: ${reason}`);
+    // Where, not the parser's excerpt of the text: the value may hold an endpoint's apiKey.
+    const where = error instanceof Error ? /position \d+/.exec(error.message)?.[0] : undefined;
+    throw new CustomProvidersError(`CUSTOM_PROVIDERS is not valid JSON${where ? ` (at ${where})` : ""}`);
   }
 }
 

@@ -56,6 +56,7 @@ import { findOwnedAnswer, type OwnedAnswer } from "../../../compat/responses-sto
 import { startApiTurn } from "../../../compat/start";
 import { authenticateToken, type TokenCaller } from "../../../compat/tokens";
 import type { AppEnv } from "../../app-env";
+import { refuseWhileMisconfigured } from "../../config-gate";
 
 /** API bodies carry whole conversations and inline images: more room than the app's JSON API. */
 export const MAX_COMPAT_BODY_BYTES = 25 * 1024 * 1024;
@@ -179,6 +180,9 @@ function startingAfter(value: string | undefined): number {
 export const compatRoutes = new Hono<CompatEnv>()
   .onError((error, c) => errorResponse(c.req.path, error))
   .notFound((c) => errorResponse(c.req.path, new AppError(404, "not_found", "No such endpoint.")))
+  // The app's configuration gate (worker/http/config-gate.ts), here so its 503 leaves in the
+  // shape of the API the client speaks.
+  .use("*", refuseWhileMisconfigured)
   .use("*", tokenAuth)
   // Anthropic's SDK sends `anthropic-version` on every call: it gets Anthropic's list shape.
   .get("/models", async (c) => {
