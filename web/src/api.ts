@@ -39,20 +39,38 @@ function retryAfterMs(headers: Headers, now = Date.now()): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/** Where the app keeps who this browser is (web/src/session.ts), kept here so both read one name. */
+export const SESSION_STORAGE_KEY = "parley:session";
+
 /**
- * The first request of this page, until it has settled. A browser's first visit has no cookie, and
- * the server makes a guest for every request that comes without one: the last cookie would win and
- * whatever the others did would belong to a guest this browser no longer is. So the first request
- * goes alone (it is the session check, sent as the app starts) and every other waits for its answer.
+ * A browser that has been someone before (its session is saved) has its cookie: every request
+ * goes at once. On a first visit there is no cookie, and the server makes a guest for every
+ * request that comes without one: the last cookie would win, and whatever the others did would
+ * belong to a guest this browser no longer is. So then the first request goes alone (the session
+ * check the app sends as it starts) and every other waits for its answer. A browser whose cookies
+ * were cleared while its storage was kept is treated as known: at worst that one load makes a few
+ * guests, as every load did before.
  */
+let identified = savedSessionExists();
 let first: Promise<void> | null = null;
 
+function savedSessionExists(): boolean {
+  try {
+    return typeof localStorage !== "undefined" && localStorage.getItem(SESSION_STORAGE_KEY) !== null;
+  } catch {
+    return false;
+  }
+}
+
 function send(path: string, init: RequestInit): Promise<Response> {
+  if (identified) return fetch(path, init);
   if (first) return first.then(() => fetch(path, init));
   const sent = fetch(path, init);
-  // A failure (offline) leaves no cookie either: the next request goes alone again.
   first = sent.then(
-    () => undefined,
+    () => {
+      identified = true;
+    },
+    // A failure (offline) leaves no cookie either: the next request goes alone again.
     () => {
       first = null;
     },
@@ -62,6 +80,7 @@ function send(path: string, init: RequestInit): Promise<Response> {
 
 /** Settles once this browser has its identity cookie (or the first try failed): sockets wait for it. */
 export function whenIdentified(): Promise<void> {
+  if (identified) return Promise.resolve();
   return first ?? Promise.resolve();
 }
 

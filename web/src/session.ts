@@ -9,12 +9,12 @@
  */
 import { useSyncExternalStore } from "react";
 import type { SessionUser } from "#protocol/http";
-import { getSession } from "./api.ts";
+import { getSession, SESSION_STORAGE_KEY } from "./api.ts";
 import { clearIdentityCache } from "./cache.ts";
 import { navigate, parseRoute } from "./router.ts";
 import { toast } from "./toasts.ts";
 
-const KEY = "parley:session";
+const KEY = SESSION_STORAGE_KEY;
 const RECHECK_MS = 30_000;
 
 function readSaved(): SessionUser | null {
