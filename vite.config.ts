@@ -74,6 +74,10 @@ const config = (command: "serve" | "build"): UserConfig => ({
   ],
   // The highlighting worker imports shiki's grammars lazily: an ES module worker keeps them chunks.
   worker: { format: "es" },
+  // The dependency scan starts from the page and, as an entry of its own, the highlighting worker:
+  // shiki is pre-bundled when the dev server starts, so the first highlighted block does not make
+  // Vite bundle it then and reload the page.
+  optimizeDeps: { entries: ["index.html", "src/markdown/highlight.worker.ts"] },
   build: {
     // The plugin writes dist/client (assets) and dist/parley (worker bundle + wrangler.json).
     outDir: fromRoot("./dist"),
