@@ -6,7 +6,16 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { exportSpans } from "../../worker/observability/otlp";
 import { apiAccount } from "../worker/api-client";
-import { eventually, newGuest, postChat, readSse, uniqueTag } from "../worker/helpers";
+import {
+  connectRoom,
+  createConversation,
+  eventually,
+  isType,
+  newGuest,
+  postChat,
+  readSse,
+  uniqueTag,
+} from "../worker/helpers";
 
 interface OtlpValue {
   stringValue?: string;
@@ -52,22 +61,27 @@ function attribute(
   return value.stringValue ?? value.boolValue;
 }
 
-/** Every span of the trace that `root` (a request span's name) starts, once all six arrived. */
-async function traceOf(root: string, marker: string): Promise<OtlpSpan[]> {
-  const spans = await eventually(
+/** The spans of the trace whose span `first` finds, once `ready` says they all arrived. */
+async function traceWhere(
+  first: (span: OtlpSpan) => boolean,
+  ready: (trace: OtlpSpan[]) => boolean = (trace) =>
+    trace.some((span) => span.name === "room.fanout") && trace.some((span) => span.name.startsWith("d1.")),
+): Promise<OtlpSpan[]> {
+  return eventually(
     async () => {
       const all = spansOf(await received());
-      const request = all.find(
-        (span) => span.name === root && attribute(span, "parley.request_id") === marker,
-      );
-      return request ? all.filter((span) => span.traceId === request.traceId) : [];
+      const found = all.find(first);
+      return found ? all.filter((span) => span.traceId === found.traceId) : [];
     },
-    (trace) =>
-      trace.some((span) => span.name === "room.fanout") && trace.some((s) => s.name.startsWith("d1.")),
+    ready,
     10_000,
   );
-  return spans;
 }
+
+const requestSpan = (name: string, requestId: string) => (span: OtlpSpan) =>
+  span.name === name && attribute(span, "parley.request_id") === requestId;
+const turnSpan = (conversationId: string) => (span: OtlpSpan) =>
+  span.name === "chat.turn" && attribute(span, "parley.conversation_id") === conversationId;
 
 const named = (spans: OtlpSpan[], name: string) => spans.find((span) => span.name === name);
 
@@ -88,7 +102,7 @@ describe("traces", () => {
       .map((event) => String(event.data.text))
       .join("");
 
-    const spans = await traceOf("POST /api/v1/chat/stream", requestId);
+    const spans = await traceWhere(requestSpan("POST /api/v1/chat/stream", requestId));
     const request = named(spans, "POST /api/v1/chat/stream");
     const turn = named(spans, "chat.turn");
     const admission = named(spans, "chat.admission");
@@ -153,7 +167,7 @@ describe("traces", () => {
     });
     expect(response.status).toBe(200);
     const requestId = response.headers.get("x-request-id") ?? "";
-    const spans = await traceOf("POST /v1/chat/completions", requestId);
+    const spans = await traceWhere(requestSpan("POST /v1/chat/completions", requestId));
     expect(spans.map((span) => span.name)).toEqual(
       expect.arrayContaining(["chat.turn", "chat.admission", "chat gpt-5-mini", "room.fanout"]),
     );
@@ -162,6 +176,47 @@ describe("traces", () => {
     expect(sent).not.toContain(account.secret);
     expect(sent).not.toContain(account.secret.slice(-12));
     expect(sent).not.toContain(prompt.slice(-20));
+  });
+
+  it("start a trace at the room for a turn sent over a socket, and count its devices", async () => {
+    const cookie = await newGuest();
+    const conversationId = await createConversation(cookie);
+    const sender = await connectRoom(conversationId, cookie);
+    const watcher = await connectRoom(conversationId, cookie);
+    await Promise.all([sender.waitFor(isType("snapshot")), watcher.waitFor(isType("snapshot"))]);
+    sender.send({ type: "send", content: `Socket secret ${uniqueTag("ws")}`, model: "gpt-5-mini" });
+    await watcher.waitFor(isType("done"));
+    const deltas = watcher.frames.filter((frame) => frame.type === "delta").length;
+
+    const spans = await traceWhere(turnSpan(conversationId));
+    const turn = named(spans, "chat.turn");
+    expect(turn?.parentSpanId).toBeUndefined();
+    expect(attribute(turn, "parley.trigger")).toBe("send");
+    expect(attribute(named(spans, "chat.admission"), "parley.admission.outcome")).toBe("admitted");
+    expect(attribute(named(spans, "chat gpt-5-mini"), "gen_ai.usage.output_tokens")).toBeGreaterThan(0);
+    const fanout = named(spans, "room.fanout");
+    expect(attribute(fanout, "parley.sockets")).toBe(2);
+    expect(deltas).toBeGreaterThan(0);
+    expect(attribute(fanout, "parley.frames")).toBeGreaterThanOrEqual(deltas + 1);
+    sender.close();
+    watcher.close();
+  });
+
+  it("record a refused admission with its code, and no provider call", async () => {
+    const cookie = await newGuest();
+    const conversationId = await createConversation(cookie);
+    const client = await connectRoom(conversationId, cookie);
+    await client.waitFor(isType("snapshot"));
+    client.send({ type: "send", content: "Hello", model: "no-such-model" });
+    const refusal = await client.waitFor(isType("error"));
+    const spans = await traceWhere(turnSpan(conversationId), (trace) => trace.length >= 2);
+    expect(spans.map((span) => span.name).sort()).toEqual(["chat.admission", "chat.turn"]);
+    const admission = named(spans, "chat.admission");
+    expect(attribute(admission, "parley.admission.outcome")).toBe("refused");
+    expect(attribute(admission, "error.type")).toBe(refusal.code);
+    expect(admission?.status.code).toBe(2);
+    expect(named(spans, "chat.turn")?.status.code).toBe(2);
+    client.close();
   });
 
   it("swallow a failed export and say so once, without the collector's headers", async () => {
