@@ -1,6 +1,7 @@
-// Traces are off by default, and their settings are validated with the rest: with no OTLP endpoint configured (this run's bindings set none), a
-// whole chat turn sends nothing to the collector the fake upstream runs. tests/tracing/ checks
-// the spans themselves, in a run with the endpoint set (vitest.tracing.config.ts).
+// Traces are off by default: with no OTLP endpoint (this run's bindings set none), a whole chat
+// turn sends nothing to the collector the fake upstream runs. Their settings are validated with
+// the rest of the configuration. tests/tracing/ checks the spans themselves, in a run with the
+// endpoint set (vitest.tracing.config.ts).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { configProblems, getConfig } from "../../worker/env";
