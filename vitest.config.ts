@@ -5,7 +5,13 @@ import { defineConfig } from "vitest/config";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { freePort } from "./tests/free-port.ts";
 
-export default defineConfig(async () => {
+/**
+ * The workerd test run. vitest.tracing.config.ts reuses it with traces switched on (extra
+ * bindings) for its own test files; this run keeps the default, traces off.
+ */
+export async function workerTests(
+  options: { bindings?: (upstream: string) => Record<string, string>; include?: string[] } = {},
+) {
   const port = Number(process.env.FAKE_UPSTREAM_PORT) || (await freePort());
   process.env.FAKE_UPSTREAM_PORT = String(port);
   const upstream = `http://127.0.0.1:${port}`;
@@ -58,12 +64,13 @@ export default defineConfig(async () => {
             STRIPE_SECRET_KEY: "sk_test_parleyWorkerTests",
             STRIPE_WEBHOOK_SECRET: "whsec_parleyWorkerTests",
             STRIPE_API_BASE: upstream,
+            ...options.bindings?.(upstream),
           },
         },
       }),
     ],
     test: {
-      include: ["tests/worker/**/*.test.ts", "tests/providers/**/*.test.ts"],
+      include: options.include ?? ["tests/worker/**/*.test.ts", "tests/providers/**/*.test.ts"],
       globalSetup: ["./tests/global-setup.ts"],
       setupFiles: ["./tests/worker/apply-migrations.ts"],
       testTimeout: 20_000,
@@ -75,4 +82,6 @@ export default defineConfig(async () => {
       onConsoleLog: (log: string) => !log.includes('"event":"http_request"'),
     },
   };
-});
+}
+
+export default defineConfig(() => workerTests());

@@ -47,6 +47,30 @@ const sendEmailBinding = z.custom<SendEmail>(
   "EMAIL must be a send_email binding",
 );
 
+/**
+ * `OTEL_EXPORTER_OTLP_HEADERS` as the OpenTelemetry spec writes it (`api-key=abc,x-team=a%20b`),
+ * or the rule it breaks: which entry, never its text (the value is a secret).
+ */
+function otlpHeaders(value: string): Record<string, string> | string {
+  const headers: Record<string, string> = {};
+  const entries = value.split(",").filter((entry) => entry.trim() !== "");
+  for (const [index, entry] of entries.entries()) {
+    const equals = entry.indexOf("=");
+    const name = entry.slice(0, Math.max(equals, 0)).trim();
+    let decoded: string | undefined;
+    try {
+      decoded = decodeURIComponent(entry.slice(equals + 1).trim());
+    } catch {
+      decoded = undefined;
+    }
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || decoded === undefined || /[\r\n]/.test(decoded)) {
+      return `entry ${index + 1} must be name=value (value URL-encoded)`;
+    }
+    headers[name.toLowerCase()] = decoded;
+  }
+  return headers;
+}
+
 export const configSchema = z.object({
   SESSION_SECRET: strongSecret(
     "SESSION_SECRET",
@@ -168,6 +192,31 @@ export const configSchema = z.object({
   STRIPE_API_BASE: unlessBlank(z.url().optional()),
   /** Days a plan stays after its payment failed, before the person is back on Free. */
   BILLING_GRACE_DAYS: optionalNumber(7),
+  /**
+   * Traces over OTLP/HTTP (worker/observability/tracing.ts, docs/deploy.md): off unless the
+   * collector's base URL is set; spans go to `<endpoint>/v1/traces`. The headers (a secret:
+   * usually the collector's key) are `name=value` pairs separated by commas, values URL-encoded.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: unlessBlank(
+    z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .refine((value) => !/[?#]/.test(value), "must be a base URL without query or fragment")
+      .optional(),
+  ),
+  OTEL_EXPORTER_OTLP_HEADERS: optionalSecret.transform((value, ctx) => {
+    const headers = otlpHeaders(value ?? "");
+    if (typeof headers === "string") {
+      ctx.addIssue({ code: "custom", message: headers });
+      return z.NEVER;
+    }
+    return headers;
+  }),
+  OTEL_SERVICE_NAME: unlessBlank(
+    z
+      .string()
+      .regex(/^[\w.-]{1,100}$/, "must be 1-100 letters, digits, dots, dashes or underscores")
+      .default("parley"),
+  ),
 });
 export type Config = z.infer<typeof configSchema>;
 

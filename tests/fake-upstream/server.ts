@@ -16,6 +16,7 @@ import type { CaseScript } from "./case-context.ts";
 import { geminiCases } from "./gemini-cases.ts";
 import { handleMail } from "./mail.ts";
 import { handleOAuth } from "./oauth.ts";
+import { handleOtlp } from "./otlp.ts";
 import { handleStripe } from "./stripe.ts";
 import * as geminiFrames from "./gemini-frames.ts";
 import { type CaseMarker, findCaseMarker, intParam } from "./marker.ts";
@@ -184,6 +185,7 @@ class FakeUpstreamServer {
     if (await handleOAuth(req, res, url)) return;
     if (await handleMail(req, res, url)) return;
     if (await handleStripe(req, res, url)) return;
+    if (await handleOtlp(req, res, url)) return;
     sendJson(res, 404, { error: { message: `fake upstream: no route ${req.method} ${url.pathname}` } });
   }
 

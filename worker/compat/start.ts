@@ -8,6 +8,7 @@
 import { fromBase64 } from "../attachments";
 import { storeUpload } from "../attachments/store";
 import { AppError } from "../errors";
+import { traceHeaders } from "../observability/tracing";
 import type { ApiTurnStart } from "../room/api-request";
 import { withIdentity } from "../room/identity";
 import type { ApiTurnEvent, ApiTurnInput, StartedApiTurn } from "./contract";
@@ -60,7 +61,7 @@ export async function startApiTurn(env: Env, call: ApiCall, input: ApiTurnInput)
   });
   const request = new Request("https://room.parley.internal/api-turn", {
     method: "POST",
-    headers: { "content-type": "application/json", "x-request-id": call.requestId },
+    headers: { "content-type": "application/json", "x-request-id": call.requestId, ...traceHeaders() },
     body: JSON.stringify({
       ...plan,
       forget: !keepHistory,

@@ -134,6 +134,7 @@ export async function answerApiTurn(
       after,
     } = body.data;
     const requestId = request.headers.get("x-request-id");
+    const traceParent = request.headers.get("traceparent");
     let rate: Record<string, string> = {};
     const response = await streamTurnFrames(
       audience,
@@ -156,6 +157,7 @@ export async function answerApiTurn(
           ...(create ? { create, forget } : {}),
           ...(callSettings !== undefined ? { callSettings } : {}),
           ...(requestId ? { requestId } : {}),
+          ...(traceParent ? { traceParent } : {}),
           onAdmitted: (decision) => (rate = rateLimitHeaders(decision)),
         });
         const { generation } = turn;

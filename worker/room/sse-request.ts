@@ -29,6 +29,7 @@ export async function answerStreamRequest(
     }
     const { create, ...send } = body.data;
     const requestId = request.headers.get("x-request-id");
+    const traceParent = request.headers.get("traceparent");
     let rate: Record<string, string> = {};
     const response = await streamTurnAsSse(audience, room, async () => {
       const turn = await turns.start({
@@ -38,6 +39,7 @@ export async function answerStreamRequest(
         ownerOnly: true,
         ...(create ? { create } : {}),
         ...(requestId ? { requestId } : {}),
+        ...(traceParent ? { traceParent } : {}),
         onAdmitted: (decision) => (rate = rateLimitHeaders(decision)),
       });
       return { messageId: turn.generation.messageId };

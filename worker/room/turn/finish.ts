@@ -22,6 +22,7 @@ export async function finishTurn(
 ): Promise<FinalMessage> {
   const { generation } = turn;
   const final = await running;
+  turn.trace?.answered(generation, final, Date.now());
   await turn.slot.release().catch(() => undefined);
   logGeneration({
     requestId: turn.requestId,
@@ -53,6 +54,7 @@ export async function finishTurn(
     final: stored,
     at: Date.now(),
   });
+  const storedSpan = turn.trace?.storing(inD1);
   if (turn.forget) host.ctx.waitUntil(schedulePurge(host.ctx.storage).then((at) => host.wakeBy(at)));
   host.checkpoint.end(generation.messageId);
   generation.dispose();
@@ -84,5 +86,8 @@ export async function finishTurn(
     length: final.content.length,
     reasoningLength: final.reasoning.length,
   });
+  if (storedSpan) {
+    turn.trace?.finished(generation.startedAt, host.audience.size, storedSpan, (p) => host.ctx.waitUntil(p));
+  }
   return final;
 }

@@ -28,6 +28,7 @@ import { CONTINUE_PROMPT, providerMessages, providerRequest } from "./context";
 import { finishTurn } from "./finish";
 import { answerToolResults, shapeTurn, titleFrom, uploadsOf, type TurnPlan } from "./plan";
 import { lastPositionOf, newConversation, turnRows } from "./rows";
+import { turnTrace, type TurnTrace } from "./trace";
 
 const BUSY_MESSAGE = "An answer is still being written in this conversation. Wait for it or stop it first.";
 export const busyError = () => new AppError(409, "conversation_busy", BUSY_MESSAGE, { retryable: true });
@@ -53,6 +54,8 @@ export interface TurnRequest {
   trigger?: "stream" | "api";
   /** The HTTP request that asked for it, so the generation's log line matches the request's. */
   requestId?: string;
+  /** That request's W3C `traceparent`, when traces are on: the turn's spans join its trace. */
+  traceParent?: string;
   /** Lets the sender match its optimistic bubble with the stored prompt. */
   clientId?: string;
   /** An API client starting a new conversation: it is created with this turn, never before. */
@@ -86,6 +89,8 @@ export interface LiveTurn {
   forget: boolean;
   /** The answer's frame boundaries, recorded when the call can be replayed (`callSettings`). */
   marks: DeltaMarks | null;
+  /** The turn's spans; null unless traces are configured. */
+  trace: TurnTrace | null;
 }
 
 /** While a generation runs, an alarm this often keeps the object from being evicted as idle. */
@@ -127,6 +132,12 @@ export class TurnRunner {
     if (this.busy) throw busyError();
     this.busy = true;
     let slot: GenerationSlot | null = null;
+    const trace = turnTrace(
+      this.host.env,
+      request.traceParent,
+      this.host.name,
+      request.trigger ?? request.plan.kind,
+    );
     try {
       const { env, store } = this.host;
       const { plan, subject } = request;
@@ -156,16 +167,18 @@ export class TurnRunner {
       // An API client's tool results complete the last answer: the model reads them with it.
       const answered = answerToolResults(plan, path);
       if (answered) shaped.context = shaped.context.map((row) => (row.id === answered.id ? answered : row));
-      const admitted = await admit({
-        env,
-        db,
-        conversationId: this.host.name,
-        subject,
-        plan,
-        shaped,
-        facts,
-        findModel: (id) => this.host.facts.model(db, id),
-      });
+      const admission = () =>
+        admit({
+          env,
+          db,
+          conversationId: this.host.name,
+          subject,
+          plan,
+          shaped,
+          facts,
+          findModel: (id) => this.host.facts.model(db, id),
+        });
+      const admitted = await (trace ? trace.admission(admission) : admission());
       slot = admitted.slot;
       if (admitted.rate) request.onAdmitted?.(admitted.rate);
       const { model, uploads } = admitted;
@@ -217,11 +230,13 @@ export class TurnRunner {
         clientTools: (apiExtras.tools?.length ?? 0) > 0,
         onDelta: (delta) => {
           marks?.delta(delta);
+          if (trace) trace.frames++;
           this.host.audience.publish({ type: "delta", messageId: answerId, ...delta });
         },
         onProgress: () => this.host.checkpoint.touched(),
         onTool: (call) => {
           if (call.result === null) marks?.call();
+          if (trace) trace.frames++;
           this.host.audience.publish({ type: "tool", messageId: answerId, call });
         },
         frameIntervalMs: () => frameIntervalFor(this.host.audience.size),
@@ -277,6 +292,7 @@ export class TurnRunner {
         finished: Promise.resolve(),
         forget,
         marks,
+        trace,
       };
       this.current = turn;
       this.announce(request, rows.added, rows.prompt?.id, sentFiles, toChatMessage(rows.answer), branching);
@@ -292,6 +308,7 @@ export class TurnRunner {
     } catch (cause) {
       this.busy = false;
       this.current = null;
+      trace?.failed(cause, (promise) => this.host.ctx.waitUntil(promise));
       await slot?.release().catch(() => undefined);
       throw cause;
     }

@@ -5,6 +5,7 @@ import type { RoomStreamRequest } from "../../../room/sse";
 import { clientIp, withIdentity } from "../../../room/identity";
 import { sessionKeyOf } from "../../../auth/sessions";
 import { createRouter } from "../../router";
+import { traceHeaders } from "../../../observability/tracing";
 import { chatStreamRoute } from "./routes";
 
 /**
@@ -42,7 +43,7 @@ export const chatRoutes = createRouter().openapi(chatStreamRoute, async (c) => {
   const room = c.env.ConversationRoom.getByName(conversationId);
   const request = new Request("https://room.parley.internal/stream", {
     method: "POST",
-    headers: { "content-type": "application/json", "x-request-id": c.get("requestId") },
+    headers: { "content-type": "application/json", "x-request-id": c.get("requestId"), ...traceHeaders() },
     body: JSON.stringify(roomRequest),
   });
   return room.fetch(
