@@ -132,7 +132,11 @@ describe("output moderation", () => {
     // Three windows were checked, one call each; nothing after the flagged one.
     expect(await moderationCalls(tag)).toHaveLength(3);
     // The provider was cut off: the rest of the answer was never asked for.
-    const [request] = await upstreamRequests(tag);
+    // (The fake upstream notes the closed connection when its socket says so, a moment after.)
+    const [request] = await eventually(
+      () => upstreamRequests(tag),
+      ([first]) => first?.closedByClient === true,
+    );
     expect(request?.closedByClient).toBe(true);
     expect(await outputEvents(conversationId)).toEqual([
       {
