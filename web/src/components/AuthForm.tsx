@@ -11,7 +11,7 @@ import type { AuthMode } from "../auth-dialog.ts";
 import { accountLabel, applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";
 import { linkButton, type SentNotice } from "./AuthPanels.tsx";
-import { FormField, describedBy, inputClass, primaryButtonClass } from "./FormField.tsx";
+import { FormField, describedBy, inputClass, primaryButtonClass } from "../ui/form.tsx";
 import { LogoMark } from "./Logo.tsx";
 import { OAuthButtons } from "./OAuthButtons.tsx";
 

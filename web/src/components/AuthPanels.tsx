@@ -8,7 +8,7 @@ import { ArrowLeft, LoaderCircle, MailCheck } from "lucide-react";
 import { describeError } from "../api.ts";
 import { fieldError } from "../account-api.ts";
 import { forgotPassword } from "../email-api.ts";
-import { FormField, describedBy, inputClass, primaryButtonClass } from "./FormField.tsx";
+import { FormField, describedBy, inputClass, primaryButtonClass } from "../ui/form.tsx";
 import { LogoMark } from "./Logo.tsx";
 
 export interface SentNotice {

@@ -12,7 +12,9 @@ import type { ModelsState } from "../data.ts";
 import { providerLabel } from "../model-groups.ts";
 import { toast } from "../toasts.ts";
 import { KeyForm } from "./KeyForm.tsx";
-import { Section, cardClass, secondaryButtonClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
+import { secondaryButtonClass } from "../ui/form.tsx";
 
 /** `••••1234`: all that is ever shown of a saved key. */
 export function maskedKey(last4: string): string {

@@ -10,13 +10,14 @@ import type { SessionUser } from "#protocol/http";
 import type { BillingStatus } from "#protocol/billing";
 import { describeError } from "../api.ts";
 import { formatDate, loadBilling, useBilling } from "../billing.ts";
-import { smallPrimary } from "../components/FormField.tsx";
+import { smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
 import { planBadgeClass } from "../components/PlanBadge.tsx";
 import type { ModelsState } from "../data.ts";
 import { describeLimits, describeSubscription } from "../plan-words.ts";
 import { toast } from "../toasts.ts";
 import { PlanCards } from "./PlanCards.tsx";
-import { Section, cardClass, secondaryButtonClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
 
 /** Says how a checkout ended (Stripe sends the browser back with `?billing=`), once, then tidies the URL. */
 function useCheckoutReturn() {

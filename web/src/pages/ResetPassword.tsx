@@ -7,13 +7,7 @@ import { CircleAlert, KeyRound, LoaderCircle } from "lucide-react";
 import { ApiError, describeError } from "../api.ts";
 import { fieldError } from "../account-api.ts";
 import { openAuthDialog } from "../auth-dialog.ts";
-import {
-  FormField,
-  describedBy,
-  inputClass,
-  primaryButtonClass,
-  smallPrimary,
-} from "../components/FormField.tsx";
+import { FormField, describedBy, inputClass, primaryButtonClass, smallPrimary } from "../ui/form.tsx";
 import { resetPassword } from "../email-api.ts";
 import { navigate } from "../router.ts";
 import { applyUser } from "../session.ts";

@@ -14,7 +14,8 @@ import { AccountSection } from "./AccountSection.tsx";
 import { needsUpgrade } from "../api.ts";
 import { KeysSection } from "./KeysSection.tsx";
 import { PlanSection } from "./PlanSection.tsx";
-import { Section, secondaryButtonClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { secondaryButtonClass } from "../ui/form.tsx";
 import { TokensSection } from "./TokensSection.tsx";
 import { UsageSection } from "./UsageSection.tsx";
 

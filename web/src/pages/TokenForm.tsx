@@ -8,9 +8,9 @@ import { MAX_TOKEN_NAME_CHARS, type CreatedToken } from "#protocol/tokens";
 import { describeError } from "../api.ts";
 import { createToken, fieldError } from "../account-api.ts";
 import { copyText } from "../clipboard.ts";
-import { describedBy, inputClass, smallPrimary } from "../components/FormField.tsx";
+import { describedBy, inputClass, smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
 import { toast } from "../toasts.ts";
-import { cardClass, secondaryButtonClass } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
 
 const EXPIRY_CHOICES = [
   { days: 0, label: "Never" },

@@ -13,7 +13,9 @@ import { listTokens, revokeToken } from "../account-api.ts";
 import { ConfirmSheet } from "../components/Overlays.tsx";
 import { toast } from "../toasts.ts";
 import { NewSecret, TokenForm } from "./TokenForm.tsx";
-import { Section, cardClass, secondaryButtonClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
+import { secondaryButtonClass } from "../ui/form.tsx";
 
 const day = new Intl.DateTimeFormat("en-US", { day: "numeric", month: "short", year: "numeric" });
 const dayAndTime = new Intl.DateTimeFormat("en-US", {

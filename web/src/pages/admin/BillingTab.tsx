@@ -16,7 +16,6 @@ import {
   Badge,
   Panel,
   TableNote,
-  cardClass,
   formatDay,
   formatWhen,
   smallButtonClass,
@@ -25,6 +24,7 @@ import {
   thClass,
   useLoaded,
 } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 const tierDefault = <span className="text-muted">Tier</span>;
 

@@ -13,7 +13,6 @@ import {
   LoadMore,
   Panel,
   TableNote,
-  cardClass,
   formatWhen,
   shortId,
   tableClass,
@@ -21,6 +20,7 @@ import {
   thClass,
   usePaged,
 } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 interface Column<T> {
   label: string;

@@ -14,13 +14,13 @@ import {
   Panel,
   Switch,
   TableNote,
-  cardClass,
   numberInputClass,
   tableClass,
   tdClass,
   thClass,
   useLoaded,
 } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 type PriceField = keyof AdminModel["pricing"];
 const PRICE_COLUMNS: Array<{ field: PriceField; label: string }> = [

@@ -14,9 +14,10 @@ import {
   type OutputModerationView,
 } from "#protocol/admin";
 import { getOutputModeration, listAdminModels, putOutputModeration } from "../../admin-api.ts";
-import { inputClass, smallPrimary } from "../../components/FormField.tsx";
+import { inputClass, smallPrimary } from "../../ui/form.tsx";
 import { toast } from "../../toasts.ts";
-import { TableNote, cardClass, numberInputClass, smallButtonClass, useLoaded } from "./ui.tsx";
+import { TableNote, numberInputClass, smallButtonClass, useLoaded } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 const MODE_LABELS: Record<OutputModerationMode, { label: string; hint: string }> = {
   off: { label: "Off", hint: "Answers are not checked." },

@@ -9,7 +9,7 @@ import type { AdminModel, Limits } from "#protocol/admin";
 import type { AdminPlan } from "#protocol/billing";
 import { describeError } from "../../api.ts";
 import { patchPlan } from "../../admin-api.ts";
-import { inputClass, smallPrimary } from "../../components/FormField.tsx";
+import { inputClass, smallPrimary } from "../../ui/form.tsx";
 import { toast } from "../../toasts.ts";
 import { LimitFields } from "./LimitFields.tsx";
 import { planChanges, planDrafts, type PlanDrafts, type PlanField } from "./plan-form.ts";

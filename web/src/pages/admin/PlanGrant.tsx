@@ -9,7 +9,7 @@ import type { AdminUser } from "#protocol/admin";
 import type { AdminPlan } from "#protocol/billing";
 import { describeError } from "../../api.ts";
 import { grantPlan } from "../../admin-api.ts";
-import { inputClass, smallPrimary } from "../../components/FormField.tsx";
+import { inputClass, smallPrimary } from "../../ui/form.tsx";
 import { toast } from "../../toasts.ts";
 import { smallButtonClass } from "./ui.tsx";
 

@@ -1,7 +1,7 @@
 /**
- * The parts of Parley's forms that sign-in, settings and admin share: the input and primary button
- * styles, a labelled field with its error or hint line under it, and the aria attributes that tie
- * an input to that line so screen readers read it with the field.
+ * The parts of Parley's forms that sign-in, settings and admin share: the input and button styles,
+ * a labelled field with its error or hint line under it, and the aria attributes that tie an input
+ * to that line so screen readers read it with the field.
  */
 import type { ReactNode } from "react";
 
@@ -12,6 +12,10 @@ export const primaryButtonClass =
   "inline-flex h-10 items-center justify-center gap-2 rounded-xl bg-accent px-4 text-sm font-medium text-accent-ink shadow-xs transition-colors hover:bg-accent-hover disabled:cursor-not-allowed disabled:opacity-60";
 
 export const smallPrimary = primaryButtonClass.replace("h-10", "h-9").replace("px-4", "px-3.5");
+
+/** The quiet button beside a primary one (settings rows, plan cards, dialogs' "Cancel"). */
+export const secondaryButtonClass =
+  "inline-flex h-9 shrink-0 items-center justify-center gap-2 rounded-xl border border-line bg-surface px-3.5 text-sm font-medium transition-colors hover:border-line-strong hover:bg-hover disabled:cursor-not-allowed disabled:opacity-60";
 
 export function FormField({
   id,
