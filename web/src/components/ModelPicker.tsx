@@ -15,7 +15,7 @@ import { Brain, Check, Eye, KeyRound, Lock } from "lucide-react";
 import type { ListedModel } from "../api.ts";
 import { formatContext, formatPrice, groupModels } from "../model-groups.ts";
 import { onLinkClick } from "../router.ts";
-import { ModelTriggerLabel, modelTriggerClass } from "./ModelTrigger.tsx";
+import { ModelTriggerLabel, modelTriggerClass } from "./ModelTriggerLabel.tsx";
 import { UpgradeOffer } from "./UpgradeLink.tsx";
 
 interface ModelPickerProps {

@@ -13,7 +13,7 @@ import { describeError } from "../api.ts";
 import { copyText } from "../clipboard.ts";
 import { deleteShare, getShare, putShare, rotateShare, shareUrl } from "../share-api.ts";
 import { toast } from "../toasts.ts";
-import { Avatar, devicesLabel, ROLE_LABELS } from "./Presence.tsx";
+import { Avatar, devicesLabel, ROLE_LABELS } from "./Avatar.tsx";
 
 interface ShareDialogProps {
   conversationId: string;

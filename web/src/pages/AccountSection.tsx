@@ -9,7 +9,7 @@ import type { SessionUser } from "#protocol/http";
 import { ApiError, describeError } from "../api.ts";
 import { changePassword, fieldError, tooManyAttemptsMessage } from "../account-api.ts";
 import { FormField, describedBy, inputClass, smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
-import { initials } from "../components/AccountButton.tsx";
+import { initials } from "../components/AccountFace.tsx";
 import { accountLabel, applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";
 import { ChangeEmail } from "./ChangeEmail.tsx";
