@@ -14,7 +14,7 @@ import {
   listConversations,
   listModels,
   updateConversation,
-} from "./api.ts";
+} from "./api/client.ts";
 import {
   forgetChat,
   loadConversations,
@@ -24,7 +24,7 @@ import {
   saveModels,
 } from "./cache.ts";
 import { connectHub } from "./hub.ts";
-import { restoreConversation } from "./library-api.ts";
+import { restoreConversation } from "./api/library.ts";
 import { noteModelList } from "./rate-limit.ts";
 import { toast } from "./toasts.ts";
 

@@ -12,7 +12,7 @@ import PartySocket from "partysocket";
 import { CLOSE_CODES } from "#protocol/close-codes";
 import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "./socket-close.ts";
 import { parseHubFrame } from "#protocol/hub";
-import { whenIdentified } from "./api.ts";
+import { whenIdentified } from "./api/client.ts";
 import { sessionEnded } from "./session.ts";
 import { markSuspended } from "./suspended.ts";
 import type { ConversationSummary } from "#protocol/http";

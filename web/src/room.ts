@@ -20,7 +20,7 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from "#protocol/frames";
-import { ApiError, getConversation, whenIdentified } from "./api.ts";
+import { ApiError, getConversation, whenIdentified } from "./api/client.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
 import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import { CLOSING_ERRORS, reconnectsByItself } from "./room-closes.ts";
@@ -30,7 +30,7 @@ import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "
 import { sameExceptStreamedText, type RoomView } from "./room-view-store.ts";
 import { sessionEnded } from "./session.ts";
 import { isSuspended, markSuspended } from "./suspended.ts";
-import { getShareInfo } from "./share-api.ts";
+import { getShareInfo } from "./api/share.ts";
 import { TypingSignal } from "./typing.ts";
 
 export interface RoomEvents {

@@ -15,7 +15,7 @@ import { useRateLimit } from "../rate-limit.ts";
 import { canWrite, streamingMessage } from "../room-reducer.ts";
 import { useRoom } from "../room-hooks.ts";
 import { onLinkClick } from "../router.ts";
-import { getShare } from "../share-api.ts";
+import { getShare } from "../api/share.ts";
 import { toast } from "../toasts.ts";
 import { AttachmentAccess } from "./AttachmentList.tsx";
 import { useEscapeStops, useMessageCommands, useSend } from "./ChatActions.ts";

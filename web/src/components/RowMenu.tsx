@@ -1,7 +1,7 @@
 import { useRef } from "react";
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { Braces, Ellipsis, FileText, Pencil, Pin, PinOff, Trash2 } from "lucide-react";
-import { exportUrl } from "../library-api.ts";
+import { exportUrl } from "../api/library.ts";
 import { menuTriggerClass } from "./menu-trigger.ts";
 
 const itemClass =

@@ -6,8 +6,8 @@
 import { useState, type FormEvent } from "react";
 import { LoaderCircle, LogIn } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
-import { ApiError, describeError } from "../api.ts";
-import { changePassword, fieldError, tooManyAttemptsMessage } from "../account-api.ts";
+import { ApiError, describeError } from "../api/client.ts";
+import { changePassword, fieldError, tooManyAttemptsMessage } from "../api/account.ts";
 import { FormField, describedBy, inputClass, smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
 import { initials } from "../components/AccountFace.tsx";
 import { accountLabel, applyUser } from "../session.ts";

@@ -6,8 +6,8 @@
 import { useEffect, useState } from "react";
 import { KeyRound, LogIn, Trash2 } from "lucide-react";
 import type { SessionUser, StoredKey } from "#protocol/http";
-import { describeError } from "../api.ts";
-import { OWN_KEY_PROVIDERS, deleteKey, listKeys } from "../account-api.ts";
+import { describeError } from "../api/client.ts";
+import { OWN_KEY_PROVIDERS, deleteKey, listKeys } from "../api/account.ts";
 import type { ModelsState } from "../data.ts";
 import { providerLabel } from "../model-groups.ts";
 import { toast } from "../toasts.ts";

@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import { CreditCard, LoaderCircle, LogIn, TriangleAlert } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import type { BillingStatus } from "#protocol/billing";
-import { describeError } from "../api.ts";
+import { describeError } from "../api/client.ts";
 import { formatDate, loadBilling, useBilling } from "../billing.ts";
 import { smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
 import { planBadgeClass } from "../components/PlanBadge.tsx";
@@ -74,7 +74,7 @@ export function PlanSection({
   const manage = () =>
     void go(
       "portal",
-      async () => (await import("../billing-api.ts")).openPortal(),
+      async () => (await import("../api/billing.ts")).openPortal(),
       "Could not open the billing portal.",
     );
 
@@ -121,7 +121,7 @@ export function PlanSection({
             onCheckout={(plan) =>
               void go(
                 plan.id,
-                async () => (await import("../billing-api.ts")).startCheckout(plan.id),
+                async () => (await import("../api/billing.ts")).startCheckout(plan.id),
                 "Could not start the checkout.",
               )
             }

@@ -4,8 +4,8 @@
  */
 import { useEffect, useState } from "react";
 import type { MonthUsage, UsageTotals } from "#protocol/http";
-import { describeError } from "../api.ts";
-import { getUsage } from "../account-api.ts";
+import { describeError } from "../api/client.ts";
+import { getUsage } from "../api/account.ts";
 import type { ModelsState } from "../data.ts";
 import { formatCost, formatInteger } from "../format.ts";
 import { Section } from "./Section.tsx";

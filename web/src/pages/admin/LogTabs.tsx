@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from "react";
 import type { AuditEntry, ModerationEntry } from "#protocol/admin";
-import { listAudit, listModeration, listUpstreamErrors, type Page } from "../../admin-api.ts";
+import { listAudit, listModeration, listUpstreamErrors, type Page } from "../../api/admin.ts";
 import { providerLabel } from "../../model-groups.ts";
 import { OutputModerationPanel } from "./OutputModerationForm.tsx";
 import {

@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from "react";
 import { LoaderCircle, X } from "lucide-react";
-import { describeError } from "../../api.ts";
+import { describeError } from "../../api/client.ts";
 import {
   OUTPUT_MODERATION_MODES,
   type AdminModel,
@@ -13,7 +13,7 @@ import {
   type OutputModerationPolicy,
   type OutputModerationView,
 } from "#protocol/admin";
-import { getOutputModeration, listAdminModels, putOutputModeration } from "../../admin-api.ts";
+import { getOutputModeration, listAdminModels, putOutputModeration } from "../../api/admin.ts";
 import { inputClass, smallPrimary } from "../../ui/form.tsx";
 import { toast } from "../../toasts.ts";
 import { TableNote, numberInputClass, smallButtonClass, useLoaded } from "./ui.tsx";

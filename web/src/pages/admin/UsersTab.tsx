@@ -6,9 +6,9 @@
 import { useEffect, useState } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
 import { Ban, Gauge, Gift, RotateCcw, Search, SquareTerminal } from "lucide-react";
-import { describeError } from "../../api.ts";
+import { describeError } from "../../api/client.ts";
 import type { AdminUser } from "#protocol/admin";
-import { getBillingOverview, getLimits, listUsers, setBanned } from "../../admin-api.ts";
+import { getBillingOverview, getLimits, listUsers, setBanned } from "../../api/admin.ts";
 import { inputClass } from "../../ui/form.tsx";
 import { formatCost, formatInteger } from "../../format.ts";
 import { toast } from "../../toasts.ts";

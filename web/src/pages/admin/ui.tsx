@@ -1,8 +1,8 @@
 /** Small pieces every admin tab uses: loading state, tables, badges, a switch, "load more". */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { LoaderCircle } from "lucide-react";
-import { describeError } from "../../api.ts";
-import type { Page } from "../../admin-api.ts";
+import { describeError } from "../../api/client.ts";
+import type { Page } from "../../api/admin.ts";
 import { toast } from "../../toasts.ts";
 
 export const tableClass = "w-full border-collapse text-left text-sm";

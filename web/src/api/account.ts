@@ -22,7 +22,7 @@ import {
   type CreatedToken,
   type TokenView,
 } from "#protocol/tokens";
-import { ApiError, request } from "./api.ts";
+import { ApiError, request } from "./client.ts";
 
 /** The providers that can run on a person's own key (worker/providers: acceptsOwnKey). */
 export const OWN_KEY_PROVIDERS = ["openai", "anthropic", "gemini", "openrouter", "deepseek"] as const;

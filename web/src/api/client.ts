@@ -12,8 +12,8 @@ import {
   type ModelInfo,
   type SessionUser,
 } from "#protocol/http";
-import { noteRateLimitHeaders, noteRateLimited } from "./rate-limit.ts";
-import { markSuspended } from "./suspended.ts";
+import { noteRateLimitHeaders, noteRateLimited } from "../rate-limit.ts";
+import { markSuspended } from "../suspended.ts";
 
 export class ApiError extends Error {
   readonly status: number;

@@ -37,7 +37,7 @@ import {
 } from "#protocol/billing";
 import { adminTokenListSchema, type AdminToken } from "#protocol/tokens";
 import { z } from "zod";
-import { request } from "./api.ts";
+import { request } from "./client.ts";
 
 const BASE = "/api/v1/admin";
 

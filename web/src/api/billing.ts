@@ -4,7 +4,7 @@
  * schemas stay out of the first chunk.
  */
 import { billingStatusSchema, redirectSchema, type BillingStatus } from "#protocol/billing";
-import { request } from "./api.ts";
+import { request } from "./client.ts";
 
 export async function getBilling(): Promise<BillingStatus> {
   return request("/api/v1/billing", billingStatusSchema);

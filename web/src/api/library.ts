@@ -1,7 +1,7 @@
 /** Search, exports and the Undo of a delete over HTTP (docs/api.md); answers parsed with the shared schemas. */
 import { conversationAnswerSchema, type ConversationSummary } from "#protocol/http";
 import { MAX_SEARCH_CHARS, searchResultsSchema, type SearchResult } from "#protocol/library";
-import { request } from "./api.ts";
+import { request } from "./client.ts";
 
 /** Titles and message text of the caller's chats matching `query` (titles first, at most 20). */
 export async function searchHistory(query: string, signal?: AbortSignal): Promise<SearchResult[]> {

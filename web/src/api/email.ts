@@ -3,7 +3,7 @@
  * with the token from it (docs/api.md). Split off with the dialogs and pages that use them.
  */
 import { mailSentSchema, userAnswerSchema, type MailSent, type SessionUser } from "#protocol/http";
-import { request } from "./api.ts";
+import { request } from "./client.ts";
 
 const post = (body?: unknown): RequestInit => ({
   method: "POST",

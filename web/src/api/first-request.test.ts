@@ -26,7 +26,7 @@ async function freshApi(savedSession: boolean) {
   vi.resetModules();
   const held = heldFetch();
   vi.stubGlobal("fetch", held.fetch);
-  const api = await import("./api.ts");
+  const api = await import("./client.ts");
   return { api, ...held };
 }
 

@@ -10,7 +10,7 @@ import {
   type ShareMode,
   type ShareState,
 } from "#protocol/sharing";
-import { request } from "./api.ts";
+import { request } from "./client.ts";
 
 const sharePath = (conversationId: string) =>
   `/api/v1/conversations/${encodeURIComponent(conversationId)}/share`;

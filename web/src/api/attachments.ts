@@ -5,7 +5,7 @@
  */
 import { attachmentInfoSchema, type AttachmentInfo } from "#protocol/messages";
 import { apiErrorSchema } from "#protocol/http";
-import { ApiError } from "./api.ts";
+import { ApiError } from "./client.ts";
 
 /** Where a stored file can be read; people who opened the chat through a link pass its token. */
 export function attachmentUrl(id: string, shareToken?: string): string {
