@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { chatMessageSchema, type ChatMessage } from "#protocol/messages";
 import { conversationSummarySchema, modelListSchema, type ConversationSummary } from "#protocol/http";
-import type { ListedModel } from "./api/client.ts";
+import type { ListedModel } from "./api/chat.ts";
 
 const DB_NAME = "parley";
 const STORE = "kv";

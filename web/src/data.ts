@@ -5,16 +5,15 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ConversationSummary } from "#protocol/http";
+import { ApiError, describeError } from "./api/client.ts";
 import {
-  ApiError,
   needsUpgrade,
   type ListedModel,
   deleteConversation,
-  describeError,
   listConversations,
   listModels,
   updateConversation,
-} from "./api/client.ts";
+} from "./api/chat.ts";
 import {
   forgetChat,
   loadConversations,

@@ -20,7 +20,8 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from "#protocol/frames";
-import { ApiError, getConversation, whenIdentified } from "./api/client.ts";
+import { ApiError, whenIdentified } from "./api/client.ts";
+import { getConversation } from "./api/chat.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
 import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import { CLOSING_ERRORS, reconnectsByItself } from "./room-closes.ts";

@@ -9,7 +9,8 @@
  */
 import { useSyncExternalStore } from "react";
 import type { SessionUser } from "#protocol/http";
-import { getSession, SESSION_STORAGE_KEY } from "./api/client.ts";
+import { SESSION_STORAGE_KEY } from "./api/client.ts";
+import { getSession } from "./api/chat.ts";
 import { clearIdentityCache } from "./cache.ts";
 import { navigate, parseRoute } from "./router.ts";
 import { toast } from "./toasts.ts";

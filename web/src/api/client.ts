@@ -1,17 +1,10 @@
-/** The HTTP API (`/api/v1/*`), every answer parsed with the shared zod schemas. */
-import { z } from "zod";
-import type { ChatMessage } from "#protocol/messages";
-import {
-  apiErrorSchema,
-  conversationAnswerSchema,
-  conversationDetailSchema,
-  conversationListSchema,
-  modelListSchema,
-  userAnswerSchema,
-  type ConversationSummary,
-  type ModelInfo,
-  type SessionUser,
-} from "#protocol/http";
+/**
+ * The base of every HTTP call to the API (`/api/v1/*`): one request with its answer parsed by a
+ * shared zod schema, the errors as people read them, and the first-visit ordering of requests.
+ * The calls themselves live beside this file, one module per part of the API.
+ */
+import type { z } from "zod";
+import { apiErrorSchema } from "#protocol/http";
 import { noteRateLimitHeaders, noteRateLimited } from "../rate-limit.ts";
 import { markSuspended } from "../suspended.ts";
 
@@ -125,54 +118,6 @@ export async function request<T>(path: string, schema: z.ZodType<T>, init?: Requ
       "The server sent an answer Parley did not understand.",
     );
   return parsed.data;
-}
-
-/** Who the cookie says this browser is (a guest until someone signs in). */
-export async function getSession(): Promise<SessionUser> {
-  return (await request("/api/v1/session", userAnswerSchema)).user;
-}
-
-/** A model as the caller may use it: `requiresPlan` names the plan it needs when theirs leaves it out. */
-export type ListedModel = z.infer<typeof modelListSchema>["models"][number];
-
-export async function listModels(): Promise<ListedModel[]> {
-  return (await request("/api/v1/models", modelListSchema)).models;
-}
-
-/** The model is listed, but the person's plan leaves it out (sending with it is refused). */
-export const needsUpgrade = (model: ModelInfo & { requiresPlan?: unknown }): boolean =>
-  model.requiresPlan != null;
-
-export async function listConversations(): Promise<ConversationSummary[]> {
-  return (await request("/api/v1/conversations", conversationListSchema)).conversations;
-}
-
-export async function createConversation(model?: string): Promise<ConversationSummary> {
-  const body = JSON.stringify(model ? { model } : {});
-  return (await request("/api/v1/conversations", conversationAnswerSchema, { method: "POST", body }))
-    .conversation;
-}
-
-export async function getConversation(
-  id: string,
-): Promise<{ conversation: ConversationSummary; messages: ChatMessage[] }> {
-  return request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationDetailSchema);
-}
-
-export async function updateConversation(
-  id: string,
-  patch: { title?: string; pinned?: boolean },
-): Promise<ConversationSummary> {
-  return (
-    await request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationAnswerSchema, {
-      method: "PATCH",
-      body: JSON.stringify(patch),
-    })
-  ).conversation;
-}
-
-export async function deleteConversation(id: string): Promise<void> {
-  await request(`/api/v1/conversations/${encodeURIComponent(id)}`, z.undefined(), { method: "DELETE" });
 }
 
 /** A sentence for people, whatever went wrong (never a stack trace or JSON). */

@@ -5,7 +5,8 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "rea
 import * as Dialog from "@radix-ui/react-dialog";
 import { LoaderCircle } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
-import { describeError, getSession } from "../api/client.ts";
+import { describeError } from "../api/client.ts";
+import { getSession } from "../api/chat.ts";
 import { fieldError, signIn, signUp, tooManyAttemptsMessage } from "../api/account.ts";
 import type { AuthMode } from "../auth-dialog.ts";
 import { accountLabel, applyUser } from "../session.ts";

@@ -4,7 +4,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ConversationSummary } from "#protocol/http";
-import { createConversation, describeError } from "../api/client.ts";
+import { describeError } from "../api/client.ts";
+import { createConversation } from "../api/chat.ts";
 import type { ModelsState } from "../data.ts";
 import { saveDraft } from "../drafts.ts";
 import type { RoomMessage } from "../room-reducer.ts";

@@ -12,7 +12,7 @@
 import { useMemo, useState, type KeyboardEvent } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { Brain, Check, Eye, KeyRound, Lock } from "lucide-react";
-import type { ListedModel } from "../api/client.ts";
+import type { ListedModel } from "../api/chat.ts";
 import { formatContext, formatPrice, groupModels } from "../model-groups.ts";
 import { onLinkClick } from "../router.ts";
 import { ModelTriggerLabel, modelTriggerClass } from "./ModelTriggerLabel.tsx";

@@ -3,7 +3,7 @@
  * stands in until it has loaded and opens it as soon as it arrives.
  */
 import { lazy, Suspense } from "react";
-import type { ListedModel } from "../api/client.ts";
+import type { ListedModel } from "../api/chat.ts";
 import { ModelTriggerLabel, modelTriggerClass } from "./ModelTriggerLabel.tsx";
 
 const ModelPicker = lazy(() => import("./ModelPicker.tsx"));

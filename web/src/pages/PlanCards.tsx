@@ -5,7 +5,7 @@
  */
 import { Check, LoaderCircle, Minus } from "lucide-react";
 import type { BillingStatus, PlanView } from "#protocol/billing";
-import type { ListedModel } from "../api/client.ts";
+import type { ListedModel } from "../api/chat.ts";
 import { primaryButtonClass, secondaryButtonClass } from "../ui/form.tsx";
 import { describeLimits, formatPlanPrice, listNames } from "../plan-words.ts";
 

@@ -11,7 +11,7 @@ import { ACCOUNT_EXPORT_URL } from "../api/library.ts";
 import { groupModels } from "../model-groups.ts";
 import { setTheme, THEMES, useTheme, type ThemeChoice } from "../theme.ts";
 import { AccountSection } from "./AccountSection.tsx";
-import { needsUpgrade } from "../api/client.ts";
+import { needsUpgrade } from "../api/chat.ts";
 import { KeysSection } from "./KeysSection.tsx";
 import { PlanSection } from "./PlanSection.tsx";
 import { Section } from "./Section.tsx";
