@@ -5,8 +5,8 @@
  */
 import type { ToolCall } from "#protocol/messages";
 import type { ClientFrame, ServerFrame } from "#protocol/frames";
-import { mergeChunk, replaceAt, requestResume, withoutKey } from "./room-merge.ts";
-import type { RoomMessage, RoomState } from "./room-reducer.ts";
+import { mergeChunk, replaceAt, requestResume, withoutKey } from "./offsets.ts";
+import type { RoomMessage, RoomState } from "./reducer.ts";
 
 export function placeholder(state: RoomState, messageId: string): RoomMessage {
   return {

@@ -1,9 +1,9 @@
 // Unit tests of the room reducer for presence: who this connection is, who else is here, and who
 // may write.
-// Run: `npx vitest run --config vitest.e2e.config.ts web/src/room-reducer-presence.test.ts`.
+// Run: `npx vitest run --config vitest.e2e.config.ts web/src/room/reducer-presence.test.ts`.
 import { describe, expect, it } from "vitest";
-import { canWrite, initialRoomState, roomReducer } from "./room-reducer.ts";
-import { CONV, person, SELF, snapshot, run } from "./room-reducer-fixtures.ts";
+import { canWrite, initialRoomState, roomReducer } from "./reducer.ts";
+import { CONV, person, SELF, snapshot, run } from "./reducer-fixtures.ts";
 
 describe("roomReducer: presence", () => {
   it("the snapshot says who we are; presence frames update the people and the count", () => {

@@ -1,7 +1,7 @@
 /**
  * The state of one conversation room as a pure reducer: server frames (and a few local actions) in,
  * the next state plus the client frames to send out. No DOM, no socket, no clock: unit-testable in
- * Node (the room-reducer-*.test.ts files beside it).
+ * Node (the reducer-*.test.ts files beside it).
  *
  * The merge rule that keeps streamed text exact (nothing lost, nothing twice):
  * - every message keeps its text; a `delta` says where its text starts (`offset`);
@@ -15,24 +15,24 @@
  * - `done` carries the total length: if we hold less, ask for the rest;
  * - `resumed` (a reconnect that quoted the room's current version) keeps every message and
  *   continues the streaming one from its `offset`, like the snapshot's `live`.
- * Reasoning text follows the same rule with its own offsets (./room-merge.ts has the rule itself,
- * ./room-resume.ts the reconnect). The frames are handled in ./room-streaming.ts (delta, done,
- * tool), ./room-message-list.ts (message, snapshot, path) and ./room-optimistic.ts (local edits
- * and the errors that undo them).
+ * Reasoning text follows the same rule with its own offsets (./offsets.ts has the rule itself,
+ * ./resume.ts the reconnect). The frames are handled in ./streaming.ts (delta, done, tool),
+ * ./message-list.ts (message, snapshot, path) and ./optimistic.ts (local edits and the errors
+ * that undo them).
  *
  * The list is always one branch of the conversation tree (the one the room shows): every message
  * has a `parentId`, and `siblings` when there are alternatives to switch to.
  */
 import type { AttachmentInfo, ChatMessage, ErrorInfo } from "#protocol/messages";
 import type { ClientFrame, Person, RoomRoleName, ServerFrame } from "#protocol/frames";
-import { keepLongerText } from "./room-merge.ts";
-import { onMessage, onPath, onSnapshot } from "./room-message-list.ts";
-import { onError, optimisticEdit } from "./room-optimistic.ts";
-import { onResumed, trackVersion } from "./room-resume.ts";
-import { onDelta, onDone, onTool } from "./room-streaming.ts";
+import { keepLongerText } from "./offsets.ts";
+import { onMessage, onPath, onSnapshot } from "./message-list.ts";
+import { onError, optimisticEdit } from "./optimistic.ts";
+import { onResumed, trackVersion } from "./resume.ts";
+import { onDelta, onDone, onTool } from "./streaming.ts";
 
-export { applyChunk } from "./room-merge.ts";
-export { reconnectQuery, resumeQuery, streamingMessage } from "./room-resume.ts";
+export { applyChunk } from "./offsets.ts";
+export { reconnectQuery, resumeQuery, streamingMessage } from "./resume.ts";
 
 export interface RoomMessage extends ChatMessage {
   /** Optimistic user message not yet confirmed by the server (matched back by `clientId`). */

@@ -5,8 +5,8 @@
  * answers with `resumed` — only the text missed — instead of a whole snapshot.
  */
 import { changesRoomState, nextRoomVersion, type ClientFrame, type ServerFrame } from "#protocol/frames";
-import { mergeChunk, replaceAt, requestResume } from "./room-merge.ts";
-import type { RoomMessage, RoomState } from "./room-reducer.ts";
+import { mergeChunk, replaceAt, requestResume } from "./offsets.ts";
+import type { RoomMessage, RoomState } from "./reducer.ts";
 
 /** The assistant message being generated right now, if any (the last streaming one). */
 export function streamingMessage(state: RoomState): RoomMessage | undefined {

@@ -1,10 +1,10 @@
 // Unit tests of the room reducer for the streamed answer: `applyChunk`, deltas (text and
 // reasoning, each by its offset), the stored `message` that replaces an optimistic bubble, and
 // `done`.
-// Run: `npx vitest run --config vitest.e2e.config.ts web/src/room-reducer-streaming.test.ts`.
+// Run: `npx vitest run --config vitest.e2e.config.ts web/src/room/reducer-streaming.test.ts`.
 import { describe, expect, it } from "vitest";
-import { applyChunk, initialRoomState, roomReducer, streamingMessage } from "./room-reducer.ts";
-import { CONV, delta, snapshot, run, user, streaming, streamingRoom, text } from "./room-reducer-fixtures.ts";
+import { applyChunk, initialRoomState, roomReducer, streamingMessage } from "./reducer.ts";
+import { CONV, delta, snapshot, run, user, streaming, streamingRoom, text } from "./reducer-fixtures.ts";
 
 describe("applyChunk", () => {
   it("appends in order, ignores overlap, reports gaps", () => {

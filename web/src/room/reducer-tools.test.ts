@@ -1,9 +1,9 @@
 // The room reducer's handling of tool calls (`tool` frames) and of files on optimistic prompts.
-// `npx vitest run --config vitest.e2e.config.ts web/src/tool-frames.test.ts`.
+// `npx vitest run --config vitest.e2e.config.ts web/src/room/reducer-tools.test.ts`.
 import { describe, expect, it } from "vitest";
 import type { AttachmentInfo, ChatMessage, ToolCall } from "#protocol/messages";
 import type { ServerFrame } from "#protocol/frames";
-import { initialRoomState, roomReducer, type RoomAction, type RoomState } from "./room-reducer.ts";
+import { initialRoomState, roomReducer, type RoomAction, type RoomState } from "./reducer.ts";
 
 const CONV = "conv-tools";
 

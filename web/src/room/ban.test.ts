@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The room client once its person is banned, with PartySocket replaced by a fake:
-// `npx vitest run --config vitest.e2e.config.ts web/src/room-ban.test.ts`
+// `npx vitest run --config vitest.e2e.config.ts web/src/room/ban.test.ts`
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { CLOSE_CODES, type ServerFrame } from "#protocol/frames";
 
@@ -45,8 +45,8 @@ beforeEach(() => {
 });
 
 async function openRoom() {
-  const { RoomClient } = await import("./room.ts");
-  const suspended = await import("./suspended.ts");
+  const { RoomClient } = await import("./client.ts");
+  const suspended = await import("../suspended.ts");
   const room = new RoomClient("c1", {}, { share: "tok" });
   const socket = sockets.at(-1)!;
   // The socket opens (its first `reconnect`) once the browser has its identity: that is no retry.

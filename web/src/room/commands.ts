@@ -1,13 +1,13 @@
 /**
  * What the people in a room can do from this device: send, regenerate, edit, continue, delete,
  * switch branches, stop, and say that they are typing. Each becomes a client frame (and, for
- * prompts, an optimistic update); the socket behind them is RoomClient's (./room.ts).
+ * prompts, an optimistic update); the socket behind them is RoomClient's (./client.ts).
  */
 import type { AttachmentInfo, GenerationOptions } from "#protocol/messages";
 import type { ClientFrame } from "#protocol/frames";
-import { canWrite, streamingMessage, type RoomAction } from "./room-reducer.ts";
-import { RoomViewStore } from "./room-view-store.ts";
-import type { TypingSignal } from "./typing.ts";
+import { canWrite, streamingMessage, type RoomAction } from "./reducer.ts";
+import { RoomViewStore } from "./view-store.ts";
+import type { TypingSignal } from "../typing.ts";
 
 /** What goes with a prompt besides its text: uploaded files and generation options. */
 export interface SendExtras {

@@ -1,7 +1,7 @@
 /**
  * One live conversation room: a PartySocket to `/parties/conversation/:id` feeding the pure
- * `roomReducer`, exposed to React as an external store (./room-view-store.ts, `useRoom` in
- * ./room-hooks.ts); what the user can do in it is in ./room-commands.ts.
+ * `roomReducer`, exposed to React as an external store (./view-store.ts, `useRoom` in
+ * ./hooks.ts); what the user can do in it is in ./commands.ts.
  *
  * PartySocket reconnects by itself (with backoff); every (re)connect carries `?resume=<id>&offset=<n>`
  * while a message streams, and `version=` once a snapshot gave us one, so the room sends only what
@@ -20,19 +20,19 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from "#protocol/frames";
-import { ApiError, whenIdentified } from "./api/client.ts";
-import { getConversation } from "./api/chat.ts";
-import { loadChat, peekChat, saveChat } from "./cache.ts";
-import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
-import { CLOSING_ERRORS, reconnectsByItself } from "./room-closes.ts";
-import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "./socket-close.ts";
-import { RoomCommands, type SendExtras } from "./room-commands.ts";
-import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "./room-reducer.ts";
-import { sameExceptStreamedText, type RoomView } from "./room-view-store.ts";
-import { sessionEnded } from "./session.ts";
-import { isSuspended, markSuspended } from "./suspended.ts";
-import { getShareInfo } from "./api/share.ts";
-import { TypingSignal } from "./typing.ts";
+import { ApiError, whenIdentified } from "../api/client.ts";
+import { getConversation } from "../api/chat.ts";
+import { loadChat, peekChat, saveChat } from "../cache.ts";
+import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "../rate-limit.ts";
+import { CLOSING_ERRORS, reconnectsByItself } from "./closes.ts";
+import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "../socket-close.ts";
+import { RoomCommands, type SendExtras } from "./commands.ts";
+import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "./reducer.ts";
+import { sameExceptStreamedText, type RoomView } from "./view-store.ts";
+import { sessionEnded } from "../session.ts";
+import { isSuspended, markSuspended } from "../suspended.ts";
+import { getShareInfo } from "../api/share.ts";
+import { TypingSignal } from "../typing.ts";
 
 export interface RoomEvents {
   /** A frame that may change the sidebar (a new message, a finished answer, a new title, deletion). */

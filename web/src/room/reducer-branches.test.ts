@@ -1,9 +1,9 @@
 // Unit tests of the room reducer for branches of the conversation: `path` frames, continuing an
 // answer, and optimistic edits (shown at once, put back when the room refuses them).
-// Run: `npx vitest run --config vitest.e2e.config.ts web/src/room-reducer-branches.test.ts`.
+// Run: `npx vitest run --config vitest.e2e.config.ts web/src/room/reducer-branches.test.ts`.
 import { describe, expect, it } from "vitest";
-import { initialRoomState, streamingMessage } from "./room-reducer.ts";
-import { CONV, message, delta, snapshot, path, run, user, text } from "./room-reducer-fixtures.ts";
+import { initialRoomState, streamingMessage } from "./reducer.ts";
+import { CONV, message, delta, snapshot, path, run, user, text } from "./reducer-fixtures.ts";
 
 describe("roomReducer: branches", () => {
   // u1 → a1 (complete); u1 has a second answer a2 (regenerated).

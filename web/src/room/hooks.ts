@@ -4,9 +4,9 @@
  * room opened before the first render (or let go by a remounting view) be taken over, not reopened.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
-import { RoomClient, type RoomEvents } from "./room.ts";
-import { initialRoomState, type RoomMessage } from "./room-reducer.ts";
-import type { RoomView } from "./room-view-store.ts";
+import { RoomClient, type RoomEvents } from "./client.ts";
+import { initialRoomState, type RoomMessage } from "./reducer.ts";
+import type { RoomView } from "./view-store.ts";
 
 const idleView: RoomView = {
   state: initialRoomState(""),

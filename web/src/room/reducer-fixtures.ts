@@ -4,7 +4,7 @@
  */
 import type { ChatMessage } from "#protocol/messages";
 import type { ClientFrame, Person, ServerFrame } from "#protocol/frames";
-import { initialRoomState, roomReducer, type RoomAction, type RoomState } from "./room-reducer.ts";
+import { initialRoomState, roomReducer, type RoomAction, type RoomState } from "./reducer.ts";
 
 export const CONV = "conv-1";
 

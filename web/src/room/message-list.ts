@@ -6,9 +6,9 @@
  */
 import type { ChatMessage } from "#protocol/messages";
 import type { ClientFrame, LiveMessage, ServerFrame } from "#protocol/frames";
-import { keepLongerText, mergeChunk, replaceAt, requestResume, withHeldToolCalls } from "./room-merge.ts";
-import type { RoomMessage, RoomState } from "./room-reducer.ts";
-import { placeholder } from "./room-streaming.ts";
+import { keepLongerText, mergeChunk, replaceAt, requestResume, withHeldToolCalls } from "./offsets.ts";
+import type { RoomMessage, RoomState } from "./reducer.ts";
+import { placeholder } from "./streaming.ts";
 
 export function onMessage(state: RoomState, frame: Extract<ServerFrame, { type: "message" }>): RoomState {
   const incoming: RoomMessage = frame.message;

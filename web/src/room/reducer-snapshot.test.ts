@@ -1,7 +1,7 @@
 // Unit tests of the room reducer for connecting and reconnecting: the snapshot (with its `live`
 // part), a reconnect that quotes the room version (`resumed`), and history loaded over HTTP before
 // or after the snapshot.
-// Run: `npx vitest run --config vitest.e2e.config.ts web/src/room-reducer-snapshot.test.ts`.
+// Run: `npx vitest run --config vitest.e2e.config.ts web/src/room/reducer-snapshot.test.ts`.
 import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "#protocol/frames";
 import {
@@ -11,7 +11,7 @@ import {
   roomReducer,
   streamingMessage,
   type RoomState,
-} from "./room-reducer.ts";
+} from "./reducer.ts";
 import {
   CONV,
   message,
@@ -24,7 +24,7 @@ import {
   streaming,
   streamingRoom,
   text,
-} from "./room-reducer-fixtures.ts";
+} from "./reducer-fixtures.ts";
 
 describe("roomReducer: snapshot", () => {
   it("replaces local state for the messages it contains", () => {

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 // The room client's socket handling, with PartySocket replaced by a fake:
-// `npx vitest run --config vitest.e2e.config.ts web/src/room.test.ts`
+// `npx vitest run --config vitest.e2e.config.ts web/src/room/client.test.ts`
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CLOSE_CODES, type ServerFrame } from "#protocol/frames";
 
@@ -38,7 +38,7 @@ class FakeSocket extends EventTarget {
 
 vi.mock("partysocket", () => ({ default: FakeSocket }));
 
-const { RoomClient } = await import("./room.ts");
+const { RoomClient } = await import("./client.ts");
 
 const fetchMock = vi.fn<typeof fetch>();
 
