@@ -12,7 +12,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import type { AttachmentInfo } from "#protocol/messages";
-import type { RoomMessage } from "./room/reducer.ts";
+import type { RoomMessage } from "./room/state.ts";
 import { hasFirstMessage, type RoomClient } from "./room/client.ts";
 
 const PREFIX = "parley:draft:";

@@ -8,7 +8,7 @@ import { describeError } from "../api/client.ts";
 import { createConversation } from "../api/chat.ts";
 import type { ModelsState } from "../data.ts";
 import { saveDraft } from "../drafts.ts";
-import type { RoomMessage } from "../room/reducer.ts";
+import type { RoomMessage } from "../room/state.ts";
 import { queueFirstMessage, type RoomClient } from "../room/client.ts";
 import { navigate } from "../router.ts";
 import { toast } from "../toasts.ts";

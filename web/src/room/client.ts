@@ -27,7 +27,9 @@ import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "../rate-limit
 import { CLOSING_ERRORS, reconnectsByItself } from "./closes.ts";
 import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "../socket-close.ts";
 import { RoomCommands, type SendExtras } from "./commands.ts";
-import { initialRoomState, reconnectQuery, roomReducer, type RoomAction } from "./reducer.ts";
+import { roomReducer } from "./reducer.ts";
+import { reconnectQuery } from "./resume.ts";
+import { initialRoomState, type RoomAction } from "./state.ts";
 import { sameExceptStreamedText, type RoomView } from "./view-store.ts";
 import { sessionEnded } from "../session.ts";
 import { isSuspended, markSuspended } from "../suspended.ts";

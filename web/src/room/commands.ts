@@ -5,7 +5,9 @@
  */
 import type { AttachmentInfo, GenerationOptions } from "#protocol/messages";
 import type { ClientFrame } from "#protocol/frames";
-import { canWrite, streamingMessage, type RoomAction } from "./reducer.ts";
+import { canWrite } from "./reducer.ts";
+import { streamingMessage } from "./resume.ts";
+import { type RoomAction } from "./state.ts";
 import { RoomViewStore } from "./view-store.ts";
 import type { TypingSignal } from "../typing.ts";
 

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { RoomClient, type RoomEvents } from "./client.ts";
-import { initialRoomState, type RoomMessage } from "./reducer.ts";
+import { initialRoomState, type RoomMessage } from "./state.ts";
 import type { RoomView } from "./view-store.ts";
 
 const idleView: RoomView = {

@@ -4,7 +4,7 @@
  * nothing is lost or shown twice, and a gap turns into one `resume` request.
  */
 import type { ClientFrame } from "#protocol/frames";
-import type { RoomMessage, RoomState } from "./reducer.ts";
+import type { RoomMessage, RoomState } from "./state.ts";
 
 /**
  * Appends the chunk `text` that starts at `offset` to `current`.

@@ -5,7 +5,7 @@
  */
 import type { ErrorInfo } from "#protocol/messages";
 import type { ServerFrame } from "#protocol/frames";
-import type { RoomAction, RoomMessage, RoomState } from "./reducer.ts";
+import type { RoomAction, RoomMessage, RoomState } from "./state.ts";
 
 export function onError(state: RoomState, frame: Extract<ServerFrame, { type: "error" }>): RoomState {
   const error: ErrorInfo = { code: frame.code, message: frame.message, retryable: frame.retryable };

@@ -2,7 +2,8 @@
 // answer, and optimistic edits (shown at once, put back when the room refuses them).
 // Run: `npx vitest run --config vitest.e2e.config.ts web/src/room/reducer-branches.test.ts`.
 import { describe, expect, it } from "vitest";
-import { initialRoomState, streamingMessage } from "./reducer.ts";
+import { streamingMessage } from "./resume.ts";
+import { initialRoomState } from "./state.ts";
 import { CONV, message, delta, snapshot, path, run, user, text } from "./reducer-fixtures.ts";
 
 describe("roomReducer: branches", () => {

@@ -4,7 +4,8 @@
  */
 import type { ChatMessage } from "#protocol/messages";
 import type { ClientFrame, Person, ServerFrame } from "#protocol/frames";
-import { initialRoomState, roomReducer, type RoomAction, type RoomState } from "./reducer.ts";
+import { roomReducer } from "./reducer.ts";
+import { initialRoomState, type RoomAction, type RoomState } from "./state.ts";
 
 export const CONV = "conv-1";
 

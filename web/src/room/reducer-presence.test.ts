@@ -2,7 +2,8 @@
 // may write.
 // Run: `npx vitest run --config vitest.e2e.config.ts web/src/room/reducer-presence.test.ts`.
 import { describe, expect, it } from "vitest";
-import { canWrite, initialRoomState, roomReducer } from "./reducer.ts";
+import { canWrite, roomReducer } from "./reducer.ts";
+import { initialRoomState } from "./state.ts";
 import { CONV, person, SELF, snapshot, run } from "./reducer-fixtures.ts";
 
 describe("roomReducer: presence", () => {

@@ -4,14 +4,9 @@
 // Run: `npx vitest run --config vitest.e2e.config.ts web/src/room/reducer-snapshot.test.ts`.
 import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "#protocol/frames";
-import {
-  initialRoomState,
-  reconnectQuery,
-  resumeQuery,
-  roomReducer,
-  streamingMessage,
-  type RoomState,
-} from "./reducer.ts";
+import { roomReducer } from "./reducer.ts";
+import { reconnectQuery, resumeQuery, streamingMessage } from "./resume.ts";
+import { initialRoomState, type RoomState } from "./state.ts";
 import {
   CONV,
   message,

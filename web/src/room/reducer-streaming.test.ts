@@ -3,7 +3,10 @@
 // `done`.
 // Run: `npx vitest run --config vitest.e2e.config.ts web/src/room/reducer-streaming.test.ts`.
 import { describe, expect, it } from "vitest";
-import { applyChunk, initialRoomState, roomReducer, streamingMessage } from "./reducer.ts";
+import { roomReducer } from "./reducer.ts";
+import { applyChunk } from "./offsets.ts";
+import { streamingMessage } from "./resume.ts";
+import { initialRoomState } from "./state.ts";
 import { CONV, delta, snapshot, run, user, streaming, streamingRoom, text } from "./reducer-fixtures.ts";
 
 describe("applyChunk", () => {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import type { AttachmentInfo, ChatMessage, ToolCall } from "#protocol/messages";
 import type { ServerFrame } from "#protocol/frames";
-import { initialRoomState, roomReducer, type RoomAction, type RoomState } from "./reducer.ts";
+import { roomReducer } from "./reducer.ts";
+import { initialRoomState, type RoomAction, type RoomState } from "./state.ts";
 
 const CONV = "conv-tools";
 

@@ -6,7 +6,7 @@
  */
 import { changesRoomState, nextRoomVersion, type ClientFrame, type ServerFrame } from "#protocol/frames";
 import { mergeChunk, replaceAt, requestResume } from "./offsets.ts";
-import type { RoomMessage, RoomState } from "./reducer.ts";
+import type { RoomMessage, RoomState } from "./state.ts";
 
 /** The assistant message being generated right now, if any (the last streaming one). */
 export function streamingMessage(state: RoomState): RoomMessage | undefined {

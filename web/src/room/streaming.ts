@@ -6,7 +6,7 @@
 import type { ToolCall } from "#protocol/messages";
 import type { ClientFrame, ServerFrame } from "#protocol/frames";
 import { mergeChunk, replaceAt, requestResume, withoutKey } from "./offsets.ts";
-import type { RoomMessage, RoomState } from "./reducer.ts";
+import type { RoomMessage, RoomState } from "./state.ts";
 
 export function placeholder(state: RoomState, messageId: string): RoomMessage {
   return {

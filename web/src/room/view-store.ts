@@ -3,7 +3,7 @@
  * "shell" that stays the same object while only streamed text changes, and notifications batched
  * to one per animation frame so a fast stream does not re-render the page for every token.
  */
-import type { RoomMessage, RoomState } from "./reducer.ts";
+import type { RoomMessage, RoomState } from "./state.ts";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting";
 
