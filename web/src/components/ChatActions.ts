@@ -44,7 +44,10 @@ export function useSend(
       // until the room accepts it.
       saveDraft(null, "");
       // A refusal is told in the chat's room, which gives the prompt back.
-      created.then((conversation) => onCreated?.(conversation), () => undefined);
+      created.then(
+        (conversation) => onCreated?.(conversation),
+        () => undefined,
+      );
       navigate(`/c/${encodeURIComponent(id)}`);
       return true;
     },
