@@ -6,18 +6,20 @@
  *                healed by heal.ts), marked tokens to React; highlighting stubbed out (it is async,
  *                in a Web Worker, and never part of a delta's render);
  *   streamdown — <Streamdown mode="streaming" isAnimating>: remend over the text, marked block
- *                split, one memoized unified/remark/rehype pipeline per block; no highlighter plugin.
+ *                split, one memoized unified/remark/rehype pipeline per block; no highlighter plugin;
+ *   pre        — the text in a <pre>: the floor, whose spikes show the machine's own noise.
  * Per size (benchMarkdown 1k/10k/60k chars, cut in ~4-char tokens by tokenize()), every delta is
  * rendered with flushSync and timed with performance.now() ("render"); "settled" adds a forced
  * layout and one macrotask, so work a delta schedules for later (effects, Suspense) is counted too.
- * The two pages take turns every 50 deltas, so machine load hits both alike.
+ * The pages take turns every 50 deltas, so machine load hits all alike.
  * Also prints the gzip size of each contender's JS (initial chunk and lazy chunks) over React.
  * Healing correctness: bench/markdown-compare-heal.ts.
  *
  * Run from the repository root, with streamdown installed in a scratch directory (not in Parley):
  *   mkdir -p /tmp/mdcmp && (cd /tmp/mdcmp && npm init -y && npm i streamdown@2.7.1 remend@1.5.0)
  *   MDCMP_DIR=/tmp/mdcmp npx node bench/markdown-compare.ts   (node 24 from the devDependency)
- * Options (environment): MD_SIZES=1000,10000,60000; MD_PARTS=speed,size; CHROMIUM_PATH.
+ * Options (environment): MD_SIZES=1000,10000,60000; MD_PARTS=speed,size; CHROMIUM_PATH;
+ * MD_SLOWEST=n prints where each contender's n slowest deltas fell.
  * esbuild is the copy wrangler brings (node_modules/esbuild).
  */
 import path from "node:path";
@@ -32,9 +34,10 @@ const scratch = path.resolve(process.env.MDCMP_DIR ?? "/tmp/mdcmp");
 const sizes = (process.env.MD_SIZES ?? "1000,10000,60000").split(",").map(Number);
 const parts = new Set((process.env.MD_PARTS ?? "speed,size").split(","));
 const TURN = 50;
+const slowest = Number(process.env.MD_SLOWEST ?? 0);
 
-type Name = "parley" | "streamdown";
-const NAMES: Name[] = ["parley", "streamdown"];
+type Name = "parley" | "streamdown" | "pre";
+const NAMES: Name[] = ["parley", "streamdown", "pre"];
 
 /** Each contender as `make(host)` → `{ render(text, streaming) }`, plus where its imports resolve. */
 const contenders: Record<Name, { dir: string; code: string }> = {
@@ -49,6 +52,8 @@ const contenders: Record<Name, { dir: string; code: string }> = {
       const view = (text, streaming) =>
         createElement(Streamdown, { mode: "streaming", isAnimating: streaming }, text);`,
   },
+  // The floor: the text in a <pre>, no Markdown. Its spikes are the machine's, not a contender's.
+  pre: { dir: repoRoot, code: `const view = (text) => createElement("pre", null, text);` },
 };
 
 /** The page side: renders deltas into its own root and times each one. */
@@ -81,7 +86,7 @@ window.bench = {
     const t0 = performance.now(); show(text, false); const ms = performance.now() - t0;
     await tick();
     const count = (s) => host.querySelectorAll(s).length;
-    return { ms, dom: ["h2", "p", "li", "pre", "table", "strong", "em", "code"].map((s) => s + ":" + count(s)).join(" ") };
+    return { ms, dom: ["h2", "p", "li", "pre", "table", "strong,[data-streamdown=strong]", "em", "code"].map((s) => s.split(",")[0] + ":" + count(s)).join(" ") };
   },
   async open(value) {
     mount(); await tick();
@@ -167,10 +172,8 @@ async function speed(): Promise<void> {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
   });
   try {
-    const pages = {
-      parley: await openPage(browser, "parley"),
-      streamdown: await openPage(browser, "streamdown"),
-    };
+    const pages = {} as Record<Name, Page>;
+    for (const name of NAMES) pages[name] = await openPage(browser, name);
     // Warm-up (JIT, lazy chunks), not recorded.
     const warm = tokenize(benchMarkdown(4_000));
     for (const name of NAMES) {
@@ -181,15 +184,14 @@ async function speed(): Promise<void> {
     for (const size of sizes) {
       const text = benchMarkdown(size);
       const tokens = tokenize(text);
-      const samples = {
-        parley: { render: [], settled: [] },
-        streamdown: { render: [], settled: [] },
-      } as Record<Name, { render: number[]; settled: number[] }>;
+      const samples = {} as Record<Name, { render: number[]; settled: number[] }>;
+      for (const name of NAMES) samples[name] = { render: [], settled: [] };
       for (const name of NAMES) await pages[name].evaluate((list) => window.bench.start(list), tokens);
       for (let turn = 0, done = false; !done; turn++) {
         done = true;
-        // Alternate who goes first, so neither always follows the other's garbage.
-        for (const name of turn % 2 ? [...NAMES].reverse() : NAMES) {
+        // Rotate who goes first, so none always follows another's garbage.
+        const shift = turn % NAMES.length;
+        for (const name of [...NAMES.slice(shift), ...NAMES.slice(0, shift)]) {
           const step = (await pages[name].evaluate((n) => window.bench.step(n), TURN)) as Step;
           samples[name].render.push(...step.render);
           samples[name].settled.push(...step.settled);
@@ -207,17 +209,35 @@ async function speed(): Promise<void> {
         const r = summarize(samples[name].render);
         const s = summarize(samples[name].settled);
         const sum = samples[name].render.reduce((a, b) => a + b, 0);
+        // Deltas that alone would miss a 60 Hz frame.
+        const over16 = samples[name].render.filter((ms) => ms > 16).length;
         rows.push(
-          `| ${size} | ${name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${Math.round(sum)} | ${fmt(finish.ms)} | ${fmt(summarize(opens).p50)} |`,
+          `| ${size} | ${name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p90)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${over16} | ${fmt(s.p50)} | ${fmt(s.p99)} | ${Math.round(sum)} | ${fmt(finish.ms)} | ${fmt(summarize(opens).p50)} |`,
         );
         console.log(`[${size} ${name}] final DOM ${finish.dom}`);
+        if (slowest > 0) {
+          // Where the slowest deltas fell: the text just before each one's end.
+          let end = 0;
+          const ends = tokens.map((token) => (end += token.length));
+          const worst = samples[name].render
+            .map((ms, k) => [ms, k] as const)
+            .sort((a, b) => b[0] - a[0])
+            .slice(0, slowest);
+          for (const [ms, k] of worst)
+            console.log(
+              `  ${fmt(ms)} ms at ${ends[k]}: ${JSON.stringify(text.slice(Math.max(0, ends[k]! - 40), ends[k]))}`,
+            );
+        }
       }
     }
-    console.log(`\nPer delta, ms (render = flushSync; settled = + layout + one macrotask)\n`);
     console.log(
-      "| chars | contender | deltas | render p50 | p99 | max | settled p50 | p99 | Σ render | finish | open |",
+      "\nPer delta, ms (render = flushSync; settled = + layout + one macrotask). Σ render: the whole" +
+        " stream; finish: the render when streaming ends; open: mounting the finished answer (median of 5)\n",
     );
-    console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log(
+      "| chars | contender | deltas | render p50 | p90 | p99 | max | > 16 ms | settled p50 | p99 | Σ render | finish | open |",
+    );
+    console.log(`|${"---|".repeat(13)}`);
     for (const row of rows) console.log(row);
   } finally {
     await browser.close();
@@ -263,7 +283,7 @@ async function size(): Promise<void> {
   );
   console.log("\n| JS, gzip KB | initial | over React | lazy chunks |\n|---|---|---|---|");
   console.log(`| React + react-dom | ${base.initial.toFixed(1)} | 0 | 0 |`);
-  for (const name of NAMES) {
+  for (const name of ["parley", "streamdown"] as const) {
     const code = `${mount}\n${contenders[name].code}\ncreateRoot(document.body).render(view("# hi", false));`;
     const out = await measure(code, contenders[name].dir);
     console.log(
