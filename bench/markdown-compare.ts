@@ -7,7 +7,8 @@
  *                in a Web Worker, and never part of a delta's render);
  *   streamdown — <Streamdown mode="streaming" isAnimating>: remend over the text, marked block
  *                split, one memoized unified/remark/rehype pipeline per block; no highlighter plugin;
- *   pre        — the text in a <pre>: the floor, whose spikes show the machine's own noise.
+ *   pre        — the text in a <pre> (the issue's floor page): at small sizes its spikes are the
+ *                machine's own noise; at 60k it rewrites one long text node per delta.
  * Per size (benchMarkdown 1k/10k/60k chars, cut in ~4-char tokens by tokenize()), every delta is
  * rendered with flushSync and timed with performance.now() ("render"); "settled" adds a forced
  * layout and one macrotask, so work a delta schedules for later (effects, Suspense) is counted too.
@@ -52,7 +53,7 @@ const contenders: Record<Name, { dir: string; code: string }> = {
       const view = (text, streaming) =>
         createElement(Streamdown, { mode: "streaming", isAnimating: streaming }, text);`,
   },
-  // The floor: the text in a <pre>, no Markdown. Its spikes are the machine's, not a contender's.
+  // The floor: the text in a <pre>, no Markdown; its spikes at small sizes are the machine's.
   pre: { dir: repoRoot, code: `const view = (text) => createElement("pre", null, text);` },
 };
 
