@@ -9,10 +9,12 @@
  * - Longest task while streaming a 60,000-character Markdown answer with code (1,000 tokens/s):
  *   every task of the renderer's main thread from a Chrome trace (`toplevel` category), plus the
  *   page's own Long Tasks observer (tasks ≥ 50 ms).
- * - Time to interactive when opening a 200-message chat (the app already loaded once, so its
- *   code is cached, the chat itself never seen): from navigation start until the last message
- *   is on screen, the log shows the room's state and the composer is usable, and a task posted
- *   then runs within 50 ms.
+ * - Time to interactive when opening a 200- and a 1,000-message chat (the app already loaded once,
+ *   so its code is cached, the chat itself never seen): from navigation start until the last
+ *   message is on screen, the log shows the room's state and the composer is usable, and a task
+ *   posted then runs within 50 ms.
+ * - New chat: Enter → own bubble painted and Enter → first token painted, against a plain page
+ *   echoing the room's socket into a `<pre>` (client-new-chat.ts).
  * - Initial JS: the entry script and the modules it preloads in index.html, gzip-compressed.
  */
 import { readFileSync } from "node:fs";
@@ -23,7 +25,9 @@ import { benchMarkdown, benchText, tokenize } from "../../tests/fake-upstream/be
 import { scale, type BenchContext } from "../lib/context.ts";
 import { sleep } from "../lib/processes.ts";
 import { round, roundSummary, summarize, type Summary } from "../lib/stats.ts";
-import { BENCH_MODEL, benchMarker, markdownMarker, newTag } from "../lib/upstream.ts";
+import { benchMarker, markdownMarker, newTag } from "../lib/upstream.ts";
+import { measureNewChat, type NewChatResult } from "./client-new-chat.ts";
+import { chatStream, longChats, seed, type Seeded } from "./client-seed.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -41,6 +45,13 @@ export interface TokenCost {
   idleMsPerSecond: number;
 }
 
+export interface TimeToInteractive {
+  messages: number;
+  trials: number;
+  ms: Summary;
+  visibleMs: Summary;
+}
+
 export interface ClientResult {
   tokenCost: TokenCost[];
   longestTask: {
@@ -53,7 +64,10 @@ export interface ClientResult {
     longTasks: number[];
     streamMs: number;
   };
-  timeToInteractive: { messages: number; trials: number; ms: Summary; visibleMs: Summary };
+  timeToInteractive: TimeToInteractive;
+  /** The same for a 1,000-message chat. */
+  timeToInteractiveLong?: TimeToInteractive;
+  newChat?: NewChatResult;
   initialJs: { gzipBytes: number; rawBytes: number; files: Array<{ file: string; gzipBytes: number }> };
 }
 
@@ -71,60 +85,6 @@ export function initialJsSize(assetsDir: string): ClientResult["initialJs"] {
     rawBytes: files.reduce((sum, file) => sum + file.raw, 0),
     files: files.map(({ file, gzipBytes }) => ({ file, gzipBytes })),
   };
-}
-
-/** History for a seeded chat: short questions and answers of a paragraph or two with Markdown. */
-function priorMessages(count: number): Array<{ role: "user" | "assistant"; content: string }> {
-  return Array.from({ length: count }, (_, index) => {
-    const turn = Math.floor(index / 2) + 1;
-    return index % 2 === 0
-      ? { role: "user" as const, content: `Question ${turn}: how does the room keep every device in step?` }
-      : {
-          role: "assistant" as const,
-          content:
-            `Answer ${turn}. Every device holds the text with its **offset**, so a frame that starts ` +
-            "past what it has is a gap and it asks the room to `resume`. Frames are coalesced, " +
-            "which keeps a fast stream cheap for every watcher.\n\n" +
-            `- the provider streams small chunks (${turn * 3} so far)\n- the room batches them\n` +
-            "- each device appends by offset",
-        };
-  });
-}
-
-interface Seeded {
-  conversationId: string;
-  /** The last stored message (the seed answer). */
-  lastMessageId: string;
-}
-
-/** `POST /api/v1/chat/stream` from the browser context (its cookie), read to the end. */
-async function chatStream(
-  context: BrowserContext,
-  messages: Array<{ role: string; content: string }>,
-  conversationId?: string,
-): Promise<{ conversationId: string; messageId: string }> {
-  const response = await context.request.post("/api/v1/chat/stream", {
-    data: { model: BENCH_MODEL, messages, ...(conversationId ? { conversationId } : {}) },
-    timeout: 180_000,
-  });
-  const body = await response.text();
-  if (!response.ok()) throw new Error(`chat/stream ${response.status()}: ${body.slice(0, 300)}`);
-  const meta = /event: meta\ndata: (.*)\n/.exec(body)?.[1];
-  if (!meta) throw new Error("chat/stream sent no meta event");
-  return JSON.parse(meta) as { conversationId: string; messageId: string };
-}
-
-/** A conversation with `stored` messages (0: an empty one). */
-async function seed(context: BrowserContext, stored: number): Promise<Seeded> {
-  if (stored === 0) {
-    const response = await context.request.post("/api/v1/conversations", { data: { model: BENCH_MODEL } });
-    const body = (await response.json()) as { conversation: { id: string } };
-    return { conversationId: body.conversation.id, lastMessageId: "" };
-  }
-  const prior = priorMessages(stored - 2);
-  const prompt = { role: "user", content: `Seed ${benchMarker(40, 0, newTag("seed"))}` };
-  const { conversationId, messageId } = await chatStream(context, [...prior, prompt]);
-  return { conversationId, lastMessageId: messageId };
 }
 
 /** Records when the app is usable; set `window.__benchExpect` to the id of the last message first. */
@@ -324,6 +284,32 @@ async function longestTask(
   }
 }
 
+/** Opens each chat in a new page of the warm context, one after the other. */
+async function openChats(
+  context: BrowserContext,
+  messages: number,
+  chats: Seeded[],
+): Promise<TimeToInteractive> {
+  const ready: number[] = [];
+  const visible: number[] = [];
+  for (const chat of chats) {
+    const page = await context.newPage();
+    try {
+      const result = await openChat(page, chat);
+      ready.push(result.ready);
+      visible.push(result.visible);
+    } finally {
+      await page.close();
+    }
+  }
+  return {
+    messages,
+    trials: chats.length,
+    ms: roundSummary(summarize(ready)),
+    visibleMs: roundSummary(summarize(visible)),
+  };
+}
+
 export async function measureClient(context: BenchContext): Promise<ClientResult> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -366,31 +352,34 @@ export async function measureClient(context: BenchContext): Promise<ClientResult
     );
 
     const trials = scale(context, 5, 2);
-    const ready: number[] = [];
-    const visible: number[] = [];
-    for (let trial = 0; trial < trials; trial++) {
-      const seeded = await seed(browserContext, 200);
-      const page = await browserContext.newPage();
-      try {
-        const result = await openChat(page, seeded);
-        ready.push(result.ready);
-        visible.push(result.visible);
-      } finally {
-        await page.close();
-      }
-    }
-    const timeToInteractive = {
-      messages: 200,
-      trials,
-      ms: roundSummary(summarize(ready)),
-      visibleMs: roundSummary(summarize(visible)),
-    };
+    const chats: Seeded[] = [];
+    for (let trial = 0; trial < trials; trial++) chats.push(await seed(browserContext, 200));
+    const timeToInteractive = await openChats(browserContext, 200, chats);
     context.log(`  200-message chat: interactive after p50 ${timeToInteractive.ms.p50} ms`);
+    const timeToInteractiveLong = await openChats(
+      browserContext,
+      1000,
+      await longChats(browserContext, 1000, trials),
+    );
+    context.log(`  1,000-message chat: interactive after p50 ${timeToInteractiveLong.ms.p50} ms`);
+
+    const newChat = await measureNewChat(browserContext, scale(context, 15, 3));
+    context.log(
+      `  new chat: bubble p50 ${newChat.parley.bubble.p50} ms (floor ${newChat.floor.bubble.p50}), ` +
+        `first token p50 ${newChat.parley.firstToken.p50} ms (floor ${newChat.floor.firstToken.p50})`,
+    );
 
     const initialJs = initialJsSize(context.assetsDir);
     context.log(`  initial JS: ${(initialJs.gzipBytes / 1000).toFixed(1)} KB gzip`);
     await browserContext.close();
-    return { tokenCost: tokenCosts, longestTask: longest, timeToInteractive, initialJs };
+    return {
+      tokenCost: tokenCosts,
+      longestTask: longest,
+      timeToInteractive,
+      timeToInteractiveLong,
+      newChat,
+      initialJs,
+    };
   } finally {
     await browser.close();
   }
