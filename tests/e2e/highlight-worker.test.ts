@@ -67,12 +67,8 @@ const COMPARE = `async (samples) => {
     }
     return code.outerHTML;
   };
-  // Shiki stops tokenizing a line after 500 ms (its tokenizeTimeLimit) and leaves the rest with the
-  // last scope: the first use of a grammar, compiling its patterns on a busy machine, can hit that
-  // on either side. Each grammar is used once first (other code: highlight() caches by code).
-  for (const [language, code] of samples) {
-    await Promise.all([tokenize(language, code + "\\n"), highlight(language, code + "\\n")]);
-  }
+  // No warm-up: a grammar's first use must give the same colours as any later one (tokenize.ts
+  // turns off Shiki's per-line time limit, which a slow first use could hit).
   const results = [];
   for (const [language, code] of samples) {
     const [inPage, inWorker] = await Promise.all([tokenize(language, code), highlight(language, code)]);
