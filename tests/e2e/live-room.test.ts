@@ -30,12 +30,14 @@ const conversationDetail = z.object({
  */
 const SOCKET_TAP = `(() => {
   const Native = window.WebSocket;
-  const tap = { sockets: [], sent: [], firstFrames: [], dropDeltas: 0, dropped: 0 };
+  const tap = { sockets: [], madeBy: [], sent: [], firstFrames: [], dropDeltas: 0, dropped: 0 };
   window.__parleyTap = tap;
   class Tapped extends Native {
     constructor(url, protocols) {
       super(url, protocols);
       tap.sockets.push(this);
+      // A classic script (the page's early room socket) is document.currentScript; app code is not.
+      tap.madeBy.push(document.currentScript ? document.currentScript.src : null);
       let first = true;
       super.addEventListener("message", (event) => {
         if (first && typeof event.data === "string") tap.firstFrames.push({ url: String(url), type: JSON.parse(event.data).type });
@@ -65,6 +67,7 @@ declare global {
   interface Window {
     __parleyTap?: {
       sockets: WebSocket[];
+      madeBy: Array<string | null>;
       sent: string[];
       firstFrames: Array<{ url: string; type: string }>;
       dropDeltas: number;
@@ -235,8 +238,19 @@ describe("live room", () => {
     const beforeReload = (await messageState(pageA, answerId))?.text ?? "";
     expect((await messageState(pageA, answerId))?.status).toBe("streaming");
 
+    await pageA.addInitScript(SOCKET_TAP);
     await pageA.reload();
     await pageA.locator(assistantSelector(answerId)).waitFor({ timeout: 20_000 });
+    // The page opened the room's socket before its code ran, and the app took that one over:
+    // one socket to the room, made by room-early.js (what it heard before was replayed).
+    const roomSockets = await pageA.evaluate(() => {
+      const tap = window.__parleyTap!;
+      return tap.sockets
+        .map((socket, index) => ({ url: socket.url, madeBy: tap.madeBy[index] }))
+        .filter((socket) => socket.url.includes("/parties/conversation/"));
+    });
+    expect(roomSockets).toHaveLength(1);
+    expect(roomSockets[0]?.madeBy).toMatch(/\/room-early\.js$/);
     const samples = await sampleUntilDone(pageA, answerId);
     await waitForStatus(pageB, answerId, "complete");
 

@@ -26,6 +26,7 @@ import { createConversation, getConversation } from "../api/chat.ts";
 import { loadChat, peekChat, saveChat } from "../cache.ts";
 import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "../rate-limit.ts";
 import { CLOSING_ERRORS, reconnectsByItself } from "./closes.ts";
+import { AdoptingWebSocket } from "./early-socket.ts";
 import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "../socket-close.ts";
 import { RoomCommands, type SendExtras } from "./commands.ts";
 import { roomReducer } from "./reducer.ts";
@@ -138,6 +139,8 @@ export class RoomClient extends RoomCommands {
       query: () => ({ ...reconnectQuery(this.view.state), ...(share ? { share } : {}) }),
       maxReconnectionDelay: 5_000,
       connectionTimeout: HANDSHAKE_TIMEOUT_MS,
+      // The socket the page opened before the app started, when it is this room's.
+      WebSocket: AdoptingWebSocket,
       shouldReconnectOnClose: (event) => !this.closed && reconnectsByItself(event),
       // Opened once this browser has its identity: a first visit's cookie comes with the first answer.
       startClosed: true,
