@@ -1,17 +1,18 @@
 /** The HTTP API (`/api/v1/*`), every answer parsed with the shared zod schemas. */
-import { z } from "zod";
 import type { ChatMessage } from "#protocol/messages";
+import type { ConversationSummary, ModelInfo, SessionUser } from "#protocol/http";
+// Stand-ins for the schemas: zod loads as its own chunk (lazy-schemas.ts), request() waits for it.
 import {
   apiErrorSchema,
   conversationAnswerSchema,
   conversationDetailSchema,
   conversationListSchema,
+  loadSchemas,
   modelListSchema,
+  noContentSchema,
   userAnswerSchema,
-  type ConversationSummary,
-  type ModelInfo,
-  type SessionUser,
-} from "#protocol/http";
+  type Parser,
+} from "./lazy-schemas.ts";
 import { noteRateLimitHeaders, noteRateLimited } from "./rate-limit.ts";
 import { markSuspended } from "./suspended.ts";
 
@@ -84,7 +85,9 @@ export function whenIdentified(): Promise<void> {
   return first ?? Promise.resolve();
 }
 
-export async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
+export async function request<T>(path: string, schema: Parser<T>, init?: RequestInit): Promise<T> {
+  // The schemas' chunk comes in while the request is out (the first one starts the download).
+  loadSchemas().catch(() => undefined);
   const response = await send(path, {
     credentials: "same-origin",
     ...init,
@@ -92,6 +95,7 @@ export async function request<T>(path: string, schema: z.ZodType<T>, init?: Requ
   });
   // Account requests have limits of their own (mail, sign-in), not the chat's the composer shows.
   if (!path.startsWith("/api/v1/auth/")) noteRateLimitHeaders(response.headers, response.status);
+  await loadSchemas();
   if (response.status === 204) return schema.parse(undefined);
   let body: unknown = undefined;
   try {
@@ -133,7 +137,7 @@ export async function getSession(): Promise<SessionUser> {
 }
 
 /** A model as the caller may use it: `requiresPlan` names the plan it needs when theirs leaves it out. */
-export type ListedModel = z.infer<typeof modelListSchema>["models"][number];
+export type ListedModel = ReturnType<typeof modelListSchema.parse>["models"][number];
 
 export async function listModels(): Promise<ListedModel[]> {
   return (await request("/api/v1/models", modelListSchema)).models;
@@ -172,7 +176,7 @@ export async function updateConversation(
 }
 
 export async function deleteConversation(id: string): Promise<void> {
-  await request(`/api/v1/conversations/${encodeURIComponent(id)}`, z.undefined(), { method: "DELETE" });
+  await request(`/api/v1/conversations/${encodeURIComponent(id)}`, noContentSchema, { method: "DELETE" });
 }
 
 /** A sentence for people, whatever went wrong (never a stack trace or JSON). */

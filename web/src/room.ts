@@ -13,15 +13,12 @@
  * A socket over the room's cap of open sockets per person (4429) stops too, and says why.
  */
 import PartySocket from "partysocket";
-import {
-  CLOSE_CODES,
-  encodeFrame,
-  parseServerFrame,
-  type ClientFrame,
-  type ServerFrame,
-} from "#protocol/frames";
+import type { ClientFrame, ServerFrame } from "#protocol/frames";
+import { CLOSE_CODES } from "#protocol/close-codes";
+import { encodeFrame } from "#protocol/frame-codec";
 import { ApiError, getConversation, whenIdentified } from "./api.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
+import { loadSchemas, parseServerFrame } from "./lazy-schemas.ts";
 import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
 import { CLOSING_ERRORS, reconnectsByItself } from "./room-closes.ts";
 import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "./socket-close.ts";
@@ -111,7 +108,8 @@ export class RoomClient extends RoomCommands {
       // Opened once this browser has its identity: a first visit's cookie comes with the first answer.
       startClosed: true,
     });
-    void whenIdentified().then(() => {
+    // …and once the frames' schemas are in (lazy-schemas.ts; they come as the app starts).
+    void Promise.all([whenIdentified(), loadSchemas()]).then(() => {
       if (!this.closed) this.socket.reconnect();
     });
     this.socket.addEventListener("open", this.onOpen);

@@ -5,7 +5,8 @@
  */
 import { useCallback, useMemo, type ReactNode } from "react";
 import { AlertTriangle } from "lucide-react";
-import { MAX_ATTACHMENTS, type AttachmentInfo, type GenerationOptions } from "#protocol/messages";
+import type { AttachmentInfo, GenerationOptions } from "#protocol/messages";
+import { MAX_ATTACHMENTS } from "#protocol/limits";
 import type { ModelInfo } from "#protocol/http";
 import { modelProblem, sendBlock } from "../attachment-rules.ts";
 import { useDraftAttachments } from "../attachments.ts";
