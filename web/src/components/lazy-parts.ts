@@ -12,6 +12,15 @@ export const SettingsPage = lazy(() => import("../pages/SettingsPage.tsx"));
 export const AdminPage = lazy(() => import("../pages/AdminPage.tsx"));
 export const SharePage = lazy(() => import("../pages/SharePage.tsx"));
 export const EmailLinkPage = lazy(() => import("../pages/EmailLinkPage.tsx"));
+// Screens for rare states (a ban, an unknown address, a dead link, too many tabs): not first-load code.
+export const Suspended = lazy(() => import("./Suspended.tsx").then((m) => ({ default: m.Suspended })));
+export const NotFoundPage = lazy(() =>
+  import("../pages/NotFoundPage.tsx").then((m) => ({ default: m.NotFoundPage })),
+);
+export const LinkInactive = lazy(() =>
+  import("./LinkInactive.tsx").then((m) => ({ default: m.LinkInactive })),
+);
+export const TooManyTabs = lazy(() => import("./TooManyTabs.tsx").then((m) => ({ default: m.TooManyTabs })));
 const loadAuthDialog = () => import("./AuthDialog.tsx");
 export const AuthDialog = lazy(loadAuthDialog);
 
