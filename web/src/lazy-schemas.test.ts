@@ -34,7 +34,10 @@ const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 beforeEach(() => {
   sockets.length = 0;
-  vi.stubGlobal("fetch", vi.fn<typeof fetch>(() => new Promise(() => {})));
+  vi.stubGlobal(
+    "fetch",
+    vi.fn<typeof fetch>(() => new Promise(() => {})),
+  );
 });
 
 afterEach(() => {
