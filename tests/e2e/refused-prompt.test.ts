@@ -231,4 +231,96 @@ describe("a refused prompt is kept", () => {
     await page.keyboard.press("Escape");
     expect(pageErrors).toEqual([]);
   });
+
+  it("shows a new chat's first prompt in the same frame as Enter, and gives it back when refused", async () => {
+    // Use up the demo's window in the first chat, so the new chat's room refuses its first prompt.
+    await page.goto(`${server.url}/c/${chatA}`);
+    await userBubbles("First question").waitFor({ timeout: 10_000 });
+    const refusedHint = page.getByTestId("limit-hint").filter({ hasText: "send again" });
+    for (let i = 0; i < 3 && (await refusedHint.count()) === 0; i++) {
+      await composer().fill(`Filler again ${i}`);
+      await expect.poll(() => sendButton().isEnabled(), { timeout: 15_000 }).toBe(true);
+      await composer().press("Enter");
+      await page.waitForTimeout(500);
+    }
+    await refusedHint.waitFor();
+    await composer().fill("");
+
+    const first = "A new chat's first prompt, refused by the limit";
+    await page.goto(`${server.url}/`);
+    await composer().fill(first);
+    await expect.poll(() => sendButton().isEnabled(), { timeout: 15_000 }).toBe(true);
+    const painted = await bubbleFrameAfterEnter(first);
+    // Drawn in the frame right after the key press, already in the new chat.
+    expect(painted).toMatchObject({ bubble: true, path: expect.stringMatching(/^\/c\//) });
+    const created = decodeURIComponent(painted.path.split("/").pop() ?? "");
+    await expect.poll(() => composer().inputValue()).toBe(first);
+    expect(await userBubbles(first).count()).toBe(0);
+    expect(page.url()).toBe(`${server.url}/c/${created}`);
+    expect(await conversationStatus(created)).toBe(200);
+
+    // The network drops the `POST` that makes the chat: the prompt comes back all the same.
+    const offline = "A new chat started while the network is down";
+    await page.goto(`${server.url}/`);
+    await composer().fill(offline);
+    await expect.poll(() => sendButton().isEnabled(), { timeout: 15_000 }).toBe(true);
+    await page.route("**/api/v1/conversations", (route) =>
+      route.request().method() === "POST" ? route.abort("internetdisconnected") : route.continue(),
+    );
+    const dropped = await bubbleFrameAfterEnter(offline);
+    expect(dropped.bubble).toBe(true);
+    const orphan = decodeURIComponent(dropped.path.split("/").pop() ?? "");
+    await expect.poll(() => composer().inputValue()).toBe(offline);
+    await page.getByText("could not reach the server").first().waitFor({ timeout: 10_000 });
+    expect(await conversationStatus(orphan)).toBe(404);
+
+    // Back online, Enter again makes the chat under the same id and sends the prompt to its room.
+    await page.unroute("**/api/v1/conversations");
+    await expect.poll(() => sendButton().isEnabled(), { timeout: 15_000 }).toBe(true);
+    await composer().press("Enter");
+    await expect.poll(() => conversationStatus(orphan), { timeout: 10_000 }).toBe(200);
+    expect(page.url()).toBe(`${server.url}/c/${orphan}`);
+    // The room answers it or (the window is still used up) refuses it back into the composer.
+    await expect
+      .poll(
+        async () =>
+          (await composer().inputValue()) === offline ||
+          (await page.locator(`${answers}:not([data-status="streaming"])`).count()) === 1,
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
 });
+
+/** Presses Enter, and reports whether the prompt's bubble is in the page at the next frame. */
+async function bubbleFrameAfterEnter(text: string): Promise<{ bubble: boolean; path: string }> {
+  await page.evaluate((expected) => {
+    const probe = window as unknown as { frameProbe?: Promise<{ bubble: boolean; path: string }> };
+    probe.frameProbe = new Promise((resolve) => {
+      const onKey = (event: KeyboardEvent) => {
+        if (event.key !== "Enter") return;
+        window.removeEventListener("keydown", onKey, true);
+        requestAnimationFrame(() => {
+          const bubbles = [...document.querySelectorAll('[data-testid="user-message"]')];
+          resolve({
+            bubble: bubbles.some((b) => b.textContent?.includes(expected)),
+            path: location.pathname,
+          });
+        });
+      };
+      window.addEventListener("keydown", onKey, true);
+    });
+  }, text);
+  await composer().press("Enter");
+  return page.evaluate(
+    () => (window as unknown as { frameProbe: Promise<{ bubble: boolean; path: string }> }).frameProbe,
+  );
+}
+
+function conversationStatus(id: string): Promise<number> {
+  return page.evaluate(
+    async (conversation) => (await fetch(`/api/v1/conversations/${conversation}`)).status,
+    id,
+  );
+}

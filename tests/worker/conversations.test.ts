@@ -109,6 +109,54 @@ describe("conversation settings", () => {
   });
 });
 
+describe("a conversation id made by the client", () => {
+  const create = (cookie: string, body: unknown) =>
+    workerFetch("/api/v1/conversations", {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+
+  it("creates the chat under that id, answers a retry with the same chat, and its room opens", async () => {
+    const cookie = await newGuest();
+    const id = crypto.randomUUID();
+    const first = await create(cookie, { id, model: "gpt-5-mini" });
+    expect(first.status).toBe(201);
+    expect((await first.json<{ conversation: { id: string } }>()).conversation.id).toBe(id);
+    // The request went out twice (a flaky network): one conversation, the same answer.
+    const again = await create(cookie, { id, model: "gpt-5-mini" });
+    expect(again.status).toBe(201);
+    expect((await again.json<{ conversation: { id: string } }>()).conversation.id).toBe(id);
+    expect((await listed(cookie)).filter((c) => c.id === id)).toHaveLength(1);
+
+    const device = await connectRoom(id, cookie);
+    device.send({ type: "send", content: "hello there", model: "gpt-5-mini" });
+    await device.waitFor(isType("done"));
+    expect((await storedMessages(id)).map((m) => m.role)).toEqual(["user", "assistant"]);
+  });
+
+  it("refuses someone else's id, a deleted chat's id and a malformed id, changing nothing", async () => {
+    const owner = await newGuest();
+    const other = await newGuest();
+    const id = crypto.randomUUID();
+    expect((await create(owner, { id })).status).toBe(201);
+
+    const taken = await create(other, { id });
+    expect(taken.status).toBe(409);
+    expect(await taken.json()).toMatchObject({ error: { code: "conflict" } });
+    expect(await listed(other)).toEqual([]);
+    expect(await roomEntry(id, other)).toBe("not_found 4404");
+
+    await workerFetch(`/api/v1/conversations/${id}`, { method: "DELETE", headers: { cookie: owner } });
+    expect((await create(owner, { id })).status).toBe(409);
+    expect((await listed(owner)).some((c) => c.id === id)).toBe(false);
+
+    const malformed = await create(owner, { id: "not-a-uuid" });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: "invalid_request" } });
+  });
+});
+
 describe("system prompt", () => {
   it("applies a system prompt changed while the room is open to the very next answer", async () => {
     const cookie = await newGuest();

@@ -151,8 +151,9 @@ export async function listConversations(): Promise<ConversationSummary[]> {
   return (await request("/api/v1/conversations", conversationListSchema)).conversations;
 }
 
-export async function createConversation(model?: string): Promise<ConversationSummary> {
-  const body = JSON.stringify(model ? { model } : {});
+/** Starts a conversation; with `id` (a UUID made here) under that id, so asking again is safe. */
+export async function createConversation(model?: string, id?: string): Promise<ConversationSummary> {
+  const body = JSON.stringify({ ...(id ? { id } : {}), ...(model ? { model } : {}) });
   return (await request("/api/v1/conversations", conversationAnswerSchema, { method: "POST", body }))
     .conversation;
 }

@@ -46,6 +46,20 @@ export function openRoomEarly(conversationId: string): void {
   if (!spare) keepSpare(new RoomClient(conversationId), undefined, 10_000);
 }
 
+/**
+ * Opens a new chat's room in the key press that made it, so the first render of the chat (in the
+ * same frame) already shows the prompt; the chat view adopts it when it mounts.
+ */
+export function openNewRoom(conversationId: string): void {
+  keepSpare(new RoomClient(conversationId), undefined, 10_000);
+}
+
+/** The spare room, if it is this one: a view shows it from its first render, before adopting it. */
+function peekSpareRoom(conversationId: string | null, share: string | undefined): RoomClient | null {
+  const room = spare?.room;
+  return room && room.conversationId === conversationId && spare?.share === share ? room : null;
+}
+
 function takeSpareRoom(conversationId: string, share: string | undefined): RoomClient | null {
   const taken = spare;
   if (!taken) return null;
@@ -82,7 +96,8 @@ export function useRoom(
     return () => keepSpare(room, share, 0);
   }, [conversationId, share]);
 
-  const current = client && client.conversationId === conversationId ? client : null;
+  const current =
+    client && client.conversationId === conversationId ? client : peekSpareRoom(conversationId, share);
   const view = useSyncExternalStore(current?.subscribe ?? noopSubscribe, current?.getShell ?? idleGetView);
   return [view, current];
 }

@@ -57,6 +57,8 @@ export function sameExceptStreamedText(before: RoomView, after: RoomView): boole
     const y = b.messages[i]!;
     if (x === y) continue;
     if (x.status !== "streaming" || y.status !== "streaming") return false;
+    // An answer's first token is news: it paints on the next frame, not after the stream's cadence.
+    if ((x.content === "" && y.content !== "") || (!x.reasoning && y.reasoning)) return false;
     for (const key of Object.keys(y) as Array<keyof RoomMessage>) {
       if (key !== "content" && key !== "reasoning" && x[key] !== y[key]) return false;
     }

@@ -16,7 +16,8 @@ import PartySocket from "partysocket";
 import type { ClientFrame, ServerFrame } from "#protocol/frames";
 import { CLOSE_CODES } from "#protocol/close-codes";
 import { encodeFrame } from "#protocol/frame-codec";
-import { ApiError, getConversation, whenIdentified } from "./api.ts";
+import type { ConversationSummary } from "#protocol/http";
+import { ApiError, createConversation, describeError, getConversation, whenIdentified } from "./api.ts";
 import { loadChat, peekChat, saveChat } from "./cache.ts";
 import { loadSchemas, parseServerFrame } from "./lazy-schemas.ts";
 import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "./rate-limit.ts";
@@ -68,6 +69,33 @@ export function queueFirstMessage(
   firstMessages.set(conversationId, { content, model, extras });
 }
 
+/** New chats whose `POST` this page has sent and not yet heard back about, by their id. */
+const creations = new Map<string, { model: string; request: Promise<ConversationSummary> }>();
+
+/**
+ * Starts a new chat under an id made here, so its room can show the first prompt at once: the
+ * room's socket waits for the `POST`, and a refused one gives the prompt back (see RoomClient).
+ */
+export function startConversation(
+  content: string,
+  model: string,
+  extras: SendExtras = {},
+): { id: string; created: Promise<ConversationSummary> } {
+  const id = crypto.randomUUID();
+  queueFirstMessage(id, content, model, extras);
+  return { id, created: requestCreation(id, model) };
+}
+
+function requestCreation(id: string, model: string): Promise<ConversationSummary> {
+  const request = createConversation(model, id);
+  creations.set(id, { model, request });
+  const forget = () => {
+    if (creations.get(id)?.request === request) creations.delete(id);
+  };
+  request.then(forget, forget);
+  return request;
+}
+
 export class RoomClient extends RoomCommands {
   readonly conversationId: string;
   private readonly socket: PartySocket;
@@ -108,10 +136,9 @@ export class RoomClient extends RoomCommands {
       // Opened once this browser has its identity: a first visit's cookie comes with the first answer.
       startClosed: true,
     });
-    // …and once the frames' schemas are in (lazy-schemas.ts; they come as the app starts).
-    void Promise.all([whenIdentified(), loadSchemas()]).then(() => {
-      if (!this.closed) this.socket.reconnect();
-    });
+    const creation = creations.get(conversationId);
+    if (creation) this.awaitCreation(creation.request, creation.model);
+    else void this.openWhenIdentified();
     this.socket.addEventListener("open", this.onOpen);
     this.socket.addEventListener("close", this.onClose);
     this.socket.addEventListener("message", this.onMessage);
@@ -129,6 +156,44 @@ export class RoomClient extends RoomCommands {
       if (!cached) void this.loadCached();
       this.historyTimer = setTimeout(() => void this.loadHistory(), HISTORY_FALLBACK_MS);
     });
+  }
+
+  /** Frames written while this new chat's `POST` is out; the room does not exist before it. */
+  private held: ClientFrame[] | null = null;
+  /** The model of a new chat whose `POST` failed: the next prompt asks for it again. */
+  private uncreated: string | null = null;
+
+  private async openWhenIdentified(): Promise<void> {
+    // …and once the frames' schemas are in (lazy-schemas.ts; they come as the app starts).
+    await Promise.all([whenIdentified(), loadSchemas()]);
+    if (!this.closed) this.socket.reconnect();
+  }
+
+  /**
+   * Opens the room once the server has the conversation. Until then frames wait; if it is refused,
+   * the waiting prompt is marked refused (it goes back into the composer) and the error shows.
+   */
+  private awaitCreation(request: Promise<ConversationSummary>, model: string): void {
+    this.held = [];
+    this.uncreated = null;
+    request.then(
+      () => {
+        if (this.closed) return;
+        const held = this.held ?? [];
+        this.held = null;
+        // PartySocket keeps them until it is open.
+        for (const frame of held) this.socket.send(encodeFrame(frame));
+        void this.openWhenIdentified();
+      },
+      (error: unknown) => {
+        if (this.closed) return;
+        this.held = null;
+        this.uncreated = model;
+        const code = error instanceof ApiError ? error.code : "network_error";
+        const message = describeError(error, "Could not start the conversation.");
+        this.dispatch({ type: "frame", frame: { type: "error", code, message, retryable: true } });
+      },
+    );
   }
 
   /** Who hears about activity from now on (a room opened before React took it over). */
@@ -173,6 +238,8 @@ export class RoomClient extends RoomCommands {
 
   private async loadHistory(): Promise<void> {
     const { state, notFound, linkInactive, tooManyTabs } = this.view;
+    // A chat still being created (or refused) has no history to ask for.
+    if (this.held || this.uncreated !== null) return;
     if (this.closed || state.synced || state.deleted || notFound || linkInactive || tooManyTabs) return;
     try {
       const { conversation, messages } = await getConversation(this.conversationId);
@@ -189,6 +256,15 @@ export class RoomClient extends RoomCommands {
   }
 
   protected sendFrame(frame: ClientFrame): void {
+    // A new chat the server refused: a prompt asks for it again (same id, so it is safe to repeat).
+    if (this.uncreated !== null && frame.type === "send") {
+      this.awaitCreation(requestCreation(this.conversationId, this.uncreated), this.uncreated);
+    }
+    if (this.held) {
+      if (frame.type !== "typing") this.held.push(frame);
+      return;
+    }
+    if (this.uncreated !== null) return;
     // PartySocket queues frames while (re)connecting and flushes them on open.
     this.socket.send(encodeFrame(frame));
   }

@@ -110,14 +110,17 @@ export async function createConversation(
     updatedAt: now,
     deletedAt: null,
   };
-  await db.batch([
+  // An id the client chose may already be taken (a retried request, or a guess): the row that
+  // stands under it is returned, and the caller decides whether it is this person's.
+  const [, , [stored]] = await db.batch([
     db
       .insert(users)
       .values({ id: input.ownerId, kind: input.kind, createdAt: now, lastSeenAt: now })
       .onConflictDoUpdate({ target: users.id, set: { lastSeenAt: now } }),
-    db.insert(conversations).values(row),
+    db.insert(conversations).values(row).onConflictDoNothing({ target: conversations.id }),
+    conversationQuery(db, input.id),
   ]);
-  return row;
+  return stored ?? row;
 }
 
 /** The conversation if it exists, is not deleted and belongs to `ownerId`. */

@@ -163,6 +163,11 @@ export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 /** `POST /api/v1/conversations` body (optional as a whole). */
 export const createConversationSchema = z
   .object({
+    /**
+     * An id the client made (a UUID), so it can show and open the chat before this answer arrives.
+     * Asking again with the same id answers the same conversation (a retried request).
+     */
+    id: z.uuid().optional(),
     model: z.string().min(1).max(200).optional(),
     systemPrompt: z.string().max(MAX_SYSTEM_PROMPT_CHARS).optional(),
   })

@@ -2,19 +2,22 @@
  * What a person does to the room from the chat view: send a prompt (on `/` the first send creates
  * the conversation, then opens it), stop the answer with Esc, and the commands on each message.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef } from "react";
 import type { ConversationSummary } from "#protocol/http";
-import { createConversation, describeError } from "../api.ts";
 import type { ModelsState } from "../data.ts";
 import { saveDraft } from "../drafts.ts";
 import type { RoomMessage } from "../room-reducer.ts";
-import { queueFirstMessage, type RoomClient } from "../room.ts";
+import { openNewRoom } from "../room-hooks.ts";
+import { startConversation, type RoomClient } from "../room.ts";
 import { navigate } from "../router.ts";
-import { toast } from "../toasts.ts";
 import type { ComposerExtras } from "./ComposerExtras.tsx";
 import type { MessageCommands } from "./MessageActions.tsx";
 
-/** Sends the composer's prompt with its files and options; `creating` while a new conversation is made. */
+/**
+ * Sends the composer's prompt with its files and options. On `/` the chat is made under an id made
+ * here and opened in the same frame as Enter: the prompt shows at once while the server creates
+ * the conversation, and if it refuses, the prompt comes back into that chat's composer.
+ */
 export function useSend(
   room: RoomClient | null,
   conversationId: string | null,
@@ -22,11 +25,10 @@ export function useSend(
   extras: ComposerExtras,
   onCreated: ((conversation: ConversationSummary) => void) | undefined,
 ) {
-  const [creating, setCreating] = useState(false);
   const { take: takeExtras, sent: extrasSent } = extras;
 
   const onSend = useCallback(
-    async (text: string): Promise<boolean> => {
+    (text: string): boolean => {
       const model = models.model;
       if (!model) return false;
       if (room) {
@@ -35,28 +37,24 @@ export function useSend(
         return true;
       }
       if (conversationId) return false; // The room is still being set up.
-      setCreating(true);
-      try {
-        const conversation = await createConversation(model);
-        queueFirstMessage(conversation.id, text, model, takeExtras());
-        extrasSent();
-        // The prompt now waits in the new chat's room: its draft moves there until it is accepted.
-        saveDraft(conversation.id, text);
-        saveDraft(null, "");
-        onCreated?.(conversation);
-        navigate(`/c/${encodeURIComponent(conversation.id)}`);
-        return true;
-      } catch (error) {
-        toast.error(describeError(error, "Could not start the conversation."));
-        return false;
-      } finally {
-        setCreating(false);
-      }
+      const { id, created } = startConversation(text, model, takeExtras());
+      openNewRoom(id);
+      extrasSent();
+      // The prompt now waits in the new chat's room, whose view keeps it as that chat's draft
+      // until the room accepts it.
+      saveDraft(null, "");
+      // A refusal is told in the chat's room, which gives the prompt back.
+      created.then(
+        (conversation) => onCreated?.(conversation),
+        () => undefined,
+      );
+      navigate(`/c/${encodeURIComponent(id)}`);
+      return true;
     },
     [room, conversationId, models.model, onCreated, takeExtras, extrasSent],
   );
 
-  return { onSend, creating };
+  return { onSend };
 }
 
 /** Esc stops the answer from anywhere on the page (unless a dialog or menu takes it first). */

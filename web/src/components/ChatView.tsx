@@ -121,7 +121,7 @@ export function ChatView({
 
   const extras = useComposerExtras(models.models.find((m) => m.id === models.model));
   const [draft, setDraft] = useDraft(conversationId, room, state.messages, extras.restore);
-  const { onSend, creating } = useSend(room, conversationId, models, extras, onCreated);
+  const { onSend } = useSend(room, conversationId, models, extras, onCreated);
 
   const onStop = useCallback(() => room?.stop(), [room]);
 
@@ -257,7 +257,7 @@ export function ChatView({
               onSend={onSend}
               onStop={onStop}
               busy={busy}
-              disabled={creating || (conversationId !== null && room === null) || limit.limited}
+              disabled={(conversationId !== null && room === null) || limit.limited}
               models={models.models}
               model={models.model}
               onModelChange={models.setModel}

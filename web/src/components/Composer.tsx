@@ -81,7 +81,9 @@ export function Composer({
 
   const submit = async () => {
     if (!canSend) return;
-    const sent = await onSend(text);
+    // Synchronous when it can be, so the cleared composer and the prompt's bubble share a frame.
+    const result = onSend(text);
+    const sent = typeof result === "boolean" ? result : await result;
     if (sent) onDraftChange("");
     textarea.current?.focus();
   };

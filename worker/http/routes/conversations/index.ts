@@ -16,7 +16,7 @@ import {
   toSummary,
   updateConversation,
 } from "../../../db/queries";
-import { notFound } from "../../../errors";
+import { AppError, notFound } from "../../../errors";
 import { notifyConversation, notifyDeleted } from "../../hub-notify";
 import { createRouter } from "../../router";
 import { usableModel } from "../models/access";
@@ -38,13 +38,16 @@ export const conversationRoutes = createRouter()
     const body = c.req.valid("json");
     const model = body.model ? (await usableModel(c.env, body.model)).id : null;
     const identity = c.get("identity");
+    const id = body.id ?? crypto.randomUUID();
     const row = await createConversation(database(c.env.DB), {
-      id: crypto.randomUUID(),
+      id,
       ownerId: identity.userId,
       kind: identity.kind,
       model,
       ...(body.systemPrompt ? { systemPrompt: body.systemPrompt } : {}),
     });
+    if (row.ownerId !== identity.userId || row.deletedAt !== null)
+      throw new AppError(409, "conflict", "That conversation id is taken. Start the chat again.");
     await notifyConversation(c.env, identity.userId, toSummary(row));
     return c.json({ conversation: toSummary(row) }, 201);
   })

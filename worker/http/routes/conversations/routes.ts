@@ -29,7 +29,7 @@ export const createConversationRoute = createRoute({
   summary: "Start an empty conversation",
   middleware: readOptionalJsonBody,
   request: { body: jsonBody(createConversationSchema, { optional: true }) },
-  responses: { 201: json("Created", conversationAnswerSchema), ...errors(400) },
+  responses: { 201: json("Created", conversationAnswerSchema), ...errors(400, 409) },
 });
 
 export const getConversationRoute = createRoute({
