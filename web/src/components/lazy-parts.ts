@@ -21,6 +21,10 @@ export const LinkInactive = lazy(() =>
   import("./LinkInactive.tsx").then((m) => ({ default: m.LinkInactive })),
 );
 export const TooManyTabs = lazy(() => import("./TooManyTabs.tsx").then((m) => ({ default: m.TooManyTabs })));
+// The composer's file chips and drop veil: neither shows before files are picked or dragged in.
+const loadChips = () => import("./AttachmentChips.tsx");
+export const AttachmentChips = lazy(() => loadChips().then((m) => ({ default: m.AttachmentChips })));
+export const DropOverlay = lazy(() => import("./DropOverlay.tsx").then((m) => ({ default: m.DropOverlay })));
 const loadAuthDialog = () => import("./AuthDialog.tsx");
 export const AuthDialog = lazy(loadAuthDialog);
 
@@ -31,6 +35,7 @@ export function usePrefetchParts(): void {
       void loadOverlays();
       void import("../pages/SettingsPage.tsx");
       void loadAuthDialog();
+      void loadChips();
     };
     if ("requestIdleCallback" in window) {
       const id = requestIdleCallback(prefetch, { timeout: 3_000 });
