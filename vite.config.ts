@@ -83,6 +83,13 @@ const config = (command: "serve" | "build"): UserConfig => ({
     outDir: fromRoot("./dist"),
     emptyOutDir: true,
   },
-  server: { host: "127.0.0.1", port, strictPort: true },
+  server: {
+    host: "127.0.0.1",
+    port,
+    strictPort: true,
+    // The schemas' chunk (web/src/lazy-schemas.ts) is imported only once the page runs: transformed
+    // at start, it is ready when the first request's answer needs it.
+    warmup: { clientFiles: ["./src/protocol-schemas.ts"] },
+  },
   preview: { host: "127.0.0.1", port, strictPort: true },
 });

@@ -99,7 +99,7 @@ async function read<T>(key: string, schema: Parser<T>): Promise<T | undefined> {
   return parsed.data;
 }
 
-/** Only what this tab read or wrote is in memory, and either needed the schemas: they are here then. */
+/** Memory holds only what came parsed (an answer, a frame, a read): the schemas are in by then. */
 function peek<T>(key: string, schema: Parser<T>): T | undefined {
   if (!loadedSchemas() || !memory.has(key)) return undefined;
   const parsed = schema.safeParse(memory.get(key));
