@@ -261,6 +261,7 @@ describe("product UI", () => {
 
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByRole("radiogroup", { name: "Theme" }).waitFor();
+    await page.getByText("Your plan").first().waitFor();
     await shoot(page, "settings-dark");
     await page.getByRole("radio", { name: "System" }).click();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");
