@@ -76,8 +76,25 @@ const config = (command: "serve" | "build"): UserConfig => ({
   worker: { format: "es" },
   // The dependency scan starts from the page and, as an entry of its own, the highlighting worker:
   // shiki is pre-bundled when the dev server starts, so the first highlighted block does not make
-  // Vite bundle it then and reload the page.
-  optimizeDeps: { entries: ["index.html", "src/markdown/highlight.worker.ts"] },
+  // Vite bundle it then and reload the page. `include` names what a chat page loads, so it is
+  // bundled at start even where the scan would miss an import.
+  optimizeDeps: {
+    entries: ["index.html", "src/markdown/highlight.worker.ts"],
+    include: [
+      "react",
+      "react/jsx-runtime",
+      "react/jsx-dev-runtime",
+      "react-dom",
+      "react-dom/client",
+      "@radix-ui/react-dialog",
+      "@radix-ui/react-dropdown-menu",
+      "@radix-ui/react-popover",
+      "lucide-react",
+      "marked",
+      "partysocket",
+      "zod/v4",
+    ],
+  },
   build: {
     // The plugin writes dist/client (assets) and dist/parley (worker bundle + wrangler.json).
     outDir: fromRoot("./dist"),
@@ -87,9 +104,18 @@ const config = (command: "serve" | "build"): UserConfig => ({
     host: "127.0.0.1",
     port,
     strictPort: true,
-    // The schemas' chunk (web/src/lazy-schemas.ts) is imported only once the page runs: transformed
-    // at start, it is ready when the first request's answer needs it.
-    warmup: { clientFiles: ["./src/protocol-schemas.ts"] },
+    // A chat page is transformed before anyone asks for it: the entry (and everything it imports)
+    // and the parts a chat loads lazily, so the first load under `npm run dev` waits on no compile.
+    // The schemas' chunk (web/src/lazy-schemas.ts) is one of them: the first answer waits for it.
+    warmup: {
+      clientFiles: [
+        "./src/main.tsx",
+        "./src/protocol-schemas.ts",
+        "./src/markdown/Markdown.tsx",
+        "./src/components/{AccountMenu,ModelPicker,PresenceList,RegenerateMenu,RowMenu}.tsx",
+        "./src/components/Overlays.tsx",
+      ],
+    },
   },
   preview: { host: "127.0.0.1", port, strictPort: true },
 });

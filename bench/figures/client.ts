@@ -9,10 +9,14 @@
  * - Longest task while streaming a 60,000-character Markdown answer with code (1,000 tokens/s):
  *   every task of the renderer's main thread from a Chrome trace (`toplevel` category), plus the
  *   page's own Long Tasks observer (tasks ≥ 50 ms).
- * - Time to interactive when opening a 200-message chat (the app already loaded once, so its
- *   code is cached, the chat itself never seen): from navigation start until the last message
- *   is on screen, the log shows the room's state and the composer is usable, and a task posted
- *   then runs within 50 ms.
+ * - Time to interactive when opening a 200- and a 1,000-message chat (the app already loaded once,
+ *   so its code is cached, the chat itself never seen): from navigation start until the last
+ *   message is on screen, the log shows the room's state and the composer is usable, and a task
+ *   posted then runs within 50 ms.
+ *   Its phases say where the time goes: when the page made the room's socket, when it opened,
+ *   and when the room's first frame (the snapshot) arrived.
+ * - New chat: Enter → own bubble painted and Enter → first token painted, against a plain page
+ *   echoing the room's socket into a `<pre>` (client-new-chat.ts).
  * - Initial JS: the entry script and the modules it preloads in index.html, gzip-compressed.
  */
 import { readFileSync } from "node:fs";
@@ -23,7 +27,9 @@ import { benchMarkdown, benchText, tokenize } from "../../tests/fake-upstream/be
 import { scale, type BenchContext } from "../lib/context.ts";
 import { sleep } from "../lib/processes.ts";
 import { round, roundSummary, summarize, type Summary } from "../lib/stats.ts";
-import { BENCH_MODEL, benchMarker, markdownMarker, newTag } from "../lib/upstream.ts";
+import { benchMarker, markdownMarker, newTag } from "../lib/upstream.ts";
+import { measureNewChat, type NewChatResult } from "./client-new-chat.ts";
+import { chatStream, longChats, seed, type Seeded } from "./client-seed.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -41,6 +47,19 @@ export interface TokenCost {
   idleMsPerSecond: number;
 }
 
+export interface TimeToInteractive {
+  messages: number;
+  trials: number;
+  ms: Summary;
+  visibleMs: Summary;
+  /**
+   * Where the time goes, p50 from navigation start: the page's code made the room's socket
+   * (`socketMs`), the socket opened (`openMs`), the room's first frame (its snapshot) arrived
+   * (`snapshotMs`).
+   */
+  phases: { socketMs: number; openMs: number; snapshotMs: number };
+}
+
 export interface ClientResult {
   tokenCost: TokenCost[];
   longestTask: {
@@ -53,7 +72,10 @@ export interface ClientResult {
     longTasks: number[];
     streamMs: number;
   };
-  timeToInteractive: { messages: number; trials: number; ms: Summary; visibleMs: Summary };
+  timeToInteractive: TimeToInteractive;
+  /** The same for a 1,000-message chat. */
+  timeToInteractiveLong?: TimeToInteractive;
+  newChat?: NewChatResult;
   initialJs: { gzipBytes: number; rawBytes: number; files: Array<{ file: string; gzipBytes: number }> };
 }
 
@@ -73,64 +95,21 @@ export function initialJsSize(assetsDir: string): ClientResult["initialJs"] {
   };
 }
 
-/** History for a seeded chat: short questions and answers of a paragraph or two with Markdown. */
-function priorMessages(count: number): Array<{ role: "user" | "assistant"; content: string }> {
-  return Array.from({ length: count }, (_, index) => {
-    const turn = Math.floor(index / 2) + 1;
-    return index % 2 === 0
-      ? { role: "user" as const, content: `Question ${turn}: how does the room keep every device in step?` }
-      : {
-          role: "assistant" as const,
-          content:
-            `Answer ${turn}. Every device holds the text with its **offset**, so a frame that starts ` +
-            "past what it has is a gap and it asks the room to `resume`. Frames are coalesced, " +
-            "which keeps a fast stream cheap for every watcher.\n\n" +
-            `- the provider streams small chunks (${turn * 3} so far)\n- the room batches them\n` +
-            "- each device appends by offset",
-        };
-  });
-}
-
-interface Seeded {
-  conversationId: string;
-  /** The last stored message (the seed answer). */
-  lastMessageId: string;
-}
-
-/** `POST /api/v1/chat/stream` from the browser context (its cookie), read to the end. */
-async function chatStream(
-  context: BrowserContext,
-  messages: Array<{ role: string; content: string }>,
-  conversationId?: string,
-): Promise<{ conversationId: string; messageId: string }> {
-  const response = await context.request.post("/api/v1/chat/stream", {
-    data: { model: BENCH_MODEL, messages, ...(conversationId ? { conversationId } : {}) },
-    timeout: 180_000,
-  });
-  const body = await response.text();
-  if (!response.ok()) throw new Error(`chat/stream ${response.status()}: ${body.slice(0, 300)}`);
-  const meta = /event: meta\ndata: (.*)\n/.exec(body)?.[1];
-  if (!meta) throw new Error("chat/stream sent no meta event");
-  return JSON.parse(meta) as { conversationId: string; messageId: string };
-}
-
-/** A conversation with `stored` messages (0: an empty one). */
-async function seed(context: BrowserContext, stored: number): Promise<Seeded> {
-  if (stored === 0) {
-    const response = await context.request.post("/api/v1/conversations", { data: { model: BENCH_MODEL } });
-    const body = (await response.json()) as { conversation: { id: string } };
-    return { conversationId: body.conversation.id, lastMessageId: "" };
-  }
-  const prior = priorMessages(stored - 2);
-  const prompt = { role: "user", content: `Seed ${benchMarker(40, 0, newTag("seed"))}` };
-  const { conversationId, messageId } = await chatStream(context, [...prior, prompt]);
-  return { conversationId, lastMessageId: messageId };
-}
-
 /** Records when the app is usable; set `window.__benchExpect` to the id of the last message first. */
 const READY_PROBE = `(() => {
-  const state = { visible: null, ready: null };
+  const state = { visible: null, ready: null, socket: null, open: null, snapshot: null };
   window.__benchReady = state;
+  // The room's socket: when the page made it, when it opened, when its first frame came.
+  const NativeSocket = window.WebSocket;
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      if (!String(args[0]).includes("/parties/conversation/") || state.socket !== null) return;
+      state.socket = performance.now();
+      this.addEventListener("open", () => (state.open ??= performance.now()));
+      this.addEventListener("message", () => (state.snapshot ??= performance.now()));
+    }
+  };
   const check = () => {
     const expected = window.__benchExpect;
     const log = document.querySelector('[role="log"][data-synced="true"]');
@@ -162,19 +141,40 @@ const READY_PROBE = `(() => {
 declare global {
   interface Window {
     __benchExpect?: string;
-    __benchReady?: { visible: number | null; ready: number | null };
+    __benchReady?: {
+      visible: number | null;
+      ready: number | null;
+      socket: number | null;
+      open: number | null;
+      snapshot: number | null;
+    };
     __benchLongTasks?: number[];
   }
 }
 
-async function openChat(page: Page, seeded: Seeded): Promise<{ visible: number; ready: number }> {
+interface Opened {
+  visible: number;
+  ready: number;
+  socket: number;
+  open: number;
+  snapshot: number;
+}
+
+async function openChat(page: Page, seeded: Seeded): Promise<Opened> {
   await page.addInitScript((expected) => {
     window.__benchExpect = expected;
   }, seeded.lastMessageId);
   await page.goto(`/c/${seeded.conversationId}`);
   await page.waitForFunction(() => window.__benchReady?.ready !== null, undefined, { timeout: 60_000 });
   const state = await page.evaluate(() => window.__benchReady!);
-  return { visible: state.visible ?? Number.NaN, ready: state.ready ?? Number.NaN };
+  const at = (value: number | null) => value ?? Number.NaN;
+  return {
+    visible: at(state.visible),
+    ready: at(state.ready),
+    socket: at(state.socket),
+    open: at(state.open),
+    snapshot: at(state.snapshot),
+  };
 }
 
 type Metrics = Record<string, number>;
@@ -324,6 +324,31 @@ async function longestTask(
   }
 }
 
+/** Opens each chat in a new page of the warm context, one after the other. */
+async function openChats(
+  context: BrowserContext,
+  messages: number,
+  chats: Seeded[],
+): Promise<TimeToInteractive> {
+  const results: Opened[] = [];
+  for (const chat of chats) {
+    const page = await context.newPage();
+    try {
+      results.push(await openChat(page, chat));
+    } finally {
+      await page.close();
+    }
+  }
+  const p50 = (key: keyof Opened) => round(summarize(results.map((r) => r[key])).p50, 1);
+  return {
+    messages,
+    trials: chats.length,
+    ms: roundSummary(summarize(results.map((r) => r.ready))),
+    visibleMs: roundSummary(summarize(results.map((r) => r.visible))),
+    phases: { socketMs: p50("socket"), openMs: p50("open"), snapshotMs: p50("snapshot") },
+  };
+}
+
 export async function measureClient(context: BenchContext): Promise<ClientResult> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -366,31 +391,40 @@ export async function measureClient(context: BenchContext): Promise<ClientResult
     );
 
     const trials = scale(context, 5, 2);
-    const ready: number[] = [];
-    const visible: number[] = [];
-    for (let trial = 0; trial < trials; trial++) {
-      const seeded = await seed(browserContext, 200);
-      const page = await browserContext.newPage();
-      try {
-        const result = await openChat(page, seeded);
-        ready.push(result.ready);
-        visible.push(result.visible);
-      } finally {
-        await page.close();
-      }
-    }
-    const timeToInteractive = {
-      messages: 200,
-      trials,
-      ms: roundSummary(summarize(ready)),
-      visibleMs: roundSummary(summarize(visible)),
-    };
-    context.log(`  200-message chat: interactive after p50 ${timeToInteractive.ms.p50} ms`);
+    const chats: Seeded[] = [];
+    for (let trial = 0; trial < trials; trial++) chats.push(await seed(browserContext, 200));
+    const timeToInteractive = await openChats(browserContext, 200, chats);
+    const phases = (t: TimeToInteractive) =>
+      `socket made ${t.phases.socketMs}, open ${t.phases.openMs}, snapshot ${t.phases.snapshotMs} ms`;
+    context.log(
+      `  200-message chat: interactive after p50 ${timeToInteractive.ms.p50} ms (${phases(timeToInteractive)})`,
+    );
+    const timeToInteractiveLong = await openChats(
+      browserContext,
+      1000,
+      await longChats(browserContext, 1000, trials),
+    );
+    context.log(
+      `  1,000-message chat: interactive after p50 ${timeToInteractiveLong.ms.p50} ms (${phases(timeToInteractiveLong)})`,
+    );
+
+    const newChat = await measureNewChat(browserContext, scale(context, 15, 3));
+    context.log(
+      `  new chat: bubble p50 ${newChat.parley.bubble.p50} ms (floor ${newChat.floor.bubble.p50}), ` +
+        `first token p50 ${newChat.parley.firstToken.p50} ms (floor ${newChat.floor.firstToken.p50})`,
+    );
 
     const initialJs = initialJsSize(context.assetsDir);
     context.log(`  initial JS: ${(initialJs.gzipBytes / 1000).toFixed(1)} KB gzip`);
     await browserContext.close();
-    return { tokenCost: tokenCosts, longestTask: longest, timeToInteractive, initialJs };
+    return {
+      tokenCost: tokenCosts,
+      longestTask: longest,
+      timeToInteractive,
+      timeToInteractiveLong,
+      newChat,
+      initialJs,
+    };
   } finally {
     await browser.close();
   }

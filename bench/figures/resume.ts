@@ -102,7 +102,7 @@ async function parleyStream(context: BenchContext): Promise<Stream> {
           const messageId = watcher.messageId ?? anchor.messageId ?? "";
           const had = watcher.text;
           const { version } = watcher;
-          // What the app's reconnect quotes (web/src/room-resume.ts): the text held, the version.
+          // What the app's reconnect quotes (web/src/room/resume.ts): the text held, the version.
           const query = `?resume=${encodeURIComponent(messageId)}&offset=${had.length}${version !== null ? `&version=${encodeURIComponent(version)}` : ""}`;
           watcher = await guest.connect(conversationId, query, { messageId, text: had, version });
           opened.push(watcher);

@@ -314,16 +314,51 @@ export function buildTable(results: BenchResults): Row[] {
       goal: "none over 50 ms",
       met: client.longestTask.over50ms === 0,
     });
-    rows.push({
-      figure: "6 client",
-      measure: `time to interactive opening a 200-message chat, p50 (${client.timeToInteractive.trials} trials)`,
-      parley: ms(client.timeToInteractive.ms.p50, 0),
-      baseline: "",
-      peer: "",
-      ratio: "",
-      goal: "< 300 ms",
-      met: client.timeToInteractive.ms.p50 < 300,
-    });
+    for (const tti of [client.timeToInteractive, client.timeToInteractiveLong]) {
+      if (!tti) continue;
+      rows.push({
+        figure: "6 client",
+        measure: `time to interactive opening a ${num(tti.messages)}-message chat, p50 (${tti.trials} trials)`,
+        parley: ms(tti.ms.p50, 0),
+        baseline: "",
+        peer: "",
+        ratio: "",
+        goal: tti.messages > 200 ? "≤ 250 ms (flat in length)" : "< 300 ms",
+        met: tti.messages > 200 ? tti.ms.p50 <= 250 : tti.ms.p50 < 300,
+      });
+    }
+    const newChat = client.newChat;
+    if (newChat) {
+      const over = (parley: number, floor: number, added: number) =>
+        `${ratio(parley, floor)} (${added < 0 ? "−" : "+"}${Math.abs(added).toFixed(1)} ms)`;
+      // One frame at 60 Hz: what "in the same frame" / "within one frame" allows over the floor.
+      const frame = 1000 / 60;
+      rows.push({
+        figure: "6 client",
+        measure: `new chat: Enter → own bubble painted p50 / p99 (${newChat.trials} trials; baseline = plain page writing the prompt into a <pre>; the room's echo of it there p50 ${ms(newChat.floor.echo.p50)})`,
+        parley: pair(newChat.parley.bubble.p50, newChat.parley.bubble.p99),
+        baseline: pair(newChat.floor.bubble.p50, newChat.floor.bubble.p99),
+        peer: "",
+        ratio: over(newChat.parley.bubble.p50, newChat.floor.bubble.p50, newChat.added.bubble.p50),
+        goal: "same frame: ≤ +17 ms p50",
+        met: newChat.added.bubble.p50 <= frame,
+      });
+      rows.push({
+        figure: "6 client",
+        measure:
+          "new chat: Enter → first token painted p50 / p99 (baseline = the plain page opening the room's socket on Enter, frames into the <pre>)",
+        parley: pair(newChat.parley.firstToken.p50, newChat.parley.firstToken.p99),
+        baseline: pair(newChat.floor.firstToken.p50, newChat.floor.firstToken.p99),
+        peer: "",
+        ratio: over(
+          newChat.parley.firstToken.p50,
+          newChat.floor.firstToken.p50,
+          newChat.added.firstToken.p50,
+        ),
+        goal: "within a frame: ≤ +17 ms p50",
+        met: newChat.added.firstToken.p50 <= frame,
+      });
+    }
     rows.push({
       figure: "6 client",
       measure: "initial JS, gzip",

@@ -6,7 +6,8 @@
  *   bindings and migrations of wrangler.toml, and bench-only variables. Its entry is generated:
  *   it re-exports Parley's worker and Durable Objects unchanged, plus the write counter of
  *   bench/workers/storage-counter.ts (`GET /__bench/storage`). Nothing of this is in Parley's
- *   own build, so production has no such route.
+ *   own build, so production has no such route. The plain page of figure 6's floor (bench/floor/)
+ *   is added to the run's copy of the assets as /bench-floor/ the same way.
  * - **baseline**: bench/baseline (pipes the upstream SSE through unchanged).
  * - **peer**: bench/peer (Cloudflare's AIChatAgent).
  *
@@ -15,7 +16,7 @@
  * mid-measurement. Configs, bundles and state all live in the run's temporary directory; the
  * developer's `.wrangler/` is never touched and the workers never see `.dev.vars`.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { unstable_readConfig } from "wrangler";
 import { repoRoot, runToEnd, startWrangler, wranglerArgs, type Service } from "./processes.ts";
@@ -126,6 +127,7 @@ export async function prepareParley(
   const entryDir = path.join(workDir, "parley-entry");
   mkdirSync(entryDir, { recursive: true });
   const entry = path.join(entryDir, "entry.js");
+  cpSync(path.join(repoRoot, "bench/floor"), path.join(assetsDir, "bench-floor"), { recursive: true });
   const classNames = source.durable_objects.bindings.map(
     (binding: { class_name: string }) => binding.class_name,
   );

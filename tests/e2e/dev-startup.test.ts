@@ -1,15 +1,55 @@
 // `vite dev` (what `npm run dev` ends with) as a person sees it in the terminal: with a broken
 // setting it stops at start, naming the variable and the rule but not the value; with a good one
 // it prints one line with the URL, and no line per request, no stack trace for `Request.cf`
-// offline, no banner or optimizer chatter (scripts/vite/dev-output.ts).
+// offline, no banner or optimizer chatter (scripts/vite/dev-output.ts). Before it, the migration
+// step (scripts/dev-migrate.ts) says in one line what it did to the local database.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startDevServer, type DevServer } from "./server.ts";
+import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+
+/** `npm run dev`'s migration step against a database of its own; its exit code and output lines. */
+function migrate(stateDir: string): Promise<{ code: number | null; lines: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, "scripts/dev-migrate.ts"), "--persist-to", stateDir],
+      { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      resolve({ code, lines: output.split("\n").filter((line) => line.trim() !== "") }),
+    );
+  });
+}
 
 const SHORT_TOKEN = "short-admin-token-Xq7";
 
 describe("npm run dev's start", () => {
   let server: DevServer | undefined;
   afterAll(() => server?.stop());
+
+  it("prints one migrations summary, not wrangler's table per batch; then that it is up to date", async () => {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), "parley-migrate-"));
+    try {
+      const migrations = readdirSync(path.join(repoRoot, "migrations")).filter((name) =>
+        name.endsWith(".sql"),
+      );
+      const first = await migrate(stateDir);
+      expect(first.code).toBe(0);
+      expect(first.lines).toEqual([`Local database: applied ${migrations.length} migrations.`]);
+      const again = await migrate(stateDir);
+      expect(again.code).toBe(0);
+      expect(again.lines).toEqual(["Local database: up to date."]);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("stops with the variable's name and rule when ADMIN_TOKEN is too short", async () => {
     const started = startDevServer({ env: { ADMIN_TOKEN: SHORT_TOKEN }, startTimeoutMs: 240_000 });

@@ -129,7 +129,8 @@ describe("a refused prompt is kept", () => {
     await expect
       .poll(() => sendButton().isEnabled(), { timeout: (again.seconds + 5) * 1000, interval: 500 })
       .toBe(true);
-    await composer().press("Enter");
+    // A prompt in an open chat shows in the first frame after Enter, as a new chat's does.
+    expect(await bubbleFrameAfterEnter(refused)).toEqual({ bubble: true, path: `/c/${chatA}` });
     await userBubbles(refused).waitFor({ timeout: 10_000 });
     await page.locator(`${answers}:not([data-status="streaming"])`).nth(2).waitFor({ timeout: 30_000 });
     expect(await composer().inputValue()).toBe("");
@@ -233,17 +234,29 @@ describe("a refused prompt is kept", () => {
   });
 
   it("shows a new chat's first prompt in the same frame as Enter, and gives it back when refused", async () => {
-    // Use up the demo's window in the first chat, so the new chat's room refuses its first prompt.
+    // Use up the demo's window in the first chat, so the new chat's room refuses its first prompt
+    // (with enough of the window left for the steps below).
     await page.goto(`${server.url}/c/${chatA}`);
     await userBubbles("First question").waitFor({ timeout: 10_000 });
     const refusedHint = page.getByTestId("limit-hint").filter({ hasText: "send again" });
-    for (let i = 0; i < 3 && (await refusedHint.count()) === 0; i++) {
-      await composer().fill(`Filler again ${i}`);
-      await expect.poll(() => sendButton().isEnabled(), { timeout: 15_000 }).toBe(true);
-      await composer().press("Enter");
-      await page.waitForTimeout(500);
+    const useUpWindow = async () => {
+      for (let i = 0; i < 3 && (await refusedHint.count()) === 0; i++) {
+        await composer().fill(`Filler again ${i}`);
+        await expect.poll(() => sendButton().isEnabled(), { timeout: 15_000 }).toBe(true);
+        await composer().press("Enter");
+        await page.waitForTimeout(500);
+      }
+      await refusedHint.waitFor();
+    };
+    await useUpWindow();
+    const { seconds: left } = await hintSeconds();
+    if (left < 25) {
+      await composer().fill("Waiting for the window");
+      await expect
+        .poll(() => sendButton().isEnabled(), { timeout: (left + 5) * 1000, interval: 500 })
+        .toBe(true);
+      await useUpWindow();
     }
-    await refusedHint.waitFor();
     await composer().fill("");
 
     const first = "A new chat's first prompt, refused by the limit";
@@ -293,21 +306,37 @@ describe("a refused prompt is kept", () => {
   });
 });
 
-/** Presses Enter, and reports whether the prompt's bubble is in the page at the next frame. */
+/**
+ * Presses Enter, and reports whether the prompt's bubble was drawn in the first frame painted
+ * after it (it may be gone again by the time the test looks: a refusal comes back within a frame).
+ */
 async function bubbleFrameAfterEnter(text: string): Promise<{ bubble: boolean; path: string }> {
   await page.evaluate((expected) => {
     const probe = window as unknown as { frameProbe?: Promise<{ bubble: boolean; path: string }> };
     probe.frameProbe = new Promise((resolve) => {
+      let addedAt = Infinity;
+      const isBubble = (node: Node) =>
+        node instanceof Element &&
+        [node, ...node.querySelectorAll('[data-testid="user-message"]')].some(
+          (element) =>
+            element.getAttribute("data-testid") === "user-message" && element.textContent?.includes(expected),
+        );
+      const observer = new MutationObserver((records) => {
+        if (records.some((record) => [...record.addedNodes].some(isBubble)))
+          addedAt = Math.min(addedAt, performance.now());
+      });
       const onKey = (event: KeyboardEvent) => {
         if (event.key !== "Enter") return;
         window.removeEventListener("keydown", onKey, true);
-        requestAnimationFrame(() => {
-          const bubbles = [...document.querySelectorAll('[data-testid="user-message"]')];
-          resolve({
-            bubble: bubbles.some((b) => b.textContent?.includes(expected)),
-            path: location.pathname,
-          });
-        });
+        observer.observe(document.body, { childList: true, subtree: true });
+        // A task posted from the next frame runs once that frame is painted: a bubble added
+        // before it was in that frame.
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            observer.disconnect();
+            resolve({ bubble: performance.now() > addedAt, path: location.pathname });
+          }),
+        );
       };
       window.addEventListener("keydown", onKey, true);
     });

@@ -6,8 +6,8 @@ import { act, cleanup, fireEvent, render, screen, within } from "@testing-librar
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AttachmentInfo } from "#protocol/messages";
 import type { ModelInfo } from "#protocol/http";
-import { ApiError } from "./api.ts";
-import { attachmentUrl, type Uploader } from "./attachment-api.ts";
+import { ApiError } from "./api/client.ts";
+import { attachmentUrl, type Uploader } from "./api/attachments.ts";
 import { modelProblem, sendBlock } from "./attachment-rules.ts";
 import {
   draftReducer,

@@ -1,13 +1,13 @@
 /**
  * Files attached in the composer: the state of each chip as a pure reducer, and the hook that
  * uploads each file as soon as it is picked, pasted or dropped and keeps its chip current; `send`
- * then only carries the ids (docs/attachments.md). attachment-api.ts talks to the server and
+ * then only carries the ids (docs/attachments.md). api/attachments.ts talks to the server and
  * attachment-rules.ts says whether the chosen model can read the files.
  */
 import { useCallback, useEffect, useReducer, useRef } from "react";
 import type { AttachmentInfo } from "#protocol/messages";
 import { MAX_ATTACHMENTS } from "#protocol/limits";
-import { deleteUpload, uploadAttachment, type Uploader } from "./attachment-api.ts";
+import { deleteUpload, uploadAttachment, type Uploader } from "./api/attachments.ts";
 
 export type AttachmentKind = AttachmentInfo["kind"];
 

@@ -8,7 +8,7 @@
  */
 import { useSyncExternalStore } from "react";
 import type { BillingStatus } from "#protocol/billing";
-import { describeError } from "./api.ts";
+import { describeError } from "./api/client.ts";
 import { clearRateLimit } from "./rate-limit.ts";
 import { toast } from "./toasts.ts";
 
@@ -53,7 +53,7 @@ export async function loadBilling(): Promise<BillingStatus | null> {
   const mine = identity;
   const request = ++asked;
   try {
-    const { getBilling } = await import("./billing-api.ts");
+    const { getBilling } = await import("./api/billing.ts");
     const status = await getBilling();
     if (mine !== identity || request !== asked) return null;
     set({ status, error: null });

@@ -8,7 +8,7 @@
  */
 import type { ChatMessage } from "#protocol/messages";
 import type { ConversationSummary } from "#protocol/http";
-import type { ListedModel } from "./api.ts";
+import type { ListedModel } from "./api/chat.ts";
 import {
   cachedChatSchema,
   cachedConversationsSchema,

@@ -5,16 +5,15 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ConversationSummary } from "#protocol/http";
+import { ApiError, describeError } from "./api/client.ts";
 import {
-  ApiError,
   needsUpgrade,
   type ListedModel,
   deleteConversation,
-  describeError,
   listConversations,
   listModels,
   updateConversation,
-} from "./api.ts";
+} from "./api/chat.ts";
 import {
   forgetChat,
   loadConversations,
@@ -24,7 +23,7 @@ import {
   saveModels,
 } from "./cache.ts";
 import { connectHub } from "./hub.ts";
-import { restoreConversation } from "./library-api.ts";
+import { restoreConversation } from "./api/library.ts";
 import { noteModelList } from "./rate-limit.ts";
 import { toast } from "./toasts.ts";
 

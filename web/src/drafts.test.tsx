@@ -3,8 +3,8 @@ import { act, cleanup, renderHook } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AttachmentInfo } from "#protocol/messages";
 import { draftKey, joinDrafts, loadDraft, saveDraft, useDraft } from "./drafts.ts";
-import type { RoomMessage } from "./room-reducer.ts";
-import type { RoomClient } from "./room.ts";
+import type { RoomMessage } from "./room/state.ts";
+import type { RoomClient } from "./room/client.ts";
 
 function prompt(content: string, extra: Partial<RoomMessage> = {}): RoomMessage {
   return {

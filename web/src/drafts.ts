@@ -12,8 +12,8 @@
  */
 import { useEffect, useRef, useState } from "react";
 import type { AttachmentInfo } from "#protocol/messages";
-import type { RoomMessage } from "./room-reducer.ts";
-import { hasFirstMessage, type RoomClient } from "./room.ts";
+import type { RoomMessage } from "./room/state.ts";
+import { hasFirstMessage, type RoomClient } from "./room/client.ts";
 
 const PREFIX = "parley:draft:";
 

@@ -11,7 +11,7 @@
 import PartySocket from "partysocket";
 import { CLOSE_CODES } from "#protocol/close-codes";
 import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "./socket-close.ts";
-import { whenIdentified } from "./api.ts";
+import { whenIdentified } from "./api/client.ts";
 import { loadSchemas, parseHubFrame } from "./lazy-schemas.ts";
 import { sessionEnded } from "./session.ts";
 import { markSuspended } from "./suspended.ts";

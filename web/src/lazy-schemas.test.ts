@@ -46,7 +46,7 @@ afterEach(() => {
 
 describe("the schemas' chunk", () => {
   it("a room opens its socket only once the schemas are in, and a stand-in refuses to guess before", async () => {
-    const { RoomClient } = await import("./room.ts");
+    const { RoomClient } = await import("./room/client.ts");
     const { userAnswerSchema, loadedSchemas } = await import("./lazy-schemas.ts");
     const room = new RoomClient("c1");
     await flush();

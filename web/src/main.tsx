@@ -1,7 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./components/App.tsx";
-import { openRoomEarly } from "./room-hooks.ts";
+import { openRoomEarly } from "./room/hooks.ts";
 import { parseRoute } from "./router.ts";
 import { startSession } from "./session.ts";
 import { startTheme } from "./theme.ts";

@@ -9,7 +9,8 @@
  */
 import { useSyncExternalStore } from "react";
 import type { SessionUser } from "#protocol/http";
-import { getSession, SESSION_STORAGE_KEY } from "./api.ts";
+import { SESSION_STORAGE_KEY } from "./api/client.ts";
+import { getSession } from "./api/chat.ts";
 import { clearIdentityCache } from "./cache.ts";
 import { navigate, parseRoute } from "./router.ts";
 import { toast } from "./toasts.ts";
@@ -91,7 +92,7 @@ let changes = 0;
 export async function applyUser(user: SessionUser, { refetch = false } = {}): Promise<void> {
   changes++;
   const previous = state.user;
-  // A guest whose id changed is the same person as far as anyone can tell (a lost cookie; api.ts
+  // A guest whose id changed is the same person as far as anyone can tell (a lost cookie; api/client.ts
   // sends a first visit's requests after its first answer, so that one visit makes one guest):
   // keep the cache.
   // An account coming or going is another person.

@@ -13,7 +13,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 async function fresh() {
   vi.resetModules();
-  return { api: await import("./api.ts"), suspended: await import("./suspended.ts") };
+  return { api: await import("./api/chat.ts"), suspended: await import("./suspended.ts") };
 }
 
 describe("a 403 banned answer", () => {

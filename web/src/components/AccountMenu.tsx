@@ -2,7 +2,7 @@ import * as Menu from "@radix-ui/react-dropdown-menu";
 import { LogOut, MonitorSmartphone, Settings, ShieldCheck } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import { navigate } from "../router.ts";
-import { AccountButtonFace, accountButtonClass } from "./AccountButton.tsx";
+import { AccountButtonFace, accountButtonClass } from "./AccountFace.tsx";
 
 const itemClass =
   "flex h-9 items-center gap-2.5 rounded-md px-2.5 text-sm outline-none select-none data-[highlighted]:bg-hover max-md:h-11";

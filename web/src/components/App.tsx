@@ -1,7 +1,7 @@
 import { Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import type { ServerFrame } from "#protocol/frames";
 import type { ConversationSummary } from "#protocol/http";
-import { describeError } from "../api.ts";
+import { describeError } from "../api/client.ts";
 import { openAuthDialog, useAuthDialog } from "../auth-dialog.ts";
 import { loadBilling, planChanged, resetBilling } from "../billing.ts";
 import { useConversations, useModels } from "../data.ts";
@@ -67,7 +67,7 @@ export function App() {
 
 async function signOutHere(everywhere: boolean): Promise<void> {
   try {
-    const { signOut } = await import("../account-api.ts");
+    const { signOut } = await import("../api/account.ts");
     await signingOut(() => signOut({ everywhere }));
   } catch (error) {
     toast.error(describeError(error, "Could not sign out."));

@@ -4,7 +4,7 @@
  * reason when it refused a file, and a × that takes the file off again.
  */
 import { AlertCircle, FileText, X } from "lucide-react";
-import { attachmentUrl } from "../attachment-api.ts";
+import { attachmentUrl } from "../api/attachments.ts";
 import { formatBytes, type DraftAttachment } from "../attachments.ts";
 import { showDirectionControls } from "../direction.ts";
 import { FileIcon } from "./AttachmentList.tsx";

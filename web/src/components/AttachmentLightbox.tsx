@@ -2,7 +2,7 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { ExternalLink, X } from "lucide-react";
 import type { AttachmentInfo } from "#protocol/messages";
-import { attachmentUrl } from "../attachment-api.ts";
+import { attachmentUrl } from "../api/attachments.ts";
 import { showDirectionControls } from "../direction.ts";
 
 export default function Lightbox({

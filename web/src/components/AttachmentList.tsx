@@ -6,7 +6,7 @@
 import { createContext, lazy, Suspense, useContext, useState } from "react";
 import { File as AnyFile, FileCode, FileText } from "lucide-react";
 import type { AttachmentInfo } from "#protocol/messages";
-import { attachmentUrl } from "../attachment-api.ts";
+import { attachmentUrl } from "../api/attachments.ts";
 import { formatBytes, type AttachmentKind } from "../attachments.ts";
 import { showDirectionControls } from "../direction.ts";
 

@@ -5,13 +5,14 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "rea
 import * as Dialog from "@radix-ui/react-dialog";
 import { LoaderCircle } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
-import { describeError, getSession } from "../api.ts";
-import { fieldError, signIn, signUp, tooManyAttemptsMessage } from "../account-api.ts";
+import { describeError } from "../api/client.ts";
+import { getSession } from "../api/chat.ts";
+import { fieldError, signIn, signUp, tooManyAttemptsMessage } from "../api/account.ts";
 import type { AuthMode } from "../auth-dialog.ts";
 import { accountLabel, applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";
 import { linkButton, type SentNotice } from "./AuthPanels.tsx";
-import { FormField, describedBy, inputClass, primaryButtonClass } from "./FormField.tsx";
+import { FormField, describedBy, inputClass, primaryButtonClass } from "../ui/form.tsx";
 import { LogoMark } from "./Logo.tsx";
 import { OAuthButtons } from "./OAuthButtons.tsx";
 

@@ -5,10 +5,10 @@
 import { useState, type FormEvent } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
 import { ArrowLeft, LoaderCircle, MailCheck } from "lucide-react";
-import { describeError } from "../api.ts";
-import { fieldError } from "../account-api.ts";
-import { forgotPassword } from "../email-api.ts";
-import { FormField, describedBy, inputClass, primaryButtonClass } from "./FormField.tsx";
+import { describeError } from "../api/client.ts";
+import { fieldError } from "../api/account.ts";
+import { forgotPassword } from "../api/email.ts";
+import { FormField, describedBy, inputClass, primaryButtonClass } from "../ui/form.tsx";
 import { LogoMark } from "./Logo.tsx";
 
 export interface SentNotice {

@@ -11,7 +11,7 @@ import type { ModelInfo } from "#protocol/http";
 import { modelProblem, sendBlock } from "../attachment-rules.ts";
 import { useDraftAttachments } from "../attachments.ts";
 import { optionsFor, useOptionSwitches } from "../generation-options.ts";
-import type { SendExtras } from "../room-commands.ts";
+import type { SendExtras } from "../room/commands.ts";
 import { toast } from "../toasts.ts";
 import { AttachButton } from "./AttachButton.tsx";
 import { ComposerOptions } from "./ComposerOptions.tsx";

@@ -3,7 +3,7 @@
  * not live, a tooltip on hover or focus (a tap on phones) always, and the accessible name.
  */
 import { useSyncExternalStore } from "react";
-import type { ConnectionState } from "../room-view-store.ts";
+import type { ConnectionState } from "../room/view-store.ts";
 
 export type ShownConnection = ConnectionState | "offline";
 

@@ -3,6 +3,7 @@ import { Ellipsis } from "lucide-react";
 import { MAX_TITLE_CHARS } from "#protocol/limits";
 import type { ConversationSummary } from "#protocol/http";
 import { onLinkClick } from "../router.ts";
+import { menuTriggerClass } from "./menu-trigger.ts";
 
 interface ConversationRowProps {
   conversation: ConversationSummary;
@@ -15,11 +16,6 @@ interface ConversationRowProps {
 // The menu (Radix + its positioning engine) is its own chunk; until it arrives, a look-alike button
 // takes the click and the menu opens as soon as it has loaded.
 const RowMenu = lazy(() => import("./RowMenu.tsx"));
-
-export const menuTriggerClass = (active: boolean) =>
-  `absolute top-1/2 right-1 grid size-7 -translate-y-1/2 place-items-center rounded-md text-muted transition-opacity hover:bg-line hover:text-ink focus-visible:opacity-100 data-[state=open]:bg-line data-[state=open]:opacity-100 max-md:size-9 ${
-    active ? "opacity-100" : "opacity-0 group-hover/row:opacity-100 max-md:opacity-100"
-  }`;
 
 function MenuTriggerLook({
   title,

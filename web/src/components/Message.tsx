@@ -1,7 +1,7 @@
 /** One message: the user's as a subtle bubble, the assistant's as full-width prose with its meta. */
 import { memo, useState, type ReactNode } from "react";
 import { Brain, ChevronRight, RotateCcw } from "lucide-react";
-import type { RoomMessage } from "../room-reducer.ts";
+import type { RoomMessage } from "../room/state.ts";
 import { AnswerBody } from "./AnswerBody.tsx";
 import { AttachmentList } from "./AttachmentList.tsx";
 import { BranchSwitcher } from "./BranchSwitcher.tsx";

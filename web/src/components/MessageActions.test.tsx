@@ -7,7 +7,7 @@ import type { Person } from "#protocol/frames";
 import { BranchSwitcher } from "./BranchSwitcher.tsx";
 import { AssistantMessage, UserMessage } from "./Message.tsx";
 import { BusyContext, type MessageCommands } from "./MessageActions.tsx";
-import { initials } from "./Presence.tsx";
+import { initials } from "./Avatar.tsx";
 import { typingText } from "./TypingIndicator.tsx";
 
 afterEach(cleanup);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from "react";
 import type { SearchResult } from "#protocol/library";
-import { searchHistory } from "../library-api.ts";
+import { searchHistory } from "../api/library.ts";
 
 /** Pause after the last keystroke before asking the server (titles filter locally at once). */
 const SEARCH_DEBOUNCE_MS = 150;

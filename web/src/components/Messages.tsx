@@ -13,9 +13,9 @@
 import { memo, startTransition, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { ArrowDown } from "lucide-react";
 import type { ModelInfo } from "#protocol/http";
-import type { RoomMessage } from "../room-reducer.ts";
-import { useRoomMessages } from "../room-hooks.ts";
-import type { RoomClient } from "../room.ts";
+import type { RoomMessage } from "../room/state.ts";
+import { useRoomMessages } from "../room/hooks.ts";
+import type { RoomClient } from "../room/client.ts";
 import { AssistantMessage, UserMessage } from "./Message.tsx";
 import type { MessageCommands } from "./MessageActions.tsx";
 

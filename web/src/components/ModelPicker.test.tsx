@@ -4,7 +4,7 @@
 // `npx vitest run --config vitest.e2e.config.ts web/src/components/ModelPicker.test.tsx`
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { ListedModel } from "../api.ts";
+import type { ListedModel } from "../api/chat.ts";
 import ModelPicker from "./ModelPicker.tsx";
 
 const model = (id: string, name: string, requiresPlan: ListedModel["requiresPlan"] = null): ListedModel => ({

@@ -12,10 +12,10 @@
 import { useMemo, useState, type KeyboardEvent } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import { Brain, Check, Eye, KeyRound, Lock } from "lucide-react";
-import type { ListedModel } from "../api.ts";
+import type { ListedModel } from "../api/chat.ts";
 import { formatContext, formatPrice, groupModels } from "../model-groups.ts";
 import { onLinkClick } from "../router.ts";
-import { ModelTriggerLabel, modelTriggerClass } from "./ModelTrigger.tsx";
+import { ModelTriggerLabel, modelTriggerClass } from "./ModelTriggerLabel.tsx";
 import { UpgradeOffer } from "./UpgradeLink.tsx";
 
 interface ModelPickerProps {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { oauthProvidersSchema, type OAuthProvider as Provider } from "#protocol/http";
-import { request } from "../api.ts";
+import { request } from "../api/client.ts";
 
 const LABELS: Record<Provider, string> = { github: "Continue with GitHub", google: "Continue with Google" };
 

@@ -3,8 +3,9 @@
 import { cleanup, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Person } from "#protocol/frames";
-import { initials as accountInitials } from "./AccountButton.tsx";
-import { initials, MAX_AVATARS, Presence } from "./Presence.tsx";
+import { initials as accountInitials } from "./AccountFace.tsx";
+import { MAX_AVATARS, Presence } from "./Presence.tsx";
+import { initials } from "./Avatar.tsx";
 
 afterEach(cleanup);
 

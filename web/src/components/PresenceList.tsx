@@ -2,7 +2,7 @@
 import type { ReactNode } from "react";
 import * as Popover from "@radix-ui/react-popover";
 import type { Person } from "#protocol/frames";
-import { Avatar, devicesLabel, ROLE_LABELS } from "./Presence.tsx";
+import { Avatar, devicesLabel, ROLE_LABELS } from "./Avatar.tsx";
 
 export default function PresenceList({
   people,

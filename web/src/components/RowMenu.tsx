@@ -1,8 +1,8 @@
 import { useRef } from "react";
 import * as Menu from "@radix-ui/react-dropdown-menu";
 import { Braces, Ellipsis, FileText, Pencil, Pin, PinOff, Trash2 } from "lucide-react";
-import { exportUrl } from "../library-api.ts";
-import { menuTriggerClass } from "./ConversationRow.tsx";
+import { exportUrl } from "../api/library.ts";
+import { menuTriggerClass } from "./menu-trigger.ts";
 
 const itemClass =
   "flex h-9 items-center gap-2.5 rounded-md px-2.5 text-sm outline-none select-none data-[highlighted]:bg-hover max-md:h-11";

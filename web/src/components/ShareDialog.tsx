@@ -9,11 +9,11 @@ import * as Dialog from "@radix-ui/react-dialog";
 import { Check, Copy, Eye, Link2, PenLine, RefreshCw, X } from "lucide-react";
 import type { Person } from "#protocol/frames";
 import type { Share, ShareMode } from "#protocol/sharing";
-import { describeError } from "../api.ts";
+import { describeError } from "../api/client.ts";
 import { copyText } from "../clipboard.ts";
-import { deleteShare, getShare, putShare, rotateShare, shareUrl } from "../share-api.ts";
+import { deleteShare, getShare, putShare, rotateShare, shareUrl } from "../api/share.ts";
 import { toast } from "../toasts.ts";
-import { Avatar, devicesLabel, ROLE_LABELS } from "./Presence.tsx";
+import { Avatar, devicesLabel, ROLE_LABELS } from "./Avatar.tsx";
 
 interface ShareDialogProps {
   conversationId: string;

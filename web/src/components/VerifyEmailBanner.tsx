@@ -6,7 +6,7 @@
 import { useState } from "react";
 import { LoaderCircle, MailWarning, X } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
-import { ApiError, describeError } from "../api.ts";
+import { ApiError, describeError } from "../api/client.ts";
 import { checkSession } from "../session.ts";
 import { toast } from "../toasts.ts";
 
@@ -28,7 +28,7 @@ export function VerifyEmailBanner({ user }: { user: SessionUser | null }) {
   const resend = async () => {
     setBusy(true);
     try {
-      const { resendVerification } = await import("../email-api.ts");
+      const { resendVerification } = await import("../api/email.ts");
       toast.info((await resendVerification()).message);
     } catch (error) {
       if (error instanceof ApiError && error.code === "already_verified") await checkSession();

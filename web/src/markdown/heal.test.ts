@@ -30,6 +30,15 @@ describe("healMarkdown (streaming input)", () => {
     expect(healMarkdown("Hello `")).toBe("Hello ");
   });
 
+  it("holds back a lone dash under a line, so a list still arriving never flashes as a heading", () => {
+    expect(healMarkdown("Steps:\n-")).toBe("Steps:");
+    expect(healMarkdown("Steps:\n- ")).toBe("Steps:");
+    expect(healMarkdown("Title\n=")).toBe("Title");
+    // Once the item has text it is a list, and a real rule or heading underline stays.
+    expect(healMarkdown("Steps:\n- one")).toBe("Steps:\n- one");
+    expect(healMarkdown("Title\n---")).toBe("Title\n---");
+  });
+
   it("only heals the last paragraph", () => {
     expect(healMarkdown("first *para\n\nsecond **b")).toBe("first *para\n\nsecond **b**");
   });

@@ -89,6 +89,11 @@ export function healMarkdown(text: string): string {
   const head = text.slice(0, start);
   let paragraph = text.slice(start);
 
+  // A lone "-" (or "=") under a line of text is, for now, a setext heading underline; it is almost
+  // always a list item still arriving ("Steps:\n- one"). Hold it back until its text comes.
+  const underline = /\n {0,3}[-=][ \t]*$/.exec(paragraph);
+  if (underline) paragraph = paragraph.slice(0, underline.index);
+
   // A link whose URL is still arriving: `[label](https://exa`.
   const link = /\[[^\]\n]*\]\([^)\s]*$/.exec(paragraph);
   if (link) paragraph += ")";

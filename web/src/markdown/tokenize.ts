@@ -49,6 +49,9 @@ export async function tokenize(language: string, code: string): Promise<Highligh
     lang: name,
     themes: { light: "github-light-default", dark: "github-dark-default" },
     defaultColor: false,
+    // Shiki gives up on a line after 500 ms by default and colours the rest wrongly; on a slow
+    // device a grammar's first use can take that long. This runs in a worker: let it finish.
+    tokenizeTimeLimit: 0,
   });
   // Only what the page draws crosses to it (the full tokens carry offsets, colours, font styles).
   return tokens.map((line) =>

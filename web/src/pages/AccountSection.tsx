@@ -6,14 +6,15 @@
 import { useState, type FormEvent } from "react";
 import { LoaderCircle, LogIn } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
-import { ApiError, describeError } from "../api.ts";
-import { changePassword, fieldError, tooManyAttemptsMessage } from "../account-api.ts";
-import { FormField, describedBy, inputClass, smallPrimary } from "../components/FormField.tsx";
-import { initials } from "../components/AccountButton.tsx";
+import { ApiError, describeError } from "../api/client.ts";
+import { changePassword, fieldError, tooManyAttemptsMessage } from "../api/account.ts";
+import { FormField, describedBy, inputClass, smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
+import { initials } from "../components/AccountFace.tsx";
 import { accountLabel, applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";
 import { ChangeEmail } from "./ChangeEmail.tsx";
-import { Section, cardClass, secondaryButtonClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
 
 function GuestPrompt({ text, onSignIn }: { text: string; onSignIn: (mode: "signin" | "signup") => void }) {
   return (

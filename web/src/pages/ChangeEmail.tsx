@@ -5,11 +5,11 @@
  */
 import { useState, type FormEvent } from "react";
 import { LoaderCircle, MailCheck } from "lucide-react";
-import { ApiError, describeError } from "../api.ts";
-import { fieldError } from "../account-api.ts";
-import { FormField, describedBy, inputClass, smallPrimary } from "../components/FormField.tsx";
-import { changeEmail } from "../email-api.ts";
-import { cardClass } from "./Section.tsx";
+import { ApiError, describeError } from "../api/client.ts";
+import { fieldError } from "../api/account.ts";
+import { FormField, describedBy, inputClass, smallPrimary } from "../ui/form.tsx";
+import { changeEmail } from "../api/email.ts";
+import { cardClass } from "../ui/card.ts";
 
 type Errors = { email?: string; currentPassword?: string; form?: string };
 

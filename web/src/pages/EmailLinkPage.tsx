@@ -7,16 +7,15 @@
 import { useEffect, useRef, useState } from "react";
 import { CircleAlert, CircleCheck, LoaderCircle, LogIn, MailCheck } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
-import { ApiError, describeError } from "../api.ts";
+import { ApiError, describeError } from "../api/client.ts";
 import { openAuthDialog } from "../auth-dialog.ts";
-import { smallPrimary } from "../components/FormField.tsx";
-import { confirmEmailChange, resendVerification, verifyEmail } from "../email-api.ts";
+import { smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
+import { confirmEmailChange, resendVerification, verifyEmail } from "../api/email.ts";
 import { navigate } from "../router.ts";
 import { applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";
 import { LinkCard } from "./LinkCard.tsx";
 import { ResetPassword } from "./ResetPassword.tsx";
-import { secondaryButtonClass } from "./Section.tsx";
 
 export interface EmailLinkPageProps {
   page: "verify" | "reset" | "email";

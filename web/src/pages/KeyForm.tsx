@@ -5,11 +5,10 @@
 import { useState, type FormEvent } from "react";
 import { LoaderCircle } from "lucide-react";
 import type { StoredKey } from "#protocol/http";
-import { ApiError, describeError } from "../api.ts";
-import { fieldError, saveKey } from "../account-api.ts";
-import { describedBy, inputClass, smallPrimary } from "../components/FormField.tsx";
+import { ApiError, describeError } from "../api/client.ts";
+import { fieldError, saveKey } from "../api/account.ts";
+import { describedBy, inputClass, smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
 import { providerLabel } from "../model-groups.ts";
-import { secondaryButtonClass } from "./Section.tsx";
 
 const KEY_PLACEHOLDERS: Record<string, string> = {
   openai: "sk-…",

@@ -6,13 +6,15 @@
 import { useEffect, useState } from "react";
 import { KeyRound, LogIn, Trash2 } from "lucide-react";
 import type { SessionUser, StoredKey } from "#protocol/http";
-import { describeError } from "../api.ts";
-import { OWN_KEY_PROVIDERS, deleteKey, listKeys } from "../account-api.ts";
+import { describeError } from "../api/client.ts";
+import { OWN_KEY_PROVIDERS, deleteKey, listKeys } from "../api/account.ts";
 import type { ModelsState } from "../data.ts";
 import { providerLabel } from "../model-groups.ts";
 import { toast } from "../toasts.ts";
 import { KeyForm } from "./KeyForm.tsx";
-import { Section, cardClass, secondaryButtonClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
+import { secondaryButtonClass } from "../ui/form.tsx";
 
 /** `••••1234`: all that is ever shown of a saved key. */
 export function maskedKey(last4: string): string {

@@ -5,10 +5,9 @@
  */
 import { Check, LoaderCircle, Minus } from "lucide-react";
 import type { BillingStatus, PlanView } from "#protocol/billing";
-import type { ListedModel } from "../api.ts";
-import { primaryButtonClass } from "../components/FormField.tsx";
+import type { ListedModel } from "../api/chat.ts";
+import { primaryButtonClass, secondaryButtonClass } from "../ui/form.tsx";
 import { describeLimits, formatPlanPrice, listNames } from "../plan-words.ts";
-import { secondaryButtonClass } from "./Section.tsx";
 
 const cardPrimary = primaryButtonClass.replace("h-10", "h-9").replace("px-4", "px-3");
 const cardSecondary = secondaryButtonClass.replace("px-3.5", "px-3");

@@ -8,15 +8,16 @@ import { useEffect, useState } from "react";
 import { CreditCard, LoaderCircle, LogIn, TriangleAlert } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import type { BillingStatus } from "#protocol/billing";
-import { describeError } from "../api.ts";
+import { describeError } from "../api/client.ts";
 import { formatDate, loadBilling, useBilling } from "../billing.ts";
-import { smallPrimary } from "../components/FormField.tsx";
+import { smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
 import { planBadgeClass } from "../components/PlanBadge.tsx";
 import type { ModelsState } from "../data.ts";
 import { describeLimits, describeSubscription } from "../plan-words.ts";
 import { toast } from "../toasts.ts";
 import { PlanCards } from "./PlanCards.tsx";
-import { Section, cardClass, secondaryButtonClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
 
 /** Says how a checkout ended (Stripe sends the browser back with `?billing=`), once, then tidies the URL. */
 function useCheckoutReturn() {
@@ -73,7 +74,7 @@ export function PlanSection({
   const manage = () =>
     void go(
       "portal",
-      async () => (await import("../billing-api.ts")).openPortal(),
+      async () => (await import("../api/billing.ts")).openPortal(),
       "Could not open the billing portal.",
     );
 
@@ -120,7 +121,7 @@ export function PlanSection({
             onCheckout={(plan) =>
               void go(
                 plan.id,
-                async () => (await import("../billing-api.ts")).startCheckout(plan.id),
+                async () => (await import("../api/billing.ts")).startCheckout(plan.id),
                 "Could not start the checkout.",
               )
             }

@@ -4,17 +4,11 @@
  */
 import { useState, type FormEvent } from "react";
 import { CircleAlert, KeyRound, LoaderCircle } from "lucide-react";
-import { ApiError, describeError } from "../api.ts";
-import { fieldError } from "../account-api.ts";
+import { ApiError, describeError } from "../api/client.ts";
+import { fieldError } from "../api/account.ts";
 import { openAuthDialog } from "../auth-dialog.ts";
-import {
-  FormField,
-  describedBy,
-  inputClass,
-  primaryButtonClass,
-  smallPrimary,
-} from "../components/FormField.tsx";
-import { resetPassword } from "../email-api.ts";
+import { FormField, describedBy, inputClass, primaryButtonClass, smallPrimary } from "../ui/form.tsx";
+import { resetPassword } from "../api/email.ts";
 import { navigate } from "../router.ts";
 import { applyUser } from "../session.ts";
 import { toast } from "../toasts.ts";

@@ -26,8 +26,3 @@ export function Section({
     </section>
   );
 }
-
-export const secondaryButtonClass =
-  "inline-flex h-9 shrink-0 items-center justify-center gap-2 rounded-xl border border-line bg-surface px-3.5 text-sm font-medium transition-colors hover:border-line-strong hover:bg-hover disabled:cursor-not-allowed disabled:opacity-60";
-
-export const cardClass = "rounded-xl border border-line bg-surface";

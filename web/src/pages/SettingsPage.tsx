@@ -7,14 +7,15 @@ import { useEffect, useRef, type RefObject } from "react";
 import { Download, Monitor, Moon, Sun } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import type { ModelsState } from "../data.ts";
-import { ACCOUNT_EXPORT_URL } from "../library-api.ts";
+import { ACCOUNT_EXPORT_URL } from "../api/library.ts";
 import { groupModels } from "../model-groups.ts";
 import { setTheme, THEMES, useTheme, type ThemeChoice } from "../theme.ts";
 import { AccountSection } from "./AccountSection.tsx";
-import { needsUpgrade } from "../api.ts";
+import { needsUpgrade } from "../api/chat.ts";
 import { KeysSection } from "./KeysSection.tsx";
 import { PlanSection } from "./PlanSection.tsx";
-import { Section, secondaryButtonClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { secondaryButtonClass } from "../ui/form.tsx";
 import { TokensSection } from "./TokensSection.tsx";
 import { UsageSection } from "./UsageSection.tsx";
 

@@ -7,10 +7,10 @@
 import { useCallback, useEffect, useState } from "react";
 import type { ConversationSummary } from "#protocol/http";
 import type { ShareInfo } from "#protocol/sharing";
-import { ApiError, describeError } from "../api.ts";
+import { ApiError, describeError } from "../api/client.ts";
 import type { ModelsState } from "../data.ts";
 import { navigate } from "../router.ts";
-import { forkShare, getShareInfo } from "../share-api.ts";
+import { forkShare, getShareInfo } from "../api/share.ts";
 import { toast } from "../toasts.ts";
 import { ChatHeader } from "../components/ChatHeader.tsx";
 import { ChatView } from "../components/ChatView.tsx";

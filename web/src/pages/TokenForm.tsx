@@ -5,12 +5,12 @@
 import { useId, useState, type FormEvent } from "react";
 import { Check, Copy, LoaderCircle, Plus, TriangleAlert } from "lucide-react";
 import { MAX_TOKEN_NAME_CHARS, type CreatedToken } from "#protocol/tokens";
-import { describeError } from "../api.ts";
-import { createToken, fieldError } from "../account-api.ts";
+import { describeError } from "../api/client.ts";
+import { createToken, fieldError } from "../api/account.ts";
 import { copyText } from "../clipboard.ts";
-import { describedBy, inputClass, smallPrimary } from "../components/FormField.tsx";
+import { describedBy, inputClass, smallPrimary, secondaryButtonClass } from "../ui/form.tsx";
 import { toast } from "../toasts.ts";
-import { cardClass, secondaryButtonClass } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
 
 const EXPIRY_CHOICES = [
   { days: 0, label: "Never" },

@@ -8,12 +8,14 @@ import { useEffect, useState } from "react";
 import { LogIn, SquareTerminal, Trash2 } from "lucide-react";
 import type { SessionUser } from "#protocol/http";
 import type { CreatedToken, TokenView } from "#protocol/tokens";
-import { describeError } from "../api.ts";
-import { listTokens, revokeToken } from "../account-api.ts";
+import { describeError } from "../api/client.ts";
+import { listTokens, revokeToken } from "../api/account.ts";
 import { ConfirmSheet } from "../components/Overlays.tsx";
 import { toast } from "../toasts.ts";
 import { NewSecret, TokenForm } from "./TokenForm.tsx";
-import { Section, cardClass, secondaryButtonClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
+import { secondaryButtonClass } from "../ui/form.tsx";
 
 const day = new Intl.DateTimeFormat("en-US", { day: "numeric", month: "short", year: "numeric" });
 const dayAndTime = new Intl.DateTimeFormat("en-US", {

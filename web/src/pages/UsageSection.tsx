@@ -4,11 +4,12 @@
  */
 import { useEffect, useState } from "react";
 import type { MonthUsage, UsageTotals } from "#protocol/http";
-import { describeError } from "../api.ts";
-import { getUsage } from "../account-api.ts";
+import { describeError } from "../api/client.ts";
+import { getUsage } from "../api/account.ts";
 import type { ModelsState } from "../data.ts";
 import { formatCost, formatInteger } from "../format.ts";
-import { Section, cardClass } from "./Section.tsx";
+import { Section } from "./Section.tsx";
+import { cardClass } from "../ui/card.ts";
 
 function monthLabel(month: string): string {
   const date = new Date(`${month}-01T00:00:00Z`);

@@ -6,7 +6,7 @@
 import { useState, type ReactNode } from "react";
 import { Pencil, TriangleAlert } from "lucide-react";
 import type { AdminPlan, BillingOverview } from "#protocol/billing";
-import { getBillingOverview, getLimits, listAdminModels } from "../../admin-api.ts";
+import { getBillingOverview, getLimits, listAdminModels } from "../../api/admin.ts";
 import { formatInteger } from "../../format.ts";
 import { formatMoney, formatPlanPrice } from "../../plan-words.ts";
 import { describeLimit } from "./LimitFields.tsx";
@@ -16,7 +16,6 @@ import {
   Badge,
   Panel,
   TableNote,
-  cardClass,
   formatDay,
   formatWhen,
   smallButtonClass,
@@ -25,6 +24,7 @@ import {
   thClass,
   useLoaded,
 } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 const tierDefault = <span className="text-muted">Tier</span>;
 

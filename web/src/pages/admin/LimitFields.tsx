@@ -4,7 +4,7 @@
  * themselves, each showing what applies when it is left empty.
  */
 import { LIMIT_FIELDS, type LimitField, type LimitOverrides, type Limits } from "#protocol/admin";
-import { inputClass } from "../../components/FormField.tsx";
+import { inputClass } from "../../ui/form.tsx";
 import { formatInteger } from "../../format.ts";
 
 const FIELD_INFO: Record<LimitField, { label: string; unit: string; integer: boolean; min: number }> = {

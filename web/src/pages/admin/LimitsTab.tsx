@@ -5,14 +5,15 @@
  */
 import { useId, useState, type FormEvent } from "react";
 import { LoaderCircle, Search } from "lucide-react";
-import { describeError } from "../../api.ts";
+import { describeError } from "../../api/client.ts";
 import type { AdminUser, LimitField, LimitOverrides, Limits } from "#protocol/admin";
-import { getLimits, listUsers, putLimits } from "../../admin-api.ts";
-import { inputClass, smallPrimary } from "../../components/FormField.tsx";
+import { getLimits, listUsers, putLimits } from "../../api/admin.ts";
+import { inputClass, smallPrimary } from "../../ui/form.tsx";
 import { toast } from "../../toasts.ts";
 import { LimitFields, fromDrafts, toDrafts } from "./LimitFields.tsx";
 import { UserLimitsForm } from "./UserLimitsForm.tsx";
-import { Badge, Panel, TableNote, cardClass, shortId, useLoaded } from "./ui.tsx";
+import { Badge, Panel, TableNote, shortId, useLoaded } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 function TierForm({
   tier,

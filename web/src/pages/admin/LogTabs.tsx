@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from "react";
 import type { AuditEntry, ModerationEntry } from "#protocol/admin";
-import { listAudit, listModeration, listUpstreamErrors, type Page } from "../../admin-api.ts";
+import { listAudit, listModeration, listUpstreamErrors, type Page } from "../../api/admin.ts";
 import { providerLabel } from "../../model-groups.ts";
 import { OutputModerationPanel } from "./OutputModerationForm.tsx";
 import {
@@ -13,7 +13,6 @@ import {
   LoadMore,
   Panel,
   TableNote,
-  cardClass,
   formatWhen,
   shortId,
   tableClass,
@@ -21,6 +20,7 @@ import {
   thClass,
   usePaged,
 } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 interface Column<T> {
   label: string;

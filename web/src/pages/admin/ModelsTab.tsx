@@ -4,9 +4,9 @@
  */
 import { useState, type KeyboardEvent } from "react";
 import { Star } from "lucide-react";
-import { describeError } from "../../api.ts";
+import { describeError } from "../../api/client.ts";
 import type { AdminModel, AdminModelPatch } from "#protocol/admin";
-import { listAdminModels, patchModel, setDefaultModel } from "../../admin-api.ts";
+import { listAdminModels, patchModel, setDefaultModel } from "../../api/admin.ts";
 import { formatContext, providerLabel } from "../../model-groups.ts";
 import { toast } from "../../toasts.ts";
 import {
@@ -14,13 +14,13 @@ import {
   Panel,
   Switch,
   TableNote,
-  cardClass,
   numberInputClass,
   tableClass,
   tdClass,
   thClass,
   useLoaded,
 } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 type PriceField = keyof AdminModel["pricing"];
 const PRICE_COLUMNS: Array<{ field: PriceField; label: string }> = [

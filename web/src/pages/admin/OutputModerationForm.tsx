@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from "react";
 import { LoaderCircle, X } from "lucide-react";
-import { describeError } from "../../api.ts";
+import { describeError } from "../../api/client.ts";
 import {
   OUTPUT_MODERATION_MODES,
   type AdminModel,
@@ -13,10 +13,11 @@ import {
   type OutputModerationPolicy,
   type OutputModerationView,
 } from "#protocol/admin";
-import { getOutputModeration, listAdminModels, putOutputModeration } from "../../admin-api.ts";
-import { inputClass, smallPrimary } from "../../components/FormField.tsx";
+import { getOutputModeration, listAdminModels, putOutputModeration } from "../../api/admin.ts";
+import { inputClass, smallPrimary } from "../../ui/form.tsx";
 import { toast } from "../../toasts.ts";
-import { TableNote, cardClass, numberInputClass, smallButtonClass, useLoaded } from "./ui.tsx";
+import { TableNote, numberInputClass, smallButtonClass, useLoaded } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 const MODE_LABELS: Record<OutputModerationMode, { label: string; hint: string }> = {
   off: { label: "Off", hint: "Answers are not checked." },

@@ -7,9 +7,9 @@ import { useState } from "react";
 import { Gift, LoaderCircle, Undo2 } from "lucide-react";
 import type { AdminUser } from "#protocol/admin";
 import type { AdminPlan } from "#protocol/billing";
-import { describeError } from "../../api.ts";
-import { grantPlan } from "../../admin-api.ts";
-import { inputClass, smallPrimary } from "../../components/FormField.tsx";
+import { describeError } from "../../api/client.ts";
+import { grantPlan } from "../../api/admin.ts";
+import { inputClass, smallPrimary } from "../../ui/form.tsx";
 import { toast } from "../../toasts.ts";
 import { smallButtonClass } from "./ui.tsx";
 

@@ -5,9 +5,10 @@
  */
 import { useState } from "react";
 import type { UsageReport } from "#protocol/admin";
-import { getUsageReport } from "../../admin-api.ts";
+import { getUsageReport } from "../../api/admin.ts";
 import { formatCost, formatInteger } from "../../format.ts";
-import { Panel, TableNote, cardClass, shortId, tableClass, tdClass, thClass, useLoaded } from "./ui.tsx";
+import { Panel, TableNote, shortId, tableClass, tdClass, thClass, useLoaded } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 const RANGES = [7, 30, 90] as const;
 

@@ -5,9 +5,9 @@
 import { useId, useState, type FormEvent } from "react";
 import { LoaderCircle } from "lucide-react";
 import type { AdminUser, LimitField, Limits } from "#protocol/admin";
-import { describeError } from "../../api.ts";
-import { putUserLimits } from "../../admin-api.ts";
-import { smallPrimary } from "../../components/FormField.tsx";
+import { describeError } from "../../api/client.ts";
+import { putUserLimits } from "../../api/admin.ts";
+import { smallPrimary } from "../../ui/form.tsx";
 import { toast } from "../../toasts.ts";
 import { LimitFields, fromDrafts, toDrafts } from "./LimitFields.tsx";
 import { shortId } from "./ui.tsx";

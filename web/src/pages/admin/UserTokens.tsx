@@ -7,8 +7,8 @@ import { useEffect, useState } from "react";
 import { Trash2 } from "lucide-react";
 import type { AdminUser } from "#protocol/admin";
 import type { AdminToken } from "#protocol/tokens";
-import { describeError } from "../../api.ts";
-import { listUserTokens, revokeAnyToken } from "../../admin-api.ts";
+import { describeError } from "../../api/client.ts";
+import { listUserTokens, revokeAnyToken } from "../../api/admin.ts";
 import { toast } from "../../toasts.ts";
 import { Badge, TableNote, formatDay, formatWhen, smallButtonClass, useLoaded } from "./ui.tsx";
 

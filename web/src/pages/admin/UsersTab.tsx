@@ -6,10 +6,10 @@
 import { useEffect, useState } from "react";
 import * as Dialog from "@radix-ui/react-dialog";
 import { Ban, Gauge, Gift, RotateCcw, Search, SquareTerminal } from "lucide-react";
-import { describeError } from "../../api.ts";
+import { describeError } from "../../api/client.ts";
 import type { AdminUser } from "#protocol/admin";
-import { getBillingOverview, getLimits, listUsers, setBanned } from "../../admin-api.ts";
-import { inputClass } from "../../components/FormField.tsx";
+import { getBillingOverview, getLimits, listUsers, setBanned } from "../../api/admin.ts";
+import { inputClass } from "../../ui/form.tsx";
 import { formatCost, formatInteger } from "../../format.ts";
 import { toast } from "../../toasts.ts";
 import { Modal } from "./Modal.tsx";
@@ -21,7 +21,6 @@ import {
   LoadMore,
   Panel,
   TableNote,
-  cardClass,
   formatDay,
   formatWhen,
   shortId,
@@ -32,6 +31,7 @@ import {
   useLoaded,
   usePaged,
 } from "./ui.tsx";
+import { cardClass } from "../../ui/card.ts";
 
 type KindFilter = "user" | "guest" | "all";
 const KIND_FILTERS: Array<{ value: KindFilter; label: string }> = [

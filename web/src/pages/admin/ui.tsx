@@ -1,11 +1,10 @@
 /** Small pieces every admin tab uses: loading state, tables, badges, a switch, "load more". */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { LoaderCircle } from "lucide-react";
-import { describeError } from "../../api.ts";
-import type { Page } from "../../admin-api.ts";
+import { describeError } from "../../api/client.ts";
+import type { Page } from "../../api/admin.ts";
 import { toast } from "../../toasts.ts";
 
-export const cardClass = "rounded-xl border border-line bg-surface";
 export const tableClass = "w-full border-collapse text-left text-sm";
 export const thClass = "px-3 py-2.5 text-[12.5px] font-medium whitespace-nowrap text-muted";
 export const tdClass = "border-t border-line px-3 py-2.5 align-middle";
