@@ -106,9 +106,11 @@ const config = (command: "serve" | "build"): UserConfig => ({
     strictPort: true,
     // A chat page is transformed before anyone asks for it: the entry (and everything it imports)
     // and the parts a chat loads lazily, so the first load under `npm run dev` waits on no compile.
+    // The schemas' chunk (web/src/lazy-schemas.ts) is one of them: the first answer waits for it.
     warmup: {
       clientFiles: [
         "./src/main.tsx",
+        "./src/protocol-schemas.ts",
         "./src/markdown/Markdown.tsx",
         "./src/components/{AccountMenu,ModelPicker,PresenceList,RegenerateMenu,RowMenu}.tsx",
         "./src/components/Overlays.tsx",

@@ -105,6 +105,9 @@ describe("product UI", () => {
   it("welcomes with example prompts, then streams markdown with a highlighted, copyable code block", async () => {
     await page.goto(`${server.url}/`);
     await page.getByRole("button", { name: /Write some code/ }).waitFor();
+    // The picture shows the page settled: the models and the (empty) chat list have arrived.
+    await expect.poll(() => page.getByTestId("model-picker").textContent()).not.toContain("Loading");
+    await page.getByText("Your chats will appear here.").waitFor();
     await shoot(page, "new-chat-light");
 
     await page.getByRole("button", { name: /Write some code/ }).click();
@@ -258,6 +261,7 @@ describe("product UI", () => {
 
     await page.getByRole("link", { name: "Settings" }).click();
     await page.getByRole("radiogroup", { name: "Theme" }).waitFor();
+    await page.getByText("Your plan").first().waitFor();
     await shoot(page, "settings-dark");
     await page.getByRole("radio", { name: "System" }).click();
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe("light");

@@ -5,7 +5,8 @@
  * attachment-rules.ts says whether the chosen model can read the files.
  */
 import { useCallback, useEffect, useReducer, useRef } from "react";
-import { MAX_ATTACHMENTS, type AttachmentInfo } from "#protocol/messages";
+import type { AttachmentInfo } from "#protocol/messages";
+import { MAX_ATTACHMENTS } from "#protocol/limits";
 import { deleteUpload, uploadAttachment, type Uploader } from "./api/attachments.ts";
 
 export type AttachmentKind = AttachmentInfo["kind"];

@@ -6,22 +6,25 @@
  * Everything read back from IndexedDB is parsed with the shared schemas (another version of the
  * app may have written it). Without IndexedDB (private mode, old browsers) only memory is used.
  */
-import { z } from "zod";
-import { chatMessageSchema, type ChatMessage } from "#protocol/messages";
-import { conversationSummarySchema, modelListSchema, type ConversationSummary } from "#protocol/http";
+import type { ChatMessage } from "#protocol/messages";
+import type { ConversationSummary } from "#protocol/http";
 import type { ListedModel } from "./api/chat.ts";
+import {
+  cachedChatSchema,
+  cachedConversationsSchema,
+  cachedModelsSchema,
+  chatMessageSchema,
+  loadedSchemas,
+  loadSchemas,
+  type Parser,
+} from "./lazy-schemas.ts";
 
 const DB_NAME = "parley";
 const STORE = "kv";
 /** Only the tail of a long chat is kept: the room's snapshot brings the latest 50 anyway. */
 export const MAX_CACHED_MESSAGES = 200;
 
-const cachedChatSchema = z.object({
-  conversationId: z.string(),
-  title: z.string().nullable(),
-  messages: z.array(chatMessageSchema),
-});
-export type CachedChat = z.infer<typeof cachedChatSchema>;
+export type CachedChat = ReturnType<typeof cachedChatSchema.parse>;
 
 const memory = new Map<string, unknown>();
 let database: Promise<IDBDatabase | null> | null = null;
@@ -74,15 +77,31 @@ async function idbWrite(key: string, value: unknown | undefined): Promise<void> 
   });
 }
 
-async function read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
-  const value = memory.has(key) ? memory.get(key) : await idbGet(key);
+/** The schemas are a chunk of their own (lazy-schemas.ts); without them nothing cached is read. */
+async function schemasArrived(): Promise<boolean> {
+  try {
+    await loadSchemas();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function read<T>(key: string, schema: Parser<T>): Promise<T | undefined> {
+  const [value, ready] = await Promise.all([
+    memory.has(key) ? memory.get(key) : idbGet(key),
+    schemasArrived(),
+  ]);
+  if (!ready) return undefined;
   const parsed = schema.safeParse(value);
   if (!parsed.success) return undefined;
   memory.set(key, parsed.data);
   return parsed.data;
 }
 
-function peek<T>(key: string, schema: z.ZodType<T>): T | undefined {
+/** Memory holds only what came parsed (an answer, a frame, a read): the schemas are in by then. */
+function peek<T>(key: string, schema: Parser<T>): T | undefined {
+  if (!loadedSchemas() || !memory.has(key)) return undefined;
   const parsed = schema.safeParse(memory.get(key));
   return parsed.success ? parsed.data : undefined;
 }
@@ -93,8 +112,6 @@ function write(key: string, value: unknown): Promise<void> {
 }
 
 const chatKey = (id: string) => `chat:${id}`;
-const conversationsSchema = z.array(conversationSummarySchema);
-const modelsSchema = modelListSchema.shape.models;
 
 /** A chat seen before in this tab, synchronously (for a render without any loading state). */
 export function peekChat(id: string): CachedChat | undefined {
@@ -106,7 +123,9 @@ export function loadChat(id: string): Promise<CachedChat | undefined> {
 }
 
 /** Keeps the finished part of a chat (what is still streaming is resumed from the room). */
-export function saveChat(id: string, title: string | null, messages: readonly ChatMessage[]): Promise<void> {
+export async function saveChat(id: string, title: string | null, messages: readonly ChatMessage[]) {
+  // Loaded before anything could be saved (the messages came parsed); awaited only in theory.
+  if (!loadedSchemas()) await loadSchemas();
   const kept = messages.slice(-MAX_CACHED_MESSAGES).map((m) => chatMessageSchema.parse(m));
   return write(chatKey(id), { conversationId: id, title, messages: kept });
 }
@@ -117,11 +136,11 @@ export function forgetChat(id: string): Promise<void> {
 }
 
 export function peekConversations(): ConversationSummary[] | undefined {
-  return peek("conversations", conversationsSchema);
+  return peek("conversations", cachedConversationsSchema);
 }
 
 export function loadConversations(): Promise<ConversationSummary[] | undefined> {
-  return read("conversations", conversationsSchema);
+  return read("conversations", cachedConversationsSchema);
 }
 
 export function saveConversations(list: readonly ConversationSummary[]): Promise<void> {
@@ -129,7 +148,7 @@ export function saveConversations(list: readonly ConversationSummary[]): Promise
 }
 
 export function loadModels(): Promise<ListedModel[] | undefined> {
-  return read("models", modelsSchema);
+  return read("models", cachedModelsSchema);
 }
 
 export function saveModels(list: readonly ListedModel[]): Promise<void> {

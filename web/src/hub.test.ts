@@ -27,6 +27,9 @@ class FakeSocket extends EventTarget {
 vi.mock("partysocket", () => ({ default: FakeSocket }));
 
 const { connectHub } = await import("./hub.ts");
+// The app opens a socket only once the frames' schemas are in (lazy-schemas.ts); the fake socket
+// delivers frames without being opened, so the schemas are loaded up front.
+await (await import("./lazy-schemas.ts")).loadSchemas();
 
 const closeEvent = (code: number) => Object.assign(new Event("close"), { code }) as CloseEvent;
 
@@ -65,6 +68,7 @@ describe("the hub socket", () => {
       vi.resetModules();
       const { connectHub } = await import("./hub.ts");
       const { isSuspended } = await import("./suspended.ts");
+      await (await import("./lazy-schemas.ts")).loadSchemas();
       const close = connectHub({ onHello() {}, onConversation() {}, onDeleted() {}, onTooManyTabs() {} });
       const socket = sockets.at(-1)!;
       expect(socket.options.shouldReconnectOnClose(closeEvent(CLOSE_CODES.banned))).toBe(false);

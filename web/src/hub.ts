@@ -11,8 +11,8 @@
 import PartySocket from "partysocket";
 import { CLOSE_CODES } from "#protocol/close-codes";
 import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "./socket-close.ts";
-import { parseHubFrame } from "#protocol/hub";
 import { whenIdentified } from "./api/client.ts";
+import { loadSchemas, parseHubFrame } from "./lazy-schemas.ts";
 import { sessionEnded } from "./session.ts";
 import { markSuspended } from "./suspended.ts";
 import type { ConversationSummary } from "#protocol/http";
@@ -79,8 +79,9 @@ export function connectHub(events: HubEvents): () => void {
     if (event.code === CLOSE_CODES.signedOut) sessionOver();
     if (event.code === CLOSE_CODES.banned) banned();
   });
-  // Not before this browser has its identity (a first visit's cookie comes with the first answer).
-  void whenIdentified().then(() => {
+  // Not before this browser has its identity (a first visit's cookie comes with the first answer),
+  // nor before the frames' schemas are in (lazy-schemas.ts).
+  void Promise.all([whenIdentified(), loadSchemas()]).then(() => {
     if (!closed) socket.reconnect();
   });
   return () => {

@@ -3,11 +3,12 @@
  * everything Parley keeps about them (docs/api.md).
  */
 import { z } from "zod";
+import { MAX_SEARCH_CHARS } from "./limits.ts";
 import { chatMessageSchema } from "./messages.ts";
 import { conversationSummarySchema, monthUsageSchema, sessionUserSchema, usageTotalsSchema } from "./http.ts";
 
-/** The server refuses longer queries. */
-export const MAX_SEARCH_CHARS = 200;
+/** The server refuses longer queries (the number lives in limits.ts, a module without zod). */
+export { MAX_SEARCH_CHARS };
 
 /** `q` of `GET /api/v1/search`. */
 export const searchQuerySchema = z

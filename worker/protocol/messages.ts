@@ -99,12 +99,8 @@ export const chatMessageSchema = z.object({
 });
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
-/** Limits shared by the composer and the server's validation. */
-export const MAX_PROMPT_CHARS = 32_000;
-export const MAX_SYSTEM_PROMPT_CHARS = 8_000;
-export const MAX_TITLE_CHARS = 200;
-/** Files per prompt. */
-export const MAX_ATTACHMENTS = 8;
+/** Limits shared by the composer and the server's validation (in a module of their own, without zod). */
+export { MAX_ATTACHMENTS, MAX_PROMPT_CHARS, MAX_SYSTEM_PROMPT_CHARS, MAX_TITLE_CHARS } from "./limits.ts";
 
 export const REASONING_EFFORTS = ["low", "medium", "high"] as const;
 

@@ -3,9 +3,9 @@
  * (`POST /api/v1/attachments`), deleting an upload that was never sent, and the address a stored
  * file is read from (docs/attachments.md).
  */
-import { attachmentInfoSchema, type AttachmentInfo } from "#protocol/messages";
-import { apiErrorSchema } from "#protocol/http";
+import type { AttachmentInfo } from "#protocol/messages";
 import { ApiError } from "./client.ts";
+import { apiErrorSchema, attachmentInfoSchema, loadSchemas } from "../lazy-schemas.ts";
 
 /** Where a stored file can be read; people who opened the chat through a link pass its token. */
 export function attachmentUrl(id: string, shareToken?: string): string {
@@ -32,7 +32,8 @@ export const uploadAttachment: Uploader = (file, onProgress, signal) =>
     xhr.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     });
-    xhr.addEventListener("load", () => {
+    // The answer is read once the schemas have arrived too (the app's first request fetched them).
+    const settle = () => {
       const body = parseBody(xhr.responseText);
       if (xhr.status >= 200 && xhr.status < 300) {
         const parsed = attachmentInfoSchema.safeParse(isRecord(body) ? body.attachment : undefined);
@@ -49,7 +50,8 @@ export const uploadAttachment: Uploader = (file, onProgress, signal) =>
           ? new ApiError(xhr.status, error.data.error.code, error.data.error.message)
           : new ApiError(xhr.status, "http_error", "The upload failed. Try again in a moment."),
       );
-    });
+    };
+    xhr.addEventListener("load", () => void loadSchemas().then(settle, reject));
     xhr.addEventListener("error", () =>
       reject(new ApiError(0, "network_error", "The upload failed: check your connection and try again.")),
     );

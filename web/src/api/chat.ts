@@ -2,19 +2,18 @@
  * The calls the chat page makes from its first chunk: who this browser is, the models it may use,
  * the conversation list and one conversation (`/api/v1/session`, `/models`, `/conversations`).
  */
-import { z } from "zod";
 import type { ChatMessage } from "#protocol/messages";
+import type { ConversationSummary, ModelInfo, SessionUser } from "#protocol/http";
+import { request } from "./client.ts";
+// Stand-ins for the schemas: zod loads as its own chunk (lazy-schemas.ts), request() waits for it.
 import {
   conversationAnswerSchema,
   conversationDetailSchema,
   conversationListSchema,
   modelListSchema,
+  noContentSchema,
   userAnswerSchema,
-  type ConversationSummary,
-  type ModelInfo,
-  type SessionUser,
-} from "#protocol/http";
-import { request } from "./client.ts";
+} from "../lazy-schemas.ts";
 
 /** Who the cookie says this browser is (a guest until someone signs in). */
 export async function getSession(): Promise<SessionUser> {
@@ -22,7 +21,7 @@ export async function getSession(): Promise<SessionUser> {
 }
 
 /** A model as the caller may use it: `requiresPlan` names the plan it needs when theirs leaves it out. */
-export type ListedModel = z.infer<typeof modelListSchema>["models"][number];
+export type ListedModel = ReturnType<typeof modelListSchema.parse>["models"][number];
 
 export async function listModels(): Promise<ListedModel[]> {
   return (await request("/api/v1/models", modelListSchema)).models;
@@ -62,5 +61,5 @@ export async function updateConversation(
 }
 
 export async function deleteConversation(id: string): Promise<void> {
-  await request(`/api/v1/conversations/${encodeURIComponent(id)}`, z.undefined(), { method: "DELETE" });
+  await request(`/api/v1/conversations/${encodeURIComponent(id)}`, noContentSchema, { method: "DELETE" });
 }

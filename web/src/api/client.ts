@@ -3,8 +3,8 @@
  * shared zod schema, the errors as people read them, and the first-visit ordering of requests.
  * The calls themselves live beside this file, one module per part of the API.
  */
-import type { z } from "zod";
-import { apiErrorSchema } from "#protocol/http";
+// Stand-ins for the schemas: zod loads as its own chunk (lazy-schemas.ts), request() waits for it.
+import { apiErrorSchema, loadSchemas, type Parser } from "../lazy-schemas.ts";
 import { noteRateLimitHeaders, noteRateLimited } from "../rate-limit.ts";
 import { markSuspended } from "../suspended.ts";
 
@@ -77,7 +77,9 @@ export function whenIdentified(): Promise<void> {
   return first ?? Promise.resolve();
 }
 
-export async function request<T>(path: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> {
+export async function request<T>(path: string, schema: Parser<T>, init?: RequestInit): Promise<T> {
+  // The schemas' chunk comes in while the request is out (the first one starts the download).
+  loadSchemas().catch(() => undefined);
   const response = await send(path, {
     credentials: "same-origin",
     ...init,
@@ -85,6 +87,7 @@ export async function request<T>(path: string, schema: z.ZodType<T>, init?: Requ
   });
   // Account requests have limits of their own (mail, sign-in), not the chat's the composer shows.
   if (!path.startsWith("/api/v1/auth/")) noteRateLimitHeaders(response.headers, response.status);
+  await loadSchemas();
   if (response.status === 204) return schema.parse(undefined);
   let body: unknown = undefined;
   try {

@@ -1,7 +1,9 @@
 /** Search, exports and the Undo of a delete over HTTP (docs/api.md); answers parsed with the shared schemas. */
-import { conversationAnswerSchema, type ConversationSummary } from "#protocol/http";
-import { MAX_SEARCH_CHARS, searchResultsSchema, type SearchResult } from "#protocol/library";
+import type { ConversationSummary } from "#protocol/http";
+import type { SearchResult } from "#protocol/library";
+import { MAX_SEARCH_CHARS } from "#protocol/limits";
 import { request } from "./client.ts";
+import { conversationAnswerSchema, searchResultsSchema } from "../lazy-schemas.ts";
 
 /** Titles and message text of the caller's chats matching `query` (titles first, at most 20). */
 export async function searchHistory(query: string, signal?: AbortSignal): Promise<SearchResult[]> {

@@ -1,16 +1,14 @@
 /** Live share links over HTTP (docs/api.md, "Sharing"); every answer parsed with the shared schemas. */
-import { z } from "zod";
-import { conversationAnswerSchema, type ConversationSummary } from "#protocol/http";
+import type { ConversationSummary } from "#protocol/http";
+import type { Share, ShareInfo, ShareMode, ShareState } from "#protocol/sharing";
+import { request } from "./client.ts";
 import {
+  conversationAnswerSchema,
+  noContentSchema,
   shareAnswerSchema,
   shareInfoSchema,
   shareStateSchema,
-  type Share,
-  type ShareInfo,
-  type ShareMode,
-  type ShareState,
-} from "#protocol/sharing";
-import { request } from "./client.ts";
+} from "../lazy-schemas.ts";
 
 const sharePath = (conversationId: string) =>
   `/api/v1/conversations/${encodeURIComponent(conversationId)}/share`;
@@ -32,7 +30,7 @@ export async function rotateShare(conversationId: string): Promise<Share> {
 
 /** Stops sharing: everyone who came in through the link is disconnected. */
 export async function deleteShare(conversationId: string): Promise<void> {
-  await request(sharePath(conversationId), z.undefined(), { method: "DELETE" });
+  await request(sharePath(conversationId), noContentSchema, { method: "DELETE" });
 }
 
 /** What a link opens, for whoever holds it (404 once it was revoked or rotated). */

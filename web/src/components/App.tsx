@@ -11,13 +11,11 @@ import { useSuspended } from "../suspended.ts";
 import { useShortcuts } from "../shortcuts.ts";
 import { cycleTheme } from "../theme.ts";
 import { toast } from "../toasts.ts";
-import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { ChatHeader } from "./ChatHeader.tsx";
 import { ChatView } from "./ChatView.tsx";
 import { modKey } from "./Kbd.tsx";
 import type { PaletteAction } from "./CommandPalette.tsx";
 import { Sidebar } from "./Sidebar.tsx";
-import { Suspended } from "./Suspended.tsx";
 import { Toaster } from "./Toaster.tsx";
 import { VerifyEmailBanner } from "./VerifyEmailBanner.tsx";
 import {
@@ -26,9 +24,11 @@ import {
   CommandPalette,
   ConfirmDelete,
   EmailLinkPage,
+  NotFoundPage,
   SettingsPage,
   SharePage,
   ShortcutsSheet,
+  Suspended,
   usePrefetchParts,
 } from "./lazy-parts.ts";
 
@@ -56,7 +56,12 @@ export function App() {
   const identityVersion = useIdentityVersion();
   const suspended = useSuspended();
   // A ban replaces everything: the chat, the sidebar and their sockets close as Shell unmounts.
-  if (suspended) return <Suspended />;
+  if (suspended)
+    return (
+      <Suspense fallback={null}>
+        <Suspended />
+      </Suspense>
+    );
   return <Shell key={identityVersion} />;
 }
 

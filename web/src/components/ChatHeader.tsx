@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Menu, PanelLeftOpen, Share2, SquarePen } from "lucide-react";
-import { MAX_TITLE_CHARS } from "#protocol/messages";
+import { MAX_TITLE_CHARS } from "#protocol/limits";
 import type { Person } from "#protocol/frames";
 import type { ConnectionState } from "../room/view-store.ts";
 import { ConnectionDot } from "./ConnectionDot.tsx";

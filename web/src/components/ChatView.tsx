@@ -26,8 +26,7 @@ import { Composer } from "./Composer.tsx";
 import { useComposerExtras } from "./ComposerExtras.tsx";
 import { Greeting } from "./Greeting.tsx";
 import { LimitHint } from "./LimitHint.tsx";
-import { LinkInactive } from "./LinkInactive.tsx";
-import { TooManyTabs } from "./TooManyTabs.tsx";
+import { LinkInactive, TooManyTabs } from "./lazy-parts.ts";
 import { MessageList } from "./Messages.tsx";
 import { BusyContext } from "./MessageActions.tsx";
 import { TypingIndicator } from "./TypingIndicator.tsx";
@@ -177,9 +176,13 @@ export function ChatView({
       />
 
       {linkInactive ? (
-        <LinkInactive />
+        <Suspense fallback={<div className="flex-1" />}>
+          <LinkInactive />
+        </Suspense>
       ) : view.tooManyTabs && !notFound ? (
-        <TooManyTabs />
+        <Suspense fallback={<div className="flex-1" />}>
+          <TooManyTabs />
+        </Suspense>
       ) : notFound ? (
         <div className="flex flex-1 items-center justify-center px-6" data-testid="not-found">
           <div className="max-w-sm text-center">

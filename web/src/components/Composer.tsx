@@ -5,7 +5,7 @@
  */
 import { useLayoutEffect, useRef, type ReactNode } from "react";
 import { ArrowUp, Square } from "lucide-react";
-import { MAX_PROMPT_CHARS } from "#protocol/messages";
+import { MAX_PROMPT_CHARS } from "#protocol/limits";
 import type { ListedModel } from "../api/chat.ts";
 import { filesOf } from "../attachments.ts";
 import { useBottomClearance } from "./bottom-clearance.ts";

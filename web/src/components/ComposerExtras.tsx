@@ -3,9 +3,10 @@
  * (picked, pasted or dropped; uploaded at once), the answer options (tools, JSON), the warning when
  * the chosen model cannot read an attached file, and what goes into the `send` frame.
  */
-import { useCallback, useMemo, type ReactNode } from "react";
+import { Suspense, useCallback, useMemo, type ReactNode } from "react";
 import { AlertTriangle } from "lucide-react";
-import { MAX_ATTACHMENTS, type AttachmentInfo, type GenerationOptions } from "#protocol/messages";
+import type { AttachmentInfo, GenerationOptions } from "#protocol/messages";
+import { MAX_ATTACHMENTS } from "#protocol/limits";
 import type { ModelInfo } from "#protocol/http";
 import { modelProblem, sendBlock } from "../attachment-rules.ts";
 import { useDraftAttachments } from "../attachments.ts";
@@ -13,9 +14,8 @@ import { optionsFor, useOptionSwitches } from "../generation-options.ts";
 import type { SendExtras } from "../room/commands.ts";
 import { toast } from "../toasts.ts";
 import { AttachButton } from "./AttachButton.tsx";
-import { AttachmentChips } from "./AttachmentChips.tsx";
 import { ComposerOptions } from "./ComposerOptions.tsx";
-import { DropOverlay } from "./DropOverlay.tsx";
+import { AttachmentChips, DropOverlay } from "./lazy-parts.ts";
 
 export interface ComposerExtras {
   /** Props for <Composer>. */
@@ -69,7 +69,12 @@ export function useComposerExtras(model: ModelInfo | undefined): ComposerExtras 
 
   const composer = useMemo(
     () => ({
-      attachments: <AttachmentChips items={items} onRemove={remove} />,
+      attachments:
+        items.length > 0 ? (
+          <Suspense fallback={null}>
+            <AttachmentChips items={items} onRemove={remove} />
+          </Suspense>
+        ) : null,
       accessories: (
         <>
           <AttachButton onFiles={attach} />
@@ -90,7 +95,11 @@ export function useComposerExtras(model: ModelInfo | undefined): ComposerExtras 
 
   return {
     composer,
-    dropOverlay: <DropOverlay onFiles={attach} />,
+    dropOverlay: (
+      <Suspense fallback={null}>
+        <DropOverlay onFiles={attach} />
+      </Suspense>
+    ),
     take,
     sent: clear,
     restore,

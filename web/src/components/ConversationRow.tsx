@@ -1,6 +1,6 @@
 import { lazy, memo, Suspense, useEffect, useRef, useState } from "react";
 import { Ellipsis } from "lucide-react";
-import { MAX_TITLE_CHARS } from "#protocol/messages";
+import { MAX_TITLE_CHARS } from "#protocol/limits";
 import type { ConversationSummary } from "#protocol/http";
 import { onLinkClick } from "../router.ts";
 import { menuTriggerClass } from "./menu-trigger.ts";

@@ -3,7 +3,7 @@
  * as a branch), Cancel or Esc leave it as it was, Ctrl/Cmd+Enter sends.
  */
 import { useLayoutEffect, useRef, useState } from "react";
-import { MAX_PROMPT_CHARS } from "#protocol/messages";
+import { MAX_PROMPT_CHARS } from "#protocol/limits";
 import { modKey } from "./Kbd.tsx";
 import { useBusy } from "./MessageActions.tsx";
 

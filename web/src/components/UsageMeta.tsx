@@ -2,67 +2,55 @@
  * The muted usage under an answer: the tokens it wrote and what it cost ("208 tokens · $0.0012").
  * The split (the context sent in, cached and reasoning parts) opens in a small popover, so the
  * line stays short and the detail is still there on touch screens and from the keyboard.
+ *
+ * The popover (UsageDetail.tsx, with Radix) is a separate chunk: every answer shows this line, so
+ * a static import would put Radix's popover and its positioning code in the first load. The plain
+ * button below stands in until the first click; pointing at it or focusing it fetches the chunk.
  */
-import * as Popover from "@radix-ui/react-popover";
+import { lazy, Suspense, useState } from "react";
 import type { Usage } from "#protocol/messages";
-import { formatAnswerCost, formatCost, formatTokenCount, formatTokens } from "../format.ts";
+import { formatAnswerCost, formatTokens } from "../format.ts";
+
+const loadDetail = () => import("./UsageDetail.tsx");
+const UsageDetail = lazy(loadDetail);
+
+const triggerClass =
+  "-mx-1 rounded-md px-1 py-0.5 tabular-nums transition-colors hover:bg-hover hover:text-ink data-[state=open]:bg-hover data-[state=open]:text-ink";
 
 export function UsageMeta({ usage }: { usage: Usage }) {
+  const [open, setOpen] = useState(false);
+  const [used, setUsed] = useState(false);
   const summary = `${formatTokens(usage)} · ${formatAnswerCost(usage.costUsd)}`;
+  const label = `${summary}. Usage details`;
+  const trigger = (
+    <button
+      type="button"
+      data-testid="message-usage"
+      aria-label={label}
+      aria-haspopup="dialog"
+      className={triggerClass}
+      onPointerEnter={() => void loadDetail()}
+      onFocus={() => void loadDetail()}
+      onClick={() => {
+        setUsed(true);
+        setOpen(true);
+      }}
+    >
+      {summary}
+    </button>
+  );
+  if (!used) return trigger;
   return (
-    <Popover.Root>
-      <Popover.Trigger
-        data-testid="message-usage"
-        aria-label={`${summary}. Usage details`}
-        className="-mx-1 rounded-md px-1 py-0.5 tabular-nums transition-colors hover:bg-hover hover:text-ink data-[state=open]:bg-hover data-[state=open]:text-ink"
+    <Suspense fallback={trigger}>
+      <UsageDetail
+        usage={usage}
+        open={open}
+        onOpenChange={setOpen}
+        triggerLabel={label}
+        triggerClass={triggerClass}
       >
         {summary}
-      </Popover.Trigger>
-      <Popover.Portal>
-        <Popover.Content
-          side="top"
-          align="start"
-          sideOffset={6}
-          collisionPadding={8}
-          data-testid="usage-detail"
-          className="z-50 w-64 rounded-xl border border-line bg-surface p-3 text-[13px] text-ink shadow-pop motion-safe:animate-pop-in"
-        >
-          <dl className="grid grid-cols-[1fr_auto] gap-x-4 gap-y-1.5">
-            <UsageRow
-              label="Answer (output)"
-              value={formatTokenCount(usage.outputTokens)}
-              note={
-                usage.reasoningTokens ? `${formatTokenCount(usage.reasoningTokens)} of thinking` : undefined
-              }
-            />
-            <UsageRow
-              label="Context (input)"
-              value={formatTokenCount(usage.inputTokens)}
-              note={
-                usage.cachedInputTokens ? `${formatTokenCount(usage.cachedInputTokens)} cached` : undefined
-              }
-            />
-            <UsageRow
-              label="Cost"
-              value={usage.costUsd === 0 ? "Free" : formatCost(usage.costUsd)}
-              note={usage.costUsd === 0 ? "This model costs nothing to use" : undefined}
-            />
-          </dl>
-          <p className="mt-2.5 border-t border-line pt-2 text-xs leading-snug text-muted">
-            The context is the chat so far, sent again with each answer, so it grows with every turn.
-          </p>
-        </Popover.Content>
-      </Popover.Portal>
-    </Popover.Root>
-  );
-}
-
-function UsageRow({ label, value, note }: { label: string; value: string; note?: string }) {
-  return (
-    <>
-      <dt className="text-muted">{label}</dt>
-      <dd className="text-right font-medium tabular-nums">{value}</dd>
-      {note && <dd className="col-span-2 -mt-1 text-right text-xs text-muted">{note}</dd>}
-    </>
+      </UsageDetail>
+    </Suspense>
   );
 }

@@ -12,6 +12,19 @@ export const SettingsPage = lazy(() => import("../pages/SettingsPage.tsx"));
 export const AdminPage = lazy(() => import("../pages/AdminPage.tsx"));
 export const SharePage = lazy(() => import("../pages/SharePage.tsx"));
 export const EmailLinkPage = lazy(() => import("../pages/EmailLinkPage.tsx"));
+// Screens for rare states (a ban, an unknown address, a dead link, too many tabs): not first-load code.
+export const Suspended = lazy(() => import("./Suspended.tsx").then((m) => ({ default: m.Suspended })));
+export const NotFoundPage = lazy(() =>
+  import("../pages/NotFoundPage.tsx").then((m) => ({ default: m.NotFoundPage })),
+);
+export const LinkInactive = lazy(() =>
+  import("./LinkInactive.tsx").then((m) => ({ default: m.LinkInactive })),
+);
+export const TooManyTabs = lazy(() => import("./TooManyTabs.tsx").then((m) => ({ default: m.TooManyTabs })));
+// The composer's file chips and drop veil: neither shows before files are picked or dragged in.
+const loadChips = () => import("./AttachmentChips.tsx");
+export const AttachmentChips = lazy(() => loadChips().then((m) => ({ default: m.AttachmentChips })));
+export const DropOverlay = lazy(() => import("./DropOverlay.tsx").then((m) => ({ default: m.DropOverlay })));
 const loadAuthDialog = () => import("./AuthDialog.tsx");
 export const AuthDialog = lazy(loadAuthDialog);
 
@@ -22,6 +35,7 @@ export function usePrefetchParts(): void {
       void loadOverlays();
       void import("../pages/SettingsPage.tsx");
       void loadAuthDialog();
+      void loadChips();
     };
     if ("requestIdleCallback" in window) {
       const id = requestIdleCallback(prefetch, { timeout: 3_000 });

@@ -3,10 +3,11 @@
 // warning and renewal, the return from a checkout, and a refusal of the billing portal:
 // `npx vitest run --config vitest.e2e.config.ts web/src/pages/PlanSection.test.tsx`
 import { act, cleanup, fireEvent, render, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BillingStatus } from "#protocol/billing";
 import type { SessionUser } from "#protocol/http";
 import { resetBilling } from "../billing.ts";
+import { loadSchemas } from "../lazy-schemas.ts";
 import { Toaster } from "../components/Toaster.tsx";
 import type { ModelsState } from "../data.ts";
 import { PlanSection } from "./PlanSection.tsx";
@@ -48,6 +49,10 @@ function answer(body: unknown, status = 200) {
 }
 
 let requests: string[] = [];
+
+// request() reads answers once the schemas' chunk is in; the page loads it as it starts, so here
+// it is loaded before the first test (its first import can outlast findBy's second on a busy machine).
+beforeAll(() => loadSchemas());
 
 beforeEach(() => {
   requests = [];

@@ -39,6 +39,9 @@ class FakeSocket extends EventTarget {
 vi.mock("partysocket", () => ({ default: FakeSocket }));
 
 const { RoomClient } = await import("./client.ts");
+// The app opens a socket only once the frames' schemas are in (lazy-schemas.ts); the fake socket
+// delivers frames without being opened, so the schemas are loaded up front.
+await (await import("../lazy-schemas.ts")).loadSchemas();
 
 const fetchMock = vi.fn<typeof fetch>();
 

@@ -13,17 +13,14 @@
  * A socket over the room's cap of open sockets per person (4429) stops too, and says why.
  */
 import PartySocket from "partysocket";
-import {
-  CLOSE_CODES,
-  encodeFrame,
-  parseServerFrame,
-  type ClientFrame,
-  type ServerFrame,
-} from "#protocol/frames";
+import type { ClientFrame, ServerFrame } from "#protocol/frames";
+import { CLOSE_CODES } from "#protocol/close-codes";
+import { encodeFrame } from "#protocol/frame-codec";
 import type { ConversationSummary } from "#protocol/http";
 import { ApiError, describeError, whenIdentified } from "../api/client.ts";
 import { createConversation, getConversation } from "../api/chat.ts";
 import { loadChat, peekChat, saveChat } from "../cache.ts";
+import { loadSchemas, parseServerFrame } from "../lazy-schemas.ts";
 import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "../rate-limit.ts";
 import { CLOSING_ERRORS, reconnectsByItself } from "./closes.ts";
 import { AdoptingWebSocket } from "./early-socket.ts";
@@ -173,7 +170,8 @@ export class RoomClient extends RoomCommands {
   private uncreated: string | null = null;
 
   private async openWhenIdentified(): Promise<void> {
-    await whenIdentified();
+    // …and once the frames' schemas are in (lazy-schemas.ts; they come as the app starts).
+    await Promise.all([whenIdentified(), loadSchemas()]);
     if (!this.closed) this.socket.reconnect();
   }
 

@@ -3,7 +3,7 @@
  * announced by an error frame first, because proxies can deliver the close itself seconds late;
  * the room client acts on whichever comes first.
  */
-import { CLOSE_CODES } from "#protocol/frames";
+import { CLOSE_CODES } from "#protocol/close-codes";
 
 /** Error frames a room sends just before it closes the socket, and the close they announce. */
 export const CLOSING_ERRORS: ReadonlyMap<string, number> = new Map([

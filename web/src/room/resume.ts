@@ -4,7 +4,8 @@
  * change of (docs/protocol.md#reconnecting). When that version is still the room's, the room
  * answers with `resumed` — only the text missed — instead of a whole snapshot.
  */
-import { changesRoomState, nextRoomVersion, type ClientFrame, type ServerFrame } from "#protocol/frames";
+import type { ClientFrame, ServerFrame } from "#protocol/frames";
+import { changesRoomState, nextRoomVersion } from "#protocol/frame-codec";
 import { mergeChunk, replaceAt, requestResume } from "./offsets.ts";
 import type { RoomMessage, RoomState } from "./state.ts";
 
