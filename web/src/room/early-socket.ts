@@ -23,11 +23,11 @@ function takeEarly(url: string): EarlyRoom | null {
   if (!early) return null;
   window.__parleyEarlyRoom = undefined;
   const wanted = new URL(url);
-  // PartySocket adds its own connection id (`_pk`); any other parameter (resume, share) means a
-  // socket the early one is not.
-  const params = [...wanted.searchParams.keys()].filter((key) => key !== "_pk");
+  // A share link makes another person of the socket. What a reload quotes from its cached copy
+  // (`resume`, `offset`, `version`) only spares the room a snapshot, and the early socket gets one.
   const sameRoom =
-    wanted.pathname === `/parties/conversation/${encodeURIComponent(early.room)}` && params.length === 0;
+    wanted.pathname === `/parties/conversation/${encodeURIComponent(early.room)}` &&
+    !wanted.searchParams.has("share");
   const open = early.socket.readyState === WebSocket.OPEN || early.socket.readyState === WebSocket.CONNECTING;
   if (sameRoom && open) return early;
   early.stop();
