@@ -1,17 +1,16 @@
 /**
- * The message log. Every message is a memoized row of one flat keyed list (a streamed token
- * re-renders only the streaming answer, however long the chat; a finished answer keeps its DOM),
- * and finished rows far from the viewport skip layout and paint (`content-visibility`).
+ * The message log, virtualized (virtua, docs/decisions/0012-virtualized-message-log.md): only the
+ * rows on screen, plus a margin, are in the DOM, so opening a chat of 1,000 messages costs what
+ * opening one of 20 does. Each row is memoized, so a streamed token re-renders only its answer.
  *
- * The log follows new text while you are at its bottom: a ResizeObserver scrolls after the
- * browser has laid the page out anyway, so no update forces a layout of its own. Scrolled up, it
- * leaves you be and offers "Jump to latest", which goes down and follows again.
- *
- * A long chat opens with its last rows first; the rows above follow a few at a time in later
- * tasks, so the newest messages are readable (and the page usable) at once.
+ * The log follows new text while you are at its bottom: a ResizeObserver scrolls after the browser
+ * has laid the page out anyway, so no update forces a layout of its own. Scrolled up, it leaves you
+ * be and offers "Jump to latest", which goes down and follows again. virtua keeps the row at the top
+ * of the viewport in place when rows above it are measured for the first time (scroll anchoring).
  */
-import { memo, startTransition, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { ArrowDown } from "lucide-react";
+import { Virtualizer } from "virtua";
 import type { ModelInfo } from "#protocol/http";
 import type { RoomMessage } from "../room-reducer.ts";
 import { useRoomMessages } from "../room-hooks.ts";
@@ -34,44 +33,10 @@ interface MessageListProps {
 
 /** Within this distance of the bottom the list follows new text; further up, it leaves you be. */
 const STICK_PX = 120;
-/** Rows rendered at once when a chat opens; older ones follow in batches of BATCH_ROWS. */
-const FIRST_ROWS = 16;
-const BATCH_ROWS = 24;
 
-/** Index of the first message that may still change (streaming or awaiting its echo). */
-function settledCount(messages: RoomMessage[]): number {
-  let count = messages.length;
-  for (let i = messages.length - 1; i >= Math.max(0, messages.length - 4); i--) {
-    const message = messages[i]!;
-    if (message.status === "streaming" || message.pending) count = i;
-  }
-  return count;
-}
-
-/**
- * How many of the oldest messages are not rendered yet. Starts so that only the last FIRST_ROWS
- * show, then shrinks by a batch per task until everything is there.
- */
-function useDeferredRows(total: number): number {
-  const [hidden, setHidden] = useState(() => Math.max(0, total - FIRST_ROWS));
-  // A chat that grows from empty (history arriving) starts with its tail too.
-  const [seen, setSeen] = useState(total);
-  if (seen === 0 && total > 0) {
-    setSeen(total);
-    setHidden(Math.max(0, total - FIRST_ROWS));
-  }
-  const hide = Math.min(hidden, total);
-  useEffect(() => {
-    if (hide === 0) return;
-    // A macrotask per batch: input, paint and the socket get their turn in between.
-    // A transition renders in slices that yield to the browser.
-    const timer = setTimeout(
-      () => startTransition(() => setHidden((value) => Math.max(0, value - BATCH_ROWS))),
-      0,
-    );
-    return () => clearTimeout(timer);
-  }, [hide]);
-  return hide;
+/** The messages that get a row: a refused prompt goes back into the composer (drafts.ts) instead. */
+function shownMessages(messages: RoomMessage[]): RoomMessage[] {
+  return messages.filter((m) => !m.failed && (m.role === "user" || m.role === "assistant"));
 }
 
 export function MessageList({
@@ -83,12 +48,18 @@ export function MessageList({
   commands,
 }: MessageListProps) {
   const messages = useRoomMessages(room, fallback);
+  const rows = shownMessages(messages);
   const scroller = useRef<HTMLDivElement>(null);
   const log = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   // The same, for rendering: the jump button shows while the list does not follow.
   const [following, setFollowing] = useState(true);
   const lastLength = useRef(messages.length);
+  // The row holding keyboard focus stays mounted when scrolled out of view (focus is not lost).
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  // Rows added after the chat was first shown fade in; rows scrolled back into view do not.
+  const freshFrom = useRef<number | null>(null);
+  if (freshFrom.current === null && synced) freshFrom.current = rows.length;
 
   const follow = (value: boolean) => {
     pinned.current = value;
@@ -105,6 +76,13 @@ export function MessageList({
     }
   }, [messages]);
 
+  // A chat opens at its bottom, before the first paint (the estimated height is enough to start).
+  const hasRows = rows.length > 0;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (hasRows && el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [hasRows]);
+
   // Follow the bottom when the log grows or the viewport shrinks, after the browser's own layout.
   useEffect(() => {
     const el = scroller.current;
@@ -118,29 +96,14 @@ export function MessageList({
     return () => observer.disconnect();
   }, []);
 
-  const hidden = useDeferredRows(messages.length);
-  const settled = settledCount(messages);
   const tailId = messages.at(-1)?.id;
-  const rows: ReactNode[] = [];
-  for (let index = hidden; index < messages.length; index++) {
-    const message = messages[index]!;
-    rows.push(
-      <MessageItem
-        key={message.id}
-        message={message}
-        models={models}
-        isTail={message.id === tailId}
-        commands={commands}
-        offscreen={index < settled - 2}
-      />,
-    );
-  }
-
+  const focusedIndex = focusedId === null ? -1 : rows.findIndex((m) => m.id === focusedId);
   const streaming = messages.at(-1)?.status === "streaming";
   const jumpToLatest = () => {
     const el = scroller.current;
     if (!el) return;
     follow(true);
+    // The rows near the end are measured as they mount; the observer above follows what they add.
     el.scrollTop = el.scrollHeight;
   };
 
@@ -161,10 +124,41 @@ export function MessageList({
           aria-relevant="additions"
           aria-label="Messages"
           data-synced={synced}
-          className="mx-auto flex w-full max-w-3xl flex-col gap-8 px-4 pt-6 pb-10 sm:px-6 sm:pt-10"
+          className="mx-auto w-full max-w-3xl px-4 pb-10 sm:px-6"
         >
-          {messages.length === 0 && empty}
-          {rows}
+          {rows.length === 0 ? (
+            <div className="pt-6 sm:pt-10">{empty}</div>
+          ) : (
+            <Virtualizer
+              scrollRef={scroller}
+              data={rows}
+              keepMounted={focusedIndex >= 0 ? [focusedIndex] : undefined}
+            >
+              {(message, index) => (
+                <div
+                  key={message.id}
+                  data-last-row={index === rows.length - 1 || undefined}
+                  // The first row carries the log's top padding: virtua measures rows, not the gap.
+                  className={`${index === 0 ? "pt-6 sm:pt-10" : "pt-8"} ${
+                    message.role === "user" && index >= (freshFrom.current ?? Infinity)
+                      ? "motion-safe:animate-fade-in"
+                      : ""
+                  }`}
+                  onFocus={() => setFocusedId(message.id)}
+                  onBlur={(event) => {
+                    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusedId(null);
+                  }}
+                >
+                  <MessageItem
+                    message={message}
+                    models={models}
+                    isTail={message.id === tailId}
+                    commands={commands}
+                  />
+                </div>
+              )}
+            </Virtualizer>
+          )}
         </div>
       </div>
       {!following && messages.length > 0 && (
@@ -188,29 +182,15 @@ const MessageItem = memo(function MessageItem({
   models,
   isTail,
   commands,
-  offscreen = false,
 }: {
   message: RoomMessage;
   models: ModelInfo[];
   isTail: boolean;
   commands: MessageCommands;
-  offscreen?: boolean;
 }) {
-  // A refused prompt goes back into the composer (drafts.ts): no bubble for it meanwhile.
-  if (message.failed) return null;
-  if (message.role === "user")
-    return <UserMessage message={message} offscreen={offscreen} commands={commands} />;
-  if (message.role !== "assistant") return null;
+  if (message.role === "user") return <UserMessage message={message} commands={commands} />;
   const modelName = message.model
     ? (models.find((m) => m.id === message.model)?.name ?? message.model)
     : null;
-  return (
-    <AssistantMessage
-      message={message}
-      modelName={modelName}
-      isTail={isTail}
-      commands={commands}
-      offscreen={offscreen}
-    />
-  );
+  return <AssistantMessage message={message} modelName={modelName} isTail={isTail} commands={commands} />;
 });
