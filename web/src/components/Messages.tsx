@@ -34,6 +34,21 @@ interface MessageListProps {
 /** Within this distance of the bottom the list follows new text; further up, it leaves you be. */
 const STICK_PX = 120;
 
+/**
+ * Whether rows were just added before the first one: the older messages of a long chat arrive
+ * over HTTP after the room's snapshot of the latest ones. virtua then keeps its measured sizes with
+ * their rows and the distance from the end, so neither the bottom nor what you read moves.
+ */
+function usePrepended(rows: RoomMessage[]): boolean {
+  const first = useRef<string | undefined>(undefined);
+  const before = first.current;
+  const now = rows[0]?.id;
+  useLayoutEffect(() => {
+    first.current = now;
+  }, [now]);
+  return before !== undefined && now !== before && rows.some((m) => m.id === before);
+}
+
 /** The messages that get a row: a refused prompt goes back into the composer (drafts.ts) instead. */
 function shownMessages(messages: RoomMessage[]): RoomMessage[] {
   return messages.filter((m) => !m.failed && (m.role === "user" || m.role === "assistant"));
@@ -55,6 +70,8 @@ export function MessageList({
   // The same, for rendering: the jump button shows while the list does not follow.
   const [following, setFollowing] = useState(true);
   const lastLength = useRef(messages.length);
+  const lastTop = useRef(0);
+  const prepended = usePrepended(rows);
   // The row holding keyboard focus stays mounted when scrolled out of view (focus is not lost).
   const [focusedId, setFocusedId] = useState<string | null>(null);
   // Rows added after the chat was first shown fade in; rows scrolled back into view do not.
@@ -114,7 +131,12 @@ export function MessageList({
         className="min-h-0 flex-1 overflow-y-auto [mask-image:linear-gradient(to_bottom,transparent,black_24px)] [scrollbar-gutter:stable]"
         onScroll={(event) => {
           const el = event.currentTarget;
-          follow(el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX);
+          // Only a move up lets go of the bottom: the log also scrolls by itself (following, or
+          // virtua keeping a row in place), and rows below may grow before that scroll is seen.
+          const up = el.scrollTop < lastTop.current - 1;
+          lastTop.current = el.scrollTop;
+          if (el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX) follow(true);
+          else if (up) follow(false);
         }}
       >
         <div
@@ -132,6 +154,7 @@ export function MessageList({
             <Virtualizer
               scrollRef={scroller}
               data={rows}
+              shift={prepended}
               keepMounted={focusedIndex >= 0 ? [focusedIndex] : undefined}
             >
               {(message, index) => (
