@@ -139,6 +139,15 @@ afterAll(async () => {
 
 describe("a 500-message chat", () => {
   it("opens at its last message with only the rows on screen in the DOM", async () => {
+    // The room's snapshot brings the newest 50 messages; the older ones come over HTTP. Held back
+    // here, so they arrive while the person already reads (and has scrolled a little).
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const historyUrl = `${server.url}/api/v1/conversations/${conversationId}`;
+    await page.route(historyUrl, async (route) => {
+      await released;
+      await route.continue();
+    });
     await page.goto(`${server.url}/c/${conversationId}`);
     await page.locator('[role="log"][data-synced="true"]').waitFor({ timeout: 20_000 });
     const last = page.locator('[data-testid="assistant-message"]').last();
@@ -155,22 +164,36 @@ describe("a 500-message chat", () => {
     expect(rows).toBeLessThan(40);
     const log = page.getByRole("log", { name: "Messages" });
     expect(await log.getByText("Question 0: what about part 0?").count()).toBe(0);
+
+    // Scrolled up a little, the older 450 messages arrive in front: what is read stays put.
+    await scroller().evaluate((el) => el.scrollBy({ top: -150, behavior: "instant" }));
+    const anchor = await settledTopRow();
+    const arrived = page.waitForResponse(historyUrl);
+    release();
+    await arrived;
+    await page.waitForTimeout(500);
+    expect(Math.abs((await offsetOf(anchor.id)) - anchor.offset)).toBeLessThan(3);
+    await page.unroute(historyUrl);
+    // They are all there: the top of the log is the chat's first question.
+    await scroller().evaluate((el) => el.scrollTo({ top: 0, behavior: "instant" }));
+    await log.getByText("Question 0: what about part 0?").waitFor({ timeout: 5_000 });
+    expect(await mountedRows()).toBeLessThan(40);
   });
 
   it("keeps what you read in place while rows above are measured and an answer streams in", async () => {
-    // To the middle of the chat (its height is still an estimate there), then further up a wheel
-    // notch at a time: the rows mounted above the viewport are measured for the first time and
-    // must not push the text being read, which moves by exactly what was scrolled.
+    // To the middle of the chat (its height is still an estimate there), then further up a Page
+    // Up at a time: the rows mounted above the viewport are measured for the first time and must
+    // not push the text being read, which moves by exactly what was scrolled.
     await scroller().evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2, behavior: "instant" }));
     await page.getByRole("button", { name: "Jump to latest" }).waitFor({ timeout: 5_000 });
     let anchor = await settledTopRow();
     expect(anchor.id).not.toBe("");
     const heights = new Set<number>();
-    for (let step = 0; step < 12; step++) {
+    for (let step = 0; step < 6; step++) {
       heights.add(await scroller().evaluate((el) => el.scrollHeight));
-      await scroller().evaluate((el) => el.scrollBy({ top: -100, behavior: "instant" }));
-      await page.waitForTimeout(150);
-      expect(Math.abs((await offsetOf(anchor.id)) - (anchor.offset + 100))).toBeLessThan(3);
+      await scroller().evaluate((el) => el.scrollBy({ top: -450, behavior: "instant" }));
+      await page.waitForTimeout(200);
+      expect(Math.abs((await offsetOf(anchor.id)) - (anchor.offset + 450))).toBeLessThan(3);
       anchor = await settledTopRow();
     }
     // Rows were measured on the way (the log's estimated height changed), and nothing jumped.

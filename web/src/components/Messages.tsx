@@ -33,6 +33,8 @@ interface MessageListProps {
 
 /** Within this distance of the bottom the list follows new text; further up, it leaves you be. */
 const STICK_PX = 120;
+/** Rows mounted beyond each edge of the viewport at least (virtua's default). */
+const MIN_BUFFER_PX = 200;
 
 /**
  * Whether rows were just added before the first one: the older messages of a long chat arrive
@@ -74,6 +76,9 @@ export function MessageList({
   const prepended = usePrepended(rows);
   // The row holding keyboard focus stays mounted when scrolled out of view (focus is not lost).
   const [focusedId, setFocusedId] = useState<string | null>(null);
+  // Rows are mounted (and measured) a viewport's height beyond each edge, so a Page Up or a wheel
+  // step reveals rows already measured: rows measured above the viewport never move what is read.
+  const [viewport, setViewport] = useState(0);
   // Rows added after the chat was first shown fade in; rows scrolled back into view do not.
   const freshFrom = useRef<number | null>(null);
   if (freshFrom.current === null && synced) freshFrom.current = rows.length;
@@ -105,8 +110,9 @@ export function MessageList({
     const el = scroller.current;
     const content = log.current;
     if (!el || !content || typeof ResizeObserver === "undefined") return;
-    const observer = new ResizeObserver(() => {
+    const observer = new ResizeObserver((entries) => {
       if (pinned.current) el.scrollTop = el.scrollHeight;
+      for (const entry of entries) if (entry.target === el) setViewport(entry.contentRect.height);
     });
     observer.observe(content);
     observer.observe(el);
@@ -155,6 +161,7 @@ export function MessageList({
               scrollRef={scroller}
               data={rows}
               shift={prepended}
+              bufferSize={Math.max(MIN_BUFFER_PX, viewport)}
               keepMounted={focusedIndex >= 0 ? [focusedIndex] : undefined}
             >
               {(message, index) => (
