@@ -33,6 +33,11 @@ interface MessageListProps {
 
 /** Within this distance of the bottom the list follows new text; further up, it leaves you be. */
 const STICK_PX = 120;
+/**
+ * Up to this many rows, every row is mounted in the flow (virtua would first measure the viewport,
+ * a frame with an empty log); longer chats are virtualized.
+ */
+const SHORT_CHAT = 30;
 /** Rows mounted beyond each edge of the viewport at least (virtua's default). */
 const MIN_BUFFER_PX = 200;
 
@@ -122,6 +127,25 @@ export function MessageList({
   const tailId = messages.at(-1)?.id;
   const focusedIndex = focusedId === null ? -1 : rows.findIndex((m) => m.id === focusedId);
   const streaming = messages.at(-1)?.status === "streaming";
+  const row = (message: RoomMessage, index: number) => (
+    <div
+      key={message.id}
+      data-last-row={index === rows.length - 1 || undefined}
+      // The first row carries the log's top padding: virtua measures rows, not the gap.
+      className={`${index === 0 ? "pt-6 sm:pt-10" : "pt-8"} ${
+        message.role === "user" && index >= (freshFrom.current ?? Infinity)
+          ? "motion-safe:animate-fade-in"
+          : ""
+      }`}
+      onFocus={() => setFocusedId(message.id)}
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusedId(null);
+      }}
+    >
+      <MessageItem message={message} models={models} isTail={message.id === tailId} commands={commands} />
+    </div>
+  );
+
   const jumpToLatest = () => {
     const el = scroller.current;
     if (!el) return;
@@ -156,6 +180,8 @@ export function MessageList({
         >
           {rows.length === 0 ? (
             <div className="pt-6 sm:pt-10">{empty}</div>
+          ) : rows.length <= SHORT_CHAT ? (
+            rows.map(row)
           ) : (
             <Virtualizer
               scrollRef={scroller}
@@ -164,29 +190,7 @@ export function MessageList({
               bufferSize={Math.max(MIN_BUFFER_PX, viewport)}
               keepMounted={focusedIndex >= 0 ? [focusedIndex] : undefined}
             >
-              {(message, index) => (
-                <div
-                  key={message.id}
-                  data-last-row={index === rows.length - 1 || undefined}
-                  // The first row carries the log's top padding: virtua measures rows, not the gap.
-                  className={`${index === 0 ? "pt-6 sm:pt-10" : "pt-8"} ${
-                    message.role === "user" && index >= (freshFrom.current ?? Infinity)
-                      ? "motion-safe:animate-fade-in"
-                      : ""
-                  }`}
-                  onFocus={() => setFocusedId(message.id)}
-                  onBlur={(event) => {
-                    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusedId(null);
-                  }}
-                >
-                  <MessageItem
-                    message={message}
-                    models={models}
-                    isTail={message.id === tailId}
-                    commands={commands}
-                  />
-                </div>
-              )}
+              {row}
             </Virtualizer>
           )}
         </div>
