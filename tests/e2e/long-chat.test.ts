@@ -1,7 +1,8 @@
 /**
- * A 500-message chat in the virtualized log (web/src/components/Messages.tsx): it opens at its
- * bottom with only the rows on screen in the DOM; scrolled up to the middle, what you read stays
- * where it is while rows above are measured and while an answer streams in from another client;
+ * A 500-message chat in the virtualized log (web/src/components/Messages.tsx, the path of chats
+ * longer than 30 rows): it opens at its bottom with only the rows on screen in the DOM; older
+ * messages arriving in front, rows above measured for the first time and an answer streaming in
+ * from another client do not move what you read;
  * "Jump to latest" brings that answer into view and follows it to its end.
  *
  * The chat is seeded in one call of the compatible API with a personal token (an API call without
