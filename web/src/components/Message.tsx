@@ -17,17 +17,18 @@ import {
 import { MessageEditor } from "./MessageEditor.tsx";
 import { UsageMeta } from "./UsageMeta.tsx";
 
-/** Shown on hover and keyboard focus; always on touch screens and for the last message. */
+/**
+ * Shown on hover and keyboard focus; always on touch screens and for the last message (the log
+ * marks its last row: rows are virtualized, each in a wrapper of its own).
+ */
 const quietClass =
-  "flex items-center opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 max-sm:opacity-100 [.group:last-child_&]:opacity-100";
+  "flex items-center opacity-0 transition-opacity group-focus-within:opacity-100 group-hover:opacity-100 max-sm:opacity-100 [[data-last-row]_&]:opacity-100";
 
 export const UserMessage = memo(function UserMessage({
   message,
-  offscreen,
   commands,
 }: {
   message: RoomMessage;
-  offscreen: boolean;
   commands: MessageCommands;
 }) {
   const [editing, setEditing] = useState(false);
@@ -43,7 +44,7 @@ export const UserMessage = memo(function UserMessage({
   const writable = commands.canWrite && stored;
   return (
     <div
-      className={`group flex flex-col items-end gap-1 motion-safe:animate-fade-in ${offscreen ? "offscreen-skip" : ""}`}
+      className="group flex flex-col items-end gap-1"
       data-testid="user-message"
       data-message-id={message.id}
     >
@@ -149,14 +150,12 @@ export const AssistantMessage = memo(function AssistantMessage({
   modelName,
   isTail,
   commands,
-  offscreen,
 }: {
   message: RoomMessage;
   modelName: string | null;
   /** The last message of the branch: a stopped or cut-off answer here can be continued. */
   isTail: boolean;
   commands: MessageCommands;
-  offscreen: boolean;
 }) {
   const streaming = message.status === "streaming";
   const thinking = streaming && message.content.length === 0;
@@ -178,7 +177,7 @@ export const AssistantMessage = memo(function AssistantMessage({
       data-status={message.status}
       aria-busy={streaming}
       aria-label="Answer"
-      className={`group ${offscreen ? "offscreen-skip" : ""}`}
+      className="group"
     >
       {message.reasoning && <Reasoning text={message.reasoning} thinking={thinking} />}
       {thinking && !message.reasoning && !message.toolCalls?.length && (

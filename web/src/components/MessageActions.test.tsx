@@ -75,7 +75,6 @@ describe("assistant message actions", () => {
         modelName="Demo"
         isTail
         commands={cmd}
-        offscreen={false}
       />,
     );
     fireEvent.click(screen.getByRole("button", { name: "Regenerate" }));
@@ -86,13 +85,11 @@ describe("assistant message actions", () => {
     const cmd = commands();
     const stopped = message({ id: "a1", role: "assistant", status: "stopped", finishReason: "stopped" });
     const { rerender } = render(
-      <AssistantMessage message={stopped} modelName={null} isTail commands={cmd} offscreen={false} />,
+      <AssistantMessage message={stopped} modelName={null} isTail commands={cmd} />,
     );
     fireEvent.click(screen.getByRole("button", { name: "Continue" }));
     expect(cmd.continueAnswer).toHaveBeenCalledWith("a1");
-    rerender(
-      <AssistantMessage message={stopped} modelName={null} isTail={false} commands={cmd} offscreen={false} />,
-    );
+    rerender(<AssistantMessage message={stopped} modelName={null} isTail={false} commands={cmd} />);
     expect(screen.queryByRole("button", { name: "Continue" })).toBeNull();
   });
 
@@ -104,7 +101,6 @@ describe("assistant message actions", () => {
         modelName={null}
         isTail
         commands={cmd}
-        offscreen={false}
       />,
     );
     fireEvent.click(screen.getByRole("button", { name: "Delete answer" }));
@@ -121,7 +117,6 @@ describe("assistant message actions", () => {
           modelName={null}
           isTail
           commands={commands()}
-          offscreen={false}
         />
       </BusyContext.Provider>,
     );
@@ -135,7 +130,6 @@ describe("assistant message actions", () => {
         modelName={null}
         isTail
         commands={commands()}
-        offscreen={false}
       />,
     );
     expect(screen.getByRole<HTMLButtonElement>("button", { name: "Regenerate" }).disabled).toBe(false);
@@ -145,7 +139,6 @@ describe("assistant message actions", () => {
         modelName={null}
         isTail
         commands={commands({ canWrite: false })}
-        offscreen={false}
       />,
     );
     expect(screen.getAllByRole("button").map((b) => b.getAttribute("aria-label"))).toEqual(["Copy answer"]);
@@ -158,7 +151,7 @@ describe("editing a prompt", () => {
 
   it("Ctrl+Enter sends the new text; the editor closes", async () => {
     const cmd = commands();
-    render(<UserMessage message={prompt} offscreen={false} commands={cmd} />);
+    render(<UserMessage message={prompt} commands={cmd} />);
     fireEvent.click(screen.getByRole("button", { name: "Edit message" }));
     const editor = screen.getByRole<HTMLTextAreaElement>("textbox", { name: "Edited message" });
     expect(editor.value).toBe("Old question");
@@ -172,7 +165,7 @@ describe("editing a prompt", () => {
 
   it("Esc cancels without sending; Save & send is off for an empty text", () => {
     const cmd = commands();
-    render(<UserMessage message={prompt} offscreen={false} commands={cmd} />);
+    render(<UserMessage message={prompt} commands={cmd} />);
     fireEvent.click(screen.getByRole("button", { name: "Edit message" }));
     const editor = screen.getByRole<HTMLTextAreaElement>("textbox", { name: "Edited message" });
     fireEvent.change(editor, { target: { value: "   " } });
@@ -184,7 +177,7 @@ describe("editing a prompt", () => {
   });
 
   it("viewers cannot edit or delete a prompt", () => {
-    render(<UserMessage message={prompt} offscreen={false} commands={commands({ canWrite: false })} />);
+    render(<UserMessage message={prompt} commands={commands({ canWrite: false })} />);
     expect(screen.queryByRole("button", { name: "Edit message" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Delete message" })).toBeNull();
   });

@@ -1,17 +1,16 @@
 /**
- * The message log. Every message is a memoized row of one flat keyed list (a streamed token
- * re-renders only the streaming answer, however long the chat; a finished answer keeps its DOM),
- * and finished rows far from the viewport skip layout and paint (`content-visibility`).
+ * The message log, virtualized (virtua, docs/decisions/0012-virtualized-message-log.md): only the
+ * rows on screen, plus a margin, are in the DOM, so opening a chat of 1,000 messages costs what
+ * opening one of 20 does. Each row is memoized, so a streamed token re-renders only its answer.
  *
- * The log follows new text while you are at its bottom: a ResizeObserver scrolls after the
- * browser has laid the page out anyway, so no update forces a layout of its own. Scrolled up, it
- * leaves you be and offers "Jump to latest", which goes down and follows again.
- *
- * A long chat opens with its last rows first; the rows above follow a few at a time in later
- * tasks, so the newest messages are readable (and the page usable) at once.
+ * The log follows new text while you are at its bottom: a ResizeObserver scrolls after the browser
+ * has laid the page out anyway, so no update forces a layout of its own. Scrolled up, it leaves you
+ * be and offers "Jump to latest", which goes down and follows again. virtua keeps the row at the top
+ * of the viewport in place when rows above it are measured for the first time (scroll anchoring).
  */
-import { memo, startTransition, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
+import { memo, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import { ArrowDown } from "lucide-react";
+import { Virtualizer } from "virtua";
 import type { ModelInfo } from "#protocol/http";
 import type { RoomMessage } from "../room/state.ts";
 import { useRoomMessages } from "../room/hooks.ts";
@@ -34,44 +33,32 @@ interface MessageListProps {
 
 /** Within this distance of the bottom the list follows new text; further up, it leaves you be. */
 const STICK_PX = 120;
-/** Rows rendered at once when a chat opens; older ones follow in batches of BATCH_ROWS. */
-const FIRST_ROWS = 16;
-const BATCH_ROWS = 24;
-
-/** Index of the first message that may still change (streaming or awaiting its echo). */
-function settledCount(messages: RoomMessage[]): number {
-  let count = messages.length;
-  for (let i = messages.length - 1; i >= Math.max(0, messages.length - 4); i--) {
-    const message = messages[i]!;
-    if (message.status === "streaming" || message.pending) count = i;
-  }
-  return count;
-}
+/**
+ * Up to this many rows, every row is mounted in the flow (virtua would first measure the viewport,
+ * a frame with an empty log); longer chats are virtualized.
+ */
+const SHORT_CHAT = 30;
+/** Rows mounted beyond each edge of the viewport at least (virtua's default). */
+const MIN_BUFFER_PX = 200;
 
 /**
- * How many of the oldest messages are not rendered yet. Starts so that only the last FIRST_ROWS
- * show, then shrinks by a batch per task until everything is there.
+ * Whether rows were just added before the first one: the older messages of a long chat arrive
+ * over HTTP after the room's snapshot of the latest ones. virtua then keeps its measured sizes with
+ * their rows and the distance from the end, so neither the bottom nor what you read moves.
  */
-function useDeferredRows(total: number): number {
-  const [hidden, setHidden] = useState(() => Math.max(0, total - FIRST_ROWS));
-  // A chat that grows from empty (history arriving) starts with its tail too.
-  const [seen, setSeen] = useState(total);
-  if (seen === 0 && total > 0) {
-    setSeen(total);
-    setHidden(Math.max(0, total - FIRST_ROWS));
-  }
-  const hide = Math.min(hidden, total);
-  useEffect(() => {
-    if (hide === 0) return;
-    // A macrotask per batch: input, paint and the socket get their turn in between.
-    // A transition renders in slices that yield to the browser.
-    const timer = setTimeout(
-      () => startTransition(() => setHidden((value) => Math.max(0, value - BATCH_ROWS))),
-      0,
-    );
-    return () => clearTimeout(timer);
-  }, [hide]);
-  return hide;
+function usePrepended(rows: RoomMessage[]): boolean {
+  const first = useRef<string | undefined>(undefined);
+  const before = first.current;
+  const now = rows[0]?.id;
+  useLayoutEffect(() => {
+    first.current = now;
+  }, [now]);
+  return before !== undefined && now !== before && rows.some((m) => m.id === before);
+}
+
+/** The messages that get a row: a refused prompt goes back into the composer (drafts.ts) instead. */
+function shownMessages(messages: RoomMessage[]): RoomMessage[] {
+  return messages.filter((m) => !m.failed && (m.role === "user" || m.role === "assistant"));
 }
 
 export function MessageList({
@@ -83,12 +70,23 @@ export function MessageList({
   commands,
 }: MessageListProps) {
   const messages = useRoomMessages(room, fallback);
+  const rows = shownMessages(messages);
   const scroller = useRef<HTMLDivElement>(null);
   const log = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   // The same, for rendering: the jump button shows while the list does not follow.
   const [following, setFollowing] = useState(true);
   const lastLength = useRef(messages.length);
+  const lastTop = useRef(0);
+  const prepended = usePrepended(rows);
+  // The row holding keyboard focus stays mounted when scrolled out of view (focus is not lost).
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  // Rows are mounted (and measured) a viewport's height beyond each edge, so a Page Up or a wheel
+  // step reveals rows already measured: rows measured above the viewport never move what is read.
+  const [viewport, setViewport] = useState(0);
+  // Rows added after the chat was first shown fade in; rows scrolled back into view do not.
+  const freshFrom = useRef<number | null>(null);
+  if (freshFrom.current === null && synced) freshFrom.current = rows.length;
 
   const follow = (value: boolean) => {
     pinned.current = value;
@@ -105,42 +103,54 @@ export function MessageList({
     }
   }, [messages]);
 
+  // A chat opens at its bottom, before the first paint (the estimated height is enough to start).
+  const hasRows = rows.length > 0;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (hasRows && el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, [hasRows]);
+
   // Follow the bottom when the log grows or the viewport shrinks, after the browser's own layout.
   useEffect(() => {
     const el = scroller.current;
     const content = log.current;
     if (!el || !content || typeof ResizeObserver === "undefined") return;
-    const observer = new ResizeObserver(() => {
+    const observer = new ResizeObserver((entries) => {
       if (pinned.current) el.scrollTop = el.scrollHeight;
+      for (const entry of entries) if (entry.target === el) setViewport(entry.contentRect.height);
     });
     observer.observe(content);
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
 
-  const hidden = useDeferredRows(messages.length);
-  const settled = settledCount(messages);
   const tailId = messages.at(-1)?.id;
-  const rows: ReactNode[] = [];
-  for (let index = hidden; index < messages.length; index++) {
-    const message = messages[index]!;
-    rows.push(
-      <MessageItem
-        key={message.id}
-        message={message}
-        models={models}
-        isTail={message.id === tailId}
-        commands={commands}
-        offscreen={index < settled - 2}
-      />,
-    );
-  }
-
+  const focusedIndex = focusedId === null ? -1 : rows.findIndex((m) => m.id === focusedId);
   const streaming = messages.at(-1)?.status === "streaming";
+  const row = (message: RoomMessage, index: number) => (
+    <div
+      key={message.id}
+      data-last-row={index === rows.length - 1 || undefined}
+      // The first row carries the log's top padding: virtua measures rows, not the gap.
+      className={`${index === 0 ? "pt-6 sm:pt-10" : "pt-8"} ${
+        message.role === "user" && index >= (freshFrom.current ?? Infinity)
+          ? "motion-safe:animate-fade-in"
+          : ""
+      }`}
+      onFocus={() => setFocusedId(message.id)}
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusedId(null);
+      }}
+    >
+      <MessageItem message={message} models={models} isTail={message.id === tailId} commands={commands} />
+    </div>
+  );
+
   const jumpToLatest = () => {
     const el = scroller.current;
     if (!el) return;
     follow(true);
+    // The rows near the end are measured as they mount; the observer above follows what they add.
     el.scrollTop = el.scrollHeight;
   };
 
@@ -151,7 +161,12 @@ export function MessageList({
         className="min-h-0 flex-1 overflow-y-auto [mask-image:linear-gradient(to_bottom,transparent,black_24px)] [scrollbar-gutter:stable]"
         onScroll={(event) => {
           const el = event.currentTarget;
-          follow(el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX);
+          // Only a move up lets go of the bottom: the log also scrolls by itself (following, or
+          // virtua keeping a row in place), and rows below may grow before that scroll is seen.
+          const up = el.scrollTop < lastTop.current - 1;
+          lastTop.current = el.scrollTop;
+          if (el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX) follow(true);
+          else if (up) follow(false);
         }}
       >
         <div
@@ -161,10 +176,23 @@ export function MessageList({
           aria-relevant="additions"
           aria-label="Messages"
           data-synced={synced}
-          className="mx-auto flex w-full max-w-3xl flex-col gap-8 px-4 pt-6 pb-10 sm:px-6 sm:pt-10"
+          className="mx-auto w-full max-w-3xl px-4 pb-10 sm:px-6"
         >
-          {messages.length === 0 && empty}
-          {rows}
+          {rows.length === 0 ? (
+            <div className="pt-6 sm:pt-10">{empty}</div>
+          ) : rows.length <= SHORT_CHAT ? (
+            rows.map(row)
+          ) : (
+            <Virtualizer
+              scrollRef={scroller}
+              data={rows}
+              shift={prepended}
+              bufferSize={Math.max(MIN_BUFFER_PX, viewport)}
+              keepMounted={focusedIndex >= 0 ? [focusedIndex] : undefined}
+            >
+              {row}
+            </Virtualizer>
+          )}
         </div>
       </div>
       {!following && messages.length > 0 && (
@@ -188,29 +216,15 @@ const MessageItem = memo(function MessageItem({
   models,
   isTail,
   commands,
-  offscreen = false,
 }: {
   message: RoomMessage;
   models: ModelInfo[];
   isTail: boolean;
   commands: MessageCommands;
-  offscreen?: boolean;
 }) {
-  // A refused prompt goes back into the composer (drafts.ts): no bubble for it meanwhile.
-  if (message.failed) return null;
-  if (message.role === "user")
-    return <UserMessage message={message} offscreen={offscreen} commands={commands} />;
-  if (message.role !== "assistant") return null;
+  if (message.role === "user") return <UserMessage message={message} commands={commands} />;
   const modelName = message.model
     ? (models.find((m) => m.id === message.model)?.name ?? message.model)
     : null;
-  return (
-    <AssistantMessage
-      message={message}
-      modelName={modelName}
-      isTail={isTail}
-      commands={commands}
-      offscreen={offscreen}
-    />
-  );
+  return <AssistantMessage message={message} modelName={modelName} isTail={isTail} commands={commands} />;
 });

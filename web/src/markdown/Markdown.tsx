@@ -5,22 +5,24 @@
  * While an answer streams, its text is lexed incrementally: blocks that a blank line has closed
  * are lexed once and kept (frozen in chunks that React skips as a whole), and only the text after
  * the last such boundary is lexed (and healed) again for each delta, so a long answer costs the
- * same per delta as a short one. Each block is also memoized on its source.
+ * same per delta as a short one. Each block is also memoized on its source. A finished text is
+ * rendered once and kept (rendered-cache.ts).
  */
 import { Fragment, memo, useRef, type ReactNode } from "react";
 import type { MarkedToken, Token } from "marked";
 import { CodeBlock } from "./CodeBlock.tsx";
 import { emptyLexState, lexMarkdown, updateLexState, type LexState } from "./incremental.ts";
 import { checkLink } from "./links.ts";
+import { renderedMarkdown } from "./rendered-cache.ts";
 import { showDirectionControls } from "../direction.ts";
 
 const SAFE_URL = /^(https?:|mailto:|#|\/)/i;
 
 export function Markdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
   const state = useRef<LexState | null>(null);
-  // A text that never streamed here is lexed whole (same result, without the bookkeeping).
-  if (state.current === null && !streaming)
-    state.current = { ...emptyLexState(), text, tail: lexMarkdown(text) };
+  // A text that never streamed here is finished: rendered once per text and kept (LRU), so a row
+  // that mounts again does not lex again. One that streamed here keeps its chunks as it ends.
+  if (state.current === null && !streaming) return renderedMarkdown(text, renderFinished);
   state.current = updateLexState(state.current ?? emptyLexState(), text, streaming);
   const { chunks, tail, open } = state.current;
   return (
@@ -33,6 +35,10 @@ export function Markdown({ text, streaming = false }: { text: string; streaming?
       ))}
     </>
   );
+}
+
+function renderFinished(text: string): ReactNode {
+  return renderBlocks(lexMarkdown(text));
 }
 
 /** Frozen blocks: rendered once, then skipped as a whole while the rest of the answer streams. */

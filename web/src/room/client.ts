@@ -242,11 +242,13 @@ export class RoomClient extends RoomCommands {
     );
   }
 
-  private async loadHistory(): Promise<void> {
+  /** `older`: the room answered, but its snapshot holds only the newest messages of a long chat. */
+  private async loadHistory(older = false): Promise<void> {
     const { state, notFound, linkInactive, tooManyTabs } = this.view;
     // A chat still being created (or refused) has no history to ask for.
     if (this.held || this.uncreated !== null) return;
-    if (this.closed || state.synced || state.deleted || notFound || linkInactive || tooManyTabs) return;
+    if (this.closed || (state.synced && !older) || state.deleted || notFound || linkInactive || tooManyTabs)
+      return;
     try {
       const { conversation, messages } = await getConversation(this.conversationId);
       if (!this.closed) this.dispatch({ type: "history", title: conversation.title, messages });
@@ -388,6 +390,9 @@ export class RoomClient extends RoomCommands {
       return;
     }
     this.dispatch({ type: "frame", frame });
+    // The beginning of a chat longer than the snapshot comes over HTTP, after the newest rows show.
+    if (frame.type === "snapshot" && !this.share && this.view.state.messages[0]?.parentId)
+      void this.loadHistory(true);
     if (frame.type === "presence" || frame.type === "snapshot") this.watchTyping();
     const kind = limitKindOf(this.lastModel);
     if (frame.type === "rate_limit") noteRateLimitWindow(frame.remaining, frame.resetAt, kind);
