@@ -13,7 +13,7 @@ import { ArrowDown } from "lucide-react";
 import { Virtualizer } from "virtua";
 import type { ModelInfo } from "#protocol/http";
 import type { RoomMessage } from "../room/state.ts";
-import { useRoomMessages } from "../room/hooks.ts";
+import { useLiveMessage, useRoomMessages } from "../room/hooks.ts";
 import type { RoomClient } from "../room/client.ts";
 import { AssistantMessage, UserMessage } from "./Message.tsx";
 import type { MessageCommands } from "./MessageActions.tsx";
@@ -142,7 +142,13 @@ export function MessageList({
         if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setFocusedId(null);
       }}
     >
-      <MessageItem message={message} models={models} isTail={message.id === tailId} commands={commands} />
+      <MessageItem
+        room={room}
+        message={message}
+        models={models}
+        isTail={message.id === tailId}
+        commands={commands}
+      />
     </div>
   );
 
@@ -212,16 +218,20 @@ export function MessageList({
 }
 
 const MessageItem = memo(function MessageItem({
-  message,
+  room,
+  message: listed,
   models,
   isTail,
   commands,
 }: {
+  room: RoomClient | null;
   message: RoomMessage;
   models: ModelInfo[];
   isTail: boolean;
   commands: MessageCommands;
 }) {
+  // A streaming answer follows its text here; the list above renders only when rows change.
+  const message = useLiveMessage(room, listed);
   if (message.role === "user") return <UserMessage message={message} commands={commands} />;
   const modelName = message.model
     ? (models.find((m) => m.id === message.model)?.name ?? message.model)

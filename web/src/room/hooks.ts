@@ -1,9 +1,10 @@
 /**
  * The React side of rooms: `useRoom` opens the room of the chat on screen and closes it when the
- * view goes away, `useRoomMessages` follows its messages token by token, and a spare room lets a
- * room opened before the first render (or let go by a remounting view) be taken over, not reopened.
+ * view goes away, `useRoomMessages` gives the list its rows and `useLiveMessage` a streaming
+ * answer its text, and a spare room lets a room opened before the first render (or let go by a
+ * remounting view) be taken over, not reopened.
  */
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { RoomClient, type RoomEvents } from "./client.ts";
 import { initialRoomState, type RoomMessage } from "./state.ts";
 import type { RoomView } from "./view-store.ts";
@@ -102,8 +103,30 @@ export function useRoom(
   return [view, current];
 }
 
-/** The room's messages as they are now, streamed text included (`fallback` without a room). */
+/**
+ * The room's messages for the list (`fallback` without a room): the same array while only the
+ * text of a streaming answer grows, so the list renders when rows change, not for every token.
+ * The streaming answer follows its own text with `useLiveMessage`.
+ */
 export function useRoomMessages(room: RoomClient | null, fallback: RoomMessage[]): RoomMessage[] {
-  const view = useSyncExternalStore(room?.subscribe ?? noopSubscribe, room?.getView ?? idleGetView);
+  const view = useSyncExternalStore(room?.subscribe ?? noopSubscribe, room?.getShell ?? idleGetView);
   return room ? view.state.messages : fallback;
+}
+
+/** The newest copy of `message` in the room, streamed text included. */
+function liveCopy(room: RoomClient, message: RoomMessage): RoomMessage {
+  const messages = room.getView().state.messages;
+  // The streaming answer is almost always the last message.
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]!.id === message.id) return messages[i]!;
+  return message;
+}
+
+/**
+ * A message as it is now: a streaming answer re-renders (its row only) with each text update; any
+ * other message is the list's copy and subscribes to nothing.
+ */
+export function useLiveMessage(room: RoomClient | null, message: RoomMessage): RoomMessage {
+  const live = room !== null && message.status === "streaming" ? room : null;
+  const read = useCallback(() => (live ? liveCopy(live, message) : message), [live, message]);
+  return useSyncExternalStore(live?.subscribe ?? noopSubscribe, read);
 }
