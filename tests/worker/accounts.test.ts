@@ -92,6 +92,19 @@ describe("sessions", () => {
     expect(browser.value("parley_refresh")).not.toBe(firstRefresh);
   });
 
+  it("keeps a browser signed in when several of its requests present one refresh token at once", async () => {
+    // A tab that wakes up without its access token sends its list, models and socket requests
+    // together, each with the same refresh cookie: every one of them is still the account, and
+    // none of them answers with a cookie that would sign the browser out.
+    const { browser } = await signedUp();
+    const me = await browser.me();
+    browser.drop("parley_session");
+    const copies = Array.from({ length: 6 }, () => new Browser(browser.cookie));
+    const answers = await Promise.all(copies.map((copy) => copy.me()));
+    expect(answers.map((user) => user.id)).toEqual(copies.map(() => me.id));
+    for (const copy of copies) expect(copy.value("parley_refresh")).toBeDefined();
+  });
+
   it("revokes the whole family when a used refresh token comes back", async () => {
     const { browser } = await signedUp();
     const me = await browser.me();

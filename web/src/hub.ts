@@ -13,7 +13,7 @@ import { CLOSE_CODES } from "#protocol/close-codes";
 import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "./socket-close.ts";
 import { whenIdentified } from "./api/client.ts";
 import { loadSchemas, parseHubFrame } from "./lazy-schemas.ts";
-import { sessionEnded } from "./session.ts";
+import { currentIdentityVersion, sessionEnded } from "./session.ts";
 import { markSuspended } from "./suspended.ts";
 import type { ConversationSummary } from "#protocol/http";
 
@@ -48,15 +48,16 @@ export function connectHub(events: HubEvents): () => void {
       event.code !== CLOSE_CODES.banned,
   });
   let ending = false;
+  const openedFor = currentIdentityVersion();
   // Signed out elsewhere, or this browser became an account: ask who it is now, then reconnect
-  // as that person (an identity change remounts the app, which opens a new hub anyway). The
-  // frame comes first; the close itself can arrive late through some proxies.
+  // as that person, unless it is another person now: the app remounts for them and opens their
+  // hub. The frame comes first; the close itself can arrive late through some proxies.
   const sessionOver = () => {
     if (ending) return;
     ending = true;
     void sessionEnded().then(() => {
       ending = false;
-      if (!closed) socket.reconnect();
+      if (!closed && currentIdentityVersion() === openedFor) socket.reconnect();
     });
   };
   // Banned: this socket is done for good (the frame may come before the close).

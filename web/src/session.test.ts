@@ -58,6 +58,33 @@ describe("session", () => {
     expect(renderHook(() => session.useIdentityVersion()).result.current).toBe(0);
   });
 
+  it("does not ask who this is while this tab's own sign-in is under way, and waits for it", async () => {
+    // The sign-in ends the guest, so its sockets close as signed out before the answer is in: a
+    // session check sent then would carry the guest's cookie and could undo the sign-in's.
+    const session = await freshSession(guest("g1"));
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ user: guest("g2") }), { status: 200 }));
+    vi.stubGlobal("fetch", fetch);
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const signingIn = session.switchingSession(async () => {
+      await answered;
+      await session.applyUser(account("u1"), { refetch: true });
+    });
+    let socketMayReconnect = false;
+    const ended = session.sessionEnded().then(() => (socketMayReconnect = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(socketMayReconnect).toBe(false);
+    answer();
+    await signingIn;
+    await ended;
+    expect(fetch).not.toHaveBeenCalled();
+    expect(session.currentIdentityVersion()).toBe(1);
+    // Once it is done, a socket closed as signed out is news again: the server is asked.
+    await session.sessionEnded();
+    expect(fetch).toHaveBeenCalledTimes(1);
+    vi.unstubAllGlobals();
+  });
+
   it("forgets everything on sign-out", async () => {
     const session = await freshSession(account("u1"));
     vi.stubGlobal(

@@ -76,6 +76,11 @@ export function useIdentityVersion(): number {
   return useSyncExternalStore(subscribe, () => state.identityVersion);
 }
 
+/** The same number outside React: a socket opened for one identity can tell that it changed. */
+export function currentIdentityVersion(): number {
+  return state.identityVersion;
+}
+
 /** The display name for people: the name, else the email, else "Guest". */
 export function accountLabel(user: SessionUser | null): string {
   if (!user || user.kind === "guest") return "Guest";
@@ -134,26 +139,37 @@ export async function signedOut(): Promise<void> {
 }
 
 let ending: Promise<void> | null = null;
-/** Sign-outs this tab has under way: the sockets they close are expected, not news. */
-let leaving = 0;
+/** This tab's own sign-ins, sign-ups and sign-outs under way, each settling when it is done. */
+const switches = new Set<Promise<void>>();
 
-/** Runs this tab's own sign-out; its sockets closing meanwhile is no reason for alarm. */
-export async function signingOut<T>(work: () => Promise<T>): Promise<T> {
-  leaving++;
+/**
+ * Runs a sign-in, sign-up or sign-out of this tab. Its own request ends the session this tab's
+ * sockets were opened with (the guest's, or the account's), and they are closed as signed out
+ * while it is under way: that is expected, not news. Asking the server who this is at that moment
+ * would race the request's own cookies, so such a socket waits until the change is done.
+ */
+export async function switchingSession<T>(work: () => Promise<T>): Promise<T> {
+  const running = work();
+  const settled = running.then(
+    () => undefined,
+    () => undefined,
+  );
+  switches.add(settled);
   try {
-    return await work();
+    return await running;
   } finally {
-    leaving--;
+    switches.delete(settled);
   }
 }
 
 /**
  * A socket was closed because its session ended: signed out on another device or everywhere, a
  * password changed elsewhere, or this browser signed in or up in another tab. Asks the server who
- * this browser is now; losing the account is said aloud, and its open chat is left.
+ * this browser is now; losing the account is said aloud, and its open chat is left. During this
+ * tab's own change of session it only waits for that change (the app remounts after it).
  */
 export function sessionEnded(): Promise<void> {
-  if (leaving > 0) return Promise.resolve();
+  if (switches.size > 0) return Promise.all(switches).then(() => undefined);
   ending ??= (async () => {
     const before = state.user;
     await checkSession();

@@ -132,12 +132,12 @@ export async function rotateRefreshToken(db: Db, token: string): Promise<Rotatio
     return { ok: false, stolenFrom: { userId, sessionId } };
   }
   if (revokedAt === null) {
-    const used = await db
+    // When no row changes, a request of the same browser rotated it a moment ago: that is the
+    // grace window's case too, not a reason to sign the browser out.
+    await db
       .update(refreshTokens)
       .set({ revokedAt: now })
-      .where(and(eq(refreshTokens.id, row.token.id), isNull(refreshTokens.revokedAt)))
-      .returning({ id: refreshTokens.id });
-    if (used.length === 0) return { ok: false };
+      .where(and(eq(refreshTokens.id, row.token.id), isNull(refreshTokens.revokedAt)));
   }
   return { ok: true, userId, sessionId, token: await issueRefreshToken(db, userId, sessionId) };
 }

@@ -6,7 +6,7 @@ import { openAuthDialog, useAuthDialog } from "../auth-dialog.ts";
 import { loadBilling, planChanged, resetBilling } from "../billing.ts";
 import { useConversations, useModels } from "../data.ts";
 import { navigate, parseRoute, usePathname } from "../router.ts";
-import { signedOut, signingOut, useIdentityVersion, useSession } from "../session.ts";
+import { signedOut, switchingSession, useIdentityVersion, useSession } from "../session.ts";
 import { useSuspended } from "../suspended.ts";
 import { useShortcuts } from "../shortcuts.ts";
 import { cycleTheme } from "../theme.ts";
@@ -68,7 +68,7 @@ export function App() {
 async function signOutHere(everywhere: boolean): Promise<void> {
   try {
     const { signOut } = await import("../api/account.ts");
-    await signingOut(() => signOut({ everywhere }));
+    await switchingSession(() => signOut({ everywhere }));
   } catch (error) {
     toast.error(describeError(error, "Could not sign out."));
     return;

@@ -9,7 +9,7 @@ import { describeError } from "../api/client.ts";
 import { getSession } from "../api/chat.ts";
 import { fieldError, signIn, signUp, tooManyAttemptsMessage } from "../api/account.ts";
 import type { AuthMode } from "../auth-dialog.ts";
-import { accountLabel, applyUser } from "../session.ts";
+import { accountLabel, applyUser, switchingSession } from "../session.ts";
 import { toast } from "../toasts.ts";
 import { linkButton, type SentNotice } from "./AuthPanels.tsx";
 import { FormField, describedBy, inputClass, primaryButtonClass } from "../ui/form.tsx";
@@ -87,31 +87,36 @@ export function AuthForm({
     }
     setBusy(true);
     try {
-      if (signup) {
-        const displayName = values.displayName.trim();
-        const sent = await signUp({
-          email,
-          password: values.password,
-          ...(displayName ? { displayName } : {}),
-        });
-        const now = await getSession();
-        if (now.kind !== "user" || now.email !== sent.email) {
-          // The address already had an account: its owner was mailed, this browser is unchanged.
-          onSent({
-            message: sent.message,
-            detail: "If this address already has a Parley account, the email says how to sign in to it.",
+      // Both end the guest this tab was, whose sockets then close as signed out (session.ts).
+      await switchingSession(async () => {
+        if (signup) {
+          const displayName = values.displayName.trim();
+          const sent = await signUp({
+            email,
+            password: values.password,
+            ...(displayName ? { displayName } : {}),
           });
+          const now = await getSession();
+          if (now.kind !== "user" || now.email !== sent.email) {
+            // The address already had an account: its owner was mailed, this browser is unchanged.
+            onSent({
+              message: sent.message,
+              detail: "If this address already has a Parley account, the email says how to sign in to it.",
+            });
+            return;
+          }
+          toast.info(
+            `Welcome to Parley, ${accountLabel(now)}. We sent a link to ${sent.email} to confirm it.`,
+          );
+          onDone(now);
+          await applyUser(now, { refetch: true });
           return;
         }
-        toast.info(`Welcome to Parley, ${accountLabel(now)}. We sent a link to ${sent.email} to confirm it.`);
-        onDone(now);
-        await applyUser(now, { refetch: true });
-        return;
-      }
-      const user = await signIn({ email, password: values.password });
-      toast.info(`Signed in as ${user.email ?? accountLabel(user)}.`);
-      onDone(user);
-      await applyUser(user, { refetch: true });
+        const user = await signIn({ email, password: values.password });
+        toast.info(`Signed in as ${user.email ?? accountLabel(user)}.`);
+        onDone(user);
+        await applyUser(user, { refetch: true });
+      });
     } catch (error) {
       setBusy(false);
       const named = fieldError(error, FIELDS);

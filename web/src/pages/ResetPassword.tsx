@@ -10,7 +10,7 @@ import { openAuthDialog } from "../auth-dialog.ts";
 import { FormField, describedBy, inputClass, primaryButtonClass, smallPrimary } from "../ui/form.tsx";
 import { resetPassword } from "../api/email.ts";
 import { navigate } from "../router.ts";
-import { applyUser } from "../session.ts";
+import { applyUser, switchingSession } from "../session.ts";
 import { toast } from "../toasts.ts";
 import { LinkCard } from "./LinkCard.tsx";
 
@@ -32,11 +32,14 @@ export function ResetPassword({ token, onUsed }: { token: string; onUsed: () => 
     }
     setBusy(true);
     try {
-      const user = await resetPassword(token, password);
-      onUsed();
-      toast.info("Your password is changed. You are signed in here, and signed out on every other device.");
-      navigate("/", { replace: true });
-      await applyUser(user, { refetch: true });
+      // This browser is signed in as the account: the guest it was ends, and its sockets close.
+      await switchingSession(async () => {
+        const user = await resetPassword(token, password);
+        onUsed();
+        toast.info("Your password is changed. You are signed in here, and signed out on every other device.");
+        navigate("/", { replace: true });
+        await applyUser(user, { refetch: true });
+      });
     } catch (failure) {
       setBusy(false);
       if (failure instanceof ApiError && failure.code === "link_invalid") {
