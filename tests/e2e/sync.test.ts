@@ -189,6 +189,21 @@ describe("two devices of one person", () => {
       .toContain("Birds on the move");
   });
 
+  it("the phone, opened again after its access cookie expired, is still signed in and in sync", async () => {
+    // The access cookie lives for 15 minutes. A phone back after that holds only its refresh
+    // cookie, and the app's first requests and its sockets all go out at once, each with it.
+    await phone.context().clearCookies({ name: "parley_session" });
+    const reloadedAt = Date.now();
+    await phone.reload();
+    await expect.poll(() => hubReady(phone, reloadedAt), { timeout: 15_000 }).toBe(true);
+    await openDrawer(phone);
+    await expect.poll(() => row(phone, chatId).textContent()).toContain("Birds on the move");
+    const cookies = await phone.context().cookies();
+    expect(cookies.map((cookie) => cookie.name).sort()).toEqual(["parley_refresh", "parley_session"]);
+    const session = await phone.context().request.get(`${server.url}/api/v1/session`);
+    expect(await session.json()).toMatchObject({ user: { kind: "user", email: EMAIL } });
+  });
+
   it("a delete on the laptop removes it from the phone; Undo brings it back on both", async () => {
     await openRowMenu(laptop, chatId);
     await laptop.getByRole("menuitem", { name: "Delete" }).click();
