@@ -12,6 +12,9 @@ import { describeError } from "./api/client.ts";
 import { clearRateLimit } from "./rate-limit.ts";
 import { toast } from "./toasts.ts";
 
+/** Refusals a bigger plan lifts: the chat offers an upgrade beside them. */
+export const UPGRADE_CODES: ReadonlySet<string> = new Set(["upgrade_required", "quota_exhausted"]);
+
 export interface BillingState {
   /** null until the first answer. */
   status: BillingStatus | null;

@@ -6,26 +6,35 @@
 import { memo, useEffect, useState } from "react";
 import type { ToolCall } from "#protocol/messages";
 import { jsonAnswer, looksLikeJsonSoFar, splitAtToolCalls } from "../answer-parts.ts";
-import { CodeBlock } from "../markdown/CodeBlock.tsx";
+import type { CodeBlock as CodeBlockComponent } from "../markdown/CodeBlock.tsx";
 import type { Markdown as MarkdownComponent } from "../markdown/Markdown.tsx";
-import { ToolSteps } from "./ToolSteps.tsx";
+import type { ToolSteps as ToolStepsComponent } from "./ToolSteps.tsx";
 
 /**
- * The Markdown renderer (with its parser) is a chunk of its own, so the start screen does not
- * wait for it. It is requested as soon as the app starts, well before a chat's messages arrive;
- * until it is there, an answer shows as plain text.
+ * The Markdown renderer (with its parser and code blocks) and the tool steps are chunks of their
+ * own, so the start screen does not wait for them. They are requested as soon as the app starts, well before
+ * a chat's messages arrive; until they are there, an answer shows as plain text.
  */
 let Markdown: typeof MarkdownComponent | null = null;
-const markdownReady = import("../markdown/Markdown.tsx").then((module) => {
-  Markdown = module.Markdown;
+let CodeBlock: typeof CodeBlockComponent | null = null;
+let ToolSteps: typeof ToolStepsComponent | null = null;
+const renderersReady = Promise.all([
+  import("../markdown/Markdown.tsx"),
+  import("../markdown/CodeBlock.tsx"),
+  import("./ToolSteps.tsx"),
+]).then(([markdown, code, tools]) => {
+  Markdown = markdown.Markdown;
+  CodeBlock = code.CodeBlock;
+  ToolSteps = tools.ToolSteps;
 });
 
-function useMarkdown(): typeof MarkdownComponent | null {
-  const [, setLoaded] = useState(Markdown !== null);
+/** Renders again once the renderers are in. */
+function useRenderers(): boolean {
+  const [loaded, setLoaded] = useState(Markdown !== null);
   useEffect(() => {
-    if (Markdown === null) void markdownReady.then(() => setLoaded(true));
-  }, []);
-  return Markdown;
+    if (!loaded) void renderersReady.then(() => setLoaded(true));
+  }, [loaded]);
+  return Markdown !== null;
 }
 
 interface AnswerBodyProps {
@@ -36,11 +45,14 @@ interface AnswerBodyProps {
 
 export const AnswerBody = memo(function AnswerBody({ content, toolCalls, streaming }: AnswerBodyProps) {
   const parts = splitAtToolCalls(content, toolCalls ?? []);
+  useRenderers();
   return (
     <>
       {parts.map((part, index) => {
         const last = index === parts.length - 1;
-        if (part.kind === "tools") return <ToolSteps key={`tools-${index}`} calls={part.calls} />;
+        if (part.kind === "tools") {
+          return ToolSteps && <ToolSteps key={`tools-${index}`} calls={part.calls} />;
+        }
         return <AnswerText key={`text-${index}`} text={part.text} streaming={streaming && last} />;
       })}
     </>
@@ -48,6 +60,8 @@ export const AnswerBody = memo(function AnswerBody({ content, toolCalls, streami
 });
 
 function AnswerText({ text, streaming }: { text: string; streaming: boolean }) {
+  useRenderers();
+  if (Markdown === null || CodeBlock === null) return <p className="whitespace-pre-wrap">{text}</p>;
   const json = streaming ? null : jsonAnswer(text);
   if (json !== null) {
     return (
@@ -58,11 +72,5 @@ function AnswerText({ text, streaming }: { text: string; streaming: boolean }) {
   }
   // A JSON answer on its way: a plain code block until it is complete (markdown would reflow it).
   if (streaming && looksLikeJsonSoFar(text)) return <CodeBlock language="json" code={text} open />;
-  return <MarkdownText text={text} streaming={streaming} />;
-}
-
-function MarkdownText({ text, streaming }: { text: string; streaming: boolean }) {
-  const Renderer = useMarkdown();
-  if (Renderer === null) return <p className="whitespace-pre-wrap">{text}</p>;
-  return <Renderer text={text} streaming={streaming} />;
+  return <Markdown text={text} streaming={streaming} />;
 }

@@ -17,7 +17,6 @@ import { modKey } from "./Kbd.tsx";
 import type { PaletteAction } from "./CommandPalette.tsx";
 import { Sidebar } from "./Sidebar.tsx";
 import { Toaster } from "./Toaster.tsx";
-import { VerifyEmailBanner } from "./VerifyEmailBanner.tsx";
 import {
   AdminPage,
   AuthDialog,
@@ -30,6 +29,7 @@ import {
   ShortcutsSheet,
   Suspended,
   usePrefetchParts,
+  VerifyEmailBanner,
 } from "./lazy-parts.ts";
 
 const SIDEBAR_KEY = "parley:sidebar-collapsed";
@@ -235,7 +235,11 @@ function Shell() {
         onSignOut={(everywhere) => void signOutHere(everywhere)}
       />
       <main className="flex min-w-0 flex-1 flex-col">
-        {route.name !== "link" && <VerifyEmailBanner user={user} />}
+        {route.name !== "link" && user?.kind === "user" && !user.emailVerified && user.email && (
+          <Suspense fallback={null}>
+            <VerifyEmailBanner user={user} />
+          </Suspense>
+        )}
         {route.name === "settings" ||
         route.name === "admin" ||
         route.name === "link" ||

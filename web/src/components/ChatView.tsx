@@ -9,6 +9,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import type { RoomRoleName, ServerFrame } from "#protocol/frames";
 import type { ConversationSummary } from "#protocol/http";
 import type { Share } from "#protocol/sharing";
+import { UPGRADE_CODES } from "../billing.ts";
 import type { ModelsState } from "../data.ts";
 import { useDraft } from "../drafts.ts";
 import { useRateLimit } from "../rate-limit.ts";
@@ -26,11 +27,10 @@ import { Composer } from "./Composer.tsx";
 import { useComposerExtras } from "./ComposerExtras.tsx";
 import { Greeting } from "./Greeting.tsx";
 import { LimitHint } from "./LimitHint.tsx";
-import { LinkInactive, TooManyTabs } from "./lazy-parts.ts";
+import { LinkInactive, TooManyTabs, UpgradeLink } from "./lazy-parts.ts";
 import { MessageList } from "./Messages.tsx";
 import { BusyContext } from "./MessageActions.tsx";
 import { TypingIndicator } from "./TypingIndicator.tsx";
-import { UPGRADE_CODES, UpgradeLink } from "./UpgradeLink.tsx";
 
 const loadShareDialog = () => import("./ShareDialog.tsx");
 const ShareDialog = lazy(loadShareDialog);
@@ -238,7 +238,11 @@ export function ChatView({
                 className="flex items-start gap-3 rounded-xl border border-danger/30 bg-danger/5 px-3.5 py-2.5 text-sm text-danger"
               >
                 <span className="flex-1">{roomError.message}</span>
-                {UPGRADE_CODES.has(roomError.code) && <UpgradeLink className="text-xs text-accent" />}
+                {UPGRADE_CODES.has(roomError.code) && (
+                  <Suspense fallback={null}>
+                    <UpgradeLink className="text-xs text-accent" />
+                  </Suspense>
+                )}
                 <button
                   type="button"
                   className="text-xs font-medium underline underline-offset-2"

@@ -3,9 +3,10 @@
  * then "3 requests left until 14:20"; when limited, says why and, once, when sending works again
  * (counting down while it is close).
  */
-import { useEffect, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
+import { UPGRADE_CODES } from "../billing.ts";
 import { useRateLimit, type RateLimitState } from "../rate-limit.ts";
-import { UPGRADE_CODES, UpgradeLink } from "./UpgradeLink.tsx";
+import { UpgradeLink } from "./lazy-parts.ts";
 
 /** Below this many remaining requests the hint appears. */
 const WARN_BELOW = 5;
@@ -69,7 +70,9 @@ export function LimitHint({ model }: { model: string | null }) {
         {limit.code !== null && UPGRADE_CODES.has(limit.code) && (
           <>
             {" "}
-            <UpgradeLink className="text-accent" />
+            <Suspense fallback={null}>
+              <UpgradeLink className="text-accent" />
+            </Suspense>
           </>
         )}
       </span>

@@ -1,10 +1,9 @@
 /** One message: the user's as a subtle bubble, the assistant's as full-width prose with its meta. */
-import { memo, useState, type ReactNode } from "react";
+import { memo, Suspense, useState, type ComponentProps, type ReactNode } from "react";
 import { Brain, ChevronRight, RotateCcw } from "lucide-react";
 import type { RoomMessage } from "../room/state.ts";
 import { AnswerBody } from "./AnswerBody.tsx";
 import { AttachmentList } from "./AttachmentList.tsx";
-import { BranchSwitcher } from "./BranchSwitcher.tsx";
 import {
   ContinueButton,
   CopyButton,
@@ -14,8 +13,18 @@ import {
   useBusy,
   type MessageCommands,
 } from "./MessageActions.tsx";
-import { MessageEditor } from "./MessageEditor.tsx";
+import { BranchSwitcher as LazyBranchSwitcher, MessageEditor } from "./lazy-parts.ts";
 import { UsageMeta } from "./UsageMeta.tsx";
+
+/** `< 2/3 >`, a chunk of its own: most messages have no other version, and it shows none for them. */
+function BranchSwitcher(props: ComponentProps<typeof LazyBranchSwitcher>) {
+  if (props.siblings.length < 2) return null;
+  return (
+    <Suspense fallback={null}>
+      <LazyBranchSwitcher {...props} />
+    </Suspense>
+  );
+}
 
 /**
  * Shown on hover and keyboard focus; always on touch screens and for the last message (the log
@@ -42,6 +51,11 @@ export const UserMessage = memo(function UserMessage({
   const stored = !message.pending && !message.failed;
   const siblings = message.siblings ?? [];
   const writable = commands.canWrite && stored;
+  const bubble = (
+    <div className="max-w-[85%] min-w-0 rounded-bubble rounded-br-md bg-subtle px-4 py-2.5 text-[15.5px] leading-relaxed break-words whitespace-pre-wrap">
+      {message.content}
+    </div>
+  );
   return (
     <div
       className="group flex flex-col items-end gap-1"
@@ -50,19 +64,20 @@ export const UserMessage = memo(function UserMessage({
     >
       <AttachmentList attachments={message.attachments} />
       {editing ? (
-        <MessageEditor
-          initial={refused?.content ?? message.content}
-          disabled={commands.model === null}
-          onCancel={() => setEditing(false)}
-          onSave={(content) => {
-            setEditing(false);
-            commands.edit(message.id, content);
-          }}
-        />
+        // The editor is a chunk of its own: the prompt stays as it was while it loads.
+        <Suspense fallback={bubble}>
+          <MessageEditor
+            initial={refused?.content ?? message.content}
+            disabled={commands.model === null}
+            onCancel={() => setEditing(false)}
+            onSave={(content) => {
+              setEditing(false);
+              commands.edit(message.id, content);
+            }}
+          />
+        </Suspense>
       ) : (
-        <div className="max-w-[85%] min-w-0 rounded-bubble rounded-br-md bg-subtle px-4 py-2.5 text-[15.5px] leading-relaxed break-words whitespace-pre-wrap">
-          {message.content}
-        </div>
+        bubble
       )}
       {stored && !editing && (
         <div className="-mr-1 flex min-h-8 items-center gap-0.5">

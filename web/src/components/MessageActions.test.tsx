@@ -109,7 +109,7 @@ describe("assistant message actions", () => {
     expect(cmd.deleteMessage).toHaveBeenCalledWith("a1");
   });
 
-  it("waits while an answer is being written, and viewers only get Copy", () => {
+  it("waits while an answer is being written, and viewers only get Copy", async () => {
     const busyRoom = render(
       <BusyContext.Provider value={true}>
         <AssistantMessage
@@ -120,6 +120,8 @@ describe("assistant message actions", () => {
         />
       </BusyContext.Provider>,
     );
+    // The version switcher is a chunk of its own (lazy-parts.ts): it comes in a moment later.
+    await screen.findByRole("button", { name: "Previous answer" });
     for (const name of ["Regenerate", "Delete answer", "Previous answer"]) {
       expect(screen.getByRole<HTMLButtonElement>("button", { name }).disabled).toBe(true);
     }
@@ -142,7 +144,7 @@ describe("assistant message actions", () => {
       />,
     );
     expect(screen.getAllByRole("button").map((b) => b.getAttribute("aria-label"))).toEqual(["Copy answer"]);
-    expect(screen.getByTestId("branch-switcher").textContent).toContain("2/2");
+    expect((await screen.findByTestId("branch-switcher")).textContent).toContain("2/2");
   });
 });
 
@@ -153,7 +155,8 @@ describe("editing a prompt", () => {
     const cmd = commands();
     render(<UserMessage message={prompt} commands={cmd} />);
     fireEvent.click(screen.getByRole("button", { name: "Edit message" }));
-    const editor = screen.getByRole<HTMLTextAreaElement>("textbox", { name: "Edited message" });
+    // The editor is a chunk of its own (lazy-parts.ts): it comes in a moment later.
+    const editor = await screen.findByRole<HTMLTextAreaElement>("textbox", { name: "Edited message" });
     expect(editor.value).toBe("Old question");
     fireEvent.change(editor, { target: { value: "  New question  " } });
     await act(async () => {
@@ -163,11 +166,11 @@ describe("editing a prompt", () => {
     expect(screen.queryByRole("textbox", { name: "Edited message" })).toBeNull();
   });
 
-  it("Esc cancels without sending; Save & send is off for an empty text", () => {
+  it("Esc cancels without sending; Save & send is off for an empty text", async () => {
     const cmd = commands();
     render(<UserMessage message={prompt} commands={cmd} />);
     fireEvent.click(screen.getByRole("button", { name: "Edit message" }));
-    const editor = screen.getByRole<HTMLTextAreaElement>("textbox", { name: "Edited message" });
+    const editor = await screen.findByRole<HTMLTextAreaElement>("textbox", { name: "Edited message" });
     fireEvent.change(editor, { target: { value: "   " } });
     expect(screen.getByRole<HTMLButtonElement>("button", { name: "Save & send" }).disabled).toBe(true);
     fireEvent.keyDown(editor, { key: "Escape" });

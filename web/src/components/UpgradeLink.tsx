@@ -10,9 +10,6 @@ import { onLinkClick } from "../router.ts";
 
 export const PLAN_SETTINGS = "/settings#plan";
 
-/** Refusals a bigger plan lifts. */
-export const UPGRADE_CODES = new Set(["upgrade_required", "quota_exhausted"]);
-
 /** "Upgrade →"; nothing when the person is already on the top plan. */
 export function UpgradeLink({ className = "" }: { className?: string }) {
   const { status } = useBilling();

@@ -25,10 +25,20 @@ export const TooManyTabs = lazy(() => import("./TooManyTabs.tsx").then((m) => ({
 const loadChips = () => import("./AttachmentChips.tsx");
 export const AttachmentChips = lazy(() => loadChips().then((m) => ({ default: m.AttachmentChips })));
 export const DropOverlay = lazy(() => import("./DropOverlay.tsx").then((m) => ({ default: m.DropOverlay })));
+// Shown only in some states: an edit under way, an unconfirmed address, a refusal a plan lifts,
+// a message with other versions.
+const loadEditor = () => import("./MessageEditor.tsx");
+export const MessageEditor = lazy(() => loadEditor().then((m) => ({ default: m.MessageEditor })));
+export const VerifyEmailBanner = lazy(() =>
+  import("./VerifyEmailBanner.tsx").then((m) => ({ default: m.VerifyEmailBanner })),
+);
+const loadBranchSwitcher = () => import("./BranchSwitcher.tsx");
+export const BranchSwitcher = lazy(() => loadBranchSwitcher().then((m) => ({ default: m.BranchSwitcher })));
+export const UpgradeLink = lazy(() => import("./UpgradeLink.tsx").then((m) => ({ default: m.UpgradeLink })));
 const loadAuthDialog = () => import("./AuthDialog.tsx");
 export const AuthDialog = lazy(loadAuthDialog);
 
-/** The dialogs and the settings page are split off; fetch them once the browser is idle. */
+/** The dialogs, the settings page and the editor are split off; fetch them once the browser is idle. */
 export function usePrefetchParts(): void {
   useEffect(() => {
     const prefetch = () => {
@@ -36,6 +46,8 @@ export function usePrefetchParts(): void {
       void import("../pages/SettingsPage.tsx");
       void loadAuthDialog();
       void loadChips();
+      void loadEditor();
+      void loadBranchSwitcher();
     };
     if ("requestIdleCallback" in window) {
       const id = requestIdleCallback(prefetch, { timeout: 3_000 });
