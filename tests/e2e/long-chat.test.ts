@@ -260,4 +260,33 @@ describe("a 500-message chat", () => {
     expect(await mountedRows()).toBeLessThan(40);
     expect(pageErrors).toEqual([]);
   });
+
+  it("shows someone holding the chat's link the whole chat, from its first question", async () => {
+    const shared = await context.request.put(`${server.url}/api/v1/conversations/${conversationId}/share`, {
+      data: { mode: "watch" },
+    });
+    expect(shared.status()).toBe(201);
+    const { share } = (await shared.json()) as { share: { path: string } };
+    // Another browser: a guest of its own, for whom the chat is someone else's.
+    const stranger = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const viewer = await stranger.newPage();
+    viewer.on("pageerror", (error) => pageErrors.push(error.message));
+    await viewer.goto(`${server.url}${share.path}`);
+    await viewer.locator('[role="log"][data-synced="true"]').waitFor({ timeout: 20_000 });
+    const log = viewer.getByRole("log", { name: "Messages" });
+    // The room's snapshot holds the newest 50 messages; the rest come through the link. At the top
+    // of the log (it grows as they arrive) is the chat's first question.
+    await expect
+      .poll(
+        async () => {
+          await log.locator("..").evaluate((el) => el.scrollTo({ top: 0, behavior: "instant" }));
+          return log.getByText("Question 0: what about part 0?").count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    expect(await viewer.locator("[data-message-id]").count()).toBeLessThan(40);
+    await stranger.close();
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -42,10 +42,13 @@ export async function createConversation(model?: string, id?: string): Promise<C
     .conversation;
 }
 
+/** A chat and its messages; `share`: read through that link (someone else's chat). */
 export async function getConversation(
   id: string,
+  share?: string,
 ): Promise<{ conversation: ConversationSummary; messages: ChatMessage[] }> {
-  return request(`/api/v1/conversations/${encodeURIComponent(id)}`, conversationDetailSchema);
+  const query = share ? `?share=${encodeURIComponent(share)}` : "";
+  return request(`/api/v1/conversations/${encodeURIComponent(id)}${query}`, conversationDetailSchema);
 }
 
 export async function updateConversation(

@@ -7,8 +7,9 @@
  * while a message streams, and `version=` once a snapshot gave us one, so the room sends only what
  * we missed: the rest of the text (`resumed`) when nothing else changed, else a snapshot.
  *
- * Someone holding a share link connects with `?share=<token>`; their room skips the HTTP history
- * and the local cache (the conversation is not theirs) and stops for good when the link is revoked
+ * Someone holding a share link connects with `?share=<token>`; their room skips the HTTP fallback
+ * and the local cache (the conversation is not theirs), reads the older messages of a long chat
+ * through the link like the owner's room does, and stops for good when the link is revoked
  * (close code 4403). A changed link mode (4409) reconnects at once to pick up the new role.
  * A socket over the room's cap of open sockets per person (4429) stops too, and says why.
  */
@@ -250,7 +251,7 @@ export class RoomClient extends RoomCommands {
     if (this.closed || (state.synced && !older) || state.deleted || notFound || linkInactive || tooManyTabs)
       return;
     try {
-      const { conversation, messages } = await getConversation(this.conversationId);
+      const { conversation, messages } = await getConversation(this.conversationId, this.share);
       if (!this.closed) this.dispatch({ type: "history", title: conversation.title, messages });
     } catch (error) {
       if (this.closed) return;
@@ -390,9 +391,9 @@ export class RoomClient extends RoomCommands {
       return;
     }
     this.dispatch({ type: "frame", frame });
-    // The beginning of a chat longer than the snapshot comes over HTTP, after the newest rows show.
-    if (frame.type === "snapshot" && !this.share && this.view.state.messages[0]?.parentId)
-      void this.loadHistory(true);
+    // The beginning of a chat longer than the snapshot comes over HTTP, after the newest rows show
+    // (through the link for someone who opened it with one).
+    if (frame.type === "snapshot" && this.view.state.messages[0]?.parentId) void this.loadHistory(true);
     if (frame.type === "presence" || frame.type === "snapshot") this.watchTyping();
     const kind = limitKindOf(this.lastModel);
     if (frame.type === "rate_limit") noteRateLimitWindow(frame.remaining, frame.resetAt, kind);
