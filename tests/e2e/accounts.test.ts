@@ -6,11 +6,11 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
 
 const EMAIL = `ada-${Date.now()}@example.com`;
@@ -84,16 +84,7 @@ async function fillAuth(page: Page, mode: "Sign in" | "Create account") {
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startDevServer({ env: { DEMO_TOKEN_DELAY_MS: "5" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   contextA = await newContext("light");
   contextB = await newContext("dark");
   a = await newPage(contextA);

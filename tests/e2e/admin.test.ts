@@ -12,11 +12,11 @@ import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
 const ADMIN_EMAIL = "operator@example.com";
 const MEMBER_EMAIL = "sam.rivera@example.net";
@@ -132,16 +132,7 @@ async function seedHistory() {
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startDevServer({ env: { DEMO_TOKEN_DELAY_MS: "5", ADMIN_EMAILS: ADMIN_EMAIL } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     colorScheme: "light",

@@ -9,12 +9,12 @@
  * Screenshots: docs/screenshots/answer-{usage,retry,jump,jump-phone}-{light,dark}.png.
  */
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/server.ts";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
 
 let upstream: FakeUpstream;
@@ -63,16 +63,7 @@ beforeAll(async () => {
   server = await startDevServer({
     env: { OPENAI_API_KEY: "sk-e2e-fake-upstream", OPENAI_BASE_URL: `${upstream.url}/v1` },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 1280, height: 720 },
     colorScheme: "light",

@@ -12,13 +12,13 @@
  */
 import path from "node:path";
 import { deflateSync } from "node:zlib";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/server.ts";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const VISION_MODEL = "gpt-5-mini";
 const DEMO_MODEL = "parley-demo";
 const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
@@ -152,19 +152,7 @@ beforeAll(async () => {
       ATTACHMENT_MAX_MB: "1",
     },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium(["--disable-quic", "--disable-component-update", "--disable-sync"]);
   const options = { viewport: { width: 1280, height: 800 }, colorScheme: "light" as const };
   owner = await browser.newContext(options);
   pageA = await owner.newPage();

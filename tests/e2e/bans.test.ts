@@ -6,11 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ADMIN_TOKEN = randomBytes(32).toString("hex");
 /** "Within a couple of seconds": the room's and hub's frames say it before the (late) close. */
 const SHOWN_MS = 3_000;
@@ -42,16 +42,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   server = await startDevServer({ env: { ADMIN_TOKEN, DEMO_TOKEN_DELAY_MS: "1" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: "reduce" });
   await context.addInitScript(SOCKET_COUNTER);
 });

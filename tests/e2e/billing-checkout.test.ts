@@ -6,13 +6,13 @@
  * tab, still on the refused chat, shows Pro and the new limits and sends again, without a reload.
  */
 import { randomBytes } from "node:crypto";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/server.ts";
 import { startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PRICE = "price_e2eProMonthly";
 const WEBHOOK_SECRET = "whsec_e2eCheckoutTests";
 const ADMIN_TOKEN = randomBytes(32).toString("hex");
@@ -89,16 +89,7 @@ beforeAll(async () => {
   await patchPlan("pro", { stripePriceId: PRICE });
   // A month's allowance of one token on Free: the first answer uses it up.
   await patchPlan("free", { monthlyTokens: 1 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: "reduce" });
   await context.addInitScript(() => localStorage.setItem("parley:model", "gpt-5-mini"));
 });

@@ -13,12 +13,12 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeUpstream, type FakeUpstream } from "../fake-upstream/server.ts";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
 const ADMIN_EMAIL = "operator@example.com";
 const MEMBER_EMAIL = "robin.ng@example.net";
@@ -113,16 +113,7 @@ beforeAll(async () => {
       GEMINI_API_KEY: "e2e-placeholder-never-called",
     },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   admin = await open();
   member = await open();
 });

@@ -3,11 +3,10 @@
  * in the page. Opening a deleted chat, and a guest forking a shared chat, used to log a 404 and
  * WebSocket errors.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "./server.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { launchChromium } from "./chromium.ts";
 
 let server: DevServer;
 let browser: Browser;
@@ -51,10 +50,7 @@ async function chat(page: Page, prompt: string): Promise<string> {
 
 beforeAll(async () => {
   server = await startDevServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -5,11 +5,11 @@
  * Screenshots (not committed): $E2E_SHOTS or /tmp/filtered-answer-{light,dark}.png.
  */
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = process.env.E2E_SHOTS ?? "/tmp";
 const ADMIN_TOKEN = "e2e-admin-token-0123456789-abcdefghijklmnop";
 const FILTER_NOTE = "Stopped by a content filter";
@@ -49,10 +49,7 @@ beforeAll(async () => {
   server = await startDevServer({
     env: { ADMIN_TOKEN, MODERATION_BLOCKLIST: "lastUserMessage" },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     colorScheme: "light",

@@ -5,11 +5,10 @@
  * the code-block HTML both give (the markup CodeBlock.tsx renders from the tokens) must be equal,
  * for several languages and a block of a few thousand lines.
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "./server.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { launchChromium } from "./chromium.ts";
 
 const SAMPLES: Array<[language: string, code: string]> = [
   [
@@ -90,16 +89,7 @@ let page: Page;
 
 beforeAll(async () => {
   server = await startDevServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(`${server.url}/`);
   await page.getByRole("textbox", { name: "Message" }).waitFor();

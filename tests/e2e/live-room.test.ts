@@ -4,12 +4,12 @@
  * Runs against `vite dev` (tests/e2e/server.ts) with the keyless demo provider at a slow pace
  * (DEMO_TOKEN_DELAY_MS=30) so each answer streams for a few seconds.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const DEMO_MODEL = "parley-demo";
 
 // The API shapes this test reads (kept local: tests/e2e is type-checked on its own).
@@ -168,19 +168,7 @@ async function storedAnswer(id: string) {
 
 beforeAll(async () => {
   server = await startDevServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium(["--disable-quic", "--disable-component-update", "--disable-sync"]);
   owner = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
   pageA = await owner.newPage();
   pageB = await owner.newPage();

@@ -11,11 +11,11 @@
  * Screenshots: docs/screenshots/long-chat-{light,dark}.png.
  */
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
 const MESSAGES = 500;
 
@@ -100,16 +100,7 @@ async function settledTopRow(): Promise<{ id: string; offset: number }> {
 
 beforeAll(async () => {
   server = await startDevServer({ env: { DEMO_TOKEN_DELAY_MS: "40" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
   page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));

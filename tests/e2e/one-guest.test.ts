@@ -4,11 +4,11 @@
  * may mint the guest identity; the rest wait for it, so the browser ends as the guest it started
  * as, and nothing it did in its first second belongs to a guest it no longer is.
  */
-import { chromium, type Browser } from "playwright-core";
+import { type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SESSION = "parley_session=";
 
 let server: DevServer;
@@ -16,16 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startDevServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -9,11 +9,11 @@
  * Screenshots of the refused state: docs/screenshots/refused-prompt-{light,dark}.png.
  */
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
 const WINDOW_SECONDS = 40;
 
@@ -54,16 +54,7 @@ beforeAll(async () => {
       DEMO_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
     },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     colorScheme: "light",

@@ -7,11 +7,11 @@
  */
 import path from "node:path";
 import OpenAI from "openai";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // The demo model streams a fixed answer to a prompt a word at a time (DEMO_TOKEN_DELAY_MS, 30 ms
 // here): some six seconds, long enough to open the page and watch it grow.
 const PROMPT = "Run this one in the background, please.";
@@ -25,16 +25,7 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   server = await startDevServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
   page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));

@@ -9,11 +9,11 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const DEMO_MODEL = "parley-demo";
 const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
 /**
@@ -96,19 +96,7 @@ beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // A slower demo stream than the default, so B has time to watch an answer grow on a busy machine.
   server = await startDevServer({ env: { DEMO_TOKEN_DELAY_MS: "50" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium(["--disable-quic", "--disable-component-update", "--disable-sync"]);
   const options = { viewport: { width: 1280, height: 800 }, colorScheme: "light" as const };
   ownerContext = await browser.newContext(options);
   await ownerContext.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });

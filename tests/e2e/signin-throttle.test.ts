@@ -3,11 +3,11 @@
  * long to wait (from the server's 429 and its Retry-After). How the wait is worded for longer waits,
  * and that it does not lock the chat composer, is in web/src/components/AuthDialog.test.tsx.
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const EMAIL = `grace-${Date.now()}@example.com`;
 const PASSWORD = "correct horse battery";
 /** Wrong passwords in a row that are answered before the form must wait (SIGNIN_LIMITS). */
@@ -27,16 +27,7 @@ beforeAll(async () => {
     body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
   });
   expect(signup.status).toBe(200);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     reducedMotion: "reduce",

@@ -4,11 +4,11 @@
  * open in too many tabs (in place of the conversation, and in a toast for the chat list) instead
  * of retrying; once other sockets are closed, a reload brings the conversation back.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Under `vite dev` a close the server starts can reach the browser about 10 s late. */
 const ROOM_CLOSE_MS = 30_000;
 const CAP = 2;
@@ -43,16 +43,7 @@ beforeAll(async () => {
   server = await startDevServer({
     env: { ROOM_SOCKETS_PER_USER: String(CAP), HUB_SOCKETS_PER_USER: String(CAP) },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(SOCKET_COUNTER);
 });

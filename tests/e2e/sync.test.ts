@@ -4,12 +4,12 @@
  * a new chat appears, a rename shows, a delete disappears (and its Undo brings it back) — and the
  * Ctrl/Cmd+K palette finds a word that only an answer contains. Also the export downloads.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const EMAIL = `sync-${Date.now()}@example.com`;
 const PASSWORD = "correct horse battery";
 
@@ -111,16 +111,7 @@ async function openRowMenu(page: Page, id: string) {
 
 beforeAll(async () => {
   server = await startDevServer({ env: { DEMO_TOKEN_DELAY_MS: "5" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   [laptopContext, laptop] = await newDevice({ width: 1280, height: 800 });
   [, phone] = await newDevice({ width: 375, height: 812 });
 });

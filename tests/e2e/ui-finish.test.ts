@@ -8,11 +8,11 @@
 import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "./server.ts";
+import { launchChromium } from "./chromium.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SHOTS = process.env.UI_SHOTS ?? path.join(os.tmpdir(), "parley-ui-finish");
 const answers = '[data-testid="assistant-message"]';
 
@@ -101,16 +101,7 @@ const bodyText = (target: Page) => target.evaluate(() => document.body.innerText
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startDevServer({ env: { DEMO_TOKEN_DELAY_MS: "5" } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-    ],
-  });
+  browser = await launchChromium();
   owner = await newContext();
   page = await owner.newPage();
   watch(page, "owner");

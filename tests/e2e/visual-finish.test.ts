@@ -6,11 +6,10 @@
  * - text is drawn with Parley's own fonts (Inter, JetBrains Mono for code), not with whatever the
  *   system has (DejaVu here).
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer } from "./server.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { launchChromium } from "./chromium.ts";
 
 let server: DevServer;
 let browser: Browser;
@@ -44,10 +43,7 @@ async function composerAndToasts(page: Page): Promise<{ composer: Box; toasts: B
 
 beforeAll(async () => {
   server = await startDevServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
