@@ -9,7 +9,7 @@ import OpenAI from "openai";
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
-import { launchChromium } from "./chromium.ts";
+import { accountWithToken, launchChromium } from "./chromium.ts";
 
 const PROMPT = "Show me a short TypeScript example, please.";
 
@@ -26,15 +26,8 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
   page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  // The browser's account: signed up through the API, so the page shares its cookies.
-  await page.goto(`${server.url}/`);
-  const signedUp = await context.request.post(`${server.url}/api/v1/auth/signup`, {
-    data: { email: `live-api-${Date.now()}@example.com`, password: "correct horse battery" },
-  });
-  expect(signedUp.status()).toBe(200);
-  const created = await context.request.post(`${server.url}/api/v1/tokens`, { data: { name: "e2e script" } });
-  expect(created.status()).toBe(201);
-  secret = ((await created.json()) as { secret: string }).secret;
+  // The browser's account, signed up through the API (the page shares its cookies), and its token.
+  secret = await accountWithToken(page, server.url, "live-api", "e2e script");
 });
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ import path from "node:path";
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, startDevServer, type DevServer } from "./server.ts";
-import { launchChromium } from "./chromium.ts";
+import { accountWithToken, launchChromium } from "./chromium.ts";
 
 const SCREENSHOTS = path.join(repoRoot, "docs", "screenshots");
 const MESSAGES = 500;
@@ -104,14 +104,8 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
   page = await context.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${server.url}/`);
-  const signedUp = await context.request.post(`${server.url}/api/v1/auth/signup`, {
-    data: { email: `long-chat-${Date.now()}@example.com`, password: "correct horse battery" },
-  });
-  expect(signedUp.status()).toBe(200);
-  const created = await context.request.post(`${server.url}/api/v1/tokens`, { data: { name: "seed" } });
-  expect(created.status()).toBe(201);
-  secret = ((await created.json()) as { secret: string }).secret;
+  // The browser's account, signed up through the API (the page shares its cookies), and its token.
+  secret = await accountWithToken(page, server.url, "long-chat", "seed");
 
   // 499 stored messages, the last a prompt, and the demo's answer to it: 500.
   const seeded = await complete([
