@@ -13,7 +13,8 @@
 import { useEffect, useRef, useState } from "react";
 import type { AttachmentInfo } from "#protocol/messages";
 import type { RoomMessage } from "./room/state.ts";
-import { hasFirstMessage, type RoomClient } from "./room/client.ts";
+import type { RoomClient } from "./room/client.ts";
+import { hasFirstMessage } from "./room/new-chat.ts";
 
 const PREFIX = "parley:draft:";
 

@@ -19,14 +19,15 @@ import { CLOSE_CODES } from "#protocol/close-codes";
 import { encodeFrame } from "#protocol/frame-codec";
 import type { ConversationSummary } from "#protocol/http";
 import { ApiError, describeError, whenIdentified } from "../api/client.ts";
-import { createConversation, getConversation } from "../api/chat.ts";
+import { getConversation } from "../api/chat.ts";
 import { loadChat, peekChat, saveChat } from "../cache.ts";
 import { loadSchemas, parseServerFrame } from "../lazy-schemas.ts";
 import { limitKindOf, noteRateLimited, noteRateLimitWindow } from "../rate-limit.ts";
 import { CLOSING_ERRORS, reconnectsByItself } from "./closes.ts";
 import { AdoptingWebSocket } from "./early-socket.ts";
 import { closeSocket, HANDSHAKE_TIMEOUT_MS } from "../socket-close.ts";
-import { RoomCommands, type SendExtras } from "./commands.ts";
+import { RoomCommands } from "./commands.ts";
+import { creationUnderway, requestCreation, takeFirstMessage } from "./new-chat.ts";
 import { roomReducer } from "./reducer.ts";
 import { reconnectQuery } from "./resume.ts";
 import { initialRoomState, type RoomAction } from "./state.ts";
@@ -56,50 +57,6 @@ const LINK_CHECK_MS = 10_000;
  * gone is told by the room's quiet close instead of a 404 in the console.
  */
 const HISTORY_FALLBACK_MS = 1_500;
-
-/** A first message typed on `/`, sent as soon as the new conversation's room exists. */
-const firstMessages = new Map<string, { content: string; model: string; extras: SendExtras }>();
-
-/** Whether a first message waits for this conversation's room (its draft is on its way out). */
-export function hasFirstMessage(conversationId: string): boolean {
-  return firstMessages.has(conversationId);
-}
-
-export function queueFirstMessage(
-  conversationId: string,
-  content: string,
-  model: string,
-  extras: SendExtras = {},
-): void {
-  firstMessages.set(conversationId, { content, model, extras });
-}
-
-/** New chats whose `POST` this page has sent and not yet heard back about, by their id. */
-const creations = new Map<string, { model: string; request: Promise<ConversationSummary> }>();
-
-/**
- * Starts a new chat under an id made here, so its room can show the first prompt at once: the
- * room's socket waits for the `POST`, and a refused one gives the prompt back (see RoomClient).
- */
-export function startConversation(
-  content: string,
-  model: string,
-  extras: SendExtras = {},
-): { id: string; created: Promise<ConversationSummary> } {
-  const id = crypto.randomUUID();
-  queueFirstMessage(id, content, model, extras);
-  return { id, created: requestCreation(id, model) };
-}
-
-function requestCreation(id: string, model: string): Promise<ConversationSummary> {
-  const request = createConversation(model, id);
-  creations.set(id, { model, request });
-  const forget = () => {
-    if (creations.get(id)?.request === request) creations.delete(id);
-  };
-  request.then(forget, forget);
-  return request;
-}
 
 export class RoomClient extends RoomCommands {
   readonly conversationId: string;
@@ -143,7 +100,7 @@ export class RoomClient extends RoomCommands {
       // Opened once this browser has its identity: a first visit's cookie comes with the first answer.
       startClosed: true,
     });
-    const creation = creations.get(conversationId);
+    const creation = creationUnderway(conversationId);
     if (creation) this.awaitCreation(creation.request, creation.model);
     else void this.openWhenIdentified();
     this.socket.addEventListener("open", this.onOpen);
@@ -154,11 +111,8 @@ export class RoomClient extends RoomCommands {
     // swallow the first message.
     queueMicrotask(() => {
       if (this.closed) return;
-      const first = firstMessages.get(conversationId);
-      if (first) {
-        firstMessages.delete(conversationId);
-        this.send(first.content, first.model, first.extras);
-      }
+      const first = takeFirstMessage(conversationId);
+      if (first) this.send(first.content, first.model, first.extras);
       if (this.share) return;
       if (!cached) void this.loadCached();
       this.historyTimer = setTimeout(() => void this.loadHistory(), HISTORY_FALLBACK_MS);
